@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AllocationsModule } from './allocations/allocations.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ConferencesModule } from './conferences/conferences.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { MembersModule } from './members/members.module';
+import { NominationsModule } from './nominations/nominations.module';
+import { RankingModule } from './ranking/ranking.module';
+import { ReportsModule } from './reports/reports.module';
+import { TalksModule } from './talks/talks.module';
+
+@Module({})
+export class AppModule {
+  /** The whole service on the given database; pending migrations run before it serves anything. */
+  static forDatabase(url: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(url), migrationsRun: true }),
+        AuditModule,
+        AuthModule,
+        HealthModule,
+        MembersModule,
+        ConferencesModule,
+        TalksModule,
+        RankingModule,
+        NominationsModule,
+        AllocationsModule,
+        ReportsModule,
+      ],
+    };
+  }
+}

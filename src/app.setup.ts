@@ -1,0 +1,48 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'pino';
+import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { requestLogger } from './common/logging';
+import { createValidationPipe } from './common/validation';
+
+export const API_PREFIX = 'api/v1';
+const IMPORT_PATH = /\/import\/?$/;
+
+/** Everything about the HTTP edge, shared by main.ts and the tests so both run the same service. */
+export function configureApp(app: NestExpressApplication, logger: Logger): void {
+  app.use(requestLogger(logger));
+  const strict = helmet();
+  const forDocs = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/docs') ? forDocs : strict)(req, res, next));
+  app.enableCors({ origin: process.env.CORS_ORIGIN ? process.env.CORS_ORIGIN.split(',') : false });
+
+  // Bodies: 1 MB of JSON in general; bulk imports (JSON or CSV) may be much larger.
+  const json = express.json({ limit: '1mb' });
+  const bulkJson = express.json({ limit: '200mb' });
+  const csv = express.text({ type: ['text/csv', 'text/plain'], limit: '200mb' });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const bulk = IMPORT_PATH.test(req.path);
+    (bulk ? bulkJson : json)(req, res, (err?: unknown) => (err ? next(err) : bulk ? csv(req, res, next) : next()));
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendProblem(res, toProblem(err)));
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Speaker allocation service')
+      .setDescription('Members, conferences, nominations, eligibility ranks, allocations and balance reports '
+        + 'for a large collaboration\'s conference committee. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app as INestApplication, document, { jsonDocumentUrl: 'docs-json' });
+}

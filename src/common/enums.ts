@@ -1,0 +1,23 @@
+// The vocabularies fixed by the public contract. Kept in one place because the schema's CHECK
+// constraints, the DTO validators, the rank policy and the reports all speak them.
+
+export const ROLES = ['admin', 'committee', 'nominator', 'monitor', 'contact'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CAREER_STAGES = ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'] as const;
+export type CareerStage = (typeof CAREER_STAGES)[number];
+
+export const GENDERS = ['woman', 'man', 'nonbinary', 'undisclosed'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export const TALK_TYPES = ['plenary', 'parallel', 'poster', 'summary', 'seminar'] as const;
+export type TalkType = (typeof TALK_TYPES)[number];
+
+export const CONFERENCE_TIERS = ['major', 'standard', 'minor'] as const;
+export type ConferenceTier = (typeof CONFERENCE_TIERS)[number];
+
+export const ALLOCATION_STATUSES = ['invited', 'accepted', 'declined', 'withdrawn'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+export const NOMINATION_STATUSES = ['submitted', 'shortlisted', 'allocated', 'rejected', 'withdrawn'] as const;
+export type NominationStatus = (typeof NOMINATION_STATUSES)[number];

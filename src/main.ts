@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { createLogger, PinoNestLogger } from './common/logging';
+import { resolveDatabase } from './database/database';
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  const { url, embedded } = await resolveDatabase();
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(url), {
+      bodyParser: false,
+      logger: new PinoNestLogger(logger),
+    });
+    configureApp(app, logger);
+    const port = Number(process.env.PORT ?? 3000);
+    await app.listen(port, process.env.HOST ?? '0.0.0.0');
+    logger.info(`Speaker allocation service on http://localhost:${port}/api/v1 (API docs: http://localhost:${port}/docs)`);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await embedded?.stop();
+    process.exit(1);
+  }
+
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then stop Postgres and exit.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    try {
+      await app.close();
+      await embedded?.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,76 @@
+// The eligibility formula, free of Nest and TypeORM so it can be read, tested and replayed alone.
+// The SQL in ranking.sql.ts computes the same thing for many members at once; a test keeps the two equal.
+import { CareerStage, ConferenceTier, TalkType } from '../common/enums';
+
+export interface RankWeights {
+  typeWeight: Record<TalkType, number>;
+  tierWeight: Record<ConferenceTier, number>;
+  /** A talk's weight halves every halfLifeYears. */
+  halfLifeYears: number;
+  /** Talks older than this are ignored. */
+  windowYears: number;
+  careerBonus: Record<CareerStage, number>;
+}
+
+export interface PastTalk {
+  talkId?: string;
+  date: string; // ISO date
+  talkType: TalkType;
+  tier: ConferenceTier;
+}
+
+export interface TalkContribution extends PastTalk {
+  ageYears: number;
+  decay: number;
+  contribution: number;
+}
+
+export interface Eligibility {
+  score: number;
+  talkLoad: number;
+  bonus: number;
+  careerStage: CareerStage;
+  talks: TalkContribution[];
+}
+
+const DAYS_PER_YEAR = 365.25;
+const MS_PER_DAY = 86_400_000;
+
+export function ageInYears(talkDate: string, asOf: string): number {
+  return (Date.parse(asOf) - Date.parse(talkDate)) / MS_PER_DAY / DAYS_PER_YEAR;
+}
+
+/**
+ * score = careerBonus[stage at asOf] - sum over talks strictly before asOf and within the window of
+ * typeWeight x tierWeight x 0.5^(age / halfLife). Higher is more eligible.
+ */
+export function eligibility(
+  talks: readonly PastTalk[],
+  careerStage: CareerStage,
+  asOf: string,
+  weights: RankWeights,
+): Eligibility {
+  const counted: TalkContribution[] = [];
+  for (const talk of talks) {
+    const ageYears = ageInYears(talk.date, asOf);
+    if (ageYears <= 0 || ageYears > weights.windowYears) continue;
+    const decay = Math.pow(0.5, ageYears / weights.halfLifeYears);
+    const contribution = weights.typeWeight[talk.talkType] * weights.tierWeight[talk.tier] * decay;
+    counted.push({ ...talk, ageYears, decay, contribution });
+  }
+  counted.sort((a, b) => b.contribution - a.contribution);
+  const talkLoad = counted.reduce((sum, t) => sum + t.contribution, 0);
+  const bonus = weights.careerBonus[careerStage] ?? 0;
+  return { score: bonus - talkLoad, talkLoad, bonus, careerStage, talks: counted };
+}
+
+/** Competition ranking ("1224"): equal scores share a rank; scores compared to 1e-9. */
+export function competitionRanks(scores: readonly number[]): number[] {
+  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
+  const ranks = new Array<number>(scores.length);
+  order.forEach(([score, index], position) => {
+    const previous = order[position - 1];
+    ranks[index] = previous && Math.abs(previous[0] - score) < 1e-9 ? ranks[previous[1]] : position + 1;
+  });
+  return ranks;
+}

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Role } from '../../src/common/enums';
+import { createLogger } from '../../src/common/logging';
+import { readState } from './state';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  dataSource: DataSource;
+  /** Database URL of this file's own database. */
+  databaseUrl: string;
+  admin: string;
+  /** A new user with these roles; returns the bearer token. */
+  token(...roles: Role[]): Promise<string>;
+  /** Creates a user and returns { id, token }. */
+  user(...roles: Role[]): Promise<{ id: string; token: string }>;
+  close(): Promise<void>;
+}
+
+/** The real service on a fresh copy of the migrated template database. */
+export async function createTestApp(): Promise<TestApp> {
+  const { adminUrl, template } = readState();
+  const name = `sa_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (error) {
+      // Two files cloning the template at the same instant: one waits and retries.
+      if (attempt > 20 || !/being accessed by other users/.test(String(error))) throw error;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+
+  process.env.ADMIN_TOKEN = ADMIN_TOKEN;
+  process.env.NODE_ENV = 'test';
+  const logger = createLogger();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
+    bodyParser: false,
+    logger: false,
+  });
+  configureApp(app, logger);
+  await app.init();
+  const http = request(app.getHttpServer());
+  let counter = 0;
+  const user = async (...roles: Role[]) => {
+    counter += 1;
+    const res = await http
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ name: `${roles.join('+')} user ${counter}`, email: `${roles.join('.')}.${counter}.${name}@test.example`, roles });
+    if (res.status !== 201) throw new Error(`could not create user: ${res.status} ${JSON.stringify(res.body)}`);
+    return { id: res.body.id as string, token: res.body.token as string };
+  };
+  return {
+    app,
+    http,
+    dataSource: app.get(DataSource),
+    databaseUrl,
+    admin: ADMIN_TOKEN,
+    user,
+    token: async (...roles: Role[]) => (await user(...roles)).token,
+    close: async () => {
+      await app.close();
+      const cleanup = new Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await cleanup.end();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
