@@ -128,3 +128,19 @@ describe('foundation: auth, errors, audit, health, docs', () => {
     expect(res.headers['x-request-id']).toBe('trace-123');
   });
 });
+
+describe('foundation: repeated authentication failures', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp({ env: { AUTH_MAX_FAILURES: '5' } }); });
+  afterAll(async () => { await t?.close(); });
+
+  it('answers 429 with Retry-After once a client has failed too often', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await t.http.get('/api/v1/users/me').set(bearer(`wrong-${i}`))).status).toBe(401);
+    }
+    const blocked = await t.http.get('/api/v1/users/me').set(bearer(t.admin));
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});

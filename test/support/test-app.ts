@@ -28,8 +28,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Environment for this app's start-up (read by modules when they are built), restored afterwards. */
+  env?: Record<string, string | undefined>;
+}
+
 /** The real service on a fresh copy of the migrated template database. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { adminUrl, template } = readState();
   const name = `sa_t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -51,13 +56,28 @@ export async function createTestApp(): Promise<TestApp> {
 
   process.env.ADMIN_TOKEN = ADMIN_TOKEN;
   process.env.NODE_ENV = 'test';
+  // Tests send many deliberately bad tokens from one address; the limiter has its own test.
+  const env: Record<string, string | undefined> = { AUTH_MAX_FAILURES: '1000000', ...options.env };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const setEnv = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  setEnv(env);
   const logger = createLogger();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
-    bodyParser: false,
-    logger: false,
-  });
-  configureApp(app, logger);
-  await app.init();
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(databaseUrl), {
+      bodyParser: false,
+      logger: false,
+    });
+    configureApp(app, logger);
+    await app.init();
+  } finally {
+    setEnv(saved);
+  }
   const http = request(app.getHttpServer());
   let counter = 0;
   const user = async (...roles: Role[]) => {
