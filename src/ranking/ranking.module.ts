@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { RankingService } from './ranking.service';
 
-@Module({})
+/** Rank policies and eligibility. Depends on no other feature module (allocations import it). */
+@Module({
+  providers: [RankingService],
+  exports: [RankingService],
+})
 export class RankingModule {}
