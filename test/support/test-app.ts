@@ -54,6 +54,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
 
+  const booted = await bootApp(databaseUrl, options);
+  return {
+    ...booted,
+    close: async () => {
+      await booted.app.close();
+      const cleanup = new Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await cleanup.end();
+    },
+  };
+}
+
+/** The real service, in this process, on the given database (migrated at start-up if needed). */
+export async function bootApp(databaseUrl: string, options: TestAppOptions = {}): Promise<TestApp> {
   process.env.ADMIN_TOKEN = ADMIN_TOKEN;
   process.env.NODE_ENV = 'test';
   // Tests send many deliberately bad tokens from one address; the limiter has its own test.
@@ -85,7 +100,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const res = await http
       .post('/api/v1/users')
       .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .send({ name: `${roles.join('+')} user ${counter}`, email: `${roles.join('.')}.${counter}.${name}@test.example`, roles });
+      .send({ name: `${roles.join('+')} user ${counter}`, email: `${roles.join('.')}.${counter}.${Math.random().toString(36).slice(2)}@test.example`, roles });
     if (res.status !== 201) throw new Error(`could not create user: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id as string, token: res.body.token as string };
   };
@@ -97,13 +112,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     admin: ADMIN_TOKEN,
     user,
     token: async (...roles: Role[]) => (await user(...roles)).token,
-    close: async () => {
-      await app.close();
-      const cleanup = new Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await cleanup.end();
-    },
+    close: () => app.close(),
   };
 }
 
