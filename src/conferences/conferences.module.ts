@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ConferencesController } from './conferences.controller';
+import { ConferencesService } from './conferences.service';
+import { SlotsController } from './slots.controller';
+import { SlotsService } from './slots.service';
 
-@Module({})
+@Module({
+  controllers: [ConferencesController, SlotsController],
+  providers: [ConferencesService, SlotsService],
+  exports: [ConferencesService, SlotsService],
+})
 export class ConferencesModule {}
