@@ -1,4 +1,5 @@
 // Every migration, in order. Listed explicitly so the same list works compiled and under Jest.
 import { CreateCoreSchema1764000000000 } from './1764000000000-CreateCoreSchema';
+import { CreateIncidentTables1764100000000 } from './1764100000000-CreateIncidentTables';
 
-export const MIGRATIONS = [CreateCoreSchema1764000000000];
+export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000];

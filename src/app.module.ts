@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ConferencesModule } from './conferences/conferences.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { MembersModule } from './members/members.module';
 import { NominationsModule } from './nominations/nominations.module';
 import { RankingModule } from './ranking/ranking.module';
@@ -30,6 +31,7 @@ export class AppModule {
         NominationsModule,
         AllocationsModule,
         ReportsModule,
+        IncidentsModule,
       ],
     };
   }

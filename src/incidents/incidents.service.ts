@@ -1,0 +1,229 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { Page } from '../common/pagination';
+import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
+import {
+  followUpCodeMatches, hashFollowUpCode, IncidentDecryptionError, IncidentKeys, newFollowUpCode, open, reporterLookup,
+  seal, SealedField,
+} from './incident-crypto';
+import { IncidentKeyring } from './incident-keyring';
+import { IncidentStatus, judgeStatusChange, nextStatuses } from './incident-status';
+import { Incident, IncidentEntry, IncidentEntryKind } from './incident.entity';
+import {
+  AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
+  IncidentListQuery, IncidentSummaryView, IncidentView, OwnIncidentView,
+} from './incidents.dto';
+
+// What the contact sees of a report without opening it: no decrypted content.
+const SUMMARY = `
+  SELECT i.id, i.conference_id AS "conferenceId", c.name AS "conferenceName", i.status, i.anonymous,
+         i.occurred_on AS "occurredOn", i.version, i.received_at AS "receivedAt", i.updated_at AS "updatedAt",
+         (SELECT count(*) FROM incident_entry e WHERE e.incident_id = i.id AND e.kind = 'addition') AS "additionCount",
+         (SELECT count(*) FROM incident_entry e WHERE e.incident_id = i.id AND e.kind = 'note') AS "noteCount"
+  FROM incident i JOIN conference c ON c.id = i.conference_id`;
+
+interface SealedIncident extends IncidentSummaryView {
+  description: Buffer;
+  concerns: Buffer | null;
+  reporter: Buffer | null;
+}
+
+/**
+ * Confidential harassment reports. Reporter-side actions (filing, adding information) are audited
+ * without an actor: who reported is itself confidential, known only to the contact through the
+ * encrypted reporter link. Contact-side actions are audited with the contact as actor. The audit log
+ * never holds content.
+ */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly keyring: IncidentKeyring,
+  ) {}
+
+  async file(dto: FileIncidentDto, actor: Actor): Promise<FiledIncidentView> {
+    const keys = this.keyring.keys();
+    if (dto.occurredOn && dto.occurredOn > latestPossibleDate()) {
+      throw unprocessable('occurredOn is in the future', [{ field: 'occurredOn', message: 'must not be in the future' }]);
+    }
+    const id = randomUUID();
+    const followUpCode = newFollowUpCode();
+    const anonymous = dto.anonymous ?? false;
+    await this.dataSource.transaction(async (manager) => {
+      const conference = await manager.query(`SELECT 1 FROM conference WHERE id = $1`, [dto.conferenceId]);
+      if (conference.length === 0) {
+        throw unprocessable(`conference ${dto.conferenceId} does not exist`, [{ field: 'conferenceId', message: 'does not exist' }]);
+      }
+      await manager.getRepository(Incident).insert({
+        id,
+        conferenceId: dto.conferenceId,
+        occurredOn: dto.occurredOn ?? null,
+        anonymous,
+        description: seal(keys.encryption, dto.description, id, 'description'),
+        concerns: dto.concerns === undefined ? null : seal(keys.encryption, dto.concerns, id, 'concerns'),
+        // Anonymous: the reporter is not written anywhere, not even encrypted.
+        reporter: anonymous ? null : seal(keys.encryption, actor.id, id, 'reporter'),
+        reporterLookup: anonymous ? null : reporterLookup(keys, actor.id),
+        followUpCodeHash: hashFollowUpCode(followUpCode),
+      });
+      await this.audit.record(manager, null, { action: 'incident.file', entity: 'incident', entityId: id });
+    });
+    return { id, followUpCode, anonymous, status: 'received' };
+  }
+
+  /** The reporter adds information with the follow-up code; the addition is attributed to nobody. */
+  async addInformation(id: string, dto: AddInformationDto): Promise<IncidentEntryCreatedView> {
+    const keys = this.keyring.keys();
+    return this.dataSource.transaction(async (manager) => {
+      const [incident] = await manager.query(
+        `SELECT status, follow_up_code_hash AS "codeHash" FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+      if (!incident) throw notFound('incident', id);
+      if (!followUpCodeMatches(dto.followUpCode, incident.codeHash)) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, 'The follow-up code does not belong to this report');
+      }
+      if (incident.status === 'closed') {
+        throw conflict('This report is closed; please file a new report with the new information');
+      }
+      const entry = await this.addEntry(manager, keys, id, 'addition', null, dto.text);
+      await this.audit.record(manager, null, { action: 'incident.add-information', entity: 'incident', entityId: id });
+      return entry;
+    });
+  }
+
+  /** A named reporter's own reports: status only. */
+  async mine(actor: Actor, limit: number, offset: number): Promise<Page<OwnIncidentView>> {
+    const lookup = reporterLookup(this.keyring.keys(), actor.id);
+    const [[{ total }], items] = await Promise.all([
+      this.dataSource.query(`SELECT count(*) AS total FROM incident WHERE reporter_lookup = $1`, [lookup]),
+      this.dataSource.query(
+        `SELECT id, conference_id AS "conferenceId", status, received_at AS "receivedAt", updated_at AS "updatedAt"
+         FROM incident WHERE reporter_lookup = $1 ORDER BY received_at DESC, id LIMIT $2 OFFSET $3`,
+        [lookup, limit, offset]),
+    ]);
+    return { items, total, limit, offset };
+  }
+
+  async list(query: IncidentListQuery): Promise<Page<IncidentSummaryView>> {
+    this.keyring.keys();
+    const filter = `WHERE ($1::text IS NULL OR i.status = $1) AND ($2::uuid IS NULL OR i.conference_id = $2)`;
+    const params = [query.status ?? null, query.conferenceId ?? null];
+    const [[{ total }], items] = await Promise.all([
+      this.dataSource.query(`SELECT count(*) AS total FROM incident i ${filter}`, params),
+      this.dataSource.query(`${SUMMARY} ${filter} ORDER BY i.received_at DESC, i.id LIMIT $3 OFFSET $4`,
+        [...params, query.limit, query.offset]),
+    ]);
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
+  /** Opens a report for the contact; the opening itself is audited (who read which report, never what). */
+  async read(id: string, actor: Actor): Promise<IncidentView> {
+    const keys = this.keyring.keys();
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<SealedIncident[]>(
+        `SELECT s.*, i.description, i.concerns, i.reporter FROM (${SUMMARY} WHERE i.id = $1) s JOIN incident i USING (id)`, [id]);
+      if (!row) throw notFound('incident', id);
+      const entries = await manager.getRepository(IncidentEntry).find({ where: { incidentId: id }, order: { at: 'ASC', id: 'ASC' } });
+      const opened = (sealed: Buffer, field: SealedField) => decrypt(keys, sealed, id, field);
+      const reporterId = row.reporter ? opened(row.reporter, 'reporter') : null;
+      const [account] = reporterId
+        ? await manager.query(`SELECT name, email FROM app_user WHERE id = $1`, [reporterId])
+        : [];
+      await this.audit.record(manager, actor, { action: 'incident.read', entity: 'incident', entityId: id });
+      const { description, concerns, reporter: _sealedReporter, ...summary } = row;
+      return {
+        ...summary,
+        description: opened(description, 'description'),
+        concerns: concerns ? opened(concerns, 'concerns') : null,
+        reporter: reporterId ? { id: reporterId, name: account?.name ?? null, email: account?.email ?? null } : null,
+        nextStatuses: [...nextStatuses(row.status)],
+        additions: entries.filter((e) => e.kind === 'addition').map((e) => ({ at: e.at, text: opened(e.body!, 'addition') })),
+        notes: entries.filter((e) => e.kind === 'note')
+          .map((e) => ({ at: e.at, authorId: e.authorId, text: opened(e.body!, 'note') })),
+        history: entries.filter((e) => e.kind === 'status_change').map((e) => ({
+          at: e.at, authorId: e.authorId, from: e.fromStatus!, to: e.toStatus!, action: e.body ? opened(e.body, 'action') : null,
+        })),
+      };
+    });
+  }
+
+  async addNote(id: string, dto: FollowUpNoteDto, actor: Actor): Promise<IncidentEntryCreatedView> {
+    const keys = this.keyring.keys();
+    return this.dataSource.transaction(async (manager) => {
+      const [incident] = await manager.query(`SELECT 1 FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+      if (!incident) throw notFound('incident', id);
+      const entry = await this.addEntry(manager, keys, id, 'note', actor.id, dto.text);
+      await this.audit.record(manager, actor, { action: 'incident.note', entity: 'incident', entityId: id });
+      return entry;
+    });
+  }
+
+  async changeStatus(id: string, dto: ChangeIncidentStatusDto, actor: Actor): Promise<IncidentSummaryView> {
+    const keys = this.keyring.keys();
+    return this.dataSource.transaction(async (manager) => {
+      const [current] = await manager.query<{ status: IncidentStatus; version: number }[]>(
+        `SELECT status, version FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+      if (!current) throw notFound('incident', id);
+      if (dto.version !== undefined && dto.version !== current.version) {
+        throw conflict(`The report changed since you read it (version ${dto.version}, now ${current.version}); reload it`, {
+          currentVersion: current.version, currentStatus: current.status,
+        });
+      }
+      const verdict = judgeStatusChange(current.status, dto.status, dto.action);
+      if (!verdict.ok) {
+        if (verdict.kind === 'illegal') {
+          throw conflict(verdict.reason, { currentStatus: current.status, nextStatuses: nextStatuses(current.status) });
+        }
+        throw unprocessable(verdict.reason, [{
+          field: 'action', message: verdict.kind === 'action-required' ? 'is required for this status' : 'is not recorded for this status',
+        }]);
+      }
+      await manager.query(
+        `UPDATE incident SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, dto.status]);
+      await manager.getRepository(IncidentEntry).insert({
+        incidentId: id,
+        kind: 'status_change',
+        authorId: actor.id,
+        fromStatus: current.status,
+        toStatus: dto.status,
+        body: dto.action === undefined ? null : seal(keys.encryption, dto.action, id, 'action'),
+      });
+      await this.audit.record(manager, actor, {
+        action: 'incident.status', entity: 'incident', entityId: id,
+        before: { status: current.status, version: current.version },
+        after: { status: dto.status, version: current.version + 1 },
+      });
+      const [summary] = await manager.query(`${SUMMARY} WHERE i.id = $1`, [id]);
+      return summary;
+    });
+  }
+
+  private async addEntry(
+    manager: EntityManager, keys: IncidentKeys, incidentId: string, kind: Extract<IncidentEntryKind, 'addition' | 'note'>,
+    authorId: string | null, text: string,
+  ): Promise<IncidentEntryCreatedView> {
+    const [entry] = await manager.query(
+      `INSERT INTO incident_entry (incident_id, kind, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id::text, at`,
+      [incidentId, kind, authorId, seal(keys.encryption, text, incidentId, kind)]);
+    await manager.query(`UPDATE incident SET updated_at = now() WHERE id = $1`, [incidentId]);
+    return { id: entry.id, incidentId, at: entry.at };
+  }
+}
+
+function decrypt(keys: IncidentKeys, sealed: Buffer, incidentId: string, field: SealedField): string {
+  try {
+    return open(keys.encryption, sealed, incidentId, field);
+  } catch (error) {
+    if (!(error instanceof IncidentDecryptionError)) throw error;
+    throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR,
+      'A stored report could not be decrypted with the configured INCIDENT_KEY (was the key changed, or the row altered?)');
+  }
+}
+
+/** Reports come from every time zone: a date is in the future only once it is tomorrow everywhere. */
+function latestPossibleDate(): string {
+  return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
+}
