@@ -19,18 +19,20 @@ export interface PastTalk {
   tier: ConferenceTier;
 }
 
-export interface TalkContribution extends PastTalk {
+/** A counted talk with what it weighs; keeps whatever else the caller attached (e.g. conference name). */
+export type TalkContribution<T extends PastTalk = PastTalk> = T & {
   ageYears: number;
   decay: number;
   contribution: number;
-}
+};
 
-export interface Eligibility {
+export interface Eligibility<T extends PastTalk = PastTalk> {
   score: number;
   talkLoad: number;
   bonus: number;
   careerStage: CareerStage;
-  talks: TalkContribution[];
+  /** The counted talks, heaviest first. */
+  talks: TalkContribution<T>[];
 }
 
 const DAYS_PER_YEAR = 365.25;
@@ -44,13 +46,13 @@ export function ageInYears(talkDate: string, asOf: string): number {
  * score = careerBonus[stage at asOf] - sum over talks strictly before asOf and within the window of
  * typeWeight x tierWeight x 0.5^(age / halfLife). Higher is more eligible.
  */
-export function eligibility(
-  talks: readonly PastTalk[],
+export function eligibility<T extends PastTalk>(
+  talks: readonly T[],
   careerStage: CareerStage,
   asOf: string,
   weights: RankWeights,
-): Eligibility {
-  const counted: TalkContribution[] = [];
+): Eligibility<T> {
+  const counted: TalkContribution<T>[] = [];
   for (const talk of talks) {
     const ageYears = ageInYears(talk.date, asOf);
     if (ageYears <= 0 || ageYears > weights.windowYears) continue;

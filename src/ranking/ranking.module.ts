@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { RankPolicyController } from './rank-policy.controller';
+import { RankPolicyService } from './rank-policy.service';
+import { RankingController } from './ranking.controller';
 import { RankingService } from './ranking.service';
 
-/** Rank policies and eligibility. Depends on no other feature module (allocations import it). */
+/** Rank policies and eligibility. Imports no other feature module, so allocations can import it freely. */
 @Module({
-  providers: [RankingService],
-  exports: [RankingService],
+  controllers: [RankPolicyController, RankingController],
+  providers: [RankingService, RankPolicyService],
+  exports: [RankingService, RankPolicyService],
 })
 export class RankingModule {}

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CareerStage, ConferenceTier, NominationStatus, TalkType } from '../common/enums';
-import { notFound, unprocessable } from '../common/problem';
+import { notFound } from '../common/problem';
+import { eligibility, PastTalk } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
-import { candidatesQuery } from './ranking.sql';
+import { RankPolicyService } from './rank-policy.service';
+import { EligibilityView, RankingsQuery, RankingsView } from './ranking.dto';
+import { candidatesQuery, memberTalksQuery, rankingsQuery } from './ranking.sql';
 
 export interface EligibilityBreakdown {
   policyVersion: number;
@@ -56,20 +59,37 @@ interface CandidateRow {
   rank: number;
 }
 
+interface RankingRow {
+  member_id: string;
+  name: string;
+  career_stage: CareerStage;
+  institute_id: string;
+  institute_name: string;
+  region: string;
+  bonus: number;
+  talk_load: number;
+  talks_counted: number;
+  score: number;
+  rank: number;
+  rank_in_selection: number;
+  total: number;
+}
+
+type CountedTalk = PastTalk & EligibilityBreakdown['talks'][number];
+
+/** The database's today and now, so every date rule uses one clock. knownAt keeps microseconds for exact replay. */
+const CLOCK = `current_date AS today, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
+
 @Injectable()
 export class RankingService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policies: RankPolicyService,
+  ) {}
 
-  /** The given version of the rank policy, or the latest one. */
-  async policy(version?: number, manager: EntityManager = this.dataSource.manager): Promise<RankPolicy> {
-    const repo = manager.getRepository(RankPolicy);
-    const policy = version === undefined
-      ? await repo.findOne({ where: {}, order: { version: 'DESC' } })
-      : await repo.findOne({ where: { version } });
-    if (!policy) throw unprocessable(`Rank policy version ${version} does not exist`, [
-      { field: 'policyVersion', message: 'no such rank policy version' },
-    ]);
-    return policy;
+  /** The given version of the rank policy, or the latest one (422 when the version does not exist). */
+  policy(version?: number, manager?: EntityManager): Promise<RankPolicy> {
+    return this.policies.resolve(version, manager);
   }
 
   /**
@@ -87,7 +107,7 @@ export class RankingService {
     );
     if (!slot) throw notFound('Slot', slotId);
     const asOf: string = slot.asOf;
-    const policy = await this.policy(options.policyVersion, manager);
+    const policy = await this.policies.resolve(options.policyVersion, manager);
     const query = candidatesQuery({ slotId, asOf, weights: policy.weights });
     const rows: CandidateRow[] = await manager.query(query.text, query.values);
     return rows.map((row) => ({
@@ -110,5 +130,86 @@ export class RankingService {
         talks: row.talks,
       },
     }));
+  }
+
+  /**
+   * One member's score with every counted talk, computed by the pure formula. The same asOf,
+   * policyVersion and knownAt give the same answer forever (talks recorded later are left out).
+   */
+  async memberEligibility(
+    memberId: string,
+    query: { asOf?: string; policyVersion?: number; knownAt?: string },
+  ): Promise<EligibilityView> {
+    const [member] = await this.dataSource.query(
+      `SELECT m.id, m.name, ${CLOCK},
+              COALESCE(member_career_stage_at(m.id, COALESCE($2::date, current_date)), m.career_stage) AS career_stage
+       FROM member m WHERE m.id = $1::uuid`,
+      [memberId, query.asOf ?? null],
+    );
+    if (!member) throw notFound('Member', memberId);
+    const asOf: string = query.asOf ?? member.today;
+    const knownAt: string = query.knownAt ?? member.now;
+    const policy = await this.policies.resolve(query.policyVersion);
+    const talksQuery = memberTalksQuery({ memberId, asOf, weights: policy.weights, knownAt });
+    const rows: Array<{
+      talk_id: string; conference_id: string; conference_name: string; tier: CountedTalk['tier'];
+      talk_type: CountedTalk['talkType']; date: string;
+    }> = await this.dataSource.query(talksQuery.text, talksQuery.values);
+    const talks = rows.map((row) => ({
+      talkId: row.talk_id, conferenceId: row.conference_id, conferenceName: row.conference_name,
+      tier: row.tier, talkType: row.talk_type, date: row.date,
+    }));
+    const result = eligibility(talks, member.career_stage, asOf, policy.weights);
+    return {
+      memberId,
+      name: member.name,
+      score: result.score,
+      asOf,
+      knownAt,
+      policyVersion: policy.version,
+      breakdown: {
+        policyVersion: policy.version,
+        asOf,
+        careerStage: result.careerStage,
+        bonus: result.bonus,
+        talkLoad: result.talkLoad,
+        talks: result.talks.map((t) => ({
+          talkId: t.talkId, conferenceId: t.conferenceId, conferenceName: t.conferenceName, tier: t.tier,
+          talkType: t.talkType, date: t.date, ageYears: t.ageYears, decay: t.decay, contribution: t.contribution,
+        })),
+      },
+    };
+  }
+
+  /** Every current member ranked across the collaboration in one query, optionally narrowed, one page. */
+  async rankings(query: RankingsQuery): Promise<RankingsView> {
+    const [clock] = await this.dataSource.query(`SELECT ${CLOCK}`);
+    const asOf: string = query.asOf ?? clock.today;
+    const knownAt: string = query.knownAt ?? clock.now;
+    const policy = await this.policies.resolve(query.policyVersion);
+    const page = (limit: number, offset: number) => rankingsQuery({
+      asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset, knownAt,
+    });
+    const sql = page(query.limit, query.offset);
+    const rows: RankingRow[] = await this.dataSource.query(sql.text, sql.values);
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && query.offset > 0) {
+      // Past the last page the rows carrying the count are gone: ask for the first row's.
+      const first = page(1, 0);
+      total = (await this.dataSource.query(first.text, first.values))[0]?.total ?? 0;
+    }
+    return {
+      asOf,
+      knownAt,
+      policyVersion: policy.version,
+      items: rows.map((row) => ({
+        memberId: row.member_id, name: row.name, rank: row.rank, rankInSelection: row.rank_in_selection,
+        score: row.score, bonus: row.bonus, talkLoad: row.talk_load, talksCounted: row.talks_counted,
+        careerStage: row.career_stage, region: row.region, instituteId: row.institute_id, instituteName: row.institute_name,
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
   }
 }

@@ -1,0 +1,43 @@
+// The nomination lifecycle as a small explicit table: who may move a nomination from which status
+// to which. Pure, so the rules read in one place and are tested alone.
+import { NominationStatus } from '../common/enums';
+
+/**
+ * - nominator: the person who submitted the nomination (their own only).
+ * - committee: shortlists, rejects, reconsiders.
+ * - allocation: the allocation service, the only one that marks a nominee allocated (and undoes it
+ *   when the invitation is declined or withdrawn).
+ */
+export type NominationActor = 'nominator' | 'committee' | 'allocation';
+
+export const NOMINATION_TRANSITIONS: Readonly<Record<NominationStatus, Partial<Record<NominationStatus, readonly NominationActor[]>>>> = {
+  submitted: { shortlisted: ['committee'], rejected: ['committee'], withdrawn: ['nominator'], allocated: ['allocation'] },
+  shortlisted: { submitted: ['committee'], rejected: ['committee'], withdrawn: ['nominator'], allocated: ['allocation'] },
+  // Reconsidering a rejection puts the nomination back in the queue.
+  rejected: { submitted: ['committee'] },
+  allocated: { shortlisted: ['allocation'] },
+  // Final: the member can simply be nominated again.
+  withdrawn: {},
+};
+
+export type TransitionCheck =
+  | { allowed: true }
+  | { allowed: false; reason: 'illegal' | 'forbidden'; allowedFor: readonly NominationActor[] };
+
+/**
+ * `illegal`: no one may make this change (409). `forbidden`: the change exists, but not for these
+ * actors (403). An actor holding several roles may use any of them.
+ */
+export function checkTransition(
+  from: NominationStatus,
+  to: NominationStatus,
+  actors: readonly NominationActor[],
+): TransitionCheck {
+  const allowedFor = NOMINATION_TRANSITIONS[from][to];
+  if (!allowedFor) return { allowed: false, reason: 'illegal', allowedFor: [] };
+  if (!actors.some((actor) => allowedFor.includes(actor))) return { allowed: false, reason: 'forbidden', allowedFor };
+  return { allowed: true };
+}
+
+/** Statuses in which a nomination competes for its slot (and is counted as a candidate). */
+export const ACTIVE_NOMINATION_STATUSES: readonly NominationStatus[] = ['submitted', 'shortlisted', 'allocated'];
