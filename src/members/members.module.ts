@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { InstitutesController } from './institutes.controller';
+import { InstitutesService } from './institutes.service';
+import { MembersController } from './members.controller';
+import { MembersService } from './members.service';
+import { RegionsController } from './regions.controller';
+import { RegionsService } from './regions.service';
 
-@Module({})
+@Module({
+  controllers: [RegionsController, InstitutesController, MembersController],
+  providers: [RegionsService, InstitutesService, MembersService],
+  exports: [MembersService, InstitutesService, RegionsService],
+})
 export class MembersModule {}

@@ -1,0 +1,41 @@
+// The SQL the members endpoints share: one select shape for the member view, one WHERE for the filters.
+import { CareerStage } from '../common/enums';
+
+export interface MemberFilter {
+  region?: string;
+  careerStage?: CareerStage;
+  instituteId?: string;
+  country?: string;
+  q?: string;
+  includeLeft?: boolean;
+}
+
+export const MEMBER_FROM = `
+  FROM member m
+  JOIN institute i ON i.id = m.institute_id
+  JOIN institute_region ir ON ir.institute_id = i.id`;
+
+/** The member view's columns; gender only when the reader is an admin, so nobody else's answer has the key. */
+export function memberColumns(withGender: boolean): string {
+  return `m.id, m.external_id AS "externalId", m.name, m.email, m.institute_id AS "instituteId",
+    json_build_object('id', i.id, 'name', i.name, 'country', i.country) AS institute,
+    i.country::text AS country, ir.region_code AS region, m.career_stage AS "careerStage",
+    m.joined_on AS "joinedOn", m.left_on AS "leftOn",${withGender ? ' m.gender,' : ''} m.version`;
+}
+
+/** WHERE clause for the list and export filters; pushes its parameters onto `params`. */
+export function memberWhere(filter: MemberFilter, params: unknown[]): string {
+  const where: string[] = [];
+  if (!filter.includeLeft) where.push('(m.left_on IS NULL OR m.left_on > current_date)');
+  if (filter.region) where.push(`ir.region_code = $${params.push(filter.region)}`);
+  if (filter.careerStage) where.push(`m.career_stage = $${params.push(filter.careerStage)}`);
+  if (filter.instituteId) where.push(`m.institute_id = $${params.push(filter.instituteId)}`);
+  if (filter.country) where.push(`i.country = $${params.push(filter.country)}`);
+  if (filter.q) where.push(`m.name ILIKE $${params.push(likePattern(filter.q))}`);
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
+}
+
+/** `q` matches anywhere in the name; % and _ typed by the user are literal characters. */
+export function likePattern(q: string): string {
+  return `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
