@@ -4,6 +4,7 @@ import { AllocationsModule } from './allocations/allocations.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ConferencesModule } from './conferences/conferences.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -31,6 +32,7 @@ export class AppModule {
         NominationsModule,
         AllocationsModule,
         ReportsModule,
+        DashboardModule,
         IncidentsModule,
       ],
     };

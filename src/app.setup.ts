@@ -30,7 +30,7 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendProblem(res, toProblem(err)));
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'dashboard', 'dashboard/{*asset}'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
 

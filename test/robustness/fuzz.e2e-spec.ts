@@ -122,7 +122,7 @@ describe('fuzzing every documented route', () => {
   let tokens: string[];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { INCIDENT_KEY: 'ab'.repeat(32) } });
     doc = (await t.http.get('/docs-json')).body;
     const committee = await t.token('committee', 'nominator', 'monitor', 'contact');
     tokens = [t.admin, committee, 'invalid-token', ''];

@@ -1,0 +1,191 @@
+// Speaker balance dashboard: plain browser JavaScript, no build step. Every number comes from the
+// API with the viewer's own token, so the dashboard can show nothing the viewer could not read.
+'use strict';
+
+const API = '/api/v1';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const state = { token: sessionStorage.getItem('sa-token') || '' };
+const $ = (id) => document.getElementById(id);
+
+async function api(path, params = {}) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null));
+  const response = await fetch(`${API}${path}${query.size ? `?${query}` : ''}`, {
+    headers: { Authorization: `Bearer ${state.token}`, Accept: 'application/json' },
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`${path}: ${body.detail || response.statusText} (${response.status})`);
+  return body;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = tag === 'svg' || ['g', 'rect', 'line', 'text', 'path', 'circle', 'polyline', 'title'].includes(tag)
+    ? document.createElementNS(SVG_NS, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) node.setAttribute(k, String(v));
+  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+const pct = (x) => (x == null ? '' : `${(100 * x).toFixed(1)}%`);
+
+function showError(error) {
+  const box = $('error');
+  box.textContent = error ? String(error.message || error) : '';
+  box.hidden = !error;
+}
+
+/**
+ * Horizontal bars: share with its 95% interval per value, and the baseline share as a tick.
+ * rows: [{ value, label, count, share, ci95, suppressed, baseline }]
+ */
+function shareChart(rows, { width = 560 } = {}) {
+  const labelWidth = 150;
+  const barArea = width - labelWidth - 110;
+  const rowHeight = 24;
+  const max = Math.min(1, Math.max(0.05, ...rows.flatMap((r) => [r.ci95 ? r.ci95[1] : r.share || 0, r.baseline || 0])));
+  const x = (share) => labelWidth + (share / max) * barArea;
+  const svg = el('svg', { width, height: rows.length * rowHeight + 24, role: 'img', class: 'share-chart' });
+  svg.append(el('line', { class: 'axis', x1: labelWidth, x2: labelWidth, y1: 0, y2: rows.length * rowHeight }));
+  rows.forEach((row, i) => {
+    const y = i * rowHeight;
+    const g = el('g', {
+      class: 'row', 'data-value': row.value, 'data-count': row.suppressed ? 'suppressed' : row.count,
+      'data-share': row.suppressed || row.share == null ? '' : row.share, 'data-baseline': row.baseline ?? '',
+    });
+    g.append(el('text', { x: labelWidth - 6, y: y + 16, 'text-anchor': 'end' }, row.label));
+    if (row.suppressed) {
+      g.append(el('text', { x: labelWidth + 6, y: y + 16, class: 'suppressed-label' }, 'suppressed'));
+    } else {
+      g.append(el('rect', { class: 'bar', x: labelWidth, y: y + 5, width: Math.max(0, x(row.share) - labelWidth), height: 14 }));
+      if (row.ci95) {
+        g.append(el('line', { class: 'ci', x1: x(row.ci95[0]), x2: x(row.ci95[1]), y1: y + 12, y2: y + 12 }));
+        g.append(el('line', { class: 'ci', x1: x(row.ci95[0]), x2: x(row.ci95[0]), y1: y + 8, y2: y + 16 }));
+        g.append(el('line', { class: 'ci', x1: x(row.ci95[1]), x2: x(row.ci95[1]), y1: y + 8, y2: y + 16 }));
+      }
+      g.append(el('text', { x: labelWidth + barArea + 8, y: y + 16, class: 'share-label' }, `${pct(row.share)} (${row.count})`));
+    }
+    if (row.baseline != null) {
+      g.append(el('line', { class: 'baseline', x1: x(row.baseline), x2: x(row.baseline), y1: y + 2, y2: y + 22 },
+        el('title', {}, `membership ${pct(row.baseline)}`)));
+    }
+    g.append(el('title', {}, row.suppressed ? `${row.label}: suppressed (small cell)`
+      : `${row.label}: ${row.count} of the population, ${pct(row.share)} (95% CI ${pct(row.ci95?.[0])}-${pct(row.ci95?.[1])})`));
+    svg.append(g);
+  });
+  svg.append(el('text', { x: labelWidth, y: rows.length * rowHeight + 16, class: 'muted' }, `0 to ${pct(max)}`));
+  return svg;
+}
+
+function filters() {
+  return { conferenceId: $('conference').value, from: $('from').value, to: $('to').value };
+}
+
+async function renderBalance(container) {
+  const dimension = container.dataset.dimension;
+  const f = filters();
+  const [report, members] = await Promise.all([
+    api('/reports/balance', { population: $('population').value, dimension, ...f }),
+    api('/reports/balance', { population: 'members', dimension, to: f.to }),
+  ]);
+  const baseline = new Map((members.groups[0]?.cells || []).map((c) => [c.value, c.suppressed ? null : c.share]));
+  const group = report.groups[0] || { cells: [], total: 0 };
+  const rows = group.cells.map((c) => ({ ...c, label: c.label || c.name || c.value, baseline: baseline.get(c.value) }));
+  container.replaceChildren(
+    el('p', { class: 'muted total', 'data-total': group.total }, `${group.total} in the population`),
+    rows.length ? shareChart(rows) : el('p', { class: 'muted' }, 'Nothing to show for these filters.'),
+  );
+}
+
+function table(headers, rows) {
+  return el('table', {},
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))),
+    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) =>
+      (c instanceof Node ? el('td', {}, c) : el('td', { class: typeof c === 'number' ? 'num' : '' }, c ?? '')))))));
+}
+
+const cellText = (cell) => (cell == null ? '' : cell.suppressed ? el('span', { class: 'suppressed' }, 'suppressed')
+  : `${cell.count} (${pct(cell.share)})`);
+
+async function renderFunnel() {
+  const report = await api('/reports/funnel', { dimension: $('funnel-dimension').value, ...filters() });
+  const stages = report.stages.map((s) => s.stage || s.name);
+  const values = [...new Set(report.stages.flatMap((s) => s.cells.map((c) => c.value)))];
+  const rows = values.map((value) => [value, ...report.stages.map((s) => cellText(s.cells.find((c) => c.value === value)))]);
+  $('funnel').replaceChildren(table(['', ...stages.map((s, i) => `${s} (${report.stages[i].total})`)], rows));
+}
+
+async function renderTrends() {
+  const report = await api('/reports/trends', { dimension: $('trend-dimension').value, population: $('population').value === 'nominations' ? 'nominations' : 'talks' });
+  const years = report.years.map((y) => y.year);
+  const values = [...new Set(report.years.flatMap((y) => y.cells.map((c) => c.value)))];
+  const rows = values.map((value) => [value, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
+  $('trends').replaceChildren(table(['', ...years.map(String)], rows));
+}
+
+async function renderEquity() {
+  const f = filters();
+  const report = await api('/reports/equity', { from: f.from, to: f.to });
+  const rows = report.strata.map((s) => [s.careerStage, ...s.rows.flatMap((r) => [
+    `${r.gender}`, r.suppressed ? el('span', { class: 'suppressed' }, 'suppressed') : `${r.allocations}/${r.nominations}`,
+    r.suppressed || r.rate == null ? '' : `${pct(r.rate)} [${pct(r.ci95?.[0])}, ${pct(r.ci95?.[1])}]`,
+  ])]);
+  const cmh = report.cmh;
+  $('equity').replaceChildren(
+    table(['Career stage', 'Group', 'Allocated / nominated', 'Rate (95% CI)'], rows.map((r) => r.slice(0, 4))),
+    el('p', { class: 'cmh' }, cmh && cmh.oddsRatio != null
+      ? `Cochran-Mantel-Haenszel: common odds ratio ${cmh.oddsRatio.toFixed(2)} (95% CI ${cmh.ci95[0].toFixed(2)}-${cmh.ci95[1].toFixed(2)}), p = ${cmh.pValue.toFixed(3)}`
+      : 'Cochran-Mantel-Haenszel: not enough data.'),
+  );
+}
+
+async function renderProgramme() {
+  const id = $('conference').value;
+  if (!id) {
+    $('programme').replaceChildren(el('p', { class: 'muted' }, 'Choose a conference.'));
+    return;
+  }
+  const programme = await api(`/conferences/${id}/programme`);
+  const rows = programme.slots.flatMap((slot) => (slot.allocations.length ? slot.allocations : [null]).map((a) => [
+    slot.title, slot.talkType, a ? a.name || a.memberName : el('span', { class: 'muted' }, 'open'),
+    a ? el('span', { class: `status-${a.status}` }, a.status) : '', `${slot.seats}`,
+  ]));
+  $('programme').replaceChildren(table(['Slot', 'Type', 'Speaker', 'Status', 'Seats'], rows));
+}
+
+async function refresh() {
+  showError(null);
+  const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
+  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderProgramme());
+  const results = await Promise.allSettled(tasks);
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) showError(failed.map((r) => r.reason.message).join('\n'));
+  document.body.dataset.ready = 'true';
+}
+
+async function open() {
+  try {
+    const me = await api('/users/me');
+    $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
+    $('app').hidden = false;
+    const conferences = await api('/conferences', { limit: 500 }).catch(() => ({ items: [] }));
+    $('conference').replaceChildren(el('option', { value: '' }, 'All conferences'),
+      ...conferences.items.map((c) => el('option', { value: c.id }, `${c.name} (${c.startDate.slice(0, 4)}, ${c.tier})`)));
+    await refresh();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('token').value = state.token;
+  $('login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.token = $('token').value.trim();
+    sessionStorage.setItem('sa-token', state.token);
+    void open();
+  });
+  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension']) {
+    $(id).addEventListener('change', () => void refresh());
+  }
+  $('refresh').addEventListener('click', () => void refresh());
+  if (state.token) void open();
+});
