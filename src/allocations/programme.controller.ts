@@ -1,0 +1,54 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Roles } from '../auth/actor';
+import { ProblemException } from '../common/problem';
+import { ProgrammeFormat, ProgrammeQuery } from './allocations.dto';
+import { Programme, ProgrammeService } from './programme.service';
+
+const MEDIA_TYPES: Record<string, ProgrammeFormat> = {
+  'application/json': 'json',
+  'text/csv': 'csv',
+  'text/calendar': 'ics',
+};
+
+@ApiTags('allocations')
+@ApiBearerAuth()
+@Controller('conferences')
+export class ProgrammeController {
+  constructor(private readonly programmes: ProgrammeService) {}
+
+  @Get(':id/programme')
+  @Roles('committee', 'admin', 'monitor')
+  @ApiProduces('application/json', 'text/csv', 'text/calendar')
+  @ApiOkResponse({
+    description: 'Every slot with its allocations and statuses (JSON); with Accept: text/csv or text/calendar '
+      + '(or ?format=csv|ics) the accepted speakers as CSV or iCalendar',
+  })
+  async programme(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ProgrammeQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Programme | string> {
+    const format = query.format ?? negotiated(req);
+    res.vary('Accept');
+    if (format === 'json') return this.programmes.programme(id);
+    const { conference, body } = format === 'csv'
+      ? await this.programmes.csv(id)
+      : await this.programmes.iCalendar(id);
+    const extension = format === 'csv' ? 'csv' : 'ics';
+    const filename = `programme-${conference.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || conference.id}.${extension}`;
+    res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'text/calendar; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    return body;
+  }
+}
+
+function negotiated(req: Request): ProgrammeFormat {
+  const best = req.accepts(Object.keys(MEDIA_TYPES));
+  if (!best) {
+    throw new ProblemException(406, 'The programme is available as application/json, text/csv or text/calendar');
+  }
+  return MEDIA_TYPES[best];
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AllocationStatus, TalkType } from '../common/enums';
+import { notFound } from '../common/problem';
+import { AcceptedTalk, ProgrammeConference, programmeCsv, programmeICalendar } from './programme-export';
+
+export interface ProgrammeSpeaker {
+  allocationId: string;
+  status: AllocationStatus;
+  memberId: string;
+  name: string;
+  instituteId: string;
+  instituteName: string;
+  region: string;
+  updatedAt: Date;
+}
+
+export interface ProgrammeSlot {
+  id: string;
+  title: string;
+  talkType: TalkType;
+  topic: string | null;
+  seats: number;
+  /** Seats held by invited or accepted speakers. */
+  seatsTaken: number;
+  startsAt: Date | null;
+  allocations: ProgrammeSpeaker[];
+}
+
+export interface Programme {
+  conference: ProgrammeConference & { tier: string };
+  slots: ProgrammeSlot[];
+}
+
+interface ProgrammeRow {
+  slotId: string;
+  title: string;
+  talkType: TalkType;
+  topic: string | null;
+  seats: number;
+  startsAt: Date | null;
+  allocationId: string | null;
+  status: AllocationStatus | null;
+  memberId: string;
+  name: string;
+  instituteId: string;
+  instituteName: string;
+  region: string;
+  updatedAt: Date;
+}
+
+/**
+ * A conference's programme: every slot with whoever was allocated to it and how that stands. Names
+ * speakers and their institutes; no gender, rationale or decline reason, so monitors may read it.
+ */
+@Injectable()
+export class ProgrammeService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async programme(conferenceId: string): Promise<Programme> {
+    const [conference] = await this.dataSource.query(
+      `SELECT id, name, start_date AS "startDate", end_date AS "endDate", country, tier FROM conference WHERE id = $1`,
+      [conferenceId],
+    );
+    if (!conference) throw notFound('Conference', conferenceId);
+    // The institute is the talk's snapshot once accepted, else the speaker's current one.
+    const rows: ProgrammeRow[] = await this.dataSource.query(
+      `SELECT s.id AS "slotId", s.title, s.talk_type AS "talkType", s.topic, s.seats, s.starts_at AS "startsAt",
+              a.id AS "allocationId", a.status, a.member_id AS "memberId", m.name,
+              i.id AS "instituteId", i.name AS "instituteName", ir.region_code AS region, a.updated_at AS "updatedAt"
+       FROM slot s
+       LEFT JOIN allocation a ON a.slot_id = s.id
+       LEFT JOIN member m ON m.id = a.member_id
+       LEFT JOIN talk t ON t.allocation_id = a.id
+       LEFT JOIN institute i ON i.id = COALESCE(t.institute_id, m.institute_id)
+       LEFT JOIN institute_region ir ON ir.institute_id = i.id
+       WHERE s.conference_id = $1
+       ORDER BY s.starts_at NULLS LAST, s.title, s.id, a.created_at, a.id`,
+      [conferenceId],
+    );
+    const slots = new Map<string, ProgrammeSlot>();
+    for (const row of rows) {
+      let slot = slots.get(row.slotId);
+      if (!slot) {
+        slot = { id: row.slotId, title: row.title, talkType: row.talkType, topic: row.topic, seats: row.seats,
+          seatsTaken: 0, startsAt: row.startsAt, allocations: [] };
+        slots.set(row.slotId, slot);
+      }
+      if (row.allocationId && row.status) {
+        slot.allocations.push({
+          allocationId: row.allocationId, status: row.status, memberId: row.memberId, name: row.name,
+          instituteId: row.instituteId, instituteName: row.instituteName, region: row.region, updatedAt: row.updatedAt,
+        });
+        if (row.status === 'invited' || row.status === 'accepted') slot.seatsTaken += 1;
+      }
+    }
+    return { conference, slots: [...slots.values()] };
+  }
+
+  async csv(conferenceId: string): Promise<{ conference: ProgrammeConference; body: string }> {
+    const { conference, talks } = await this.accepted(conferenceId);
+    return { conference, body: programmeCsv(conference, talks) };
+  }
+
+  async iCalendar(conferenceId: string): Promise<{ conference: ProgrammeConference; body: string }> {
+    const { conference, talks } = await this.accepted(conferenceId);
+    return { conference, body: programmeICalendar(conference, talks) };
+  }
+
+  private async accepted(conferenceId: string): Promise<{ conference: ProgrammeConference; talks: AcceptedTalk[] }> {
+    const { conference, slots } = await this.programme(conferenceId);
+    const talks = slots.flatMap((slot) => slot.allocations
+      .filter((a) => a.status === 'accepted')
+      .map((a) => ({
+        allocationId: a.allocationId, slotId: slot.id, slotTitle: slot.title, talkType: slot.talkType,
+        startsAt: slot.startsAt ? slot.startsAt.toISOString() : null, memberId: a.memberId, speaker: a.name,
+        institute: a.instituteName, region: a.region, updatedAt: a.updatedAt.toISOString(),
+      })));
+    return { conference, talks };
+  }
+}
