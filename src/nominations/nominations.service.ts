@@ -1,0 +1,180 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor, hasRole } from '../auth/actor';
+import { NominationStatus } from '../common/enums';
+import { Page } from '../common/pagination';
+import { conflict, notFound, ProblemException, ProblemFieldError, unprocessable } from '../common/problem';
+import { checkTransition, NominationActor } from './nomination-status';
+import { ChangeNominationStatusDto, CreateNominationDto, NominationQuery, NominationView } from './nominations.dto';
+
+/** A nomination with the names the committee reads; never the nominee's gender. */
+const VIEW_SELECT = `
+  SELECT n.id, n.member_id AS "memberId", m.name AS "memberName", n.slot_id AS "slotId", s.title AS "slotTitle",
+         s.conference_id AS "conferenceId", c.name AS "conferenceName", n.nominator_id AS "nominatorId",
+         n.reason, n.status, n.career_stage AS "careerStage", n.institute_id AS "instituteId",
+         n.committee_note AS "committeeNote", n.created_at AS "createdAt", n.updated_at AS "updatedAt", n.version
+  FROM nomination n
+  JOIN member m ON m.id = n.member_id
+  JOIN slot s ON s.id = n.slot_id
+  JOIN conference c ON c.id = s.conference_id`;
+
+/** Nominators who are not on the committee see only their own nominations and no committee notes. */
+const seesAll = (actor: Actor) => hasRole(actor, 'committee');
+
+@Injectable()
+export class NominationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(dto: CreateNominationDto, actor: Actor): Promise<NominationView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [member] = await manager.query(
+        `SELECT m.id, m.name, m.left_on, m.left_on <= current_date AS has_left,
+                COALESCE(member_career_stage_at(m.id, current_date), m.career_stage) AS career_stage,
+                COALESCE(member_institute_at(m.id, current_date), m.institute_id) AS institute_id
+         FROM member m WHERE m.id = $1`,
+        [dto.memberId],
+      );
+      const [slot] = await manager.query(
+        `SELECT s.id, c.name AS conference_name, c.start_date, c.start_date <= current_date AS has_started
+         FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`,
+        [dto.slotId],
+      );
+      const errors: ProblemFieldError[] = [];
+      if (!member) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });
+      else if (member.has_left) errors.push({ field: 'memberId', message: `member left the collaboration on ${member.left_on}` });
+      if (!slot) errors.push({ field: 'slotId', message: `slot ${dto.slotId} does not exist` });
+      else if (slot.has_started) {
+        errors.push({ field: 'slotId', message: `the conference ${slot.conference_name} started on ${slot.start_date}` });
+      }
+      if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
+
+      const [existing] = await manager.query(
+        `SELECT id, status FROM nomination WHERE member_id = $1 AND slot_id = $2 AND status <> 'withdrawn'`,
+        [dto.memberId, dto.slotId],
+      );
+      if (existing) {
+        throw conflict(`${member.name} is already nominated for this slot (nomination ${existing.id}, ${existing.status})`, {
+          nominationId: existing.id,
+        });
+      }
+      // The unique index nomination_active_key still answers a concurrent duplicate (409).
+      const [{ id }] = await manager.query(
+        `INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [dto.memberId, dto.slotId, actor.id, dto.reason, member.career_stage, member.institute_id],
+      );
+      const view = await this.view(manager, id);
+      await this.audit.record(manager, actor, {
+        action: 'nomination.create', entity: 'nomination', entityId: id,
+        after: {
+          memberId: view.memberId, slotId: view.slotId, nominatorId: view.nominatorId, status: view.status,
+          careerStage: view.careerStage, instituteId: view.instituteId,
+        },
+      });
+      return view;
+    });
+  }
+
+  async list(query: NominationQuery, actor: Actor): Promise<Page<NominationView>> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (condition: string, value: unknown) => {
+      values.push(value);
+      where.push(condition.replace('?', `$${values.length}`));
+    };
+    if (!seesAll(actor)) add('n.nominator_id = ?', actor.id);
+    else if (query.nominatorId) add('n.nominator_id = ?', query.nominatorId);
+    if (query.slotId) add('n.slot_id = ?', query.slotId);
+    if (query.conferenceId) add('s.conference_id = ?', query.conferenceId);
+    if (query.memberId) add('n.member_id = ?', query.memberId);
+    if (query.status) add('n.status = ?', query.status);
+    values.push(query.limit, query.offset);
+    const rows: Array<NominationView & { total: number }> = await this.dataSource.query(
+      `SELECT v.*, count(*) OVER ()::int AS total FROM (${VIEW_SELECT}
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) v
+       ORDER BY v."createdAt" DESC, v.id
+       LIMIT $${values.length - 1} OFFSET $${values.length}`,
+      values,
+    );
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && query.offset > 0) {
+      const [count] = await this.dataSource.query(
+        `SELECT count(*)::int AS total FROM nomination n JOIN slot s ON s.id = n.slot_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+        values.slice(0, -2),
+      );
+      total = count.total;
+    }
+    return {
+      items: rows.map(({ total: _total, ...view }) => forActor(view, actor)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: string, actor: Actor): Promise<NominationView> {
+    const view = await this.view(this.dataSource.manager, id);
+    if (!seesAll(actor) && view.nominatorId !== actor.id) throw notFound('Nomination', id);
+    return forActor(view, actor);
+  }
+
+  /** One step of the state machine in nomination-status.ts, checked against the row locked for the change. */
+  async changeStatus(id: string, dto: ChangeNominationStatusDto, actor: Actor): Promise<NominationView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [current] = await manager.query(
+        `SELECT id, status, nominator_id, version FROM nomination WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      const own = current?.nominator_id === actor.id;
+      if (!current || (!seesAll(actor) && !own)) throw notFound('Nomination', id);
+      if (dto.version !== undefined && dto.version !== current.version) {
+        throw conflict(`Nomination ${id} changed since version ${dto.version} (now version ${current.version}); read it again`, {
+          currentVersion: current.version,
+        });
+      }
+      const from: NominationStatus = current.status;
+      const to = dto.status;
+      const actors: NominationActor[] = [];
+      if (hasRole(actor, 'committee')) actors.push('committee');
+      if (hasRole(actor, 'nominator') && own) actors.push('nominator');
+      const check = checkTransition(from, to, actors);
+      if (!check.allowed) {
+        if (check.reason === 'illegal' || check.allowedFor.every((who) => who === 'allocation')) {
+          const hint = to === 'allocated' ? ' (a nomination becomes allocated when the committee allocates the slot)' : '';
+          throw conflict(`A nomination cannot go from ${from} to ${to}${hint}`, { from, to });
+        }
+        throw new ProblemException(HttpStatus.FORBIDDEN, `Only the ${check.allowedFor.join(' or ')} may change a nomination from ${from} to ${to}`, undefined, { from, to });
+      }
+      const setNote = dto.note !== undefined && actors.includes('committee');
+      await manager.query(
+        `UPDATE nomination SET status = $2, committee_note = CASE WHEN $3 THEN $4 ELSE committee_note END,
+                version = version + 1, updated_at = now()
+         WHERE id = $1`,
+        [id, to, setNote, dto.note ?? null],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'nomination.status', entity: 'nomination', entityId: id,
+        before: { status: from, version: current.version },
+        after: { status: to, version: current.version + 1, ...(dto.note !== undefined ? { note: dto.note } : {}) },
+      });
+      return forActor(await this.view(manager, id), actor);
+    });
+  }
+
+  private async view(manager: EntityManager, id: string): Promise<NominationView> {
+    const [view] = await manager.query(`${VIEW_SELECT} WHERE n.id = $1`, [id]);
+    if (!view) throw notFound('Nomination', id);
+    return view;
+  }
+}
+
+function forActor(view: NominationView, actor: Actor): NominationView {
+  if (seesAll(actor)) return view;
+  const { committeeNote: _note, ...rest } = view;
+  return rest;
+}
