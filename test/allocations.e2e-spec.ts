@@ -231,11 +231,30 @@ describe('allocations: invite, accept, decline, reassign', () => {
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM talk WHERE member_id = $1`, [first.id]);
       expect(n).toBe(0);
 
+      const [nomination] = await t.dataSource.query(
+        `SELECT status FROM nomination WHERE member_id = $1 AND slot_id = $2`, [first.id, slot.id]);
+      expect(nomination.status).toBe('shortlisted');
+
       const reassigned = await post(slot.id, { memberId: second.id });
       expect(reassigned.status).toBe(201);
       expect(reassigned.body.passedOver).toEqual([]);
       const again = await post(slot.id, { memberId: first.id, rationale: 'asking again' });
       expect(again.status).toBe(409);
+    });
+
+    it('lets the committee invite someone again after a decline, without offering them automatically', async () => {
+      const { slot, members: [m] } = await rankedSlot([0]);
+      const invited = await post(slot.id, { memberId: m.id });
+      const declined = await patch(invited.body.id, { status: 'declined' });
+      expect(declined.body.nextCandidates).toEqual([]);
+      const again = await post(slot.id, { memberId: m.id });
+      expect(again.status).toBe(201);
+      expect(again.body.id).not.toBe(invited.body.id);
+      const actions = await t.dataSource.query(
+        `SELECT action FROM audit_event WHERE entity = 'nomination' AND (after->>'allocationId') IN ($1, $2) ORDER BY id`,
+        [invited.body.id, again.body.id]);
+      expect(actions.map((a: { action: string }) => a.action))
+        .toEqual(['nomination.allocate', 'nomination.release', 'nomination.allocate']);
     });
 
     it('refuses a reason on acceptance and unknown statuses', async () => {
@@ -261,6 +280,7 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ currentVersion: 2, currentStatus: 'accepted' });
       expect((await patch(invited.body.id, { status: 'withdrawn' }, { 'If-Match': 'garbage' })).status).toBe(400);
+      expect((await patch(invited.body.id, { status: 'withdrawn', version: 1 }, { 'If-Match': '"2"' })).status).toBe(400);
       const [row] = await t.dataSource.query(`SELECT status FROM allocation WHERE id = $1`, [invited.body.id]);
       expect(row.status).toBe('accepted');
     });

@@ -105,7 +105,8 @@ export class AllocationsService {
   Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
       const [current] = await manager.query(
-        `SELECT a.id, a.slot_id AS "slotId", a.status, a.version FROM allocation a WHERE a.id = $1 FOR UPDATE`,
+        `SELECT a.id, a.slot_id AS "slotId", a.nomination_id AS "nominationId", a.status, a.version
+         FROM allocation a WHERE a.id = $1 FOR UPDATE`,
         [id],
       );
       if (!current) throw notFound('Allocation', id);
@@ -151,6 +152,21 @@ export class AllocationsService {
           [id],
         );
         for (const talk of removed) entries.push({ action: 'talk.delete', entity: 'talk', entityId: talk.id, before: talk });
+      }
+      if (freesSeat(from, dto.status)) {
+        // The nomination goes back to the shortlist (the nomination lifecycle's allocated -> shortlisted):
+        // the committee may invite the person again, but they are not offered the seat automatically.
+        const released = await manager.query(
+          `WITH released AS (
+             UPDATE nomination SET status = 'shortlisted', version = version + 1, updated_at = now()
+             WHERE id = $1 AND status = 'allocated' RETURNING id)
+           SELECT id FROM released`,
+          [current.nominationId],
+        );
+        if (released.length > 0) {
+          entries.push({ action: 'nomination.release', entity: 'nomination', entityId: current.nominationId,
+            before: { status: 'allocated' }, after: { status: 'shortlisted', allocationId: id } });
+        }
       }
       await this.audit.recordMany(manager, actor, entries);
 
