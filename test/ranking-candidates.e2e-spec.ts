@@ -62,4 +62,21 @@ describe('ranking: candidates for a slot', () => {
     expect(candidates[1].breakdown.talks).toEqual([]);
     expect(JSON.stringify(candidates)).not.toMatch(/gender|undisclosed/);
   });
+
+  it('runs inside the caller\'s transaction when given its manager, seeing its uncommitted writes', async () => {
+    const db = t.dataSource;
+    const nominator = await t.user('nominator');
+    const institute = await createInstitute(db);
+    const slot = await createSlot(db, { conferenceId: (await createConference(db, { startDate: '2027-01-10' })).id });
+    const member = await createMember(db, { instituteId: institute.id });
+    await db.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
+         VALUES ($1, $2, $3, 'inside', 'tenured', $4)`,
+        [member.id, slot.id, nominator.id, institute.id],
+      );
+      expect((await ranking.candidatesForSlot(slot.id, { manager })).map((c) => c.memberId)).toEqual([member.id]);
+      expect(await ranking.candidatesForSlot(slot.id)).toEqual([]);
+    });
+  });
 });
