@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TalkImportService } from './talk-import.service';
+import { TalksController } from './talks.controller';
+import { TalksService } from './talks.service';
 
-@Module({})
+@Module({
+  controllers: [TalksController],
+  providers: [TalksService, TalkImportService],
+  exports: [TalksService],
+})
 export class TalksModule {}

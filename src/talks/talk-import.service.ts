@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { badRequest, unprocessable } from '../common/problem';
+import { copyFrom } from './copy-streams';
+import {
+  checkTalkImport, readTalkCsv, talkCopyLine, TalkImportFormatError, TalkImportRowError,
+} from './talk-import';
+import { TalkImportResult } from './talks.dto';
+
+/** How many row errors a refused import lists; the answer says how many more there were. */
+export const MAX_LISTED_ERRORS = 1000;
+
+// The history entry in force on a date, as member_career_stage_at / member_institute_at pick it (the
+// latest entry on or before the date, else the first one), as ranges a whole import joins against in
+// one pass instead of calling the functions once per talk.
+const IN_FORCE = (table: string, column: string) => `
+  SELECT member_id, ${column},
+         CASE WHEN lag(valid_from) OVER w IS NULL THEN '-infinity'::date ELSE valid_from END AS valid_from,
+         COALESCE(lead(valid_from) OVER w, 'infinity'::date) AS valid_until
+  FROM ${table}
+  WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)`;
+
+@Injectable()
+export class TalkImportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * All or nothing: the file is checked row by row, then loaded with COPY into a temporary table where
+   * members and conferences are resolved with joins; any bad row refuses the whole import, naming every
+   * bad row. Otherwise the missing conferences and then the talks are written by two INSERT ... SELECT.
+   */
+  async import(body: unknown, actor: Actor): Promise<TalkImportResult> {
+    const check = this.check(body);
+    const runner = this.dataSource.createQueryRunner();
+    const client: PoolClient = await runner.connect();
+    await runner.startTransaction();
+    try {
+      await client.query(`SET LOCAL statement_timeout = '10min'`);
+      await client.query(`SET LOCAL work_mem = '64MB'`);
+      // Imports queue up, so two of them never race to create the same conference.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('talk-import'))`);
+      await client.query(`
+        CREATE TEMP TABLE talk_import (
+          row int NOT NULL, external_id text NOT NULL, conference text NOT NULL, year int NOT NULL,
+          talk_type text NOT NULL, date date, title text
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE conference_import (
+          row int NOT NULL, name text NOT NULL, year int NOT NULL, tier text NOT NULL,
+          start_date date NOT NULL, end_date date NOT NULL, country char(2)
+        ) ON COMMIT DROP`);
+      await copyLines(client, 'COPY talk_import FROM STDIN', check.rows, talkCopyLine);
+      await client.query(
+        `INSERT INTO conference_import SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS c(row int, name text, year int, tier text, start_date date, end_date date, country char(2))`,
+        [JSON.stringify(check.conferences.map((c) => ({
+          row: c.row, name: c.name, year: c.year, tier: c.tier, start_date: c.startDate, end_date: c.endDate, country: c.country,
+        })))],
+      );
+      await client.query(`ANALYZE talk_import`);
+
+      const { errors: unmatched, total: unmatchedTotal } = await this.unmatched(client);
+      const errorCount = check.errors.length + unmatchedTotal;
+      if (errorCount > 0) {
+        const listed = [...check.errors.slice(0, MAX_LISTED_ERRORS), ...unmatched]
+          .sort((a, b) => a.row - b.row)
+          .slice(0, MAX_LISTED_ERRORS);
+        const more = errorCount - listed.length;
+        throw unprocessable(
+          `Nothing was imported: ${errorCount} problem(s)`
+            + (more > 0 ? `; the first ${listed.length} are listed, ${more} more are not` : ''),
+          listed,
+          { errorCount },
+        );
+      }
+
+      const conferences = await client.query(`
+        INSERT INTO conference (name, start_date, end_date, country, tier)
+        SELECT DISTINCT ON (lower(ci.name), ci.year) ci.name, ci.start_date, ci.end_date, ci.country, ci.tier
+        FROM conference_import ci
+        WHERE NOT EXISTS (SELECT 1 FROM conference c
+                          WHERE lower(c.name) = lower(ci.name) AND date_part('year', c.start_date) = ci.year)
+        ORDER BY lower(ci.name), ci.year, ci.row`);
+      const talks = await client.query(`
+        WITH stage AS (${IN_FORCE('member_career_stage', 'career_stage')}),
+             place AS (${IN_FORCE('member_affiliation', 'institute_id')})
+        INSERT INTO talk (member_id, conference_id, talk_type, date, title, career_stage, institute_id)
+        SELECT m.id, c.id, i.talk_type, d.date, i.title,
+               COALESCE(s.career_stage, m.career_stage), COALESCE(p.institute_id, m.institute_id)
+        FROM talk_import i
+        JOIN member m ON m.external_id = i.external_id
+        JOIN conference c ON lower(c.name) = lower(i.conference) AND date_part('year', c.start_date) = i.year
+        CROSS JOIN LATERAL (SELECT COALESCE(i.date, c.start_date) AS date) d
+        LEFT JOIN stage s ON s.member_id = m.id AND d.date >= s.valid_from AND d.date < s.valid_until
+        LEFT JOIN place p ON p.member_id = m.id AND d.date >= p.valid_from AND d.date < p.valid_until`);
+      const result = { created: talks.rowCount ?? 0, conferencesCreated: conferences.rowCount ?? 0 };
+      await this.audit.record(runner.manager, actor, { action: 'talk.import', entity: 'talk', after: result });
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private check(body: unknown) {
+    try {
+      const records = typeof body === 'string' ? readTalkCsv(body)
+        : Array.isArray(body) ? body
+        : null;
+      if (records === null) {
+        throw new TalkImportFormatError('Send a JSON array of talks, or CSV with Content-Type text/csv');
+      }
+      return checkTalkImport(records);
+    } catch (error) {
+      if (error instanceof TalkImportFormatError) throw badRequest(error.message);
+      throw error;
+    }
+  }
+
+  /** Rows naming a member or a conference that neither the database nor the file provides; the first ones and how many. */
+  private async unmatched(client: PoolClient): Promise<{ errors: TalkImportRowError[]; total: number }> {
+    const { rows } = await client.query(`
+      SELECT e.row, e.field, e.message, count(*) OVER ()::int AS total
+      FROM (
+        SELECT i.row, 'externalId' AS field, format('no member has externalId %s', i.external_id) AS message
+        FROM talk_import i
+        WHERE NOT EXISTS (SELECT 1 FROM member m WHERE m.external_id = i.external_id)
+        UNION ALL
+        SELECT i.row, 'conference',
+               format('no conference %s in %s; give its tier to create it', i.conference, i.year)
+        FROM talk_import i
+        WHERE NOT EXISTS (SELECT 1 FROM conference c
+                          WHERE lower(c.name) = lower(i.conference) AND date_part('year', c.start_date) = i.year)
+          AND NOT EXISTS (SELECT 1 FROM conference_import ci
+                          WHERE lower(ci.name) = lower(i.conference) AND ci.year = i.year)
+      ) e
+      ORDER BY e.row, e.field DESC
+      LIMIT ${MAX_LISTED_ERRORS}`);
+    return {
+      errors: rows.map(({ row, field, message }) => ({ row, field, message })),
+      total: rows[0]?.total ?? 0,
+    };
+  }
+}
+
+/** Streams rows into a COPY ... FROM STDIN, in chunks, waiting whenever PostgreSQL falls behind. */
+async function copyLines<T>(client: PoolClient, sql: string, rows: readonly T[], line: (row: T) => string): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  const done = finished(stream);
+  done.catch(() => undefined);
+  let chunk = '';
+  for (const row of rows) {
+    chunk += line(row);
+    if (chunk.length >= 1 << 16) {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+      chunk = '';
+    }
+  }
+  stream.end(chunk);
+  await done;
+}

@@ -1,0 +1,350 @@
+// Reading and checking a talk import. Pure: no Nest, no database. Everything that can be decided from
+// the file alone is decided here (shapes, vocabularies, dates, the conferences the file would create);
+// whether members and conferences exist is the service's set-based second pass.
+import { parse } from 'csv-parse/sync';
+import { isCountryCode } from '../common/countries';
+import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
+
+export const TALK_IMPORT_COLUMNS = [
+  'externalId', 'conference', 'year', 'conferenceDate', 'talkType', 'date', 'title',
+  'tier', 'conferenceStartDate', 'conferenceEndDate', 'country',
+] as const;
+export type TalkImportColumn = (typeof TALK_IMPORT_COLUMNS)[number];
+
+export const MAX_TALK_IMPORT_ROWS = 2_000_000;
+
+/** One valid row, normalised. */
+export interface TalkImportRow {
+  /** 1-based data row (the CSV header is not counted). */
+  row: number;
+  externalId: string;
+  /** The conference's name as written; it is matched by name in any case and the year it starts. */
+  conference: string;
+  year: number;
+  talkType: TalkType;
+  /** Null: the talk is dated at the conference's start. */
+  date: string | null;
+  title: string | null;
+}
+
+/** A conference the file describes well enough to create it if it does not exist yet. */
+export interface ConferenceToCreate {
+  /** The first row that gave its tier. */
+  row: number;
+  name: string;
+  year: number;
+  tier: ConferenceTier;
+  startDate: string;
+  endDate: string;
+  country: string | null;
+}
+
+export interface TalkImportRowError {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface TalkImportCheck {
+  rows: TalkImportRow[];
+  conferences: ConferenceToCreate[];
+  errors: TalkImportRowError[];
+}
+
+/** The file as a whole cannot be read (not CSV, no header, not an array): a 400, not a row error. */
+export class TalkImportFormatError extends Error {}
+
+const MAX_LENGTH: Record<TalkImportColumn, number> = {
+  externalId: 100, conference: 300, year: 4, conferenceDate: 10, talkType: 20, date: 10, title: 500,
+  tier: 20, conferenceStartDate: 10, conferenceEndDate: 10, country: 2,
+};
+const COLUMN_BY_LOWER = new Map(TALK_IMPORT_COLUMNS.map((c) => [c.toLowerCase(), c]));
+const TALK_TYPE_SET = new Set<string>(TALK_TYPES);
+const TIER_SET = new Set<string>(CONFERENCE_TIERS);
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2200;
+
+/**
+ * CSV text to records keyed by column name. Header names match case-insensitively; an unknown or
+ * missing required column rejects the whole file. A line with the wrong number of cells is reported
+ * by the row check, so that every bad row is named at once.
+ */
+export function readTalkCsv(text: string): Record<string, unknown>[] {
+  let lines: string[][];
+  try {
+    lines = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (error) {
+    throw new TalkImportFormatError(`The CSV could not be read: ${(error as Error).message}`);
+  }
+  if (lines.length === 0) throw new TalkImportFormatError('The CSV is empty; its first line must name the columns');
+  const header = lines[0].map((name) => COLUMN_BY_LOWER.get(name.trim().toLowerCase()) ?? null);
+  const unknown = lines[0].filter((_, i) => header[i] === null);
+  if (unknown.length) {
+    throw new TalkImportFormatError(`Unknown column(s) ${unknown.join(', ')}; accepted: ${TALK_IMPORT_COLUMNS.join(', ')}`);
+  }
+  const missing = (['externalId', 'conference', 'talkType'] as const).filter((c) => !header.includes(c));
+  if (!header.includes('year') && !header.includes('conferenceDate')) missing.push('year' as never);
+  if (missing.length) throw new TalkImportFormatError(`Missing column(s) ${missing.join(', ')} (year may be replaced by conferenceDate)`);
+  const repeated = header.filter((c, i) => header.indexOf(c) !== i);
+  if (repeated.length) throw new TalkImportFormatError(`Column(s) ${repeated.join(', ')} appear more than once`);
+
+  const records = new Array<Record<string, unknown>>(lines.length - 1);
+  for (let l = 1; l < lines.length; l++) {
+    const cells = lines[l];
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] ?? '';
+    if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
+    records[l - 1] = record;
+  }
+  return records;
+}
+
+// A marker the row check turns into "this line has N cells"; not a column anyone can send.
+const CELL_COUNT = '\u0000cells';
+
+interface ConferenceDraft {
+  row: number;
+  name: string;
+  year: number;
+  tier: ConferenceTier | null;
+  startDate: string | null;
+  startRow: number;
+  endDate: string | null;
+  endRow: number;
+  country: string | null;
+  countryRow: number;
+  /** Earliest talk date in the conference's year, latest talk date: the defaults for its dates. */
+  firstTalk: string | null;
+  lastTalk: string | null;
+}
+
+/**
+ * Every record checked and normalised. Errors name the 1-based row, the field and what is wrong; a row
+ * with errors is not in `rows`. Across rows: the rows of one conference (name + year) must agree on its
+ * tier, dates and country. A conference gets created (if the database does not know it) when some row
+ * gives its tier; its dates default to the earliest and latest talk dates given for it (within its
+ * year for the start), else January 1 of its year.
+ */
+export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
+  if (records.length > MAX_TALK_IMPORT_ROWS) {
+    throw new TalkImportFormatError(`At most ${MAX_TALK_IMPORT_ROWS} rows per import; this one has ${records.length}`);
+  }
+  const rows: TalkImportRow[] = [];
+  const errors: TalkImportRowError[] = [];
+  const drafts = new Map<string, ConferenceDraft>();
+
+  for (let index = 0; index < records.length; index++) {
+    const row = index + 1;
+    const record = records[index];
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      errors.push({ row, field: '(row)', message: 'must be an object with the import columns' });
+      continue;
+    }
+    const cells = record as Record<string, unknown>;
+    const before = errors.length;
+    const fail = (field: string, message: string) => { errors.push({ row, field, message }); };
+
+    for (const key in cells) {
+      if (key === CELL_COUNT) {
+        fail('(row)', `has ${String(cells[CELL_COUNT])} cells; the header has ${Object.keys(cells).length - 1}`);
+      } else if (!MAX_LENGTH.hasOwnProperty(key)) {
+        fail(key, 'is not an accepted field');
+      }
+    }
+    const text = (column: TalkImportColumn): string | null => {
+      const value = cells[column];
+      if (value === undefined || value === null) return null;
+      if (typeof value === 'number' && (column === 'externalId' || column === 'year') && Number.isFinite(value)) {
+        return String(value);
+      }
+      if (typeof value !== 'string') {
+        fail(column, 'must be a string');
+        return null;
+      }
+      const trimmed = value.trim();
+      if (trimmed.length > MAX_LENGTH[column]) {
+        fail(column, `must be at most ${MAX_LENGTH[column]} characters`);
+        return null;
+      }
+      return trimmed === '' ? null : trimmed;
+    };
+    const required = (column: TalkImportColumn): string | null => {
+      const errorsBefore = errors.length;
+      const value = text(column);
+      if (value === null && errors.length === errorsBefore) fail(column, 'is required');
+      return value;
+    };
+    const date = (column: TalkImportColumn): string | null => {
+      const value = text(column);
+      if (value !== null && !isIsoDate(value)) {
+        fail(column, `${value} is not a date written YYYY-MM-DD`);
+        return null;
+      }
+      return value;
+    };
+
+    const externalId = required('externalId');
+    const conference = required('conference');
+    const talkTypeText = required('talkType');
+    const talkType = talkTypeText?.toLowerCase() ?? null;
+    if (talkType !== null && !TALK_TYPE_SET.has(talkType)) fail('talkType', `${talkTypeText} is not one of ${TALK_TYPES.join(', ')}`);
+    const talkDate = date('date');
+    const title = text('title');
+    const errorsBeforeDates = errors.length;
+    const conferenceDate = date('conferenceDate');
+    const startDate = date('conferenceStartDate');
+    const endDate = date('conferenceEndDate');
+    const yearText = text('year');
+    const datesReadable = errors.length === errorsBeforeDates;
+
+    let year: number | null = null;
+    if (yearText !== null) {
+      year = /^\d{4}$/.test(yearText) ? Number(yearText) : null;
+      if (year === null || year < MIN_YEAR || year > MAX_YEAR) {
+        fail('year', `${yearText} is not a year between ${MIN_YEAR} and ${MAX_YEAR}`);
+        year = null;
+      }
+    } else if (conferenceDate !== null || startDate !== null) {
+      year = Number((conferenceDate ?? startDate)!.slice(0, 4));
+    } else if (datesReadable) {
+      fail('year', 'is required (or conferenceDate)');
+    }
+    if (year !== null) {
+      for (const [field, value] of [['conferenceDate', conferenceDate], ['conferenceStartDate', startDate]] as const) {
+        if (value !== null && Number(value.slice(0, 4)) !== year) {
+          fail(field, `${value} is not in ${year}: a conference is known by its name and the year it starts`);
+        }
+      }
+    }
+    const conferenceStart = startDate ?? conferenceDate;
+    if (conferenceStart !== null && endDate !== null && endDate < conferenceStart) {
+      fail('conferenceEndDate', `${endDate} is before the conference start ${conferenceStart}`);
+    }
+
+    const tierText = text('tier');
+    const tier = tierText?.toLowerCase() ?? null;
+    if (tier !== null && !TIER_SET.has(tier)) fail('tier', `${tierText} is not one of ${CONFERENCE_TIERS.join(', ')}`);
+    const countryText = text('country');
+    const country = countryText?.toUpperCase() ?? null;
+    if (country !== null && !isCountryCode(country)) fail('country', `${countryText} is not an ISO 3166-1 alpha-2 country code`);
+
+    if (errors.length > before) continue;
+
+    const conferenceKey = conferenceKeyOf(conference!, year!);
+    let draft = drafts.get(conferenceKey);
+    if (!draft) {
+      draft = {
+        row, name: conference!, year: year!, tier: null,
+        startDate: null, startRow: 0, endDate: null, endRow: 0, country: null, countryRow: 0, firstTalk: null, lastTalk: null,
+      };
+      drafts.set(conferenceKey, draft);
+    }
+    if (!agree(draft, row, tier as ConferenceTier | null, conferenceStart, endDate, country, fail)) continue;
+    if (talkDate !== null) {
+      if (Number(talkDate.slice(0, 4)) === draft.year && (draft.firstTalk === null || talkDate < draft.firstTalk)) {
+        draft.firstTalk = talkDate;
+      }
+      if (draft.lastTalk === null || talkDate > draft.lastTalk) draft.lastTalk = talkDate;
+    }
+    rows.push({
+      row, externalId: externalId!, conference: conference!, year: draft.year,
+      talkType: talkType as TalkType, date: talkDate, title,
+    });
+  }
+
+  const conferences: ConferenceToCreate[] = [];
+  for (const draft of drafts.values()) {
+    if (draft.tier === null) continue;
+    const startDate = draft.startDate ?? draft.firstTalk ?? `${draft.year}-01-01`;
+    const latest = draft.lastTalk !== null && draft.lastTalk > startDate ? draft.lastTalk : startDate;
+    const endDate = draft.endDate ?? latest;
+    if (endDate < startDate) {
+      errors.push({
+        row: draft.endRow, field: 'conferenceEndDate',
+        message: `${endDate} is before ${startDate}, the start of ${draft.name} (${draft.year}) taken from its talks' dates`,
+      });
+      continue;
+    }
+    conferences.push({
+      row: draft.row, name: draft.name, year: draft.year, tier: draft.tier,
+      startDate, endDate, country: draft.country,
+    });
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return { rows, conferences, errors };
+}
+
+/** Rows of one conference must not contradict each other on what it is. */
+function agree(
+  draft: ConferenceDraft, row: number, tier: ConferenceTier | null, startDate: string | null, endDate: string | null,
+  country: string | null, fail: (field: string, message: string) => void,
+): boolean {
+  const where = `${draft.name} (${draft.year})`;
+  let ok = true;
+  if (tier !== null) {
+    if (draft.tier === null) {
+      draft.tier = tier;
+      draft.row = row;
+    } else if (draft.tier !== tier) {
+      fail('tier', `${where} is given tier ${draft.tier} on row ${draft.row}`);
+      ok = false;
+    }
+  }
+  if (startDate !== null) {
+    if (draft.startDate === null) { draft.startDate = startDate; draft.startRow = row; }
+    else if (draft.startDate !== startDate) {
+      fail('conferenceStartDate', `${where} is given start ${draft.startDate} on row ${draft.startRow}`);
+      ok = false;
+    }
+  }
+  if (endDate !== null) {
+    if (draft.endDate === null) { draft.endDate = endDate; draft.endRow = row; }
+    else if (draft.endDate !== endDate) {
+      fail('conferenceEndDate', `${where} is given end ${draft.endDate} on row ${draft.endRow}`);
+      ok = false;
+    }
+  }
+  if (country !== null) {
+    if (draft.country === null) { draft.country = country; draft.countryRow = row; }
+    else if (draft.country !== country) {
+      fail('country', `${where} is given country ${draft.country} on row ${draft.countryRow}`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** Rows name one conference when they agree on its name (any case) and year, as the unique index does. */
+export function conferenceKeyOf(name: string, year: number): string {
+  return `${name.trim().toLowerCase()}\u0001${year}`;
+}
+
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match;
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const year = Number(y);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
+}
+
+/** A value for PostgreSQL's COPY text format: tabs, newlines and backslashes escaped, null as \N. */
+export function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, escapeCopyChar) : value;
+}
+
+function escapeCopyChar(c: string): string {
+  return c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r';
+}
+
+/** One talk row as a line of COPY text: row, externalId, conference, year, talkType, date, title. */
+export function talkCopyLine(r: TalkImportRow): string {
+  return `${r.row}\t${copyValue(r.externalId)}\t${copyValue(r.conference)}\t${r.year}\t${r.talkType}\t${copyValue(r.date)}\t${copyValue(r.title)}\n`;
+}
