@@ -192,6 +192,15 @@ describe('members: create, read, change, history, privacy', () => {
     expect((await list('colour=red')).status).toBe(400);
   });
 
+  it('gives a member created without an externalId one, so that imports and ?externalId= find them', async () => {
+    const { body } = await create({ name: 'Emmy Noether', instituteId: ethId, careerStage: 'tenured' });
+    const res = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ externalId: 'N-1' });
+    expect(res.body).toMatchObject({ externalId: 'N-1', version: 2 });
+    const found = await t.http.get(`${api}/members?externalId=N-1`).set(bearer(committee));
+    expect(found.body.items.map((m: { id: string }) => m.id)).toEqual([body.id]);
+    expect((await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ externalId: 'M-1' })).status).toBe(409);
+  });
+
   it('answers 404 for a member that does not exist and 400 for a malformed id', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     expect((await t.http.get(`${api}/members/${missing}`).set(bearer(committee))).status).toBe(404);

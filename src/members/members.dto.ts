@@ -21,6 +21,8 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto {
   @ApiPropertyOptional() @IsOptional() @Trimmed() @IsString() @Length(1, 300) name?: string;
+  @ApiPropertyOptional({ description: 'Give a member created without one an externalId, so imports find them' })
+  @IsOptional() @Trimmed() @IsString() @Length(1, 100) externalId?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes the address' })
   @ValidateIf((_, value) => value !== null) @IsOptional() @Trimmed() @IsEmail() @MaxLength(320) email?: string | null;
   @ApiPropertyOptional({ enum: GENDERS }) @IsOptional() @IsIn(GENDERS) gender?: Gender;
@@ -36,6 +38,7 @@ export class UpdateMemberDto {
 }
 
 export class MemberFilterQuery {
+  @ApiPropertyOptional({ example: 'CMS-12345' }) @IsOptional() @IsString() @MaxLength(100) externalId?: string;
   @ApiPropertyOptional({ example: 'SWITZERLAND' }) @IsOptional() @Matches(REGION_CODE, { message: 'region must be a region code' }) region?: string;
   @ApiPropertyOptional({ enum: CAREER_STAGES }) @IsOptional() @IsIn(CAREER_STAGES) careerStage?: CareerStage;
   @ApiPropertyOptional() @IsOptional() @IsUUID() instituteId?: string;

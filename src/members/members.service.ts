@@ -17,6 +17,7 @@ const AUDITED_FIELDS = ['externalId', 'name', 'email', 'instituteId', 'careerSta
 
 interface CurrentMember {
   id: string;
+  externalId: string | null;
   name: string;
   email: string | null;
   gender: string;
@@ -85,7 +86,7 @@ export class MembersService {
   async update(id: string, dto: UpdateMemberDto, expectedVersions: number[], actor: Actor): Promise<MemberView> {
     return this.dataSource.transaction(async (manager) => {
       const [current]: CurrentMember[] = await manager.query(
-        `SELECT id, name, email, gender, institute_id AS "instituteId", career_stage AS "careerStage",
+        `SELECT id, external_id AS "externalId", name, email, gender, institute_id AS "instituteId", career_stage AS "careerStage",
                 joined_on AS "joinedOn", left_on AS "leftOn", version, current_date::text AS today
          FROM member WHERE id = $1 FOR UPDATE`,
         [id],
@@ -109,10 +110,12 @@ export class MembersService {
       if (errors.length) throw unprocessable('The change cannot be applied', errors);
       if (dto.instituteId) await assertInstitute(manager, dto.instituteId);
       if (dto.email && dto.email.toLowerCase() !== current.email?.toLowerCase()) await assertUnique(manager, { email: dto.email }, id);
+      if (dto.externalId && dto.externalId !== current.externalId) await assertUnique(manager, { externalId: dto.externalId }, id);
 
       const before = await this.get(id, true, manager);
       const historyChanged = await this.addHistory(manager, id, effectiveFrom, dto);
       const fields = {
+        externalId: dto.externalId !== undefined && dto.externalId !== current.externalId,
         name: dto.name !== undefined && dto.name !== current.name,
         email: dto.email !== undefined && dto.email !== current.email,
         gender: dto.gender !== undefined && dto.gender !== current.gender,
@@ -122,6 +125,7 @@ export class MembersService {
 
       await manager.query(
         `UPDATE member SET
+           external_id = CASE WHEN $10 THEN $11 ELSE external_id END,
            name = CASE WHEN $2 THEN $3 ELSE name END,
            email = CASE WHEN $4 THEN $5 ELSE email END,
            gender = CASE WHEN $6 THEN $7 ELSE gender END,
@@ -132,7 +136,7 @@ export class MembersService {
            updated_at = now()
          WHERE id = $1`,
         [id, fields.name, dto.name ?? null, fields.email, dto.email ?? null, fields.gender, dto.gender ?? null,
-          fields.leftOn, dto.leftOn ?? null],
+          fields.leftOn, dto.leftOn ?? null, fields.externalId, dto.externalId ?? null],
       );
       const after = await this.get(id, true, manager);
       await this.audit.record(manager, actor, {

@@ -2,6 +2,7 @@
 import { CareerStage } from '../common/enums';
 
 export interface MemberFilter {
+  externalId?: string;
   region?: string;
   careerStage?: CareerStage;
   instituteId?: string;
@@ -27,6 +28,7 @@ export function memberColumns(withGender: boolean): string {
 export function memberWhere(filter: MemberFilter, params: unknown[]): string {
   const where: string[] = [];
   if (!filter.includeLeft) where.push('(m.left_on IS NULL OR m.left_on > current_date)');
+  if (filter.externalId) where.push(`m.external_id = $${params.push(filter.externalId)}`);
   if (filter.region) where.push(`ir.region_code = $${params.push(filter.region)}`);
   if (filter.careerStage) where.push(`m.career_stage = $${params.push(filter.careerStage)}`);
   if (filter.instituteId) where.push(`m.institute_id = $${params.push(filter.instituteId)}`);
