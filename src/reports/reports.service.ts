@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { badRequest, ProblemFieldError } from '../common/problem';
+import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
+import { balanceCountQuery, CountFilters, CountRow, Dimension, Population } from './balance.sql';
+import { BalanceQuery } from './reports.dto';
+import { minimumCellCount } from './suppression';
+
+export interface Filters {
+  from: string | null;
+  to: string;
+  conferenceId: string | null;
+  tier: string | null;
+  talkType: string | null;
+}
+
+export interface BalanceReport {
+  population: Population;
+  dimension: Dimension;
+  within: Dimension | null;
+  filters: Filters;
+  /** Gender counts below this are hidden (env REPORT_MIN_CELL). */
+  minimumCellCount: number;
+  comparison: Comparison | null;
+  groups: BalanceGroup[];
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** Cross-field rules the DTO cannot express; 400 naming the field. */
+export function checkPeriod(from: string | undefined, to: string): ProblemFieldError[] {
+  return from && from > to ? [{ field: 'from', message: 'from must not be after to' }] : [];
+}
+
+export function conferenceFiltersOn(population: Population, q: { conferenceId?: string; tier?: string; talkType?: string }):
+  ProblemFieldError[] {
+  if (population !== 'members') return [];
+  return (['conferenceId', 'tier', 'talkType'] as const)
+    .filter((field) => q[field] !== undefined)
+    .map((field) => ({ field, message: `${field} does not apply to population members (membership is not per conference)` }));
+}
+
+export function fail(errors: ProblemFieldError[]): void {
+  if (errors.length) throw badRequest(`Invalid input: ${errors.map((e) => e.field).join(', ')}`, errors);
+}
+
+@Injectable()
+export class ReportsService {
+  /** Read once at start-up, like every other setting. */
+  readonly minimumCellCount = minimumCellCount();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async balance(q: BalanceQuery): Promise<BalanceReport> {
+    const population = q.population ?? 'allocations';
+    const within = q.within ?? null;
+    const to = q.to ?? today();
+    fail([
+      ...(within === q.dimension ? [{ field: 'within', message: 'within must differ from dimension' }] : []),
+      ...checkPeriod(q.from, to),
+      ...conferenceFiltersOn(population, q),
+    ]);
+    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
+    // Membership is not per conference: a members baseline is the collaboration on `to`.
+    const baseline = q.compareTo
+      ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to } : filters }
+      : undefined;
+    const counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline));
+    const rows = counted.filter((r) => r.side === 'main');
+    const baselineRows = baseline ? counted.filter((r) => r.side === 'baseline') : undefined;
+    return {
+      population,
+      dimension: q.dimension,
+      within,
+      filters: describeFilters(filters),
+      minimumCellCount: this.minimumCellCount,
+      comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
+      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount }, baselineRows),
+    };
+  }
+
+  private count(query: { text: string; values: unknown[] }): Promise<CountRow[]> {
+    return this.dataSource.query(query.text, query.values);
+  }
+}
+
+export function describeFilters(f: CountFilters): Filters {
+  return {
+    from: f.from ?? null, to: f.to, conferenceId: f.conferenceId ?? null, tier: f.tier ?? null, talkType: f.talkType ?? null,
+  };
+}
