@@ -72,7 +72,12 @@ describe('members: create, read, change, history, privacy', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/woman|undisclosed/);
     const asAdmin = await t.http.get(`${api}/members/${id}`).set(bearer(t.admin));
     expect(asAdmin.body.gender).toBe('woman');
-    expect((await t.http.get(`${api}/members`).set(bearer(nominator))).status).toBe(403);
+    // Nominators look members up to nominate them, and never see gender either.
+    const asNominator = await t.http.get(`${api}/members`).set(bearer(nominator));
+    expect(asNominator.status).toBe(200);
+    for (const item of asNominator.body.items) expect(item).not.toHaveProperty('gender');
+    expect((await t.http.get(`${api}/members/${id}`).set(bearer(nominator))).body).not.toHaveProperty('gender');
+    expect((await t.http.get(`${api}/members/export`).set(bearer(nominator))).status).toBe(403);
   });
 
   it('keeps the old career stage in history when the stage changes', async () => {

@@ -26,8 +26,9 @@ export class MembersController {
     return this.members.create(dto, actor);
   }
 
+  // Nominators look people up to nominate them; like the committee, they never see gender.
   @Get()
-  @Roles('admin', 'committee')
+  @Roles('admin', 'committee', 'nominator')
   @ApiOperation({ summary: 'Members with filters; gender appears for admins only' })
   list(@Query() query: MemberQuery, @CurrentActor() actor: Actor): Promise<Page<MemberView>> {
     return this.members.list(query, hasRole(actor, 'admin'));
@@ -65,7 +66,7 @@ export class MembersController {
   }
 
   @Get(':id')
-  @Roles('admin', 'committee')
+  @Roles('admin', 'committee', 'nominator')
   @ApiResponse({ status: 200, type: MemberView, description: 'ETag carries the version, for If-Match on PATCH' })
   async get(
     @Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response,
