@@ -6,6 +6,7 @@ import { AllocationStatus } from '../common/enums';
 import { Page } from '../common/pagination';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { RankingService } from '../ranking/ranking.service';
+import { insertTalkFromAllocation } from '../talks/talk-records';
 import { canTransition, allowedTransitions, freesSeat, holdsSeat, takesReason } from './allocation-status';
 import { nextCandidates, passedOver } from './allocation-rules';
 import { ALLOCATION_SELECT, balancePreview } from './allocation.sql';
@@ -138,8 +139,13 @@ export class AllocationsService {
         after: { status: dto.status, version: current.version + 1 },
       }];
       if (dto.status === 'accepted') {
-        const talk = await this.recordTalk(manager, id);
-        entries.push({ action: 'talk.create', entity: 'talk', entityId: talk.id, after: talk });
+        const talk = await insertTalkFromAllocation(manager, id);
+        if (talk) {
+          entries.push({ action: 'talk.create', entity: 'talk', entityId: talk.id, after: {
+            memberId: talk.memberId, conferenceId: talk.conferenceId, talkType: talk.talkType, date: talk.date,
+            allocationId: id,
+          } });
+        }
       }
       if (from === 'accepted' && dto.status === 'withdrawn') {
         // As a CTE so the driver hands back the deleted rows themselves.
@@ -258,29 +264,5 @@ export class AllocationsService {
       memberId: c.memberId, name: c.name, nominationId: c.nominationId, rank: c.rank, score: c.score,
       careerStage: c.careerStage, region: c.region, instituteName: c.instituteName,
     }));
-  }
-
-  /**
-   * The talk an accepted allocation becomes: dated at the slot's start, else the conference's first
-   * day, with the speaker's stage and institute on that date (the history eligibility is built from).
-   */
-  private async recordTalk(manager: EntityManager, allocationId: string): Promise<Record<string, unknown> & { id: string }> {
-    const [talk] = await manager.query(
-      `INSERT INTO talk (member_id, conference_id, talk_type, date, title, career_stage, institute_id, allocation_id)
-       SELECT a.member_id, s.conference_id, s.talk_type, d.date, s.title,
-              COALESCE(member_career_stage_at(a.member_id, d.date), m.career_stage),
-              COALESCE(member_institute_at(a.member_id, d.date), m.institute_id),
-              a.id
-       FROM allocation a
-       JOIN slot s ON s.id = a.slot_id
-       JOIN conference c ON c.id = s.conference_id
-       JOIN member m ON m.id = a.member_id
-       CROSS JOIN LATERAL (SELECT COALESCE((s.starts_at AT TIME ZONE 'UTC')::date, c.start_date) AS date) d
-       WHERE a.id = $1
-       RETURNING id, member_id AS "memberId", conference_id AS "conferenceId", talk_type AS "talkType", date,
-                 allocation_id AS "allocationId"`,
-      [allocationId],
-    );
-    return talk;
   }
 }
