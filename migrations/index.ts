@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly so the same list works compiled and under Jest.
 import { CreateCoreSchema1764000000000 } from './1764000000000-CreateCoreSchema';
 import { CreateIncidentTables1764100000000 } from './1764100000000-CreateIncidentTables';
+import { CreateSlateSuggestions1764200000000 } from './1764200000000-CreateSlateSuggestions';
 
-export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000];
+export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000];
