@@ -30,6 +30,8 @@ describe('allocations: twenty committee members racing for one seat', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     for (const refused of answers.filter((r) => r.status === 409)) {
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      // The slot lock queues them, so each saw the winner's seat before doing any ranking work.
+      expect(refused.body).toMatchObject({ seats: 1, taken: 1 });
     }
     const rows = await t.dataSource.query(`SELECT member_id FROM allocation WHERE slot_id = $1`, [slot.id]);
     expect(rows).toHaveLength(1);

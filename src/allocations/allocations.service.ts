@@ -35,16 +35,17 @@ export class AllocationsService {
    */
   async allocate(slotId: string, dto: CreateAllocationDto, actor: Actor): Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const [slot] = await manager.query(
-        `SELECT s.id, s.seats,
-                (SELECT count(*)::int FROM allocation a WHERE a.slot_id = s.id AND a.status IN ('invited', 'accepted')) AS taken
-         FROM slot s WHERE s.id = $1 FOR UPDATE`,
+      const [slot] = await manager.query(`SELECT id, seats FROM slot WHERE id = $1 FOR UPDATE`, [slotId]);
+      if (!slot) throw notFound('Slot', slotId);
+      // Counted in its own statement: only a snapshot taken after the lock sees the invitations
+      // committed while this one waited.
+      const [{ taken }] = await manager.query(
+        `SELECT count(*)::int AS taken FROM allocation WHERE slot_id = $1 AND status IN ('invited', 'accepted')`,
         [slotId],
       );
-      if (!slot) throw notFound('Slot', slotId);
-      if (slot.taken >= slot.seats) {
-        throw conflict(`Every seat of slot ${slotId} is taken (${slot.taken} of ${slot.seats}); decline or withdraw one first`,
-          { seats: slot.seats, taken: slot.taken });
+      if (taken >= slot.seats) {
+        throw conflict(`Every seat of slot ${slotId} is taken (${taken} of ${slot.seats}); decline or withdraw one first`,
+          { seats: slot.seats, taken });
       }
 
       const nomination = await this.activeNomination(manager, slotId, dto.memberId);
