@@ -12,6 +12,7 @@ import { MembersModule } from './members/members.module';
 import { NominationsModule } from './nominations/nominations.module';
 import { RankingModule } from './ranking/ranking.module';
 import { ReportsModule } from './reports/reports.module';
+import { SlatesModule } from './slates/slates.module';
 import { TalksModule } from './talks/talks.module';
 
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         NominationsModule,
         AllocationsModule,
         ReportsModule,
+        SlatesModule,
         DashboardModule,
         IncidentsModule,
       ],

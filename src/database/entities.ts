@@ -8,10 +8,11 @@ import { Member, MemberAffiliation, MemberCareerStage } from '../members/member.
 import { Region, RegionCountry } from '../members/region.entity';
 import { Nomination } from '../nominations/nomination.entity';
 import { RankPolicy } from '../ranking/rank-policy.entity';
+import { SlateSuggestion } from '../slates/slate-suggestion.entity';
 import { Talk } from '../talks/talk.entity';
 
 export const ENTITIES = [
   User, AuditEvent, Region, RegionCountry, Institute, Member, MemberCareerStage, MemberAffiliation,
   Conference, Slot, Talk, Nomination, RankPolicy, Allocation,
-  Incident, IncidentEntry,
+  Incident, IncidentEntry, SlateSuggestion,
 ];

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RankingModule } from '../ranking/ranking.module';
+import { SlatesController } from './slates.controller';
+import { SlatesService } from './slates.service';
+
+/** Slate suggestions: the optimiser's proposed programme for a conference, replayable and acceptable as a whole. */
+@Module({
+  imports: [RankingModule],
+  controllers: [SlatesController],
+  providers: [SlatesService],
+})
+export class SlatesModule {}

@@ -1,0 +1,335 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { Gender } from '../common/enums';
+import { Page } from '../common/pagination';
+import { conflict, notFound, unprocessable } from '../common/problem';
+import { RankingService } from '../ranking/ranking.service';
+import {
+  conflictView, NomineeSnapshot, problemFrom, resultView, SlateInputs, SlateResult, SlotSnapshot,
+} from './slate-inputs';
+import { SlateInputError, suggestSlate } from './slate-model';
+import { loadSlateSolver } from './slate-solver';
+import { SlateSuggestion } from './slate-suggestion.entity';
+import {
+  CreateSlateSuggestionDto, SlateAcceptanceView, SlateReplayView, SlateSuggestionQuery, SlateSuggestionSummary,
+  SlateSuggestionView,
+} from './slates.dto';
+
+const seatKey = (a: { slotId: string; memberId: string }) => `${a.slotId}/${a.memberId}`;
+
+@Injectable()
+export class SlatesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ranking: RankingService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Solve for the conference's current nominees and store the suggestion with its inputs. */
+  async suggest(conferenceId: string, dto: CreateSlateSuggestionDto, actor: Actor): Promise<SlateSuggestionView> {
+    if (dto.shortlistWeight !== undefined && dto.objective !== 'scoreWithShortlist') {
+      throw unprocessable('shortlistWeight applies only with objective scoreWithShortlist', [
+        { field: 'shortlistWeight', message: 'give objective: "scoreWithShortlist" with it' },
+      ]);
+    }
+    await this.knownRegions(Object.keys(dto.minPerRegion ?? {}));
+    const { inputs, policyVersion } = await this.gatherInputs(conferenceId, dto);
+    const genders = dto.gender ? await this.gendersOf(inputs.nominees.map((n) => n.memberId)) : null;
+    const result = await this.solve(inputs, genders);
+
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `INSERT INTO slate_suggestion (conference_id, policy_version, inputs, gender_snapshot, result, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
+        [conferenceId, policyVersion, JSON.stringify(inputs), genders && JSON.stringify(genders), JSON.stringify(result), actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'slate_suggestion.create', entity: 'slate_suggestion', entityId: row.id,
+        after: { conferenceId, policyVersion, objective: result.objective, targetCost: result.targetCost, request: dto },
+      });
+      return this.view({
+        id: row.id, conferenceId, policyVersion, inputs, result, createdBy: actor.id, createdAt: row.created_at, acceptedAt: null,
+      });
+    });
+  }
+
+  async get(id: string): Promise<SlateSuggestionView> {
+    return this.view(await this.load(id));
+  }
+
+  async list(conferenceId: string, query: SlateSuggestionQuery): Promise<Page<SlateSuggestionSummary>> {
+    await this.conferenceMustExist(conferenceId);
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT id, conference_id AS "conferenceId", (result ->> 'objective')::float8 AS objective,
+                (result ->> 'targetCost')::float8 AS "targetCost", policy_version AS "policyVersion",
+                to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+                to_char(accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "acceptedAt"
+         FROM slate_suggestion WHERE conference_id = $1
+         ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+        [conferenceId, query.limit, query.offset],
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM slate_suggestion WHERE conference_id = $1`, [conferenceId]),
+    ]);
+    return { items: rows, total, limit: query.limit, offset: query.offset };
+  }
+
+  /** Solve again from the stored inputs (same nominees, scores and genders) and compare. */
+  async replay(id: string): Promise<SlateReplayView> {
+    const stored = await this.load(id, true);
+    const replayed = await this.solve(stored.inputs, stored.genderSnapshot);
+    const before = new Map(stored.result.slate.map((s) => [s.slotId, s.speakers.map((p) => p.memberId)]));
+    const differences = replayed.slate
+      .map((s) => ({ slotId: s.slotId, stored: before.get(s.slotId) ?? [], replayed: s.speakers.map((p) => p.memberId) }))
+      .filter((d) => d.stored.join() !== d.replayed.join());
+    return {
+      id,
+      identical: differences.length === 0 && replayed.objective === stored.result.objective,
+      objective: replayed.objective,
+      storedObjective: stored.result.objective,
+      slate: replayed.slate,
+      differences,
+    };
+  }
+
+  /**
+   * Turn the suggestion into invitations, all or nothing. Refused (409, nothing written) when the
+   * conference's allocations changed since the suggestion or a suggested nomination is no longer
+   * open; the seat trigger stays the last word on seats.
+   */
+  async accept(id: string, actor: Actor): Promise<SlateAcceptanceView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `SELECT id, conference_id, policy_version, inputs, result, accepted_at FROM slate_suggestion WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!row) throw notFound('Slate suggestion', id);
+      if (row.accepted_at) throw conflict(`Slate suggestion ${id} was already accepted`, { acceptedAt: row.accepted_at });
+      const inputs: SlateInputs = row.inputs;
+      const result: SlateResult = row.result;
+
+      await manager.query(`SELECT id FROM slot WHERE conference_id = $1 ORDER BY id FOR UPDATE`, [row.conference_id]);
+      const now = await this.activeAllocations(manager, row.conference_id);
+      const then = new Set(inputs.activeAllocations.map(seatKey));
+      const added = now.filter((a) => !then.has(seatKey(a)));
+      const nowKeys = new Set(now.map(seatKey));
+      const removed = inputs.activeAllocations.filter((a) => !nowKeys.has(seatKey(a)));
+      if (added.length || removed.length) {
+        throw conflict(
+          `The conference's allocations changed since this suggestion was made (${added.length} new, ${removed.length} ended); `
+            + 'make a new suggestion',
+          { added, removed },
+        );
+      }
+
+      const nominees = new Map(inputs.nominees.map((n) => [seatKey(n), n]));
+      const wanted = result.slate.flatMap((slot) => slot.speakers.filter((p) => !p.alreadyAllocated)
+        .map((p) => nominees.get(seatKey({ slotId: slot.slotId, memberId: p.memberId }))!));
+      const open: Array<{ id: string; slot_id: string; member_id: string; status: string }> = await manager.query(
+        `SELECT n.id, n.slot_id, n.member_id, n.status
+         FROM nomination n
+         JOIN unnest($1::uuid[], $2::uuid[]) AS w(slot_id, member_id) ON w.slot_id = n.slot_id AND w.member_id = n.member_id
+         WHERE n.status IN ('submitted', 'shortlisted')
+         FOR UPDATE OF n`,
+        [wanted.map((w) => w.slotId), wanted.map((w) => w.memberId)],
+      );
+      const openBySeat = new Map(open.map((n) => [seatKey({ slotId: n.slot_id, memberId: n.member_id }), n]));
+      const closed = wanted.filter((w) => !openBySeat.has(seatKey(w)));
+      if (closed.length) {
+        throw conflict(
+          `${closed.length} suggested nomination(s) are no longer open: ${closed.map((c) => c.name).join(', ')}; make a new suggestion`,
+          { closed: closed.map(({ slotId, memberId }) => ({ slotId, memberId })) },
+        );
+      }
+
+      const rationale = `accepted from suggestion ${id}`;
+      const rows = wanted.map((w) => ({
+        slot_id: w.slotId, member_id: w.memberId, nomination_id: openBySeat.get(seatKey(w))!.id,
+        rank_at_allocation: w.rank, score_at_allocation: w.score,
+      }));
+      const created: Array<{ id: string; slot_id: string; member_id: string; nomination_id: string }> = rows.length === 0 ? [] : await manager.query(
+        `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
+                                 score_at_allocation, policy_version, allocated_by)
+         SELECT r.slot_id, r.member_id, r.nomination_id, 'invited', $2, r.rank_at_allocation, r.score_at_allocation, $3, $4
+         FROM jsonb_to_recordset($1::jsonb) AS r(slot_id uuid, member_id uuid, nomination_id uuid,
+                                                 rank_at_allocation int, score_at_allocation float8)
+         RETURNING id, slot_id, member_id, nomination_id`,
+        [JSON.stringify(rows), rationale, row.policy_version, actor.id],
+      );
+      await manager.query(
+        `UPDATE nomination SET status = 'allocated', version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[])`,
+        [created.map((c) => c.nomination_id)],
+      );
+      await manager.query(`UPDATE slate_suggestion SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [id, actor.id]);
+      const [{ accepted_at: acceptedAt }] = await manager.query(`SELECT accepted_at FROM slate_suggestion WHERE id = $1`, [id]);
+      const byId = new Map(rows.map((r) => [seatKey({ slotId: r.slot_id, memberId: r.member_id }), r]));
+      await this.audit.recordMany(manager, actor, [
+        ...created.flatMap((c) => {
+          const r = byId.get(seatKey({ slotId: c.slot_id, memberId: c.member_id }))!;
+          const before = openBySeat.get(seatKey({ slotId: c.slot_id, memberId: c.member_id }))!;
+          return [
+            {
+              action: 'allocation.create', entity: 'allocation', entityId: c.id,
+              after: {
+                slotId: c.slot_id, memberId: c.member_id, nominationId: c.nomination_id, status: 'invited',
+                rankAtAllocation: r.rank_at_allocation, scoreAtAllocation: r.score_at_allocation,
+                policyVersion: row.policy_version, rationale, suggestionId: id,
+              },
+            },
+            {
+              action: 'nomination.allocate', entity: 'nomination', entityId: c.nomination_id,
+              before: { status: before.status }, after: { status: 'allocated', allocationId: c.id },
+            },
+          ];
+        }),
+        {
+          action: 'slate_suggestion.accept', entity: 'slate_suggestion', entityId: id,
+          after: { conferenceId: row.conference_id, allocationIds: created.map((c) => c.id) },
+        },
+      ]);
+      return {
+        suggestionId: id,
+        conferenceId: row.conference_id,
+        allocations: created.map((c) => ({ id: c.id, slotId: c.slot_id, memberId: c.member_id, status: 'invited' as const })),
+        acceptedAt: new Date(acceptedAt).toISOString(),
+      };
+    });
+  }
+
+  private async solve(inputs: SlateInputs, genders: Record<string, Gender> | null): Promise<SlateResult> {
+    const solver = await loadSlateSolver();
+    let answer;
+    try {
+      answer = suggestSlate(problemFrom(inputs, genders), solver);
+    } catch (error) {
+      if (error instanceof SlateInputError) {
+        throw unprocessable(`The request cannot be applied to this conference: ${error.message}`,
+          error.errors.map((e) => ({ field: e.field.replace(/^targets\./, ''), message: e.message })));
+      }
+      throw error;
+    }
+    if (!answer.feasible) {
+      const conflicting = conflictView(answer);
+      throw unprocessable(
+        `No slate meets these together: ${conflicting.map((c) => `${c.target} (${c.description})`).join('; ')}`,
+        conflicting.map((c) => ({ field: c.target, message: c.description })),
+        { conflictingTargets: conflicting },
+      );
+    }
+    return resultView(inputs, answer);
+  }
+
+  /**
+   * The conference's slots, their active nominees ranked with one policy version, and its active
+   * allocations. A nominee whose invitation to the slot was declined or withdrawn is not suggested again.
+   */
+  private async gatherInputs(conferenceId: string, request: CreateSlateSuggestionDto): Promise<{ inputs: SlateInputs; policyVersion: number }> {
+    await this.conferenceMustExist(conferenceId);
+    const slots: Array<{ id: string; title: string; seats: number }> = await this.dataSource.query(
+      `SELECT id, title, seats FROM slot WHERE conference_id = $1 ORDER BY starts_at NULLS LAST, created_at, id`,
+      [conferenceId],
+    );
+    if (slots.length === 0) throw unprocessable(`Conference ${conferenceId} has no slots yet`);
+    const [{ version: policyVersion }] = await this.dataSource.query(`SELECT max(version)::int AS version FROM rank_policy`);
+    const allocations: Array<{ slotId: string; memberId: string; active: boolean }> = await this.dataSource.query(
+      `SELECT a.slot_id AS "slotId", a.member_id AS "memberId", bool_or(a.status IN ('invited', 'accepted')) AS active
+       FROM allocation a JOIN slot s ON s.id = a.slot_id
+       WHERE s.conference_id = $1
+       GROUP BY a.slot_id, a.member_id`,
+      [conferenceId],
+    );
+    const history = new Map(allocations.map((a) => [seatKey(a), a.active]));
+
+    const nominees: NomineeSnapshot[] = [];
+    for (const slot of slots) {
+      for (const c of await this.ranking.candidatesForSlot(slot.id, { policyVersion })) {
+        if (history.get(seatKey({ slotId: slot.id, memberId: c.memberId })) === false) continue;
+        nominees.push({
+          slotId: slot.id, memberId: c.memberId, name: c.name, nominationId: c.nominationId, nominationStatus: c.nominationStatus,
+          rank: c.rank, score: c.score, careerStage: c.careerStage, region: c.region, instituteId: c.instituteId,
+          instituteName: c.instituteName,
+        });
+      }
+    }
+    const nominated = new Set(nominees.map(seatKey));
+    const activeAllocations = allocations.filter((a) => a.active).map(({ slotId, memberId }) => ({ slotId, memberId }));
+    const slotSnapshots: SlotSnapshot[] = slots.map((s) => ({
+      ...s,
+      heldByOthers: activeAllocations.filter((a) => a.slotId === s.id && !nominated.has(seatKey(a))).length,
+    }));
+    return {
+      inputs: { request: JSON.parse(JSON.stringify(request)), slots: slotSnapshots, nominees, activeAllocations },
+      policyVersion,
+    };
+  }
+
+  private async activeAllocations(manager: EntityManager, conferenceId: string): Promise<Array<{ slotId: string; memberId: string }>> {
+    return manager.query(
+      `SELECT a.slot_id AS "slotId", a.member_id AS "memberId"
+       FROM allocation a JOIN slot s ON s.id = a.slot_id
+       WHERE s.conference_id = $1 AND a.status IN ('invited', 'accepted')`,
+      [conferenceId],
+    );
+  }
+
+  /** Only for the optimiser: never returned, logged or audited. */
+  private async gendersOf(memberIds: string[]): Promise<Record<string, Gender>> {
+    const rows: Array<{ id: string; gender: Gender }> = await this.dataSource.query(
+      `SELECT id, gender FROM member WHERE id = ANY($1::uuid[])`,
+      [[...new Set(memberIds)]],
+    );
+    return Object.fromEntries(rows.map((r) => [r.id, r.gender]));
+  }
+
+  private async knownRegions(codes: string[]): Promise<void> {
+    if (codes.length === 0) return;
+    const rows: Array<{ code: string }> = await this.dataSource.query(`SELECT code FROM region WHERE code = ANY($1)`, [codes]);
+    const known = new Set(rows.map((r) => r.code));
+    const unknown = codes.filter((c) => !known.has(c));
+    if (unknown.length) {
+      throw unprocessable(`Unknown region(s): ${unknown.join(', ')}`,
+        unknown.map((code) => ({ field: `minPerRegion.${code}`, message: 'no such region (see GET /regions)' })));
+    }
+  }
+
+  private async conferenceMustExist(id: string): Promise<void> {
+    const [row] = await this.dataSource.query(`SELECT 1 FROM conference WHERE id = $1`, [id]);
+    if (!row) throw notFound('Conference', id);
+  }
+
+  private async load(id: string, withGenders = false) {
+    const query = this.dataSource.getRepository(SlateSuggestion).createQueryBuilder('s').where('s.id = :id', { id });
+    if (withGenders) query.addSelect('s.genderSnapshot');
+    const row = await query.getOne();
+    if (!row) throw notFound('Slate suggestion', id);
+    return {
+      id: row.id,
+      conferenceId: row.conferenceId,
+      policyVersion: row.policyVersion,
+      inputs: row.inputs as SlateInputs,
+      result: row.result as SlateResult,
+      genderSnapshot: (row.genderSnapshot ?? null) as Record<string, Gender> | null,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+      acceptedAt: row.acceptedAt,
+    };
+  }
+
+  private view(s: {
+    id: string; conferenceId: string; policyVersion: number; inputs: SlateInputs; result: SlateResult;
+    createdBy: string | null; createdAt: Date | string; acceptedAt: Date | string | null;
+  }): SlateSuggestionView {
+    return {
+      id: s.id,
+      conferenceId: s.conferenceId,
+      ...s.result,
+      policyVersion: s.policyVersion,
+      request: s.inputs.request,
+      createdBy: s.createdBy,
+      createdAt: new Date(s.createdAt).toISOString(),
+      acceptedAt: s.acceptedAt === null ? null : new Date(s.acceptedAt).toISOString(),
+    };
+  }
+}
