@@ -224,10 +224,17 @@ function prepare(problem: SlateProblem): Prepared {
 
   const requirements: Requirement[] = [];
   const add = (r: Requirement) => requirements.push(r);
-  const atLeast = (indices: number[], t: ShareTarget): Row => t.atLeastShare === undefined
-    ? { terms: sum(indices), sense: '>=', rhs: t.atLeast ?? 0 }
-    // share x |slate| <= count, linear even though the slate size may vary
-    : { terms: all.map((i) => [i, (indices.includes(i) ? 1 : 0) - t.atLeastShare!] as [number, number]), sense: '>=', rhs: 0 };
+  // Full slots always hold exactly their seats, so only nominees of underfilled slots make the slate
+  // size vary: count >= share x (fullSeats + underfilled picks) stays sparse.
+  const fullSeats = problem.slots.filter((s) => !underfilled.has(s.id)).reduce((total, s) => total + s.seats, 0);
+  const varying = where((n) => underfilled.has(n.slotId));
+  const atLeast = (indices: number[], t: ShareTarget): Row => {
+    if (t.atLeastShare === undefined) return { terms: sum(indices), sense: '>=', rhs: t.atLeast ?? 0 };
+    const share = t.atLeastShare;
+    const coefficient = new Map<number, number>(indices.map((i) => [i, 1]));
+    for (const i of varying) coefficient.set(i, (coefficient.get(i) ?? 0) - share);
+    return { terms: [...coefficient].filter(([, c]) => c !== 0).sort(([a], [b]) => a - b), sense: '>=', rhs: share * fullSeats };
+  };
   const amount = (t: ShareTarget) => (t.atLeastShare === undefined ? `${t.atLeast}` : `${round(t.atLeastShare * 100)}% of`);
 
   for (const seat of problem.allocated ?? []) {
