@@ -26,8 +26,8 @@ export interface CountFilters {
 
 /** One row of every counting query. */
 export interface CountRow {
-  /** 'baseline' for the rows of the comparison population, else 'main'. */
-  side?: 'main' | 'baseline';
+  /** Which part of a combined statement the row belongs to: 'main', 'baseline' or a funnel stage. */
+  side?: string;
   value: string;
   value_name: string | null;
   group_key: string | null;
@@ -44,17 +44,18 @@ class Parameters {
 }
 
 /**
- * The records of one population with the raw attributes the dimensions are made of:
- * institute_id, career_stage, gender, and `day` (the date the record counts on).
+ * The records of one population with the raw attributes the dimensions are made of: institute_id,
+ * career_stage, member_id (gender is looked up per member after counting) and `day` (the date the
+ * record counts on).
  *
  * - members: in the collaboration on `to` (joined on or before, not left by then), with the career
  *   stage and institute of their history entry in force on `to` (before the first entry the first one
  *   applies, as member_career_stage_at does), or the member's own columns without history.
  *   Computed set-based (one pass over each history table), not by a function call per member.
  * - nominations: every nomination not withdrawn, with its snapshot (career stage and institute when
- *   nominated), counted on the day it was made.
+ *   nominated), counted on the day it was made (UTC).
  * - allocations: invitations that stand (invited or accepted) with their nomination's snapshot,
- *   counted on the day the invitation was made.
+ *   counted on the day the invitation was made (UTC).
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
 function populationRecords(population: Population, f: CountFilters, p: Parameters, acceptedOnly = false): string {
@@ -69,7 +70,7 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     return `
       SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
              COALESCE(hs.career_stage, m.career_stage) AS career_stage,
-             m.gender, ${on} AS day
+             m.id AS member_id, ${on} AS day
       FROM member m
       LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, career_stage FROM member_career_stage ${inForce}) hs
         ON hs.member_id = m.id
@@ -78,27 +79,26 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
       WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})`;
   }
   const conditions: string[] = [];
-  let source: string;
-  let day: string;
-  let slot: string;
   if (population === 'talks') {
-    source = `talk x JOIN member m ON m.id = x.member_id`;
-    day = 'x.date';
     if (f.conferenceId) conditions.push(`x.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`x.talk_type = ${p.add(f.talkType, 'text')}`);
     if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    conditions.push(...dateConditions('x.date', f, p));
     return `
-      SELECT x.institute_id, x.career_stage, m.gender, ${day} AS day
-      FROM ${source}
-      WHERE true ${dateConditions(day, f, p)} ${conditions.map((c) => `AND ${c}`).join(' ')}`;
+      SELECT x.institute_id, x.career_stage, x.member_id, x.date AS day
+      FROM talk x
+      WHERE ${conditions.join(' AND ')}`;
   }
+  let source: string;
+  let day: string;
+  let slot: string;
   if (population === 'nominations') {
-    source = `nomination x JOIN member m ON m.id = x.member_id`;
+    source = `nomination x`;
     day = `(x.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'x.slot_id';
     conditions.push(`x.status <> 'withdrawn'`);
   } else {
-    source = `allocation a JOIN nomination x ON x.id = a.nomination_id JOIN member m ON m.id = a.member_id`;
+    source = `allocation a JOIN nomination x ON x.id = a.nomination_id`;
     day = `(a.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'a.slot_id';
     conditions.push(acceptedOnly ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
@@ -109,17 +109,18 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     if (f.talkType) conditions.push(`s.talk_type = ${p.add(f.talkType, 'text')}`);
     if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
   }
+  conditions.push(...dateConditions(day, f, p));
   return `
-    SELECT x.institute_id, x.career_stage, m.gender, ${day} AS day
+    SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day
     FROM ${source}
-    WHERE ${conditions.join(' AND ')} ${dateConditions(day, f, p)}`;
+    WHERE ${conditions.join(' AND ')}`;
 }
 
-function dateConditions(day: string, f: CountFilters, p: Parameters): string {
-  return (f.from ? ` AND ${day} >= ${p.add(f.from, 'date')}` : '') + ` AND ${day} <= ${p.add(f.to, 'date')}`;
+function dateConditions(day: string, f: CountFilters, p: Parameters): string[] {
+  return [...(f.from ? [`${day} >= ${p.add(f.from, 'date')}`] : []), `${day} <= ${p.add(f.to, 'date')}`];
 }
 
-/** What a dimension (or the calendar year) reads from a population record `r`, with its joins. */
+/** What a dimension (or the calendar year) reads from a counted row `r`, with its joins. */
 interface Axis {
   key: string;
   name: string;
@@ -140,22 +141,22 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
     case 'careerStage':
       return { key: 'r.career_stage', name: 'NULL::text', joins: [] };
     case 'gender':
-      return { key: 'r.gender', name: 'NULL::text', joins: [] };
+      return { key: `${alias}_m.gender`, name: 'NULL::text', joins: [`JOIN member ${alias}_m ON ${alias}_m.id = r.member_id`] };
     case 'year':
       return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [] };
   }
 }
 
 /**
- * The records are first reduced to counts per raw attribute (institute id, career stage, gender,
- * year), so the joins to institutes and regions touch a few hundred rows instead of every talk.
+ * The records are first reduced to counts per raw attribute (institute id, career stage, member,
+ * year), so the joins to institutes, regions and members touch thousands of rows, not a million talks.
  */
 function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main'): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');
     if (d === 'careerStage') needs.add('career_stage');
-    if (d === 'gender') needs.add('gender');
+    if (d === 'gender') needs.add('member_id');
     if (d === 'year') needs.add('day');
   }
   const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', day)::date AS day` : c));
@@ -191,8 +192,82 @@ export function balanceCountQuery(
 }
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
-export function trendCountQuery(population: Exclude<Population, 'members'>, dimension: Dimension, filters: CountFilters): SqlQuery {
+export function trendCountQuery(population: Population, dimension: Dimension, filters: CountFilters & { from: string }): SqlQuery {
   const p = new Parameters();
-  const text = countBy(populationRecords(population, filters, p), dimension, 'year');
+  const records = population === 'members' ? membersAtYearEnds(filters, p) : populationRecords(population, filters, p);
+  return { text: countBy(records, dimension, 'year'), values: p.values };
+}
+
+/**
+ * Members as they were on 31 December of each year from `from` to `to` (on `to` itself for its own
+ * year), one record per member and year, with the history entries in force on that day.
+ */
+function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): string {
+  const from = p.add(f.from, 'date');
+  const to = p.add(f.to, 'date');
+  const inForce = (table: string, column: string) => `
+    SELECT DISTINCT ON (h.member_id, d.day) h.member_id, d.day, h.${column}
+    FROM ${table} h CROSS JOIN year_end d
+    ORDER BY h.member_id, d.day, (h.valid_from <= d.day) DESC,
+             CASE WHEN h.valid_from <= d.day THEN d.day - h.valid_from ELSE h.valid_from - d.day END`;
+  return `
+    WITH year_end AS (
+      SELECT least(make_date(y, 12, 31), ${to}) AS day
+      FROM generate_series(extract(year FROM ${from})::int, extract(year FROM ${to})::int) y
+    ),
+    stage AS (${inForce('member_career_stage', 'career_stage')}),
+    affiliation AS (${inForce('member_affiliation', 'institute_id')})
+    SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
+           COALESCE(hs.career_stage, m.career_stage) AS career_stage,
+           m.id AS member_id, d.day
+    FROM year_end d
+    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
+    LEFT JOIN stage hs ON hs.member_id = m.id AND hs.day = d.day
+    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.day = d.day`;
+}
+
+export const FUNNEL_STAGES = ['members', 'nominations', 'allocations', 'accepted'] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+
+/**
+ * GET /reports/funnel: the four stages in one statement, `side` naming the stage. Members are the
+ * collaboration on `to` (not per conference); the other stages use the period and conference filters;
+ * accepted is the subset of the allocations that were accepted.
+ */
+export function funnelCountQuery(dimension: Dimension, filters: CountFilters): SqlQuery {
+  const p = new Parameters();
+  const parts = [
+    countBy(populationRecords('members', { to: filters.to }, p), dimension, null, 'members'),
+    countBy(populationRecords('nominations', filters, p), dimension, null, 'nominations'),
+    countBy(populationRecords('allocations', filters, p), dimension, null, 'allocations'),
+    countBy(populationRecords('allocations', filters, p, true), dimension, null, 'accepted'),
+  ];
+  return { text: parts.join('\n    UNION ALL'), values: p.values };
+}
+
+export interface EquityRow {
+  career_stage: string;
+  gender: string;
+  nominations: number;
+  allocations: number;
+}
+
+/**
+ * GET /reports/equity: nominations (not withdrawn, made in the period) per career stage at nomination
+ * and gender, and how many of them the committee allocated: an invitation that was not withdrawn
+ * (invited, accepted or declined: declining is the speaker's choice, not the committee's).
+ */
+export function equityCountQuery(filters: CountFilters): SqlQuery {
+  const p = new Parameters();
+  const day = `(x.created_at AT TIME ZONE 'UTC')::date`;
+  const text = `
+    SELECT x.career_stage, m.gender, count(*)::int AS nominations,
+           count(*) FILTER (WHERE EXISTS (
+             SELECT 1 FROM allocation a
+             WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined')))::int AS allocations
+    FROM nomination x
+    JOIN member m ON m.id = x.member_id
+    WHERE x.status <> 'withdrawn' AND ${dateConditions(day, filters, p).join(' AND ')}
+    GROUP BY 1, 2`;
   return { text, values: p.values };
 }

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/actor';
 import { ProblemException } from '../common/problem';
-import { balanceCsv } from './report-csv';
-import { BalanceQuery } from './reports.dto';
-import { BalanceReport, ReportsService } from './reports.service';
+import { balanceCsv, equityCsv, funnelCsv } from './report-csv';
+import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { BalanceReport, EquityReport, FunnelReport, ReportsService, TrendsReport } from './reports.service';
 
 type Format = 'json' | 'csv';
 
@@ -45,6 +45,55 @@ export class ReportsController {
     if (format === 'json') return report;
     const context = { population: report.population, dimension: report.dimension, within: report.within };
     return sendCsv(res, `balance-${report.population}-${report.dimension}`,
-      balanceCsv(context, report.groups, report.comparison !== null));
+      balanceCsv(context, report.groups, { baseline: report.comparison !== null }));
+  }
+
+  @Get('funnel')
+  @Roles('monitor', 'committee', 'admin')
+  @ApiOperation({
+    summary: 'Membership -> nominations -> allocations -> accepted, shares side by side per value of the dimension',
+    description: 'Each stage\'s share with its Wilson interval and the two-proportion score test against the previous '
+      + 'stage. Members are the collaboration on `to`; conference filters apply to the other stages.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  async funnel(@Query() query: FunnelQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+    Promise<FunnelReport | string> {
+    const format = negotiate(req, res);
+    const report = await this.reports.funnel(query);
+    if (format === 'json') return report;
+    return sendCsv(res, `funnel-${report.dimension}`, funnelCsv(report.dimension, report.totals, report.values));
+  }
+
+  @Get('equity')
+  @Roles('monitor', 'committee', 'admin')
+  @ApiOperation({
+    summary: 'Allocation rate by gender within each career stage, and the Cochran-Mantel-Haenszel test across stages',
+    description: 'Per stage (at nomination) and gender: nominations, allocations, allocation rate with Wilson interval '
+      + '(small cells hidden). Across stages: Mantel-Haenszel common odds ratio women vs men with 95 % interval, '
+      + 'chi-square and p-value, shown when women and men each have at least REPORT_MIN_CELL nominations.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  async equity(@Query() query: EquityQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+    Promise<EquityReport | string> {
+    const format = negotiate(req, res);
+    const report = await this.reports.equity(query);
+    if (format === 'json') return report;
+    return sendCsv(res, 'equity', equityCsv(report.strata, report.test));
+  }
+
+  @Get('trends')
+  @Roles('monitor', 'committee', 'admin')
+  @ApiOperation({
+    summary: 'The balance shares per calendar year',
+    description: 'One group per year from `from` (default: ten calendar years up to `to`) to `to`.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  async trends(@Query() query: TrendsQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+    Promise<TrendsReport | string> {
+    const format = negotiate(req, res);
+    const report = await this.reports.trends(query);
+    if (format === 'json') return report;
+    return sendCsv(res, `trends-${report.population}-${report.dimension}`,
+      balanceCsv({ population: report.population, dimension: report.dimension }, report.years, { baseline: false, groupColumn: 'year' }));
   }
 }

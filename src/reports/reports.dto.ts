@@ -59,14 +59,13 @@ export class FunnelQuery extends ConferenceFilterQuery {
 
 export class EquityQuery extends PeriodQuery {}
 
-export const TREND_POPULATIONS = ['nominations', 'allocations', 'talks'] as const;
-
 export class TrendsQuery extends PeriodQuery {
+  // Default period: the ten calendar years up to `to`.
   @ApiProperty({ enum: DIMENSIONS })
   @OneOf(DIMENSIONS)
   dimension!: Dimension;
 
-  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations', description: 'members are counted as on 31 December of each year' })
+  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations', description: 'members are counted as on 31 December of each year (on `to` in its own year)' })
   @IsOptional() @OneOf(POPULATIONS)
   population?: Population;
 }

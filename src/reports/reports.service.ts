@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { badRequest, ProblemFieldError } from '../common/problem';
 import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
-import { balanceCountQuery, CountFilters, CountRow, Dimension, Population } from './balance.sql';
-import { BalanceQuery } from './reports.dto';
+import {
+  balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, EquityRow, funnelCountQuery, FUNNEL_STAGES,
+  FunnelStage, Population, SqlQuery, trendCountQuery,
+} from './balance.sql';
+import { equityReport, EquityStratum, EquityTest } from './equity-report';
+import { FunnelValue, funnelValues } from './funnel-report';
+import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { TWO_PROPORTION_TEST } from './statistics';
 import { minimumCellCount } from './suppression';
 
 export interface Filters {
@@ -23,6 +29,31 @@ export interface BalanceReport {
   minimumCellCount: number;
   comparison: Comparison | null;
   groups: BalanceGroup[];
+}
+
+export interface FunnelReport {
+  dimension: Dimension;
+  filters: Filters;
+  minimumCellCount: number;
+  stages: readonly FunnelStage[];
+  totals: Record<FunnelStage, number>;
+  test: string;
+  values: FunnelValue[];
+}
+
+export interface EquityReport {
+  filters: Pick<Filters, 'from' | 'to'>;
+  minimumCellCount: number;
+  strata: EquityStratum[];
+  test: EquityTest;
+}
+
+export interface TrendsReport {
+  population: Population;
+  dimension: Dimension;
+  filters: Pick<Filters, 'from' | 'to'>;
+  minimumCellCount: number;
+  years: BalanceGroup[];
 }
 
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -79,7 +110,55 @@ export class ReportsService {
     };
   }
 
-  private count(query: { text: string; values: unknown[] }): Promise<CountRow[]> {
+  async funnel(q: FunnelQuery): Promise<FunnelReport> {
+    const to = q.to ?? today();
+    fail(checkPeriod(q.from, to));
+    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
+    const rows = await this.count(funnelCountQuery(q.dimension, filters));
+    return {
+      dimension: q.dimension,
+      filters: describeFilters(filters),
+      minimumCellCount: this.minimumCellCount,
+      stages: FUNNEL_STAGES,
+      test: `${TWO_PROPORTION_TEST}, each stage against the previous one`,
+      ...funnelValues(rows, q.dimension, this.minimumCellCount),
+    };
+  }
+
+  async equity(q: EquityQuery): Promise<EquityReport> {
+    const to = q.to ?? today();
+    fail(checkPeriod(q.from, to));
+    const query = equityCountQuery({ from: q.from, to });
+    const rows: EquityRow[] = await this.dataSource.query(query.text, query.values);
+    return {
+      filters: { from: q.from ?? null, to },
+      minimumCellCount: this.minimumCellCount,
+      ...equityReport(rows, this.minimumCellCount),
+    };
+  }
+
+  async trends(q: TrendsQuery): Promise<TrendsReport> {
+    const population = q.population ?? 'allocations';
+    const to = q.to ?? today();
+    const from = q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
+    fail([
+      ...checkPeriod(from, to),
+      ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
+        ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
+    ]);
+    const rows = await this.count(trendCountQuery(population, q.dimension, { from, to }));
+    const years = Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
+      (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
+    return {
+      population,
+      dimension: q.dimension,
+      filters: { from, to },
+      minimumCellCount: this.minimumCellCount,
+      years: balanceGroups(rows, { dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years }),
+    };
+  }
+
+  private count(query: SqlQuery): Promise<CountRow[]> {
     return this.dataSource.query(query.text, query.values);
   }
 }

@@ -134,6 +134,51 @@ describe('suppressGenderTable', () => {
   });
 });
 
+describe('suppressGenderTable with published gender totals (equity: nominations split by outcome)', () => {
+  const stages = fc.integer({ min: 1, max: 4 }).chain((rows) =>
+    fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 })), { minLength: 3, maxLength: 3 }),
+      { minLength: rows, maxLength: rows }));
+
+  it('property: no hidden nomination, allocation or non-allocation count is derivable from everything shown', () => {
+    fc.assert(fc.property(stages, fc.integer({ min: 2, max: 6 }), (table, threshold) => {
+      // table[s][g] = [allocated, not allocated]; unknowns ordered (s, g, outcome).
+      const S = table.length, G = 3, size = S * G * 2;
+      const at = (s: number, g: number, o: number) => (s * G + g) * 2 + o;
+      const functional = (cells: [number, number, number][]) => {
+        const v = new Array(size).fill(0);
+        for (const [s, g, o] of cells) v[at(s, g, o)] = 1;
+        return v;
+      };
+      const nominations = table.map((row) => row.map(([a, b]) => a + b));
+      const nominated = suppressGenderTable(nominations, threshold);
+      const published: number[][] = [];
+      const hidden: number[][] = [];
+      const both = (s: number, g: number): [number, number, number][] => [[s, g, 0], [s, g, 1]];
+      for (let s = 0; s < S; s++) {
+        published.push(functional(Array.from({ length: G }, (_, g) => both(s, g)).flat()));
+        for (let g = 0; g < G; g++) (nominated.cells[s][g] ? hidden : published).push(functional(both(s, g)));
+      }
+      // With one stage the gender totals are that stage's cells, not a second publication.
+      for (let g = 0; g < G && S > 1; g++) {
+        const column = functional(Array.from({ length: S }, (_, s) => both(s, g)).flat());
+        (nominated.genderTotals[g] ? hidden : published).push(column);
+      }
+      for (let s = 0; s < S; s++) {
+        const split = suppressGenderTable([table[s].map(([a]) => a), table[s].map(([, b]) => b)], threshold, nominated.cells[s]);
+        for (let o = 0; o < 2; o++) {
+          published.push(functional(Array.from({ length: G }, (_, g) => [s, g, o] as [number, number, number])));
+          for (let g = 0; g < G; g++) {
+            const count = table[s][g][o];
+            if (count > 0 && count < threshold) expect(split.cells[o][g]).toBe(true);
+            (split.cells[o][g] ? hidden : published).push(functional([[s, g, o]]));
+          }
+        }
+      }
+      for (const target of hidden) expect(derivable(published, target)).toBe(false);
+    }), { numRuns: 300 });
+  });
+});
+
 describe('minimumCellCount', () => {
   it('reads REPORT_MIN_CELL and falls back to 5 on anything unusable', () => {
     expect(minimumCellCount({})).toBe(DEFAULT_MIN_CELL);

@@ -61,7 +61,9 @@ export interface GenderTableSuppression {
 /**
  * A two-way table: rows are the values of the other dimension (institutes, regions, years...), columns
  * the gender values. Published are the shown cells, every row total (not sensitive), and the gender
- * totals (column sums) as the one-row report shows them (suppressed there with `suppressRow`).
+ * totals (column sums) as the one-row report shows them (suppressed there with `suppressRow`), or as
+ * given in `publishedGenderTotals` when another table publishes them (e.g. one stage's nominations,
+ * split into allocated and not allocated); a given pattern must hide 0 or at least 2 cells.
  *
  * Hidden cells are unknowns in linear equations: one per row (row total), one per column (column sum
  * minus the gender total), one for the gender totals (grand total). Seen as a bipartite graph (row
@@ -70,10 +72,12 @@ export interface GenderTableSuppression {
  * without changing anything published. So cells are added, each time completing the cheapest
  * 4-cycle through a bridge, until no hidden cell is a bridge.
  */
-export function suppressGenderTable(counts: number[][], threshold: number): GenderTableSuppression {
+export function suppressGenderTable(
+  counts: number[][], threshold: number, publishedGenderTotals?: boolean[],
+): GenderTableSuppression {
   const columns = counts[0]?.length ?? 0;
   const genderTotalCounts = Array.from({ length: columns }, (_, c) => counts.reduce((s, row) => s + row[c], 0));
-  const genderTotals = suppressRow(genderTotalCounts, threshold);
+  const genderTotals = publishedGenderTotals ? [...publishedGenderTotals] : suppressRow(genderTotalCounts, threshold);
   if (counts.length <= 1 || columns <= 1) {
     // One row is the gender totals themselves: the same suppression, or the reports would disagree.
     return { cells: counts.map(() => [...genderTotals]), genderTotals };
