@@ -141,25 +141,27 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
     case 'careerStage':
       return { key: 'r.career_stage', name: 'NULL::text', joins: [] };
     case 'gender':
-      return { key: `${alias}_m.gender`, name: 'NULL::text', joins: [`JOIN member ${alias}_m ON ${alias}_m.id = r.member_id`] };
+      return { key: 'r.gender', name: 'NULL::text', joins: [] };
     case 'year':
       return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [] };
   }
 }
 
 /**
- * The records are first reduced to counts per raw attribute (institute id, career stage, member,
- * year), so the joins to institutes, regions and members touch thousands of rows, not a million talks.
+ * The records are first reduced to counts per raw attribute (institute id, career stage, gender, year),
+ * so the joins to institutes and regions touch a few hundred rows, not a million talks. Gender is
+ * joined in before counting: a hash join with the members is cheaper than counting per member first.
  */
 function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main'): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');
     if (d === 'careerStage') needs.add('career_stage');
-    if (d === 'gender') needs.add('member_id');
+    if (d === 'gender') needs.add('gender');
     if (d === 'year') needs.add('day');
   }
-  const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', day)::date AS day` : c));
+  const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', records.day)::date AS day`
+    : c === 'gender' ? 'gm.gender' : `records.${c}`));
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
   return `
@@ -169,6 +171,7 @@ function countBy(records: string, dimension: Dimension, within: Dimension | 'yea
     FROM (
       SELECT ${raw.join(', ')}, count(*) AS n
       FROM (${records}) records
+      ${needs.has('gender') ? 'JOIN member gm ON gm.id = records.member_id' : ''}
       GROUP BY ${raw.map((_, i) => i + 1).join(', ')}
     ) r
     ${[...value.joins, ...(group?.joins ?? [])].join('\n    ')}
