@@ -1,0 +1,102 @@
+// The benchmark's baseline: a bare Node `http` server with a `pg` pool running the service's own SQL
+// (the exported query builders), with nothing around it: no framework, no auth, no validation, no
+// logging, the policy and the slot's date read once. Each service figure is set against this one.
+// Started by bench.ts as a child process: DATABASE_URL, PORT.
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { Pool } from 'pg';
+import { RankWeights } from '../../src/ranking/eligibility';
+import { candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
+import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
+import { baselineReportQueries } from './report-queries';
+
+async function main(): Promise<void> {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  const weights: RankWeights = (await pool.query('SELECT weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0].weights;
+  const slotStart = new Map<string, string>();
+  const today = new Date().toISOString().slice(0, 10);
+  const reports = baselineReportQueries(today);
+
+  const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {
+    '/candidates': async (url) => {
+      const slotId = url.searchParams.get('slotId')!;
+      if (!slotStart.has(slotId)) {
+        const { rows } = await pool.query(
+          `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`, [slotId]);
+        slotStart.set(slotId, rows[0].start);
+      }
+      const q = candidatesQuery({ slotId, asOf: slotStart.get(slotId)!, weights });
+      return (await pool.query(q.text, q.values)).rows;
+    },
+    '/rankings': async (url) => {
+      const q = rankingsQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 });
+      return (await pool.query(q.text, q.values)).rows;
+    },
+    '/balance': async (url) => {
+      const q = balanceCountQuery(
+        url.searchParams.get('population') as Population,
+        url.searchParams.get('dimension') as Dimension,
+        (url.searchParams.get('within') as Dimension | null) ?? null,
+        { to: today },
+      );
+      return (await pool.query(q.text, q.values)).rows;
+    },
+    '/report': async (url) => {
+      const q = reports[url.searchParams.get('name') as keyof typeof reports];
+      return (await pool.query(q.text, q.values)).rows;
+    },
+    // What POST /nominations must do at the least: the snapshot insert and its audit entry, in one transaction.
+    '/nominations': async (_url, body) => {
+      const dto = JSON.parse(body) as { memberId: string; slotId: string; nominatorId: string; reason: string };
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query(
+          `INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
+           SELECT m.id, $2, $3, $4, COALESCE(member_career_stage_at(m.id, current_date), m.career_stage),
+                  COALESCE(member_institute_at(m.id, current_date), m.institute_id)
+           FROM member m WHERE m.id = $1 RETURNING id`,
+          [dto.memberId, dto.slotId, dto.nominatorId, dto.reason],
+        );
+        await client.query(
+          `INSERT INTO audit_event (actor_id, action, entity, entity_id) VALUES ($1, 'nomination.create', 'nomination', $2)`,
+          [dto.nominatorId, rows[0].id],
+        );
+        await client.query('COMMIT');
+        return rows[0];
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const route = routes[url.pathname];
+      if (!route) {
+        res.writeHead(404).end();
+        return;
+      }
+      route(url, Buffer.concat(chunks).toString('utf8')).then(
+        (answer) => {
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(String(error));
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+  process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));
+}
+
+void main();

@@ -1,0 +1,534 @@
+// `npm run bench` (not part of the test suite): seeds a 50,000-member / 1,000,000-talk collaboration
+// into a throw-away embedded PostgreSQL, then measures the service (a child process, as deployed)
+// and, side by side, a bare `http` + `pg` server running the same SQL, with autocannon on loopback.
+// Also times the HTTP imports into a second, fresh database. Prints a table and rewrites
+// docs/performance.md. Options: --members --talks --seed --latency-seconds --throughput-seconds
+// --connections --no-imports --no-docs.
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { generateCollaboration } from '../../src/demo/collaboration';
+import { seedDatabase, SeedResult } from '../../src/demo/seed';
+import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+
+// autocannon ships without type declarations; these are the parts used.
+interface CannonResult {
+  latency: { p50: number; p99: number; average: number };
+  requests: { total: number };
+  duration: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+interface CannonRequest { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<CannonResult>;
+
+const ROOT = resolve(__dirname, '../../..');
+const HOST = '127.0.0.1';
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  /** A fresh body per request (POST). */
+  body?: () => unknown;
+}
+
+interface Endpoint {
+  name: string;
+  /** The latency the issues ask for, at the median. */
+  medianTargetMs?: number;
+  service: Request;
+  baseline: Request;
+}
+
+interface Side {
+  medianMs: number;
+  p99Ms: number;
+  requestsPerSecond: number;
+  failed: number;
+}
+
+interface Measured {
+  endpoint: Endpoint;
+  service: Side | null;
+  baseline: Side | null;
+  note?: string;
+}
+
+interface ImportTiming { name: string; rows: number; seconds: number | null; note: string }
+
+const log = (line: string) => console.log(line);
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['warn', 'error', 'fatal']);
+  const { values } = parseArgs({
+    options: {
+      members: { type: 'string', default: '50000' },
+      talks: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '42' },
+      'latency-seconds': { type: 'string', default: '3' },
+      'throughput-seconds': { type: 'string', default: '6' },
+      connections: { type: 'string', default: '10' },
+      'no-imports': { type: 'boolean', default: false },
+      'no-docs': { type: 'boolean', default: false },
+    },
+  });
+  const options = {
+    members: Number(values.members),
+    talks: Number(values.talks),
+    seed: Number(values.seed),
+    latencySeconds: Number(values['latency-seconds']),
+    throughputSeconds: Number(values['throughput-seconds']),
+    connections: Number(values.connections),
+  };
+  const started = Date.now();
+  const today = new Date().toISOString().slice(0, 10);
+  const work = mkdtempSync(join(tmpdir(), 'sa-bench-'));
+  // As root, PostgreSQL runs as the `postgres` user, which must reach its data folder inside this one.
+  chmodSync(work, 0o755);
+  const children: ChildProcess[] = [];
+  const stopChildren = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
+
+  log(`Benchmark: ${options.members} members, ${options.talks} talks (seed ${options.seed}); work folder ${work}`);
+  const pg = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), log: () => undefined });
+  const cleanUp = async () => {
+    stopChildren();
+    await pg.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  try {
+    const admin = new Client({ connectionString: pg.url('postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE bench_load');
+    await admin.query('CREATE DATABASE bench_import');
+    const postgresVersion = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+    await admin.end();
+    const loadUrl = pg.url('bench_load');
+
+    log('Seeding with COPY ...');
+    const seeded = await seedDatabase(loadUrl, {
+      members: options.members, talks: options.talks, seed: options.seed, today, crowdedSlotNominees: 200,
+    });
+    log(`  seeded in ${seconds(seeded.timings.totalMs)} s (${Object.entries(seeded.counts).map(([t, n]) => `${n} ${t}`).join(', ')})`);
+    const tokenOf = (email: string) => seeded.users.find((u) => u.email === email)!;
+    const pairs = await nominationPairs(loadUrl, 60_000);
+
+    const adminToken = `bench-${randomBytes(16).toString('hex')}`;
+    const service = await startChild(children, 'dist/src/main.js', { DATABASE_URL: loadUrl, ADMIN_TOKEN: adminToken }, join(work, 'service.log'));
+    const baseline = await startChild(children, 'dist/test/bench/baseline-server.js', { DATABASE_URL: loadUrl }, join(work, 'baseline.log'));
+    const serviceMemory = watchMemory(service.child.pid!);
+
+    const endpoints = benchEndpoints(seeded, tokenOf, pairs);
+    const measured: Measured[] = [];
+    for (const endpoint of endpoints) {
+      const m = await measure(endpoint, service.url, baseline.url, options);
+      measured.push(m);
+      log(`  ${row(m).join('  ')}`);
+    }
+    const loadPeakMb = serviceMemory.stop();
+    stopChildren();
+
+    let imports: ImportTiming[] = [];
+    let importPeakMb: number | null = null;
+    if (!values['no-imports']) {
+      log('Timing the HTTP imports into a fresh database ...');
+      const importer = await startChild(children, 'dist/src/main.js', { DATABASE_URL: pg.url('bench_import'), ADMIN_TOKEN: adminToken }, join(work, 'import-service.log'));
+      const importMemory = watchMemory(importer.child.pid!);
+      imports = await timeImports(importer.url, adminToken, options, today);
+      importPeakMb = importMemory.stop();
+      stopChildren();
+    }
+
+    const machine = {
+      cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: totalmem() / 2 ** 30,
+      node: process.version, postgres: postgresVersion,
+    };
+    const report = render({
+      options, machine, seeded, measured, loadPeakMb, imports, importPeakMb, elapsedMs: Date.now() - started, today,
+    });
+    console.log(`\n${report.console}`);
+    if (!values['no-docs']) {
+      writeFileSync(join(ROOT, 'docs/performance.md'), report.markdown);
+      log('\nWrote docs/performance.md');
+    }
+  } finally {
+    await cleanUp();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is measured
+
+function benchEndpoints(
+  seeded: SeedResult,
+  userOf: (email: string) => { id: string; token: string },
+  pairs: { memberId: string; slotId: string }[],
+): Endpoint[] {
+  const as = (email: string) => ({ Authorization: `Bearer ${userOf(email).token}` });
+  const committee = as('committee@demo.example');
+  const monitor = as('monitor@demo.example');
+  const nominator = userOf('nominator@demo.example');
+  const get = (path: string, headers: Record<string, string> = {}): Request => ({ method: 'GET', path, headers });
+  const slot = seeded.crowdedSlotId!;
+
+  const endpoints: Endpoint[] = [
+    { name: 'GET /slots/:id/candidates (200 nominees)', medianTargetMs: 50,
+      service: get(`/api/v1/slots/${slot}/candidates`, committee), baseline: get(`/candidates?slotId=${slot}`) },
+    { name: 'GET /rankings (first page)', medianTargetMs: 1000,
+      service: get('/api/v1/rankings', committee), baseline: get('/rankings') },
+    { name: 'GET /rankings?region=GERMANY', medianTargetMs: 1000,
+      service: get('/api/v1/rankings?region=GERMANY', committee), baseline: get('/rankings?region=GERMANY') },
+  ];
+  for (const population of ['talks', 'allocations', 'members']) {
+    for (const dimension of ['region', 'careerStage', 'gender']) {
+      const query = `population=${population}&dimension=${dimension}`;
+      endpoints.push({ name: `GET /reports/balance ${population} x ${dimension}`, medianTargetMs: 200,
+        service: get(`/api/v1/reports/balance?${query}`, monitor), baseline: get(`/balance?${query}`) });
+    }
+  }
+  endpoints.push(
+    { name: 'GET /reports/balance talks x gender within careerStage', medianTargetMs: 200,
+      service: get('/api/v1/reports/balance?population=talks&dimension=gender&within=careerStage', monitor),
+      baseline: get('/balance?population=talks&dimension=gender&within=careerStage') },
+    { name: 'GET /reports/funnel?dimension=gender', medianTargetMs: 200,
+      service: get('/api/v1/reports/funnel?dimension=gender', monitor), baseline: get('/report?name=funnel') },
+    { name: 'GET /reports/equity', medianTargetMs: 200,
+      service: get('/api/v1/reports/equity', monitor), baseline: get('/report?name=equity') },
+  );
+  // Fresh (member, slot) pairs: half for the service, half for the baseline, so no request is a duplicate.
+  const half = Math.floor(pairs.length / 2);
+  const draw = (from: number, to: number) => {
+    let next = from;
+    return () => {
+      if (next >= to) throw new Error('The benchmark ran out of fresh (member, slot) pairs for POST /nominations');
+      return pairs[next++];
+    };
+  };
+  const forService = draw(0, half);
+  const forBaseline = draw(half, pairs.length);
+  const reason = 'Benchmark nomination';
+  endpoints.push({
+    name: 'POST /nominations',
+    service: { method: 'POST', path: '/api/v1/nominations', headers: { Authorization: `Bearer ${nominator.token}` },
+      body: () => ({ ...forService(), reason }) },
+    baseline: { method: 'POST', path: '/nominations', headers: {},
+      body: () => ({ ...forBaseline(), reason, nominatorId: nominator.id }) },
+  });
+  return endpoints;
+}
+
+/** Members still in the collaboration and slots of conferences ahead, never nominated together yet. */
+async function nominationPairs(url: string, count: number): Promise<{ memberId: string; slotId: string }[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ memberId: string; slotId: string }>(`
+      SELECT m.id AS "memberId", s.id AS "slotId"
+      FROM (SELECT id FROM member WHERE left_on IS NULL ORDER BY md5(id::text) LIMIT 400) m
+      CROSS JOIN (SELECT s.id FROM slot s JOIN conference c ON c.id = s.conference_id
+                  WHERE c.start_date > current_date + 7 ORDER BY md5(s.id::text) LIMIT 200) s
+      WHERE NOT EXISTS (SELECT 1 FROM nomination n WHERE n.member_id = m.id AND n.slot_id = s.id)
+      ORDER BY md5(m.id::text || s.id::text)
+      LIMIT $1`, [count]);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+async function measure(
+  endpoint: Endpoint,
+  serviceUrl: string,
+  baselineUrl: string,
+  options: { latencySeconds: number; throughputSeconds: number; connections: number },
+): Promise<Measured> {
+  const probe = await once(serviceUrl, endpoint.service);
+  if (probe.status === 404) return { endpoint, service: null, baseline: null, note: 'not available (404)' };
+  if (probe.status >= 400) return { endpoint, service: null, baseline: null, note: `answers ${probe.status}: ${probe.text.slice(0, 120)}` };
+  const service = await side(serviceUrl, endpoint.service, options);
+  const baseline = await side(baselineUrl, endpoint.baseline, options);
+  return { endpoint, service, baseline };
+}
+
+async function once(base: string, request: Request): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${base}${request.path}`, {
+    method: request.method,
+    headers: { ...request.headers, ...(request.body ? { 'Content-Type': 'application/json' } : {}) },
+    body: request.body ? JSON.stringify(request.body()) : undefined,
+    signal: AbortSignal.timeout(120_000),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * Latency with one connection (a request's own time, no queueing), throughput with several. Slow
+ * queries (over 250 ms) are measured over a fixed number of requests instead of a fixed time.
+ */
+async function side(
+  base: string,
+  request: Request,
+  options: { latencySeconds: number; throughputSeconds: number; connections: number },
+): Promise<Side> {
+  const warm = await cannon(base, request, { connections: 2, amount: 4 });
+  const slow = warm.latency.average > 250;
+  const latency = await cannon(base, request, slow ? { connections: 1, amount: 5 } : { connections: 1, duration: options.latencySeconds });
+  const load = await cannon(base, request, slow
+    ? { connections: options.connections, amount: options.connections * 2 }
+    : { connections: options.connections, duration: options.throughputSeconds });
+  return {
+    medianMs: latency.latency.p50,
+    p99Ms: latency.latency.p99,
+    requestsPerSecond: load.requests.total / load.duration,
+    failed: latency.non2xx + latency.errors + load.non2xx + load.errors,
+  };
+}
+
+function cannon(base: string, request: Request, run: { connections: number; amount?: number; duration?: number }): Promise<CannonResult> {
+  const headers = { ...request.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) };
+  return autocannon({
+    url: `${base}${request.path}`,
+    method: request.method,
+    headers,
+    timeout: 120,
+    ...run,
+    ...(request.body ? {
+      requests: [{ setupRequest: (req: CannonRequest) => ({ ...req, method: request.method, body: JSON.stringify(request.body!()) }) }],
+    } : {}),
+  });
+}
+
+/** Peak resident memory of a process (VmHWM, the kernel's high-water mark), in MB. */
+function watchMemory(pid: number): { stop(): number } {
+  let peakKb = 0;
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakKb = Math.max(peakKb, hwm);
+    } catch {
+      // The process has gone; the last reading stands.
+    }
+  };
+  const timer = setInterval(read, 200);
+  return {
+    stop() {
+      read();
+      clearInterval(timer);
+      return peakKb / 1024;
+    },
+  };
+}
+
+async function startChild(
+  children: ChildProcess[],
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    stdio: ['ignore', out, out],
+  });
+  children.push(child);
+  const url = `http://${HOST}:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not answer within 90 s:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    const ready = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status < 500, () => false);
+    if (ready) return { child, url };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports
+
+async function timeImports(
+  base: string,
+  adminToken: string,
+  options: { members: number; talks: number; seed: number },
+  today: string,
+): Promise<ImportTiming[]> {
+  const c = generateCollaboration({ today, members: options.members, talks: options.talks, seed: options.seed });
+  const institutes = new Map(c.institutes.map((i) => [i.id, i]));
+  const conferences = new Map(c.conferences.map((k) => [k.id, k]));
+  const external = new Map(c.members.map((m) => [m.id, m.externalId]));
+  const membersCsv = csv(
+    ['externalId', 'name', 'email', 'institute', 'country', 'careerStage', 'gender', 'joinedOn'],
+    c.members.map((m) => {
+      const institute = institutes.get(m.instituteId)!;
+      return [m.externalId, m.name, m.email, institute.name, institute.country, m.careerStage, m.gender, m.joinedOn];
+    }),
+  );
+  const talkRows = (function* () {
+    for (const t of c.talks()) {
+      const k = conferences.get(t.conferenceId)!;
+      yield [external.get(t.memberId)!, k.name, k.startDate.slice(0, 4), t.talkType, t.date, t.title, k.tier, k.startDate, k.endDate, k.country];
+    }
+  })();
+  const talksCsv = csv(
+    ['externalId', 'conference', 'year', 'talkType', 'date', 'title', 'tier', 'conferenceStartDate', 'conferenceEndDate', 'country'],
+    talkRows,
+  );
+  return [
+    await timeImport(base, '/api/v1/members/import', membersCsv, `POST /members/import (${c.members.length} rows, CSV)`, c.members.length, adminToken),
+    await timeImport(base, '/api/v1/talks/import', talksCsv, `POST /talks/import (${c.talkCount} rows, CSV)`, c.talkCount, adminToken),
+  ];
+}
+
+function csv(header: string[], rows: Iterable<unknown[]>): string {
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [header.join(',')];
+  for (const r of rows) lines.push(r.map(cell).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+async function timeImport(base: string, path: string, body: string, name: string, rows: number, token: string): Promise<ImportTiming> {
+  const started = Date.now();
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' },
+      body,
+      signal: AbortSignal.timeout(300_000),
+    });
+    const text = await res.text();
+    const elapsed = (Date.now() - started) / 1000;
+    log(`  ${name}: ${res.status} in ${elapsed.toFixed(1)} s ${text.slice(0, 200)}`);
+    if (res.status === 404) return { name, rows, seconds: null, note: 'not available' };
+    if (res.status !== 200) return { name, rows, seconds: null, note: `failed: ${res.status} ${text.slice(0, 160)}` };
+    return { name, rows, seconds: elapsed, note: text.slice(0, 120) };
+  } catch (error) {
+    return { name, rows, seconds: null, note: `failed after ${((Date.now() - started) / 1000).toFixed(0)} s: ${String(error)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const ms = (v: number | undefined | null) => (v === undefined || v === null ? '-' : v < 10 ? v.toFixed(1) : v.toFixed(0));
+const rps = (v: number | undefined | null) => (v === undefined || v === null ? '-' : v < 10 ? v.toFixed(1) : v.toFixed(0));
+
+function verdict(m: Measured): string {
+  if (!m.service) return m.note ?? '';
+  const checks: string[] = [];
+  if (m.endpoint.medianTargetMs !== undefined) {
+    checks.push(`${m.service.medianMs < m.endpoint.medianTargetMs ? 'ok' : 'MISSED'} < ${m.endpoint.medianTargetMs} ms`);
+  }
+  if (m.baseline) checks.push(`${m.service.requestsPerSecond >= m.baseline.requestsPerSecond / 2 ? 'ok' : 'MISSED'} >= 0.5x rps`);
+  if (m.service.failed > 0 || (m.baseline?.failed ?? 0) > 0) checks.push(`failed requests: ${m.service.failed}/${m.baseline?.failed ?? 0}`);
+  if (m.note) checks.push(m.note);
+  return checks.join(', ');
+}
+
+function row(m: Measured): string[] {
+  const s = m.service;
+  const b = m.baseline;
+  return [
+    m.endpoint.name,
+    ms(s?.medianMs), ms(s?.p99Ms), rps(s?.requestsPerSecond),
+    ms(b?.medianMs), rps(b?.requestsPerSecond),
+    s && b ? (s.requestsPerSecond / b.requestsPerSecond).toFixed(2) : '-',
+    verdict(m),
+  ];
+}
+
+const HEADER = ['endpoint', 'median ms', 'p99 ms', 'req/s', 'baseline median ms', 'baseline req/s', 'req/s ratio', 'target'];
+
+function render(r: {
+  options: { members: number; talks: number; seed: number; latencySeconds: number; throughputSeconds: number; connections: number };
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; postgres: string };
+  seeded: SeedResult;
+  measured: Measured[];
+  loadPeakMb: number;
+  imports: ImportTiming[];
+  importPeakMb: number | null;
+  elapsedMs: number;
+  today: string;
+}): { console: string; markdown: string } {
+  const rows = r.measured.map(row);
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((cells) => cells[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const memoryLine = `Service peak memory (VmHWM) during the load: ${r.loadPeakMb.toFixed(0)} MB `
+    + `(${r.loadPeakMb < 300 ? 'ok' : 'MISSED'} < 300 MB)`;
+  const importLines = r.imports.map((i) => {
+    const target = i.name.startsWith('POST /talks') && i.seconds !== null ? ` (${i.seconds < 60 ? 'ok' : 'MISSED'} < 60 s)` : '';
+    return `${i.name}: ${i.seconds === null ? i.note : `${i.seconds.toFixed(1)} s, ${Math.round(i.rows / i.seconds)} rows/s${target}`}`;
+  });
+  if (r.importPeakMb !== null) importLines.push(`Service peak memory (VmHWM) during the imports: ${r.importPeakMb.toFixed(0)} MB`);
+  const t = r.seeded.timings;
+  const seedLine = `Seed (COPY): ${r.seeded.counts.member} members, ${r.seeded.counts.talk} talks in ${seconds(t.totalMs)} s `
+    + `(migrate + generate + COPY ${seconds(t.generateAndCopyMs)} s, indexes ${seconds(t.indexesMs)} s, `
+    + `foreign keys ${seconds(t.constraintsMs)} s, ANALYZE ${seconds(t.analyzeMs)} s)`;
+  const machineLine = `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb.toFixed(0)} GB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres}`;
+  const method = `Latency: one connection (median and p99 of ${r.options.latencySeconds} s, or of 5 requests when a request takes `
+    + `over 250 ms); throughput: ${r.options.connections} connections for ${r.options.throughputSeconds} s (or `
+    + `${r.options.connections * 2} requests), after a short warm-up; autocannon, service and PostgreSQL share the machine, all on 127.0.0.1.`;
+
+  const consoleText = [
+    `Machine: ${machineLine}`,
+    seedLine,
+    '',
+    line(HEADER),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    memoryLine,
+    ...importLines,
+    `Whole run: ${seconds(r.elapsedMs)} s`,
+  ].join('\n');
+
+  const md = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const markdown = [
+    '# Performance',
+    '',
+    `Written by \`npm run bench\` on ${r.today}; the next run rewrites this page. The ratio to the bare`,
+    'baseline (a Node `http` server with `pg` running the same SQL, no framework, no auth, no validation)',
+    'is the figure to track; absolute times depend on the machine.',
+    '',
+    `**Machine:** ${machineLine}`,
+    '',
+    `**Data:** ${r.options.members} members, ${r.options.talks} talks, seed ${r.options.seed}, one upcoming slot with 200 nominees. ${seedLine}.`,
+    '',
+    `**Method:** ${method}`,
+    '',
+    md(HEADER),
+    md(HEADER.map((_, i) => (i === 0 || i === HEADER.length - 1 ? '---' : '---:'))),
+    ...rows.map(md),
+    '',
+    `**Memory:** ${memoryLine}.`,
+    '',
+    '**Imports** (CSV over HTTP into a fresh database, members first):',
+    '',
+    ...importLines.map((l) => `- ${l}`),
+    '',
+    `Targets: candidates < 50 ms median, rankings < 1 s, reports < 200 ms, throughput at least half the`,
+    'baseline\'s, peak memory under 300 MB, 1,000,000 talks imported in well under a minute.',
+    '',
+  ].join('\n');
+  return { console: consoleText, markdown };
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});
