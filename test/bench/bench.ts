@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     connections: Number(values.connections),
   };
   const started = Date.now();
+  const loadBefore = loadavg()[0];
   const today = new Date().toISOString().slice(0, 10);
   const work = mkdtempSync(join(tmpdir(), 'sa-bench-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach its data folder inside this one.
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
 
     const machine = {
       cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: totalmem() / 2 ** 30,
-      node: process.version, postgres: postgresVersion,
+      node: process.version, postgres: postgresVersion, load: [loadBefore, loadavg()[0]],
     };
     const report = render({
       options, machine, seeded, measured, loadPeakMb, imports, importPeakMb, elapsedMs: Date.now() - started, today,
@@ -456,7 +457,7 @@ const HEADER = ['endpoint', 'median ms', 'p99 ms', 'req/s', 'baseline median ms'
 
 function render(r: {
   options: { members: number; talks: number; seed: number; latencySeconds: number; throughputSeconds: number; connections: number };
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; postgres: string };
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; postgres: string; load: number[] };
   seeded: SeedResult;
   measured: Measured[];
   loadPeakMb: number;
@@ -479,7 +480,8 @@ function render(r: {
   const seedLine = `Seed (COPY): ${r.seeded.counts.member} members, ${r.seeded.counts.talk} talks in ${seconds(t.totalMs)} s `
     + `(migrate + generate + COPY ${seconds(t.generateAndCopyMs)} s, indexes ${seconds(t.indexesMs)} s, `
     + `foreign keys ${seconds(t.constraintsMs)} s, ANALYZE ${seconds(t.analyzeMs)} s)`;
-  const machineLine = `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb.toFixed(0)} GB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres}`;
+  const machineLine = `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb.toFixed(0)} GB; Node ${r.machine.node}; `
+    + `PostgreSQL ${r.machine.postgres}; load average ${r.machine.load.map((l) => l.toFixed(1)).join(' -> ')} (start -> end: other work on the machine skews the figures)`;
   const method = `Latency: one connection (median and p99 of ${r.options.latencySeconds} s, or of 5 requests when a request takes `
     + `over 250 ms); throughput: ${r.options.connections} connections for ${r.options.throughputSeconds} s (or `
     + `${r.options.connections * 2} requests), after a short warm-up; autocannon, service and PostgreSQL share the machine, all on 127.0.0.1.`;
