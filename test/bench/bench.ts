@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     });
     console.log(`\n${report.console}`);
     if (!values['no-docs']) {
+      mkdirSync(join(ROOT, 'docs'), { recursive: true });
       writeFileSync(join(ROOT, 'docs/performance.md'), report.markdown);
       log('\nWrote docs/performance.md');
     }
