@@ -101,6 +101,14 @@ describe('GET /reports/balance', () => {
       .toEqual({ CERN: 120, 'ETH Zurich': 81, 'Tiny Lab': 3 });
   });
 
+  it('counts members per year with the history in force at each year end (trends)', async () => {
+    const res = await t.http.get('/api/v1/reports/trends').set(bearer(monitor))
+      .query({ population: 'members', dimension: 'careerStage', from: '2025-01-01', to: '2026-09-30' });
+    expect(res.status).toBe(200);
+    const counts = (res.body.years as Group[]).map((y) => [y.key, cell(y, 'student').count, cell(y, 'postdoc').count, y.total]);
+    expect(counts).toEqual([['2025', 4, 120, 204], ['2026', 3, 121, 204]]);
+  });
+
   it('names regions by code and name', async () => {
     const res = await balance({ population: 'members', dimension: 'region', to: '2026-09-30' });
     const [group] = res.body.groups as Group[];

@@ -208,11 +208,12 @@ export function trendCountQuery(population: Population, dimension: Dimension, fi
 function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): string {
   const from = p.add(f.from, 'date');
   const to = p.add(f.to, 'date');
+  // Each history entry with the days it is in force; the first one also before its date.
   const inForce = (table: string, column: string) => `
-    SELECT DISTINCT ON (h.member_id, d.day) h.member_id, d.day, h.${column}
-    FROM ${table} h CROSS JOIN year_end d
-    ORDER BY h.member_id, d.day, (h.valid_from <= d.day) DESC,
-             CASE WHEN h.valid_from <= d.day THEN d.day - h.valid_from ELSE h.valid_from - d.day END`;
+    SELECT member_id, ${column},
+           CASE WHEN row_number() OVER w = 1 THEN '-infinity'::date ELSE valid_from END AS valid_from,
+           COALESCE(lead(valid_from) OVER w, 'infinity'::date) AS valid_to
+    FROM ${table} WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)`;
   return `
     WITH year_end AS (
       SELECT least(make_date(y, 12, 31), ${to}) AS day
@@ -225,8 +226,8 @@ function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): s
            m.id AS member_id, d.day
     FROM year_end d
     JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
-    LEFT JOIN stage hs ON hs.member_id = m.id AND hs.day = d.day
-    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.day = d.day`;
+    LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
+    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to`;
 }
 
 export const FUNNEL_STAGES = ['members', 'nominations', 'allocations', 'accepted'] as const;
