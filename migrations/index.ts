@@ -2,5 +2,8 @@
 import { CreateCoreSchema1764000000000 } from './1764000000000-CreateCoreSchema';
 import { CreateIncidentTables1764100000000 } from './1764100000000-CreateIncidentTables';
 import { CreateSlateSuggestions1764200000000 } from './1764200000000-CreateSlateSuggestions';
+import { AddTalkRankingWindowIndex1764300000000 } from './1764300000000-AddTalkRankingWindowIndex';
 
-export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000];
+export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
+  AddTalkRankingWindowIndex1764300000000,
+];
