@@ -43,7 +43,8 @@ function shareChart(rows, { width = 560 } = {}) {
   const rowHeight = 24;
   const max = Math.min(1, Math.max(0.05, ...rows.flatMap((r) => [r.ci95 ? r.ci95[1] : r.share || 0, r.baseline || 0])));
   const x = (share) => labelWidth + (share / max) * barArea;
-  const svg = el('svg', { width, height: rows.length * rowHeight + 24, role: 'img', class: 'share-chart' });
+  const height = rows.length * rowHeight + 24;
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', class: 'share-chart' });
   svg.append(el('line', { class: 'axis', x1: labelWidth, x2: labelWidth, y1: 0, y2: rows.length * rowHeight }));
   rows.forEach((row, i) => {
     const y = i * rowHeight;
@@ -88,7 +89,7 @@ async function renderBalance(container) {
   ]);
   const baseline = new Map((members.groups[0]?.cells || []).map((c) => [c.value, c.suppressed ? null : c.share]));
   const group = report.groups[0] || { cells: [], total: 0 };
-  const rows = group.cells.map((c) => ({ ...c, label: c.label || c.name || c.value, baseline: baseline.get(c.value) }));
+  const rows = group.cells.map((c) => ({ ...c, label: c.name || c.value, baseline: baseline.get(c.value) }));
   container.replaceChildren(
     el('p', { class: 'muted total', 'data-total': group.total }, `${group.total} in the population`),
     rows.length ? shareChart(rows) : el('p', { class: 'muted' }, 'Nothing to show for these filters.'),
@@ -103,37 +104,41 @@ function table(headers, rows) {
 }
 
 const cellText = (cell) => (cell == null ? '' : cell.suppressed ? el('span', { class: 'suppressed' }, 'suppressed')
-  : `${cell.count} (${pct(cell.share)})`);
+  : cell.share == null ? '–' : `${cell.count} (${pct(cell.share)})`);
 
 async function renderFunnel() {
   const report = await api('/reports/funnel', { dimension: $('funnel-dimension').value, ...filters() });
-  const stages = report.stages.map((s) => s.stage || s.name);
-  const values = [...new Set(report.stages.flatMap((s) => s.cells.map((c) => c.value)))];
-  const rows = values.map((value) => [value, ...report.stages.map((s) => cellText(s.cells.find((c) => c.value === value)))]);
-  $('funnel').replaceChildren(table(['', ...stages.map((s, i) => `${s} (${report.stages[i].total})`)], rows));
+  const stages = Object.keys(report.totals);
+  const rows = report.values.map((v) => [v.name || v.value, ...stages.map((stage) => cellText(v.stages.find((c) => c.stage === stage)))]);
+  $('funnel').replaceChildren(table(['', ...stages.map((stage) => `${stage} (${report.totals[stage]})`)], rows));
 }
 
 async function renderTrends() {
-  const report = await api('/reports/trends', { dimension: $('trend-dimension').value, population: $('population').value === 'nominations' ? 'nominations' : 'talks' });
-  const years = report.years.map((y) => y.year);
-  const values = [...new Set(report.years.flatMap((y) => y.cells.map((c) => c.value)))];
-  const rows = values.map((value) => [value, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
-  $('trends').replaceChildren(table(['', ...years.map(String)], rows));
+  const population = $('population').value;
+  const report = await api('/reports/trends', { dimension: $('trend-dimension').value, population });
+  const years = report.years.map((y) => y.key);
+  const values = [...new Map(report.years.flatMap((y) => y.cells.map((c) => [c.value, c.name || c.value]))).entries()];
+  const rows = values.map(([value, label]) => [label, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
+  $('trends').replaceChildren(report.years.length
+    ? table(['', ...years.map((y) => `${y} (${report.years.find((g) => g.key === y).total})`)], rows)
+    : el('p', { class: 'muted' }, 'No data yet.'));
 }
 
 async function renderEquity() {
   const f = filters();
   const report = await api('/reports/equity', { from: f.from, to: f.to });
-  const rows = report.strata.map((s) => [s.careerStage, ...s.rows.flatMap((r) => [
-    `${r.gender}`, r.suppressed ? el('span', { class: 'suppressed' }, 'suppressed') : `${r.allocations}/${r.nominations}`,
-    r.suppressed || r.rate == null ? '' : `${pct(r.rate)} [${pct(r.ci95?.[0])}, ${pct(r.ci95?.[1])}]`,
-  ])]);
-  const cmh = report.cmh;
+  const rows = report.strata.filter((s) => s.nominations > 0).flatMap((s) => s.cells.map((c) => [
+    s.careerStage, c.gender,
+    c.suppressed ? el('span', { class: 'suppressed' }, 'suppressed') : `${c.allocations ?? ''} / ${c.nominations ?? ''}`,
+    c.rate == null ? '' : `${pct(c.rate)} [${pct(c.ci95[0])}, ${pct(c.ci95[1])}]`,
+  ]));
+  const test = report.test;
   $('equity').replaceChildren(
-    table(['Career stage', 'Group', 'Allocated / nominated', 'Rate (95% CI)'], rows.map((r) => r.slice(0, 4))),
-    el('p', { class: 'cmh' }, cmh && cmh.oddsRatio != null
-      ? `Cochran-Mantel-Haenszel: common odds ratio ${cmh.oddsRatio.toFixed(2)} (95% CI ${cmh.ci95[0].toFixed(2)}-${cmh.ci95[1].toFixed(2)}), p = ${cmh.pValue.toFixed(3)}`
-      : 'Cochran-Mantel-Haenszel: not enough data.'),
+    table(['Career stage', 'Gender', 'Allocated / nominated', 'Allocation rate (95% CI)'], rows),
+    el('p', { class: 'cmh' }, test.shown
+      ? `${test.comparison}: common odds ratio ${test.oddsRatio.toFixed(2)} (95% CI ${test.ci95[0].toFixed(2)} to ${test.ci95[1].toFixed(2)}), `
+        + `chi-square ${test.chiSquare.toFixed(2)}, p = ${test.pValue.toFixed(3)}. ${test.name}.`
+      : `${test.name}: not shown (${test.reason}).`),
   );
 }
 
