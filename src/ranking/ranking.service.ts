@@ -185,10 +185,13 @@ export class RankingService {
   async rankings(query: RankingsQuery): Promise<RankingsView> {
     const [clock] = await this.dataSource.query(`SELECT ${CLOCK}`);
     const asOf: string = query.asOf ?? clock.today;
+    // Without knownAt every talk committed so far counts, which is what `now` means: the filter is
+    // then left out of the query (it would cost a heap visit per talk).
     const knownAt: string = query.knownAt ?? clock.now;
     const policy = await this.policies.resolve(query.policyVersion);
     const page = (limit: number, offset: number) => rankingsQuery({
-      asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset, knownAt,
+      asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset,
+      knownAt: query.knownAt,
     });
     const sql = page(query.limit, query.offset);
     const rows: RankingRow[] = await this.dataSource.query(sql.text, sql.values);

@@ -2,7 +2,11 @@
 // Plain SQL text with positional parameters: the service runs it, and the benchmark runs the very same
 // text on a bare pg client. The arithmetic mirrors the TypeScript step by step (days / 365.25, then
 // 0.5 ^ (age / halfLife), then typeWeight x tierWeight x decay) so both agree to ~1e-12; a test keeps it so.
-import { CareerStage } from '../common/enums';
+//
+// The policy arrives as one jsonb parameter. Every weight is read from it with an expression of that
+// parameter alone, which PostgreSQL folds to a constant when it plans the query: per talk there is no
+// jsonb lookup left, only a CASE on the talk type and tier.
+import { CAREER_STAGES, CareerStage, CONFERENCE_TIERS, TALK_TYPES } from '../common/enums';
 import { RankWeights } from './eligibility';
 
 export interface SqlQuery {
@@ -10,39 +14,69 @@ export interface SqlQuery {
   values: unknown[];
 }
 
+/** `weights[section][column's value]` as a float8 CASE (keys come from the fixed vocabularies). */
+function weightOf(weights: string, section: keyof RankWeights, keys: readonly string[], column: string): string {
+  const branches = keys.map((key) => `WHEN '${key}' THEN (${weights} #>> '{${section},${key}}')::float8`).join(' ');
+  return `(CASE ${column} ${branches} ELSE 0::float8 END)`;
+}
+
+const number = (weights: string, key: 'halfLifeYears' | 'windowYears') => `(${weights} ->> '${key}')::float8`;
+
 /**
- * Talks that count at `asOf` (strictly before it, no older than windowYears) with their age.
- * The coarse date bound lets the (member_id, date) index do the work; the exact age test follows.
+ * Talks that count at `asOf` (strictly before it, no older than windowYears), each with its age,
+ * decay and contribution. `members` is a relation with a member_id column, or null for everybody.
+ * The coarse date bound lets an index do the work; the exact age test follows.
  * `knownAt`: talks recorded later than this are left out, so an answer can be replayed exactly.
  */
-function countedTalks(p: { members: string; asOf: string; weights: string; knownAt?: string }): string {
+function weighedTalks(p: {
+  members: string | null; asOf: string; weights: string; knownAt?: string; withConference?: boolean;
+}): string {
+  const age = `((${p.asOf} - t.date)::float8 / 365.25)`;
+  const decay = `power(0.5::float8, ${age} / ${number(p.weights, 'halfLifeYears')})`;
+  const typeWeight = weightOf(p.weights, 'typeWeight', TALK_TYPES, 't.talk_type');
+  const tierWeight = weightOf(p.weights, 'tierWeight', CONFERENCE_TIERS, 'c.tier');
   return `
-    SELECT t.member_id, t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name, c.tier,
-           (${p.asOf} - t.date)::float8 / 365.25 AS age_years
-    FROM ${p.members} who
-    JOIN talk t ON t.member_id = who.member_id
-      AND t.date < ${p.asOf}
-      AND t.date >= ${p.asOf} - ceil((${p.weights} ->> 'windowYears')::float8 * 365.25)::int
+    SELECT t.member_id, ${p.withConference ? `t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name,
+           c.tier, ${age} AS age_years, ${decay} AS decay,` : ''}
+           (${typeWeight} * ${tierWeight}) * ${decay} AS contribution
+    FROM talk t
+    ${p.members ? `JOIN ${p.members} who ON who.member_id = t.member_id` : ''}
     JOIN conference c ON c.id = t.conference_id
-    WHERE (${p.asOf} - t.date)::float8 / 365.25 <= (${p.weights} ->> 'windowYears')::float8
+    WHERE t.date < ${p.asOf}
+      AND t.date >= ${p.asOf} - ceil(${number(p.weights, 'windowYears')} * 365.25)::int
+      AND ${age} <= ${number(p.weights, 'windowYears')}
       ${p.knownAt ? `AND t.created_at <= ${p.knownAt}` : ''}`;
 }
 
-/** decay and contribution of each counted talk (columns of `countedTalks`). */
-function weighedTalks(counted: string, weights: string): string {
-  return `
-    SELECT w.*, (w.type_weight * w.tier_weight) * w.decay AS contribution
-    FROM (
-      SELECT ct.*,
-             power(0.5::float8, ct.age_years / (${weights} ->> 'halfLifeYears')::float8) AS decay,
-             (${weights} -> 'typeWeight' ->> ct.talk_type)::float8 AS type_weight,
-             (${weights} -> 'tierWeight' ->> ct.tier)::float8 AS tier_weight
-      FROM (${counted}) ct
-    ) w`;
+const bonusOf = (weights: string, column: string) => weightOf(weights, 'careerBonus', CAREER_STAGES, column);
+
+/**
+ * Equal scores share a rank. Scores are rounded to 1e-9 first, so that two equal histories summed in
+ * a different order (last-bit noise) still tie.
+ */
+const RANK_KEY = `round(score * 1e9)`;
+
+/**
+ * member_career_stage_at / member_institute_at for one member, written out so the planner can use
+ * the history's primary key: the entry in force at the date, else (date before the first) the first.
+ */
+function historyAt(table: string, column: string, memberId: string, date: string): string {
+  return `(SELECT h.${column} FROM ${table} h WHERE h.member_id = ${memberId}
+           ORDER BY (h.valid_from <= ${date}) DESC,
+                    CASE WHEN h.valid_from <= ${date} THEN h.valid_from END DESC NULLS LAST, h.valid_from
+           LIMIT 1)`;
 }
 
-/** Equal scores share a rank; rounding absorbs the last-bit noise of summing in a different order. */
-const RANK_ORDER = `round(score::numeric, 9) DESC`;
+/** The same rule for everybody at once: two hash aggregates instead of a sort per member. */
+function everyoneHistoryAt(table: string, column: string, date: string): string {
+  return `
+    SELECT h.member_id, h.${column}
+    FROM (
+      SELECT member_id, COALESCE(max(valid_from) FILTER (WHERE valid_from <= ${date}), min(valid_from)) AS valid_from
+      FROM ${table} GROUP BY member_id
+    ) k
+    JOIN ${table} h ON h.member_id = k.member_id AND h.valid_from = k.valid_from`;
+}
 
 /**
  * The active nominees of one slot (submitted, shortlisted, allocated), scored as of `asOf` (the
@@ -51,36 +85,34 @@ const RANK_ORDER = `round(score::numeric, 9) DESC`;
  */
 export function candidatesQuery(p: { slotId: string; asOf: string; weights: RankWeights }): SqlQuery {
   const text = `
-    WITH nominee AS (
+    WITH nominee AS MATERIALIZED (
       SELECT n.id AS nomination_id, n.status AS nomination_status, n.member_id, m.name,
-             COALESCE(member_career_stage_at(m.id, $2::date), m.career_stage) AS career_stage,
-             COALESCE(member_institute_at(m.id, $2::date), m.institute_id) AS institute_id
+             COALESCE(${historyAt('member_career_stage', 'career_stage', 'm.id', '$2::date')}, m.career_stage) AS career_stage,
+             COALESCE(${historyAt('member_affiliation', 'institute_id', 'm.id', '$2::date')}, m.institute_id) AS institute_id
       FROM nomination n
       JOIN member m ON m.id = n.member_id
       WHERE n.slot_id = $1::uuid AND n.status IN ('submitted', 'shortlisted', 'allocated')
     ),
-    weighed AS (${weighedTalks(countedTalks({ members: 'nominee', asOf: '$2::date', weights: '$3::jsonb' }), '$3::jsonb')}),
     talk_load AS (
       SELECT member_id, sum(contribution) AS talk_load,
-             jsonb_agg(jsonb_build_object(
+             json_agg(json_build_object(
                'talkId', talk_id, 'conferenceId', conference_id, 'conferenceName', conference_name, 'tier', tier,
                'talkType', talk_type, 'date', date, 'ageYears', age_years, 'decay', decay, 'contribution', contribution
              ) ORDER BY contribution DESC, date DESC, talk_id) AS talks
-      FROM weighed
+      FROM (${weighedTalks({ members: 'nominee', asOf: '$2::date', weights: '$3::jsonb', withConference: true })}) w
       GROUP BY member_id
     ),
     scored AS (
-      SELECT nominee.*, bonus.bonus, COALESCE(l.talk_load, 0) AS talk_load,
-             bonus.bonus - COALESCE(l.talk_load, 0) AS score, COALESCE(l.talks, '[]'::jsonb) AS talks
+      SELECT nominee.*, ${bonusOf('$3::jsonb', 'nominee.career_stage')} AS bonus,
+             COALESCE(l.talk_load, 0) AS talk_load,
+             ${bonusOf('$3::jsonb', 'nominee.career_stage')} - COALESCE(l.talk_load, 0) AS score,
+             COALESCE(l.talks, '[]'::json) AS talks
       FROM nominee
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(($3::jsonb -> 'careerBonus' ->> nominee.career_stage)::float8, 0) AS bonus
-      ) bonus
       LEFT JOIN talk_load l ON l.member_id = nominee.member_id
     )
     SELECT s.member_id, s.name, s.nomination_id, s.nomination_status, s.career_stage, s.institute_id,
            i.name AS institute_name, ir.region_code AS region, s.bonus, s.talk_load, s.score, s.talks,
-           rank() OVER (ORDER BY ${RANK_ORDER})::int AS rank
+           rank() OVER (ORDER BY ${RANK_KEY} DESC)::int AS rank
     FROM scored s
     JOIN institute i ON i.id = s.institute_id
     JOIN institute_region ir ON ir.institute_id = s.institute_id
@@ -91,9 +123,10 @@ export function candidatesQuery(p: { slotId: string; asOf: string; weights: Rank
 /**
  * Every member who had not left by `asOf`, scored and ranked across the whole collaboration; then
  * optionally narrowed to a region and/or career stage (both as of `asOf`) and paginated.
- * `rank` is the collaboration-wide rank, `rank_in_selection` the rank among the rows selected.
+ * `rank` is the collaboration-wide rank, `rank_in_selection` the rank among the rows selected;
+ * `total` counts the selection. Ties are listed by name.
  * Parameters: $1 asOf, $2 weights (jsonb), $3 region|null, $4 careerStage|null, $5 limit, $6 offset,
- * [$7 knownAt].
+ * [$7 knownAt: talks recorded later are left out].
  */
 export function rankingsQuery(p: {
   asOf: string;
@@ -105,57 +138,50 @@ export function rankingsQuery(p: {
   knownAt?: string | null;
 }): SqlQuery {
   const knownAt = p.knownAt ? '$7::timestamptz' : undefined;
-  // Histories resolved for everyone in one sort each, with member_career_stage_at's rule: the entry
-  // in force at asOf, else (asOf before the first entry) the first one.
-  const atDate = (table: string, column: string) => `
-      SELECT DISTINCT ON (member_id) member_id, ${column}
-      FROM ${table}
-      ORDER BY member_id, (valid_from <= $1::date) DESC,
-               CASE WHEN valid_from <= $1::date THEN valid_from END DESC NULLS LAST, valid_from`;
+  const filtered = Boolean(p.region || p.careerStage);
   const text = `
-    WITH stage_at AS (${atDate('member_career_stage', 'career_stage')}),
-    affiliation_at AS (${atDate('member_affiliation', 'institute_id')}),
-    person AS (
+    WITH person AS (
       SELECT m.id AS member_id, m.name,
              COALESCE(s.career_stage, m.career_stage) AS career_stage,
              COALESCE(a.institute_id, m.institute_id) AS institute_id
       FROM member m
-      LEFT JOIN stage_at s ON s.member_id = m.id
-      LEFT JOIN affiliation_at a ON a.member_id = m.id
+      LEFT JOIN (${everyoneHistoryAt('member_career_stage', 'career_stage', '$1::date')}) s ON s.member_id = m.id
+      LEFT JOIN (${everyoneHistoryAt('member_affiliation', 'institute_id', '$1::date')}) a ON a.member_id = m.id
       WHERE m.left_on IS NULL OR m.left_on > $1::date
     ),
-    weighed AS (${weighedTalks(countedTalks({ members: 'person', asOf: '$1::date', weights: '$2::jsonb', knownAt }), '$2::jsonb')}),
     talk_load AS (
       SELECT member_id, sum(contribution) AS talk_load, count(*)::int AS talks_counted
-      FROM weighed
+      FROM (${weighedTalks({ members: null, asOf: '$1::date', weights: '$2::jsonb', knownAt })}) w
       GROUP BY member_id
     ),
     scored AS (
-      SELECT p.member_id, p.name, p.career_stage, p.institute_id, i.name AS institute_name,
-             ir.region_code AS region, bonus.bonus, COALESCE(l.talk_load, 0) AS talk_load,
-             COALESCE(l.talks_counted, 0) AS talks_counted, bonus.bonus - COALESCE(l.talk_load, 0) AS score
+      SELECT p.member_id, p.name, p.career_stage, p.institute_id, ir.region_code AS region,
+             COALESCE(l.talk_load, 0) AS talk_load, COALESCE(l.talks_counted, 0) AS talks_counted,
+             ${bonusOf('$2::jsonb', 'p.career_stage')} - COALESCE(l.talk_load, 0) AS score
       FROM person p
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(($2::jsonb -> 'careerBonus' ->> p.career_stage)::float8, 0) AS bonus
-      ) bonus
-      JOIN institute i ON i.id = p.institute_id
       JOIN institute_region ir ON ir.institute_id = p.institute_id
       LEFT JOIN talk_load l ON l.member_id = p.member_id
     ),
     ranked AS (
-      SELECT scored.*, rank() OVER (ORDER BY ${RANK_ORDER})::int AS rank FROM scored
+      SELECT scored.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank
+      FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) scored
     ),
     selected AS (
-      SELECT ranked.*, rank() OVER (ORDER BY ${RANK_ORDER})::int AS rank_in_selection,
-             count(*) OVER ()::int AS total
+      ${filtered ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
       FROM ranked
-      WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)
+      WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)`
+      // Nothing filtered out: the rank in the selection is the rank, no second sort needed.
+      : `SELECT ranked.*, rank AS rank_in_selection FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`}
+    ),
+    page AS (
+      SELECT selected.*, count(*) OVER ()::int AS total FROM selected ORDER BY rank, name, member_id LIMIT $5 OFFSET $6
     )
-    SELECT member_id, name, career_stage, institute_id, institute_name, region, bonus, talk_load, talks_counted,
-           score, rank, rank_in_selection, total
-    FROM selected
-    ORDER BY rank, name, member_id
-    LIMIT $5 OFFSET $6`;
+    SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
+           ${bonusOf('$2::jsonb', 'page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
+           page.rank, page.rank_in_selection, page.total
+    FROM page
+    JOIN institute i ON i.id = page.institute_id
+    ORDER BY page.rank, page.name, page.member_id`;
   const values: unknown[] = [
     p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset,
   ];
@@ -164,15 +190,15 @@ export function rankingsQuery(p: {
 }
 
 /**
- * One member's counted talks at `asOf` (for the eligibility breakdown, computed by eligibility()).
- * Parameters: $1 member id, $2 asOf, $3 weights (only windowYears is read), [$4 knownAt].
+ * One member's counted talks at `asOf`, for the eligibility breakdown computed by eligibility().
+ * Parameters: $1 member id, $2 asOf, $3 weights (only windowYears and halfLifeYears are read), [$4 knownAt].
  */
 export function memberTalksQuery(p: { memberId: string; asOf: string; weights: RankWeights; knownAt?: string | null }): SqlQuery {
   const knownAt = p.knownAt ? '$4::timestamptz' : undefined;
   const text = `
-    WITH who AS (SELECT $1::uuid AS member_id)
-    ${countedTalks({ members: 'who', asOf: '$2::date', weights: '$3::jsonb', knownAt })}
-    ORDER BY t.date DESC, t.id`;
+    SELECT w.talk_id, w.conference_id, w.conference_name, w.tier, w.talk_type, w.date
+    FROM (${weighedTalks({ members: '(SELECT $1::uuid AS member_id)', asOf: '$2::date', weights: '$3::jsonb', knownAt, withConference: true })}) w
+    ORDER BY w.date DESC, w.talk_id`;
   const values: unknown[] = [p.memberId, p.asOf, JSON.stringify(p.weights)];
   if (p.knownAt) values.push(p.knownAt);
   return { text, values };
