@@ -66,7 +66,7 @@ describe('suppressRow', () => {
 
   it('lets two small cells protect each other and leaves zeros visible', () => {
     expect(suppressRow([0, 3, 0, 9], 10)).toEqual([false, true, false, true]);
-    expect(suppressRow([0, 6, 0, 0], 5)).toEqual([false, false, false, false]);
+    expect(suppressRow([0, 6, 0, 0], 5)).toEqual([true, true, true, true]);
     expect(suppressRow([0, 6, 0, 2], 5)).toEqual([false, true, false, true]);
   });
 
@@ -185,5 +185,15 @@ describe('minimumCellCount', () => {
     expect(minimumCellCount({ REPORT_MIN_CELL: '10' })).toBe(10);
     expect(minimumCellCount({ REPORT_MIN_CELL: 'ten' })).toBe(5);
     expect(minimumCellCount({ REPORT_MIN_CELL: '0' })).toBe(5);
+  });
+});
+
+describe('group disclosure', () => {
+  it('hides the whole breakdown of a group whose people all share one gender', () => {
+    expect(suppressRow([0, 16, 0, 0], 5)).toEqual([true, true, true, true]);
+    expect(suppressRow([7, 9, 0, 0], 5)).toEqual([false, false, false, false]);
+    const table = suppressGenderTable([[0, 12, 0, 0], [8, 30, 0, 6], [9, 25, 0, 7]], 5);
+    expect(table.cells[0]).toEqual([true, true, true, true]);
+    expect(table.cells[0].every(Boolean)).toBe(true);
   });
 });

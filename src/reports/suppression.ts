@@ -1,7 +1,9 @@
 // Small-cell suppression for tables that involve gender, so that no report lets anybody learn one
 // person's gender. Two rules:
 // - primary: a gender count with 0 < count < threshold is not shown, and a group with fewer than
-//   threshold people (0 < total < threshold) shows no gender breakdown at all;
+//   threshold people (0 < total < threshold) shows no gender breakdown at all, nor does a group whose
+//   people all share one gender (that would tell the gender of everyone listed in it, e.g. of the
+//   speakers named in a conference programme);
 // - complementary: a hidden count must not be recoverable by adding and subtracting what is shown
 //   (cells, group totals, and the gender totals that another report shows). More cells are hidden,
 //   the smallest non-zero ones first, until no hidden count is determined by the published ones.
@@ -21,6 +23,12 @@ export function isSmallCount(count: number, threshold: number): boolean {
   return count > 0 && count < threshold;
 }
 
+/** Everyone in the group has the same gender: the breakdown would disclose each member's. */
+export function isGroupDisclosure(counts: number[]): boolean {
+  const total = counts.reduce((s, x) => s + x, 0);
+  return total > 0 && counts.some((x) => x === total);
+}
+
 /**
  * One group's cells (e.g. the gender counts of a whole population). The group total is published,
  * so a single hidden cell would be total minus the others: a second one is hidden with it, the
@@ -28,7 +36,7 @@ export function isSmallCount(count: number, threshold: number): boolean {
  */
 export function suppressRow(counts: number[], threshold: number): boolean[] {
   const total = counts.reduce((s, x) => s + x, 0);
-  if (isSmallCount(total, threshold)) return counts.map(() => true);
+  if (isSmallCount(total, threshold) || (counts.length > 1 && isGroupDisclosure(counts))) return counts.map(() => true);
   const hidden = counts.map((x) => isSmallCount(x, threshold));
   if (hidden.filter(Boolean).length === 1 && counts.length > 1) {
     const partner = cheapestShown(counts, hidden);
@@ -84,7 +92,8 @@ export function suppressGenderTable(
   }
   const cells = counts.map((row) => {
     const total = row.reduce((s, x) => s + x, 0);
-    return row.map((x) => isSmallCount(total, threshold) || isSmallCount(x, threshold));
+    const wholeRow = isSmallCount(total, threshold) || isGroupDisclosure(row);
+    return row.map((x) => wholeRow || isSmallCount(x, threshold));
   });
   // Row index counts.length is the gender-totals row; it is fixed (published by another report).
   const marginRow = counts.length;
