@@ -6,9 +6,10 @@ const talk = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('readTalkCsv', () => {
-  it('keys cells by column, matching headers in any case and trimming cells', () => {
-    const records = readTalkCsv('\uFEFFExternalId,CONFERENCE,year,talktype,title\n M1 ,ICHEP,2024,Plenary,"Higgs, again"\n');
-    expect(records).toEqual([{ externalId: 'M1', conference: 'ICHEP', year: '2024', talkType: 'Plenary', title: 'Higgs, again' }]);
+  it('keys cells by column, matching headers in any case; the row check trims the cells', () => {
+    const records = readTalkCsv('\uFEFFExternalId, CONFERENCE ,year,talktype,title\r\n M1 ,ICHEP,2024,Plenary,"Higgs, again"\r\n');
+    expect(records).toEqual([{ externalId: ' M1 ', conference: 'ICHEP', year: '2024', talkType: 'Plenary', title: 'Higgs, again' }]);
+    expect(checkTalkImport(records).rows[0]).toMatchObject({ externalId: 'M1', talkType: 'plenary', title: 'Higgs, again' });
   });
 
   it('rejects the whole file for unknown, missing or repeated columns', () => {

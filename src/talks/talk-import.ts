@@ -1,9 +1,9 @@
 // Reading and checking a talk import. Pure: no Nest, no database. Everything that can be decided from
 // the file alone is decided here (shapes, vocabularies, dates, the conferences the file would create);
 // whether members and conferences exist is the service's set-based second pass.
-import { parse } from 'csv-parse/sync';
 import { isCountryCode } from '../common/countries';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
+import { CsvSyntaxError, parseCsv } from './csv';
 
 export const TALK_IMPORT_COLUMNS = [
   'externalId', 'conference', 'year', 'conferenceDate', 'talkType', 'date', 'title',
@@ -73,9 +73,10 @@ const MAX_YEAR = 2200;
 export function readTalkCsv(text: string): Record<string, unknown>[] {
   let lines: string[][];
   try {
-    lines = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+    lines = parseCsv(text);
   } catch (error) {
-    throw new TalkImportFormatError(`The CSV could not be read: ${(error as Error).message}`);
+    if (error instanceof CsvSyntaxError) throw new TalkImportFormatError(`The CSV could not be read: ${error.message}`);
+    throw error;
   }
   if (lines.length === 0) throw new TalkImportFormatError('The CSV is empty; its first line must name the columns');
   const header = lines[0].map((name) => COLUMN_BY_LOWER.get(name.trim().toLowerCase()) ?? null);
@@ -280,35 +281,35 @@ function agree(
   draft: ConferenceDraft, row: number, tier: ConferenceTier | null, startDate: string | null, endDate: string | null,
   country: string | null, fail: (field: string, message: string) => void,
 ): boolean {
-  const where = `${draft.name} (${draft.year})`;
+  const where = () => `${draft.name} (${draft.year})`;
   let ok = true;
   if (tier !== null) {
     if (draft.tier === null) {
       draft.tier = tier;
       draft.row = row;
     } else if (draft.tier !== tier) {
-      fail('tier', `${where} is given tier ${draft.tier} on row ${draft.row}`);
+      fail('tier', `${where()} is given tier ${draft.tier} on row ${draft.row}`);
       ok = false;
     }
   }
   if (startDate !== null) {
     if (draft.startDate === null) { draft.startDate = startDate; draft.startRow = row; }
     else if (draft.startDate !== startDate) {
-      fail('conferenceStartDate', `${where} is given start ${draft.startDate} on row ${draft.startRow}`);
+      fail('conferenceStartDate', `${where()} is given start ${draft.startDate} on row ${draft.startRow}`);
       ok = false;
     }
   }
   if (endDate !== null) {
     if (draft.endDate === null) { draft.endDate = endDate; draft.endRow = row; }
     else if (draft.endDate !== endDate) {
-      fail('conferenceEndDate', `${where} is given end ${draft.endDate} on row ${draft.endRow}`);
+      fail('conferenceEndDate', `${where()} is given end ${draft.endDate} on row ${draft.endRow}`);
       ok = false;
     }
   }
   if (country !== null) {
     if (draft.country === null) { draft.country = country; draft.countryRow = row; }
     else if (draft.country !== country) {
-      fail('country', `${where} is given country ${draft.country} on row ${draft.countryRow}`);
+      fail('country', `${where()} is given country ${draft.country} on row ${draft.countryRow}`);
       ok = false;
     }
   }
