@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the demo
 // collaboration: the charts must render, with the numbers the API gives, and suppressed cells shown
 // as suppressed. Screenshots go to test-artifacts/.

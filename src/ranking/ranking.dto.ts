@@ -44,7 +44,7 @@ export class CareerBonusDto implements Record<CareerStage, number> {
 
 /** Half-life and window: positive numbers of years, at most a century. */
 const Years = (description: string) => (target: object, key: string | symbol) => {
-  ApiProperty({ description, exclusiveMinimum: 0, maximum: 100 } as never)(target, key);
+  ApiProperty({ description, minimum: 0, exclusiveMinimum: true, maximum: 100 })(target, key);
   IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property must be a number' })(target, key);
   Min(Number.MIN_VALUE, { message: '$property must be greater than 0' })(target, key);
   Max(100, { message: '$property must be at most 100 years' })(target, key);
