@@ -68,6 +68,20 @@ describe('demo collaboration: seeding a database', () => {
     expect(reused.rows[0].n).toBeGreaterThan(0);
   });
 
+  it('leaves nominations in the state the service would: allocated while invited or accepted, shortlisted after a decline', async () => {
+    const { rows } = await db.query(`
+      SELECT a.status AS allocation, n.status AS nomination, count(*)::int AS n
+      FROM allocation a JOIN nomination n ON n.id = a.nomination_id
+      GROUP BY 1, 2 ORDER BY 1, 2`);
+    const states = Object.fromEntries(rows.map((r) => [`${r.allocation}/${r.nomination}`, r.n]));
+    expect(Object.keys(states).sort()).toEqual(
+      expect.arrayContaining(['accepted/allocated', 'declined/shortlisted']),
+    );
+    for (const key of Object.keys(states)) {
+      expect(['invited/allocated', 'accepted/allocated', 'declined/shortlisted']).toContain(key);
+    }
+  });
+
   it('stores the demo users\' tokens only hashed, and they work', async () => {
     const { rows } = await db.query(`SELECT token_hash FROM app_user WHERE email = 'committee@demo.example'`);
     expect(rows[0].token_hash).toBe(hashToken(tokenOf('committee@demo.example')));

@@ -126,7 +126,9 @@ describe('the generated collaboration', () => {
     const slotConference = new Map(demo.slots.map((s) => [s.id, demo.conferences.find((c) => c.id === s.conferenceId)!]));
     const open = demo.nominations.filter((n) => n.status === 'submitted' || n.status === 'shortlisted');
     expect(open.length).toBeGreaterThan(500);
-    expect(open.every((n) => slotConference.get(n.slotId)!.startDate > TODAY)).toBe(true);
+    // Past conferences keep open only the nominations whose invitation was declined (back on the shortlist).
+    const declined = new Set(demo.allocations.filter((a) => a.status === 'declined').map((a) => a.nominationId));
+    expect(open.every((n) => slotConference.get(n.slotId)!.startDate > TODAY || declined.has(n.id))).toBe(true);
     expect(open.every((n) => byId.get(n.memberId)!.leftOn === null)).toBe(true);
     const active = demo.nominations.filter((n) => n.status !== 'withdrawn').map((n) => `${n.memberId}/${n.slotId}`);
     expect(new Set(active).size).toBe(active.length);
@@ -141,7 +143,9 @@ describe('the generated collaboration', () => {
     for (const a of demo.allocations) {
       if (a.status === 'invited' || a.status === 'accepted') taken.set(a.slotId, (taken.get(a.slotId) ?? 0) + 1);
       const nomination = nominations.get(a.nominationId)!;
-      expect([nomination.memberId, nomination.slotId, nomination.status]).toEqual([a.memberId, a.slotId, 'allocated']);
+      // A declined invitation sends the nomination back to the shortlist, as the service does.
+      const expected = a.status === 'declined' ? 'shortlisted' : 'allocated';
+      expect([nomination.memberId, nomination.slotId, nomination.status]).toEqual([a.memberId, a.slotId, expected]);
     }
     for (const [slot, n] of taken) expect(n).toBeLessThanOrEqual(seats.get(slot)!);
     for (const status of ['invited', 'accepted', 'declined']) expect(demo.allocations.some((a) => a.status === status)).toBe(true);

@@ -627,7 +627,11 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
           createdAt: timestampOf(invitedOn, random), respondedAt: timestampOf(invitedOn + integer(random, 1, 14), random),
         };
         allocations.push(allocation);
-        if (declined) continue;
+        // As the service does it: a declined invitation sends the nomination back to the shortlist.
+        if (declined) {
+          nomination.status = 'shortlisted';
+          continue;
+        }
         seatsLeft--;
         const talkDay = integer(random, start, end);
         allocatedTalks.push({
@@ -648,6 +652,7 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
         nominations.push(nomination);
         if (!allocated) continue;
         const answer: AllocationStatus = weighted(random, { invited: 50, accepted: 35, declined: 15 });
+        if (answer === 'declined') nomination.status = 'shortlisted';
         const invitedOn = Math.min(todayDay - 1, nominatedOn + integer(random, 1, 20));
         allocations.push({
           id: uuid(random), slotId: slot.id, memberId: t.member.id, nominationId: nomination.id, status: answer,
