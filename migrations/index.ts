@@ -3,7 +3,8 @@ import { CreateCoreSchema1764000000000 } from './1764000000000-CreateCoreSchema'
 import { CreateIncidentTables1764100000000 } from './1764100000000-CreateIncidentTables';
 import { CreateSlateSuggestions1764200000000 } from './1764200000000-CreateSlateSuggestions';
 import { AddTalkRankingWindowIndex1764300000000 } from './1764300000000-AddTalkRankingWindowIndex';
+import { AddChangeNotifications1764400000000 } from './1764400000000-AddChangeNotifications';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
-  AddTalkRankingWindowIndex1764300000000,
+  AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000,
 ];

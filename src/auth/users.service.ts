@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { Page } from '../common/pagination';
 import { Actor } from './actor';
 import { hashToken, newToken } from './tokens';
@@ -10,14 +11,26 @@ import { CreatedUserView, CreateUserDto, UserView } from './users.dto';
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
+  /**
+   * Users by token hash, while app_user is unchanged (see ChangeFeed): every request authenticates,
+   * and a new user, a role change or a revoked token empties it the moment the change commits.
+   */
+  private readonly byTokenHash: TableCache<User | null>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.byTokenHash = new TableCache(feed, ['app_user'], 1024);
+  }
 
   async findByToken(token: string): Promise<User | null> {
-    return this.dataSource.getRepository(User).findOne({ where: { tokenHash: hashToken(token) } });
+    const tokenHash = hashToken(token);
+    return this.byTokenHash.get(tokenHash, async () => {
+      const user = await this.dataSource.getRepository(User).findOne({ where: { tokenHash } });
+      return user && Object.freeze(user);
+    });
   }
 
   async create(dto: CreateUserDto, actor: Actor | null): Promise<CreatedUserView> {

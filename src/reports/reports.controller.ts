@@ -17,6 +17,11 @@ export function negotiate(req: Request, res: Response): Format {
   return best === 'text/csv' ? 'csv' : 'json';
 }
 
+/** `Cache-Control: no-cache` asks for counts made now rather than a cached count that is still valid. */
+export function wantsFresh(req: Request): boolean {
+  return /(^|,)\s*no-cache\s*(,|$)/i.test(req.headers['cache-control'] ?? '');
+}
+
 export function sendCsv(res: Response, name: string, body: string): string {
   res.type('text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
@@ -41,7 +46,7 @@ export class ReportsController {
   async balance(@Query() query: BalanceQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<BalanceReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.balance(query);
+    const report = await this.reports.balance(query, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     const context = { population: report.population, dimension: report.dimension, within: report.within };
     return sendCsv(res, `balance-${report.population}-${report.dimension}`,
@@ -59,7 +64,7 @@ export class ReportsController {
   async funnel(@Query() query: FunnelQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<FunnelReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.funnel(query);
+    const report = await this.reports.funnel(query, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, `funnel-${report.dimension}`, funnelCsv(report.dimension, report.totals, report.values));
   }
@@ -76,7 +81,7 @@ export class ReportsController {
   async equity(@Query() query: EquityQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<EquityReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.equity(query);
+    const report = await this.reports.equity(query, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, 'equity', equityCsv(report.strata, report.test));
   }
@@ -91,7 +96,7 @@ export class ReportsController {
   async trends(@Query() query: TrendsQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<TrendsReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.trends(query);
+    const report = await this.reports.trends(query, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, `trends-${report.population}-${report.dimension}`,
       balanceCsv({ population: report.population, dimension: report.dimension }, report.years, { baseline: false, groupColumn: 'year' }));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { badRequest, ProblemFieldError } from '../common/problem';
 import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
 import {
@@ -75,14 +76,37 @@ export function fail(errors: ProblemFieldError[]): void {
   if (errors.length) throw badRequest(`Invalid input: ${errors.map((e) => e.field).join(', ')}`, errors);
 }
 
+/** Every table a report's counts read. */
+const REPORT_TABLES = [
+  'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
+  'conference', 'slot', 'nomination', 'allocation', 'talk',
+];
+
+export interface CountOptions {
+  /** Count afresh even when a cached count is still valid. */
+  fresh?: boolean;
+}
+
 @Injectable()
 export class ReportsService {
   /** Read once at start-up, like every other setting. */
   readonly minimumCellCount = minimumCellCount();
 
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Counts by their SQL and parameters, while none of the tables they read has changed (see
+   * ChangeFeed): reports are read far more often than the talk history changes, and a count over a
+   * million talks is the slow part. `Cache-Control: no-cache` on a request counts afresh.
+   */
+  private readonly counts: TableCache<readonly object[]>;
 
-  async balance(q: BalanceQuery): Promise<BalanceReport> {
+  constructor(
+    private readonly dataSource: DataSource,
+    feed: ChangeFeed,
+  ) {
+    this.counts = new TableCache(feed, REPORT_TABLES);
+  }
+
+  async balance(q: BalanceQuery, options: CountOptions = {}): Promise<BalanceReport> {
     const population = q.population ?? 'allocations';
     const within = q.within ?? null;
     const to = q.to ?? today();
@@ -96,7 +120,7 @@ export class ReportsService {
     const baseline = q.compareTo
       ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to } : filters }
       : undefined;
-    const counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline));
+    const counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline), options);
     const rows = counted.filter((r) => r.side === 'main');
     const baselineRows = baseline ? counted.filter((r) => r.side === 'baseline') : undefined;
     return {
@@ -110,11 +134,11 @@ export class ReportsService {
     };
   }
 
-  async funnel(q: FunnelQuery): Promise<FunnelReport> {
+  async funnel(q: FunnelQuery, options: CountOptions = {}): Promise<FunnelReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
     const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
-    const rows = await this.count(funnelCountQuery(q.dimension, filters));
+    const rows = await this.count(funnelCountQuery(q.dimension, filters), options);
     return {
       dimension: q.dimension,
       filters: describeFilters(filters),
@@ -125,11 +149,11 @@ export class ReportsService {
     };
   }
 
-  async equity(q: EquityQuery): Promise<EquityReport> {
+  async equity(q: EquityQuery, options: CountOptions = {}): Promise<EquityReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
     const query = equityCountQuery({ from: q.from, to });
-    const rows: EquityRow[] = await this.dataSource.query(query.text, query.values);
+    const rows = await this.count<EquityRow>(query, options);
     return {
       filters: { from: q.from ?? null, to },
       minimumCellCount: this.minimumCellCount,
@@ -137,7 +161,7 @@ export class ReportsService {
     };
   }
 
-  async trends(q: TrendsQuery): Promise<TrendsReport> {
+  async trends(q: TrendsQuery, options: CountOptions = {}): Promise<TrendsReport> {
     const population = q.population ?? 'allocations';
     const to = q.to ?? today();
     const from = q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
@@ -146,7 +170,7 @@ export class ReportsService {
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
-    const rows = await this.count(trendCountQuery(population, q.dimension, { from, to }));
+    const rows = await this.count(trendCountQuery(population, q.dimension, { from, to }), options);
     const years = Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
       (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
     return {
@@ -158,8 +182,14 @@ export class ReportsService {
     };
   }
 
-  private count(query: SqlQuery): Promise<CountRow[]> {
-    return this.dataSource.query(query.text, query.values);
+  private async count<T = CountRow>(query: SqlQuery, options: CountOptions): Promise<T[]> {
+    const key = `${query.text}\n${JSON.stringify(query.values)}`;
+    const rows = await this.counts.get(key, async () => {
+      // Shared between requests from now on: frozen, so no report can alter another's counts.
+      const counted: object[] = await this.dataSource.query(query.text, query.values);
+      return Object.freeze(counted.map((row) => Object.freeze(row)));
+    }, { fresh: options.fresh });
+    return rows as T[];
   }
 }
 

@@ -1,0 +1,137 @@
+// Cached answers (report counts, users by token) must never outlive the data they were made from:
+// this process's own writes drop them before the write returns; another process's committed writes
+// drop them when PostgreSQL's notification arrives; while the notification connection is down
+// nothing is served from cache. The side client below stands for "another process".
+import { Client } from 'pg';
+import { ChangeFeed } from '../src/changes/change-feed';
+import { createConference, createInstitute, createMember, createTalk, MemberFixture } from './support/fixtures';
+import { bearer, createTestApp, TestApp } from './support/test-app';
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+describe('caches kept by the change feed', () => {
+  let t: TestApp;
+  let side: Client;
+  let monitor: string;
+  let member: MemberFixture;
+  let conferenceId: string;
+
+  /** Talks by career stage, as the report counts them; `fresh` asks for a count made now. */
+  const talksCounted = async (fresh = false): Promise<number> => {
+    const request = t.http.get('/api/v1/reports/balance')
+      .query({ population: 'talks', dimension: 'careerStage' }).set(bearer(monitor));
+    const res = await (fresh ? request.set('Cache-Control', 'no-cache') : request);
+    expect(res.status).toBe(200);
+    return res.body.groups[0].cells.reduce((sum: number, c: { count: number | null }) => sum + (c.count ?? 0), 0);
+  };
+  /** A talk written with triggers off: no notification, so only a cache miss can see it. */
+  const silentTalk = async () => {
+    await side.query('BEGIN');
+    await side.query(`SET LOCAL session_replication_role = replica`);
+    await side.query(
+      `INSERT INTO talk (member_id, conference_id, talk_type, date, career_stage, institute_id)
+       SELECT m.id, $2, 'poster', '2020-03-01', m.career_stage, m.institute_id FROM member m WHERE m.id = $1`,
+      [member.id, conferenceId],
+    );
+    await side.query('COMMIT');
+  };
+  const listening = async () => (await side.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND application_name = 'speaker-allocation-changes'`)).rows[0].n === 1;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    side = new Client({ connectionString: t.databaseUrl, application_name: 'another-process' });
+    await side.connect();
+    monitor = await t.token('monitor');
+    const institute = await createInstitute(t.dataSource, { country: 'IT' });
+    member = await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'postdoc' });
+    conferenceId = (await createConference(t.dataSource, { startDate: '2020-03-01', tier: 'major' })).id;
+    for (let i = 0; i < 3; i++) await createTalk(t.dataSource, { memberId: member.id, conferenceId });
+    await eventually(listening, 'the service listens for changes');
+  });
+  afterAll(async () => {
+    await side?.end();
+    await t?.close();
+  });
+
+  it('serves a count again from cache, and afresh on Cache-Control: no-cache', async () => {
+    const before = await talksCounted();
+    await silentTalk();
+    // Nothing announced the silent write: the cached count stands, a fresh one sees it.
+    expect(await talksCounted()).toBe(before);
+    expect(await talksCounted(true)).toBe(before + 1);
+    // The fresh count replaced the cached one.
+    expect(await talksCounted()).toBe(before + 1);
+  });
+
+  it('shows this process\'s own write at once, through the API or its own connection pool', async () => {
+    const before = await talksCounted();
+    const committee = await t.token('committee');
+    const res = await t.http.post('/api/v1/talks').set(bearer(committee))
+      .send({ memberId: member.id, conferenceId, talkType: 'parallel' });
+    expect(res.status).toBe(201);
+    expect(await talksCounted()).toBe(before + 1);
+    await createTalk(t.dataSource, { memberId: member.id, conferenceId });
+    expect(await talksCounted()).toBe(before + 2);
+    await t.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM talk WHERE id = $1`, [res.body.id]);
+    });
+    expect(await talksCounted()).toBe(before + 1);
+  });
+
+  it('shows another process\'s committed write once its notification arrives, never an uncommitted one', async () => {
+    const before = await talksCounted();
+    await side.query('BEGIN');
+    await side.query(
+      `INSERT INTO talk (member_id, conference_id, talk_type, date, career_stage, institute_id)
+       SELECT m.id, $2, 'seminar', '2020-03-02', m.career_stage, m.institute_id FROM member m WHERE m.id = $1`,
+      [member.id, conferenceId],
+    );
+    expect(await talksCounted()).toBe(before);
+    await side.query('ROLLBACK');
+    expect(await talksCounted()).toBe(before);
+    await side.query(
+      `INSERT INTO talk (member_id, conference_id, talk_type, date, career_stage, institute_id)
+       SELECT m.id, $2, 'seminar', '2020-03-02', m.career_stage, m.institute_id FROM member m WHERE m.id = $1`,
+      [member.id, conferenceId],
+    );
+    await eventually(async () => (await talksCounted()) === before + 1, 'the report counts the other process\'s talk');
+  });
+
+  it('applies another process\'s change of roles or tokens to authentication', async () => {
+    const user = await t.user('monitor');
+    expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
+    await side.query(`UPDATE app_user SET roles = '{nominator}' WHERE id = $1`, [user.id]);
+    await eventually(async () => (await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status === 403,
+      'the monitor role taken away');
+    await side.query(`UPDATE app_user SET token_hash = 'revoked' WHERE id = $1`, [user.id]);
+    await eventually(async () => (await t.http.get('/api/v1/nominations').set(bearer(user.token))).status === 401,
+      'the token revoked');
+  });
+
+  it('serves nothing from cache while the notification connection is down, and caches again once it is back', async () => {
+    await talksCounted();
+    await side.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                      WHERE datname = current_database() AND application_name = 'speaker-allocation-changes'`);
+    const feed = t.app.get(ChangeFeed);
+    await eventually(async () => !feed.live, 'the service noticed the lost connection');
+    const truth = async () => Number((await side.query(`SELECT count(*) FROM talk WHERE date <= current_date`)).rows[0].count);
+    await silentTalk();
+    // Until the feed is back every count is made afresh; once back, it has started a new epoch.
+    expect(await talksCounted()).toBe(await truth());
+    await eventually(listening, 'the service listens again');
+    const now = await talksCounted();
+    expect(now).toBe(await truth());
+    await silentTalk();
+    expect(await talksCounted()).toBe(now);
+    expect(await talksCounted(true)).toBe(now + 1);
+  });
+});
