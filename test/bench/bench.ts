@@ -16,29 +16,11 @@ import { Client } from 'pg';
 import { generateCollaboration } from '../../src/demo/collaboration';
 import { seedDatabase, SeedResult } from '../../src/demo/seed';
 import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-
-// autocannon ships without type declarations; these are the parts used.
-interface CannonResult {
-  latency: { p50: number; p99: number; average: number };
-  requests: { total: number };
-  duration: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-interface CannonRequest { method?: string; path?: string; headers?: Record<string, string>; body?: string }
-const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<CannonResult>;
+import { cannon, Request, watchMemory } from './cannon';
+import { soak, SoakPart, SoakResult, soakVerdict } from './soak';
 
 const ROOT = resolve(__dirname, '../../..');
 const HOST = '127.0.0.1';
-
-interface Request {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  /** A fresh body per request (POST). */
-  body?: () => unknown;
-}
 
 interface Endpoint {
   name: string;
@@ -79,6 +61,9 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '10' },
       'no-imports': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
+      'soak-seconds': { type: 'string', default: '180' },
+      'soak-load': { type: 'string', default: '0.9' },
+      'no-soak': { type: 'boolean', default: false },
     },
   });
   const options = {
@@ -88,6 +73,8 @@ async function main(): Promise<void> {
     latencySeconds: Number(values['latency-seconds']),
     throughputSeconds: Number(values['throughput-seconds']),
     connections: Number(values.connections),
+    soakSeconds: Number(values['soak-seconds']),
+    soakLoad: Number(values['soak-load']),
   };
   const started = Date.now();
   const loadBefore = loadavg()[0];
@@ -135,6 +122,14 @@ async function main(): Promise<void> {
       measured.push(m);
       log(`  ${row(m).join('  ')}`);
     }
+    let soaked: SoakResult | null = null;
+    if (!values['no-soak']) {
+      log(`Soak: ${options.soakSeconds} s of mixed reads and writes at ${Math.round(options.soakLoad * 100)}% of the measured capacity ...`);
+      soaked = await soak(service.url, service.child.pid!, soakParts(endpoints, tokenOf, pairs), {
+        seconds: options.soakSeconds, connections: options.connections, load: options.soakLoad,
+      });
+      log(`  ${soakVerdict(soaked).text}`);
+    }
     const loadPeakMb = serviceMemory.stop();
     stopChildren();
 
@@ -154,7 +149,7 @@ async function main(): Promise<void> {
       node: process.version, postgres: postgresVersion, load: [loadBefore, loadavg()[0]],
     };
     const report = render({
-      options, machine, seeded, measured, loadPeakMb, imports, importPeakMb, elapsedMs: Date.now() - started, today,
+      options, machine, seeded, measured, soaked, loadPeakMb, imports, importPeakMb, elapsedMs: Date.now() - started, today,
     });
     console.log(`\n${report.console}`);
     if (!values['no-docs']) {
@@ -190,16 +185,25 @@ function benchEndpoints(
     { name: 'GET /rankings?region=GERMANY', medianTargetMs: 1000,
       service: get('/api/v1/rankings?region=GERMANY', committee), baseline: get('/rankings?region=GERMANY') },
   ];
+  // Report counts are cached while their tables are unchanged; `no-cache` rows force the count itself.
+  const afresh = { ...monitor, 'Cache-Control': 'no-cache' };
   for (const population of ['talks', 'allocations', 'members']) {
     for (const dimension of ['region', 'careerStage', 'gender']) {
       const query = `population=${population}&dimension=${dimension}`;
       endpoints.push({ name: `GET /reports/balance ${population} x ${dimension}`, medianTargetMs: 200,
         service: get(`/api/v1/reports/balance?${query}`, monitor), baseline: get(`/balance?${query}`) });
+      if (population === 'talks') {
+        endpoints.push({ name: `GET /reports/balance ${population} x ${dimension} (no-cache)`,
+          service: get(`/api/v1/reports/balance?${query}`, afresh), baseline: get(`/balance?${query}`) });
+      }
     }
   }
   endpoints.push(
     { name: 'GET /reports/balance talks x gender within careerStage', medianTargetMs: 200,
       service: get('/api/v1/reports/balance?population=talks&dimension=gender&within=careerStage', monitor),
+      baseline: get('/balance?population=talks&dimension=gender&within=careerStage') },
+    { name: 'GET /reports/balance talks x gender within careerStage (no-cache)',
+      service: get('/api/v1/reports/balance?population=talks&dimension=gender&within=careerStage', afresh),
       baseline: get('/balance?population=talks&dimension=gender&within=careerStage') },
     { name: 'GET /reports/funnel?dimension=gender', medianTargetMs: 200,
       service: get('/api/v1/reports/funnel?dimension=gender', monitor), baseline: get('/report?name=funnel') },
@@ -226,6 +230,28 @@ function benchEndpoints(
       body: () => ({ ...forBaseline(), reason, nominatorId: nominator.id }) },
   });
   return endpoints;
+}
+
+/**
+ * The soak's mix: what a committee meeting and a nomination round look like together. Reads of
+ * candidates, a report, a nominator's own list and an eligibility breakdown; writes of new nominations.
+ */
+function soakParts(
+  endpoints: Endpoint[],
+  userOf: (email: string) => { id: string; token: string },
+  pairs: { memberId: string; slotId: string }[],
+): SoakPart[] {
+  const byName = (prefix: string) => endpoints.find((e) => e.name.startsWith(prefix))!.service;
+  const as = (email: string) => ({ Authorization: `Bearer ${userOf(email).token}` });
+  return [
+    { name: 'GET /slots/:id/candidates', share: 3, request: byName('GET /slots/:id/candidates') },
+    { name: 'GET /reports/balance talks x region', share: 2, request: byName('GET /reports/balance talks x region') },
+    { name: 'GET /nominations (a nominator\'s own)', share: 2,
+      request: { method: 'GET', path: '/api/v1/nominations?limit=20', headers: as('nominator@demo.example') } },
+    { name: 'GET /members/:id/eligibility', share: 2,
+      request: { method: 'GET', path: `/api/v1/members/${pairs[0].memberId}/eligibility`, headers: as('committee@demo.example') } },
+    { name: 'POST /nominations', share: 1, request: byName('POST /nominations') },
+  ];
 }
 
 /** Members still in the collaboration and slots of conferences ahead, never nominated together yet. */
@@ -294,42 +320,6 @@ async function side(
     p99Ms: latency.latency.p99,
     requestsPerSecond: load.requests.total / load.duration,
     failed: latency.non2xx + latency.errors + load.non2xx + load.errors,
-  };
-}
-
-function cannon(base: string, request: Request, run: { connections: number; amount?: number; duration?: number }): Promise<CannonResult> {
-  const headers = { ...request.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) };
-  return autocannon({
-    url: `${base}${request.path}`,
-    method: request.method,
-    headers,
-    timeout: 120,
-    ...run,
-    ...(request.body ? {
-      requests: [{ setupRequest: (req: CannonRequest) => ({ ...req, method: request.method, body: JSON.stringify(request.body!()) }) }],
-    } : {}),
-  });
-}
-
-/** Peak resident memory of a process (VmHWM, the kernel's high-water mark), in MB. */
-function watchMemory(pid: number): { stop(): number } {
-  let peakKb = 0;
-  const read = () => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peakKb = Math.max(peakKb, hwm);
-    } catch {
-      // The process has gone; the last reading stands.
-    }
-  };
-  const timer = setInterval(read, 200);
-  return {
-    stop() {
-      read();
-      clearInterval(timer);
-      return peakKb / 1024;
-    },
   };
 }
 
@@ -461,6 +451,7 @@ function render(r: {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; postgres: string; load: number[] };
   seeded: SeedResult;
   measured: Measured[];
+  soaked: SoakResult | null;
   loadPeakMb: number;
   imports: ImportTiming[];
   importPeakMb: number | null;
@@ -487,6 +478,16 @@ function render(r: {
     + `over 250 ms); throughput: ${r.options.connections} connections for ${r.options.throughputSeconds} s (or `
     + `${r.options.connections * 2} requests), after a short warm-up; autocannon, service and PostgreSQL share the machine, all on 127.0.0.1.`;
 
+  const soak = r.soaked;
+  const soakHeader = ['part', 'target req/s', 'achieved req/s', 'requests', 'failed', 'median ms', 'p99 ms', 'statuses'];
+  const soakRows = (soak?.parts ?? []).map((p) => [
+    p.name, rps(p.targetPerSecond), rps(p.achievedPerSecond), String(p.requests), String(p.failed), ms(p.medianMs), ms(p.p99Ms), p.statuses,
+  ]);
+  const soakLines = soak
+    ? [`Soak: ${soak.seconds} s, all parts at once, at ${rps(soak.parts.reduce((a, p) => a + p.targetPerSecond, 0))} req/s `
+      + `of a measured mixed capacity of ${rps(soak.capacityPerSecond)} req/s: ${soakVerdict(soak).text}`]
+    : ['Soak: not run (--no-soak)'];
+
   const consoleText = [
     `Machine: ${machineLine}`,
     seedLine,
@@ -496,6 +497,8 @@ function render(r: {
     ...rows.map(line),
     '',
     memoryLine,
+    ...soakLines,
+    ...soakRows.map((cells) => `  ${cells.join('  ')}`),
     ...importLines,
     `Whole run: ${seconds(r.elapsedMs)} s`,
   ].join('\n');
@@ -520,9 +523,16 @@ function render(r: {
     '',
     `**Memory:** ${memoryLine}.`,
     '',
+    `**Soak** (mixed reads and writes; each part's rate is its share of the capacity the parts measured alone imply): ${soakLines[0].replace(/^Soak: /, '')}`,
+    '',
+    ...(soakRows.length > 0 ? [md(soakHeader), md(soakHeader.map((_, i) => (i === 0 || i === soakHeader.length - 1 ? '---' : '---:'))), ...soakRows.map(md), ''] : []),
     '**Imports** (CSV over HTTP into a fresh database, members first):',
     '',
     ...importLines.map((l) => `- ${l}`),
+    '',
+    'Report counts are cached while none of the tables they read has changed (PostgreSQL notifies the',
+    'service of every committed write); rows marked `no-cache` send `Cache-Control: no-cache`, which counts',
+    'afresh: that is the time of the first request after a change.',
     '',
     `Targets: candidates < 50 ms median, rankings < 1 s, reports < 200 ms, throughput at least half the`,
     'baseline\'s, peak memory under 300 MB, 1,000,000 talks imported in well under a minute.',
