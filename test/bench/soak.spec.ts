@@ -1,0 +1,27 @@
+import { memoryTrend, SoakResult, soakVerdict } from './soak';
+
+const samples = (rss: (t: number) => number, seconds = 120) =>
+  Array.from({ length: seconds + 1 }, (_, t) => ({ at: t, rssMb: rss(t) }));
+
+describe('the soak\'s memory trend and verdict', () => {
+  it('finds no slope in flat memory and the growth rate of a leak, ignoring the warm-up', () => {
+    const flat = memoryTrend(samples((t) => (t < 10 ? 100 + t * 5 : 200 + (t % 2))));
+    expect(Math.abs(flat.slopeMbPerMinute)).toBeLessThan(1);
+    expect(flat.maxMb).toBe(201);
+    const leak = memoryTrend(samples((t) => 150 + t / 2));
+    expect(leak.slopeMbPerMinute).toBeCloseTo(30, 6);
+    expect(leak.startMb).toBe(156);
+    expect(leak.endMb).toBe(210);
+  });
+
+  it('passes only with no failed request and memory growing less than a tenth of itself', () => {
+    const result = (failed: number, slopeMbPerMinute: number): SoakResult => ({
+      seconds: 180, capacityPerSecond: 100, parts: [], requests: 1000, failed,
+      memory: { startMb: 200, endMb: 200, maxMb: 210, slopeMbPerMinute, samples: 180 },
+    });
+    expect(soakVerdict(result(0, 1)).ok).toBe(true);
+    expect(soakVerdict(result(1, 1)).ok).toBe(false);
+    expect(soakVerdict(result(0, 8)).ok).toBe(false);
+    expect(soakVerdict(result(0, 8)).text).toMatch(/GROWING/);
+  });
+});
