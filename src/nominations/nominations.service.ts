@@ -8,16 +8,17 @@ import { conflict, notFound, ProblemException, ProblemFieldError, unprocessable 
 import { checkTransition, NominationActor } from './nomination-status';
 import { ChangeNominationStatusDto, CreateNominationDto, NominationQuery, NominationView } from './nominations.dto';
 
-/** A nomination with the names the committee reads; never the nominee's gender. */
-const VIEW_SELECT = `
-  SELECT n.id, n.member_id AS "memberId", m.name AS "memberName", n.slot_id AS "slotId", s.title AS "slotTitle",
-         s.conference_id AS "conferenceId", c.name AS "conferenceName", n.nominator_id AS "nominatorId",
-         n.reason, n.status, n.career_stage AS "careerStage", n.institute_id AS "instituteId",
-         n.committee_note AS "committeeNote", n.created_at AS "createdAt", n.updated_at AS "updatedAt", n.version
-  FROM nomination n
+/** A nomination with the names the committee reads; never the nominee's gender. `n` is the nomination row. */
+const VIEW_COLUMNS = `
+  n.id, n.member_id AS "memberId", m.name AS "memberName", n.slot_id AS "slotId", s.title AS "slotTitle",
+  s.conference_id AS "conferenceId", c.name AS "conferenceName", n.nominator_id AS "nominatorId",
+  n.reason, n.status, n.career_stage AS "careerStage", n.institute_id AS "instituteId",
+  n.committee_note AS "committeeNote", n.created_at AS "createdAt", n.updated_at AS "updatedAt", n.version`;
+const VIEW_JOINS = `
   JOIN member m ON m.id = n.member_id
   JOIN slot s ON s.id = n.slot_id
   JOIN conference c ON c.id = s.conference_id`;
+const VIEW_SELECT = `SELECT ${VIEW_COLUMNS} FROM nomination n ${VIEW_JOINS}`;
 
 /** Nominators who are not on the committee see only their own nominations and no committee notes. */
 const seesAll = (actor: Actor) => hasRole(actor, 'committee');
@@ -29,47 +30,49 @@ export class NominationsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** One statement per step (checks, insert with its view, audit): each statement is a round trip to the database. */
   async create(dto: CreateNominationDto, actor: Actor): Promise<NominationView> {
     return this.dataSource.transaction(async (manager) => {
-      const [member] = await manager.query(
-        `SELECT m.id, m.name, m.left_on, m.left_on <= current_date AS has_left,
+      // The member, the slot and an active nomination of the member for the slot, each NULL when there is none.
+      const [found] = await manager.query(
+        `SELECT m.id AS member_id, m.name AS member_name, m.left_on, m.left_on <= current_date AS has_left,
                 COALESCE(member_career_stage_at(m.id, current_date), m.career_stage) AS career_stage,
-                COALESCE(member_institute_at(m.id, current_date), m.institute_id) AS institute_id
-         FROM member m WHERE m.id = $1`,
-        [dto.memberId],
-      );
-      const [slot] = await manager.query(
-        `SELECT s.id, c.name AS conference_name, c.start_date, c.start_date <= current_date AS has_started
-         FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`,
-        [dto.slotId],
+                COALESCE(member_institute_at(m.id, current_date), m.institute_id) AS institute_id,
+                s.id AS slot_id, c.name AS conference_name, c.start_date, c.start_date <= current_date AS has_started,
+                active.id AS active_id, active.status AS active_status
+         FROM (VALUES ($1::uuid, $2::uuid)) AS asked (member_id, slot_id)
+         LEFT JOIN member m ON m.id = asked.member_id
+         LEFT JOIN slot s ON s.id = asked.slot_id
+         LEFT JOIN conference c ON c.id = s.conference_id
+         LEFT JOIN nomination active
+           ON active.member_id = asked.member_id AND active.slot_id = asked.slot_id AND active.status <> 'withdrawn'`,
+        [dto.memberId, dto.slotId],
       );
       const errors: ProblemFieldError[] = [];
-      if (!member) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });
-      else if (member.has_left) errors.push({ field: 'memberId', message: `member left the collaboration on ${member.left_on}` });
-      if (!slot) errors.push({ field: 'slotId', message: `slot ${dto.slotId} does not exist` });
-      else if (slot.has_started) {
-        errors.push({ field: 'slotId', message: `the conference ${slot.conference_name} started on ${slot.start_date}` });
+      if (!found.member_id) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });
+      else if (found.has_left) errors.push({ field: 'memberId', message: `member left the collaboration on ${found.left_on}` });
+      if (!found.slot_id) errors.push({ field: 'slotId', message: `slot ${dto.slotId} does not exist` });
+      else if (found.has_started) {
+        errors.push({ field: 'slotId', message: `the conference ${found.conference_name} started on ${found.start_date}` });
       }
       if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
 
-      const [existing] = await manager.query(
-        `SELECT id, status FROM nomination WHERE member_id = $1 AND slot_id = $2 AND status <> 'withdrawn'`,
-        [dto.memberId, dto.slotId],
-      );
-      if (existing) {
-        throw conflict(`${member.name} is already nominated for this slot (nomination ${existing.id}, ${existing.status})`, {
-          nominationId: existing.id,
+      if (found.active_id) {
+        throw conflict(`${found.member_name} is already nominated for this slot (nomination ${found.active_id}, ${found.active_status})`, {
+          nominationId: found.active_id,
         });
       }
       // The unique index nomination_active_key still answers a concurrent duplicate (409).
-      const [{ id }] = await manager.query(
-        `INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [dto.memberId, dto.slotId, actor.id, dto.reason, member.career_stage, member.institute_id],
+      const [view]: NominationView[] = await manager.query(
+        `WITH inserted AS (
+           INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *
+         )
+         SELECT ${VIEW_COLUMNS} FROM inserted n ${VIEW_JOINS}`,
+        [dto.memberId, dto.slotId, actor.id, dto.reason, found.career_stage, found.institute_id],
       );
-      const view = await this.view(manager, id);
       await this.audit.record(manager, actor, {
-        action: 'nomination.create', entity: 'nomination', entityId: id,
+        action: 'nomination.create', entity: 'nomination', entityId: view.id,
         after: {
           memberId: view.memberId, slotId: view.slotId, nominatorId: view.nominatorId, status: view.status,
           careerStage: view.careerStage, instituteId: view.instituteId,
