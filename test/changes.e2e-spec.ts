@@ -106,13 +106,25 @@ describe('caches kept by the change feed', () => {
     await eventually(async () => (await talksCounted()) === before + 1, 'the report counts the other process\'s talk');
   });
 
+  it('applies this process\'s own change of roles to authentication at once', async () => {
+    const user = await t.user('monitor');
+    expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
+    // A write elsewhere (a nomination's table) keeps users cached; one naming app_user does not.
+    await createTalk(t.dataSource, { memberId: member.id, conferenceId });
+    expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
+    await t.dataSource.query(`UPDATE "app_user" SET roles = '{nominator}' WHERE id = $1`, [user.id]);
+    expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(403);
+    await t.dataSource.transaction((manager) => manager.query(`UPDATE app_user SET token_hash = 'revoked-' || id WHERE id = $1`, [user.id]));
+    expect((await t.http.get('/api/v1/nominations').set(bearer(user.token))).status).toBe(401);
+  });
+
   it('applies another process\'s change of roles or tokens to authentication', async () => {
     const user = await t.user('monitor');
     expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
     await side.query(`UPDATE app_user SET roles = '{nominator}' WHERE id = $1`, [user.id]);
     await eventually(async () => (await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status === 403,
       'the monitor role taken away');
-    await side.query(`UPDATE app_user SET token_hash = 'revoked' WHERE id = $1`, [user.id]);
+    await side.query(`UPDATE app_user SET token_hash = 'revoked-' || id WHERE id = $1`, [user.id]);
     await eventually(async () => (await t.http.get('/api/v1/nominations').set(bearer(user.token))).status === 401,
       'the token revoked');
   });

@@ -13,7 +13,8 @@ export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
   /**
    * Users by token hash, while app_user is unchanged (see ChangeFeed): every request authenticates,
-   * and a new user, a role change or a revoked token empties it the moment the change commits.
+   * and a new user, a role change or a revoked token empties it the moment the change commits. Only
+   * statements naming app_user change it, so other writes leave it be; failed lookups are not kept.
    */
   private readonly byTokenHash: TableCache<User | null>;
 
@@ -22,7 +23,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     feed: ChangeFeed,
   ) {
-    this.byTokenHash = new TableCache(feed, ['app_user'], 1024);
+    this.byTokenHash = new TableCache(feed, ['app_user'], { capacity: 1024, ownWrites: false, keep: (user) => user !== null });
   }
 
   async findByToken(token: string): Promise<User | null> {

@@ -1,9 +1,23 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { AfterQueryEvent, DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import {
+  AfterQueryEvent, DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent,
+} from 'typeorm';
 
 /** The channel the tables' statement triggers notify on, with the table's name as payload. */
 export const CHANGE_CHANNEL = 'sa_change';
+
+/** The tables that notify (see the AddChangeNotifications migration). */
+export const NOTIFYING_TABLES = [
+  'app_user', 'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
+  'conference', 'slot', 'nomination', 'allocation', 'talk',
+] as const;
+const NAMES = NOTIFYING_TABLES.map((table) => ({ table, pattern: new RegExp(`\\b${table}\\b`, 'i') }));
+
+/** The notifying tables a statement names (its triggers may write others: those are covered by `local`). */
+function tablesNamed(sql: string): string[] {
+  return NAMES.filter(({ pattern }) => pattern.test(sql)).map(({ table }) => table);
+}
 
 /** A statement that may write (outside a transaction it commits on its own). */
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|ALTER|DROP|CREATE|WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b)/i;
@@ -15,14 +29,17 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|ALTER|DROP|CREATE|W
  * LISTENs on one dedicated connection and counts a generation per table.
  *
  * Notifications arrive a moment after the commit. So that this process reads its own writes at once,
- * it also forgets everything when one of its own transactions commits, or a write outside a
- * transaction succeeds, before the caller goes on (a TypeORM subscriber); other processes' writes are
- * seen when their notification arrives.
+ * a TypeORM subscriber watches its own statements: when one of its transactions commits (or a write
+ * outside a transaction succeeds) the `local` epoch moves, and so does the generation of every table
+ * the written statements name, before the caller goes on. Other processes' writes are seen when their
+ * notification arrives.
  *
- * A cache may keep an answer computed from tables T only while it is `live` and none of T's
- * generations has moved since the computation began (`stamp`/`unchanged`). When the listening
- * connection is lost, notifications may be missed: every generation moves and nothing is `live`
- * until it is back, so caches fall through to the database meanwhile.
+ * A cache may keep an answer computed from tables T only while the feed is `live` and nothing in its
+ * stamp has moved since the computation began (`stamp`/`unchanged`). A cache whose tables are only
+ * written by statements that name them (users) may leave the local epoch out of its stamp, and so
+ * survive this process's unrelated writes. When the listening connection is lost, notifications may
+ * be missed: every stamp moves and nothing is `live` until it is back, so caches fall through to the
+ * database meanwhile.
  */
 @Injectable()
 export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +47,10 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly generations = new Map<string, number>();
   /** Moves on every reconnect: an answer computed across a gap in the feed is never trusted. */
   private epoch = 0;
+  /** Moves whenever one of this process's own writes commits. */
+  private local = 0;
+  /** Tables named by the writes of this process's open transactions. */
+  private readonly pending = new WeakMap<QueryRunner, Set<string>>();
   private client: Client | null = null;
   private connected = false;
   private stopped = false;
@@ -38,9 +59,25 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(private readonly dataSource: DataSource) {
     const subscriber: EntitySubscriberInterface = {
-      afterTransactionCommit: (_event: TransactionCommitEvent) => this.invalidateAll(),
       afterQuery: (event: AfterQueryEvent) => {
-        if (event.success && !event.queryRunner.isTransactionActive && WRITE.test(event.query)) this.invalidateAll();
+        if (!event.success || !WRITE.test(event.query)) return;
+        const tables = tablesNamed(event.query);
+        if (!event.queryRunner.isTransactionActive) {
+          this.ownCommit(tables);
+          return;
+        }
+        const pending = this.pending.get(event.queryRunner) ?? new Set<string>();
+        for (const table of tables) pending.add(table);
+        this.pending.set(event.queryRunner, pending);
+      },
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        // A released savepoint is not a commit; the outermost COMMIT is.
+        if (event.queryRunner.isTransactionActive) return;
+        this.ownCommit(this.pending.get(event.queryRunner) ?? []);
+        this.pending.delete(event.queryRunner);
+      },
+      afterTransactionRollback: (event: TransactionRollbackEvent) => {
+        if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
       },
     };
     dataSource.subscribers.push(subscriber);
@@ -58,9 +95,10 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     this.client = null;
   }
 
-  /** Forget every cached answer of this process: one of its own writes has committed. */
-  invalidateAll(): void {
-    this.epoch++;
+  /** One of this process's own writes has committed. */
+  private ownCommit(tables: Iterable<string>): void {
+    this.local++;
+    for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
   }
 
   /** True while notifications are being received. */
@@ -68,14 +106,14 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     return this.connected;
   }
 
-  /** The current generations of `tables`, to compare after a computation. */
-  stamp(tables: readonly string[]): string {
-    return `${this.epoch}:${tables.map((t) => this.generations.get(t) ?? 0).join(',')}`;
+  /** Where `tables` stand now (and this process's own writes, unless `ownWrites` is false). */
+  stamp(tables: readonly string[], ownWrites = true): string {
+    return `${this.epoch}:${ownWrites ? this.local : '-'}:${tables.map((t) => this.generations.get(t) ?? 0).join(',')}`;
   }
 
-  /** Whether `stamp` still holds: the feed is live and no table in it changed since. */
-  unchanged(tables: readonly string[], stamp: string): boolean {
-    return this.connected && this.stamp(tables) === stamp;
+  /** Whether `stamp` still holds: the feed is live and nothing in it moved since. */
+  unchanged(tables: readonly string[], stamp: string, ownWrites = true): boolean {
+    return this.connected && this.stamp(tables, ownWrites) === stamp;
   }
 
   private async connect(): Promise<void> {
@@ -136,25 +174,35 @@ export class TableCache<T> {
   constructor(
     private readonly feed: ChangeFeed,
     private readonly tables: readonly string[],
-    private readonly capacity = 256,
+    private readonly options: {
+      capacity?: number;
+      /**
+       * False for answers that only statements naming their tables can change: then this process's
+       * writes to other tables leave them cached.
+       */
+      ownWrites?: boolean;
+      /** Whether to keep this answer (say, not a failed lookup). */
+      keep?: (value: T) => boolean;
+    } = {},
   ) {}
 
   async get(key: string, compute: () => Promise<T>, options: { fresh?: boolean } = {}): Promise<T> {
     if (!options.fresh) {
       const hit = this.entries.get(key);
-      if (hit && this.feed.unchanged(this.tables, hit.stamp)) {
+      if (hit && this.feed.unchanged(this.tables, hit.stamp, this.ownWrites)) {
         this.entries.delete(key);
         this.entries.set(key, hit);
         return hit.value;
       }
     }
-    const stamp = this.feed.stamp(this.tables);
+    const stamp = this.feed.stamp(this.tables, this.ownWrites);
     const live = this.feed.live;
     const value = await compute();
-    if (live && this.feed.unchanged(this.tables, stamp)) {
+    const keep = this.options.keep?.(value) ?? true;
+    if (keep && live && this.feed.unchanged(this.tables, stamp, this.ownWrites)) {
       this.entries.delete(key);
       this.entries.set(key, { stamp, value });
-      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      if (this.entries.size > (this.options.capacity ?? 256)) this.entries.delete(this.entries.keys().next().value!);
     } else {
       this.entries.delete(key);
     }
@@ -163,5 +211,9 @@ export class TableCache<T> {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  private get ownWrites(): boolean {
+    return this.options.ownWrites ?? true;
   }
 }
