@@ -53,7 +53,9 @@ describe('nominations', () => {
     const audit = await t.dataSource.query(
       `SELECT action, actor_id, after FROM audit_event WHERE entity = 'nomination' AND entity_id = $1`, [res.body.id]);
     expect(audit).toEqual([expect.objectContaining({ action: 'nomination.create', actor_id: alice.id })]);
-    expect(audit[0].after).toMatchObject({ status: 'submitted', memberId: member.id });
+    expect(audit[0].after).toEqual({
+      status: 'submitted', memberId: member.id, slotId: slot.id, nominatorId: alice.id, careerStage: 'postdoc', instituteId,
+    });
   });
 
   it('answers 409 for a second active nomination of the same member for the same slot, by anyone', async () => {
@@ -82,6 +84,13 @@ describe('nominations', () => {
     const past = await nominate(alice.token, { memberId: other.id, slotId: pastSlot.id, reason: 'x' });
     expect(past.status).toBe(422);
     expect(past.body.errors[0].field).toBe('slotId');
+
+    const refused = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM nomination WHERE member_id IN ($1, $2) AND slot_id IN ($3, $4)) AS nominations,
+              (SELECT count(*)::int FROM audit_event WHERE action = 'nomination.create'
+                 AND after->>'memberId' IN ($1::text, $2::text) AND after->>'slotId' IN ($3::text, $4::text)) AS audited`,
+      [leaver.id, other.id, slot.id, pastSlot.id]);
+    expect(refused[0]).toEqual({ nominations: 0, audited: 0 });
   });
 
   it('validates the body: reason 1..4000 characters, ids as UUIDs, no unknown fields (400)', async () => {

@@ -19,6 +19,10 @@ const VIEW_JOINS = `
   JOIN slot s ON s.id = n.slot_id
   JOIN conference c ON c.id = s.conference_id`;
 const VIEW_SELECT = `SELECT ${VIEW_COLUMNS} FROM nomination n ${VIEW_JOINS}`;
+const VIEW_KEYS: Array<keyof NominationView> = [
+  'id', 'memberId', 'memberName', 'slotId', 'slotTitle', 'conferenceId', 'conferenceName', 'nominatorId', 'reason',
+  'status', 'careerStage', 'instituteId', 'committeeNote', 'createdAt', 'updatedAt', 'version',
+];
 
 /** Nominators who are not on the committee see only their own nominations and no committee notes. */
 const seesAll = (actor: Actor) => hasRole(actor, 'committee');
@@ -30,12 +34,15 @@ export class NominationsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** One statement per step (checks, insert with its view, audit): each statement is a round trip to the database. */
+  /**
+   * One statement, one round trip: the checks, the insert (only when they pass), its audit entry and
+   * the view are common table expressions of a single INSERT, which commits on its own. When nothing
+   * was inserted, the checked facts come back and say why.
+   */
   async create(dto: CreateNominationDto, actor: Actor): Promise<NominationView> {
-    return this.dataSource.transaction(async (manager) => {
-      // The member, the slot and an active nomination of the member for the slot, each NULL when there is none.
-      const [found] = await manager.query(
-        `SELECT m.id AS member_id, m.name AS member_name, m.left_on, m.left_on <= current_date AS has_left,
+    const [row] = await this.dataSource.query(
+      `WITH found AS (
+         SELECT m.id AS member_id, m.name AS member_name, m.left_on, m.left_on <= current_date AS has_left,
                 COALESCE(member_career_stage_at(m.id, current_date), m.career_stage) AS career_stage,
                 COALESCE(member_institute_at(m.id, current_date), m.institute_id) AS institute_id,
                 s.id AS slot_id, c.name AS conference_name, c.start_date, c.start_date <= current_date AS has_started,
@@ -45,40 +52,40 @@ export class NominationsService {
          LEFT JOIN slot s ON s.id = asked.slot_id
          LEFT JOIN conference c ON c.id = s.conference_id
          LEFT JOIN nomination active
-           ON active.member_id = asked.member_id AND active.slot_id = asked.slot_id AND active.status <> 'withdrawn'`,
-        [dto.memberId, dto.slotId],
-      );
-      const errors: ProblemFieldError[] = [];
-      if (!found.member_id) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });
-      else if (found.has_left) errors.push({ field: 'memberId', message: `member left the collaboration on ${found.left_on}` });
-      if (!found.slot_id) errors.push({ field: 'slotId', message: `slot ${dto.slotId} does not exist` });
-      else if (found.has_started) {
-        errors.push({ field: 'slotId', message: `the conference ${found.conference_name} started on ${found.start_date}` });
-      }
-      if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
+           ON active.member_id = asked.member_id AND active.slot_id = asked.slot_id AND active.status <> 'withdrawn'
+       ),
+       -- The unique index nomination_active_key still answers a concurrent duplicate (409).
+       inserted AS (
+         INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
+         SELECT member_id, slot_id, $3, $4, career_stage, institute_id FROM found
+         WHERE member_id IS NOT NULL AND has_left IS NOT TRUE AND slot_id IS NOT NULL AND NOT has_started
+           AND active_id IS NULL
+         RETURNING *
+       ),
+       audited AS (
+         INSERT INTO audit_event (actor_id, actor_roles, action, entity, entity_id, after, request_id)
+         SELECT $3, $5::text[], 'nomination.create', 'nomination', n.id::text,
+                jsonb_build_object('memberId', n.member_id, 'slotId', n.slot_id, 'nominatorId', n.nominator_id,
+                                   'status', n.status, 'careerStage', n.career_stage, 'instituteId', n.institute_id),
+                $6
+         FROM inserted n
+       )
+       SELECT found.*, v.* FROM found
+       LEFT JOIN (SELECT ${VIEW_COLUMNS} FROM inserted n ${VIEW_JOINS}) v ON true`,
+      [dto.memberId, dto.slotId, actor.id, dto.reason, actor.roles, actor.requestId || null],
+    );
+    if (row.id) return pick(row, VIEW_KEYS);
 
-      if (found.active_id) {
-        throw conflict(`${found.member_name} is already nominated for this slot (nomination ${found.active_id}, ${found.active_status})`, {
-          nominationId: found.active_id,
-        });
-      }
-      // The unique index nomination_active_key still answers a concurrent duplicate (409).
-      const [view]: NominationView[] = await manager.query(
-        `WITH inserted AS (
-           INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *
-         )
-         SELECT ${VIEW_COLUMNS} FROM inserted n ${VIEW_JOINS}`,
-        [dto.memberId, dto.slotId, actor.id, dto.reason, found.career_stage, found.institute_id],
-      );
-      await this.audit.record(manager, actor, {
-        action: 'nomination.create', entity: 'nomination', entityId: view.id,
-        after: {
-          memberId: view.memberId, slotId: view.slotId, nominatorId: view.nominatorId, status: view.status,
-          careerStage: view.careerStage, instituteId: view.instituteId,
-        },
-      });
-      return view;
+    const errors: ProblemFieldError[] = [];
+    if (!row.member_id) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });
+    else if (row.has_left) errors.push({ field: 'memberId', message: `member left the collaboration on ${row.left_on}` });
+    if (!row.slot_id) errors.push({ field: 'slotId', message: `slot ${dto.slotId} does not exist` });
+    else if (row.has_started) {
+      errors.push({ field: 'slotId', message: `the conference ${row.conference_name} started on ${row.start_date}` });
+    }
+    if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
+    throw conflict(`${row.member_name} is already nominated for this slot (nomination ${row.active_id}, ${row.active_status})`, {
+      nominationId: row.active_id,
     });
   }
 
@@ -180,4 +187,8 @@ function forActor(view: NominationView, actor: Actor): NominationView {
   if (seesAll(actor)) return view;
   const { committeeNote: _note, ...rest } = view;
   return rest;
+}
+
+function pick(row: Record<string, unknown>, keys: ReadonlyArray<keyof NominationView>): NominationView {
+  return Object.fromEntries(keys.map((key) => [key, row[key]])) as unknown as NominationView;
 }
