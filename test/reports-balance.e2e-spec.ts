@@ -2,6 +2,8 @@ import {
   conference, institute, invite, members, move, promote, slot, talks,
 } from './support/report-fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
+import { perturbCount } from '../src/reports/cell-key';
+import { wilsonInterval } from '../src/reports/statistics';
 
 interface Cell { value: string; name: string | null; count: number | null; share: number | null; stderr: number | null;
   ci95: [number, number] | null; suppressed: boolean; baselineShare?: number | null; z?: number | null;
@@ -67,7 +69,8 @@ describe('GET /reports/balance', () => {
   });
   afterAll(async () => { await t?.close(); });
 
-  const balance = (query: Record<string, string>, token = monitor) =>
+  // Exact counts are an admin's view; everyone else's gender counts carry the cell-key noise (tested below).
+  const balance = (query: Record<string, string>, token = t.admin) =>
     t.http.get('/api/v1/reports/balance').query(query).set(bearer(token));
 
   it('counts members on the `to` date with shares, standard errors and Wilson intervals', async () => {
@@ -235,6 +238,55 @@ describe('GET /reports/balance', () => {
     expect(lines).toHaveLength(5);
     expect(lines).toContain('allocations,gender,,,,53,nonbinary,,,,,,,true');
     expect(lines.find((l) => l.includes(',man,'))).toMatch(/^allocations,gender,,,,53,man,,30,0\.566037735849,/);
+  });
+
+  describe('for everyone but admins, gender counts carry the cell-key noise', () => {
+    // The definition in cell-key.ts, written out independently: a record's key is the hash of its id
+    // seeded with the database's secret, a count's key the sum of its records' keys modulo 256.
+    const membersKey = async (gender: string, on: string) => {
+      const [row] = await t.dataSource.query(
+        `SELECT (COALESCE(sum(uuid_hash_extended(m.id, (SELECT seed FROM report_cell_key)) & 255), 0) % 256)::int AS key
+         FROM member m WHERE m.gender = $1 AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)`, [gender, on]);
+      return row.key as number;
+    };
+    const query = { population: 'members', dimension: 'gender', to: '2026-09-30' };
+
+    it('shows a monitor each gender count moved by the noise of its records, with shares and intervals from it', async () => {
+      const exact = await balance(query);
+      const res = await balance(query, monitor);
+      expect(exact.body.disclosure).toEqual({ perturbed: false, method: null, maxPerturbation: null });
+      expect(res.body.disclosure).toMatchObject({ perturbed: true, maxPerturbation: 2, method: expect.stringMatching(/cell-key/) });
+      const [group] = res.body.groups as Group[];
+      expect(group.total).toBe(204); // the number of members is not a gender count
+      for (const [gender, count] of [['woman', 103], ['man', 101]] as const) {
+        const shown = cell(group, gender);
+        const expected = perturbCount(count, await membersKey(gender, '2026-09-30'), 5);
+        expect(shown.count).toBe(expected);
+        expect(Math.abs(shown.count! - count)).toBeLessThanOrEqual(2);
+        expect(shown.share).toBeCloseTo(expected / 204, 12);
+        expect(shown.ci95).toEqual(wilsonInterval(expected, 204));
+      }
+      expect(cell(group, 'nonbinary')).toMatchObject({ count: 0, suppressed: false });
+    });
+
+    it('gives the same records the same published count under any filter and to any reader, so asking again averages nothing away', async () => {
+      const counts = (res: { body: { groups: Group[] } }) => res.body.groups[0].cells.map((c) => c.count);
+      const monitorView = await balance(query, monitor);
+      // Nobody joined or left between these days: the same members, the same noise.
+      expect(counts(await balance({ ...query, to: '2026-09-29' }, monitor))).toEqual(counts(monitorView));
+      expect(counts(await balance(query, await t.token('committee')))).toEqual(counts(monitorView));
+      expect(counts(await balance(query, monitor).set('Cache-Control', 'no-cache'))).toEqual(counts(monitorView));
+    });
+
+    it('hides the same cells as for admins and leaves reports without gender exact', async () => {
+      const tiny = { population: 'members', dimension: 'gender', within: 'institute', to: '2026-09-30' };
+      const hidden = (res: { body: { groups: Group[] } }) => res.body.groups.map((g) => g.cells.map((c) => c.suppressed));
+      expect(hidden(await balance(tiny, monitor))).toEqual(hidden(await balance(tiny)));
+      const stages = await balance({ population: 'members', dimension: 'careerStage', to: '2026-09-30' }, monitor);
+      expect(stages.body.disclosure.perturbed).toBe(false);
+      expect(Object.fromEntries((stages.body.groups[0] as Group).cells.map((c) => [c.value, c.count])))
+        .toMatchObject({ student: 3, postdoc: 121, tenured: 80 });
+    });
   });
 
   it('lets monitors, committee and admins read; nominators get 403, no token 401', async () => {

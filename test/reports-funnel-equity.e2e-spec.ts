@@ -54,7 +54,8 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
   });
   afterAll(async () => { await t?.close(); });
 
-  const get = (path: string, query: Record<string, string>, token = monitor) =>
+  // Exact counts are an admin's view; everyone else's gender counts carry the cell-key noise (tested below).
+  const get = (path: string, query: Record<string, string>, token = t.admin) =>
     t.http.get(`/api/v1/reports/${path}`).query(query).set(bearer(token));
 
   describe('equity', () => {
@@ -193,6 +194,39 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const csv = await get('trends', { dimension: 'gender', to: '2026-06-30' }).set('Accept', 'text/csv');
       expect(csv.text.split('\r\n')[0]).toMatch(/^population,dimension,year,total,value,/);
     });
+  });
+
+  it('gives monitors the equity and funnel gender counts with noise of at most 2, the same cells hidden, rates from what is shown', async () => {
+    const period = { from: '2026-01-01', to: '2026-06-30' };
+    const exact = (await get('equity', period)).body;
+    const noisy = (await get('equity', period, monitor)).body;
+    expect(noisy.disclosure.perturbed).toBe(true);
+    for (const [s, stratum] of (noisy.strata as Stratum[]).entries()) {
+      expect(stratum.nominations).toBe(exact.strata[s].nominations);
+      for (const [g, c] of stratum.cells.entries()) {
+        const truth: EquityCell = exact.strata[s].cells[g];
+        expect(c.suppressed).toBe(truth.suppressed);
+        if (c.nominations === null || c.allocations === null) continue;
+        expect(Math.abs(c.nominations - truth.nominations!)).toBeLessThanOrEqual(2);
+        expect(Math.abs(c.allocations - truth.allocations!)).toBeLessThanOrEqual(2);
+        expect(c.allocations).toBeLessThanOrEqual(c.nominations);
+        if (c.nominations === 0) expect(c.rate).toBeNull();
+        else expect(c.rate).toBeCloseTo(c.allocations / c.nominations, 12);
+      }
+    }
+    expect(noisy.test.shown).toBe(true);
+
+    const funnel = (await get('funnel', { dimension: 'gender', ...period }, monitor)).body;
+    const exactFunnel = (await get('funnel', { dimension: 'gender', ...period })).body;
+    expect(funnel.disclosure.perturbed).toBe(true);
+    expect(funnel.totals).toEqual(exactFunnel.totals);
+    for (const [v, value] of (funnel.values as FunnelValue[]).entries()) {
+      for (const [s, stage] of value.stages.entries()) {
+        const truth: FunnelCell = exactFunnel.values[v].stages[s];
+        expect(stage.suppressed).toBe(truth.suppressed);
+        if (stage.count !== null) expect(Math.abs(stage.count - truth.count!)).toBeLessThanOrEqual(2);
+      }
+    }
   });
 
   it('lets monitors read every report; nominators get 403; bad parameters 400 naming the field', async () => {

@@ -3,6 +3,7 @@
 // baseline population. Pure: rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension } from './balance.sql';
+import { CELL_KEY_MODULUS, perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, TWO_PROPORTION_TEST, twoProportionScoreTest } from './statistics';
 import { suppressGenderTable, suppressRow } from './suppression';
 
@@ -47,6 +48,8 @@ export interface TableOptions {
   threshold: number;
   /** Group keys that must appear even when empty, in this order (e.g. every year of a trend). */
   groupKeys?: string[];
+  /** Publish gender counts with the cell-key noise (everyone but admins). */
+  perturb?: boolean;
 }
 
 interface Counted {
@@ -54,6 +57,7 @@ interface Counted {
   names: Map<string, string | null>;
   groups: { key: string | null; name: string | null }[];
   counts: number[][]; // [group][value]
+  cellKeys: number[][]; // [group][value]
 }
 
 /** Every value of an enumerated dimension is shown, with zeros; other values as they occur. */
@@ -84,16 +88,20 @@ function count(rows: CountRow[], options: TableOptions, alsoValues: Iterable<str
   const valueIndex = new Map(keys.map((k, i) => [k, i]));
   const groupIndex = new Map(groupKeys.map((k, i) => [k, i]));
   const counts = groupKeys.map(() => keys.map(() => 0));
+  const cellKeys = groupKeys.map(() => keys.map(() => 0));
   for (const row of rows) {
     const g = groupIndex.get(options.within ? row.group_key : null);
     const v = valueIndex.get(row.value);
-    if (g !== undefined && v !== undefined) counts[g][v] += row.count;
+    if (g === undefined || v === undefined) continue;
+    counts[g][v] += row.count;
+    cellKeys[g][v] = (cellKeys[g][v] + (row.cell_key ?? 0)) % CELL_KEY_MODULUS;
   }
   return {
     keys,
     names,
     groups: groupKeys.map((key) => ({ key, name: key === null ? null : names.get(`g:${key}`) ?? null })),
     counts,
+    cellKeys,
   };
 }
 
@@ -132,15 +140,27 @@ function hiddenCells(options: TableOptions, counts: number[][]): Hidden {
 interface Table {
   counted: Counted;
   hidden: Hidden;
+  /** What is published: the counts and group totals, gender counts with the cell-key noise when asked. */
+  counts: number[][];
   totals: number[];
 }
 
 function tabulate(rows: CountRow[], options: TableOptions, alsoValues?: Iterable<string>, alsoGroups?: Iterable<string>): Table {
   const counted = count(rows, options, alsoValues, alsoGroups);
+  // Hiding is decided on the true counts; the noise is only on what is shown.
+  const hidden = hiddenCells(options, counted.counts);
+  const totals = counted.counts.map((row) => row.reduce((s, x) => s + x, 0));
+  const gender = options.dimension === 'gender' || options.within === 'gender';
+  if (!options.perturb || !gender) return { counted, hidden, counts: counted.counts, totals };
+  const move = (n: number, key: number) => perturbCount(n, key, options.threshold);
   return {
     counted,
-    hidden: hiddenCells(options, counted.counts),
-    totals: counted.counts.map((row) => row.reduce((s, x) => s + x, 0)),
+    hidden,
+    counts: counted.counts.map((row, g) => row.map((n, v) => move(n, counted.cellKeys[g][v]))),
+    // A gender group's total is a gender count too, with the key of all its records; other totals are not.
+    totals: options.within === 'gender'
+      ? totals.map((n, g) => move(n, counted.cellKeys[g].reduce((s, k) => (s + k) % CELL_KEY_MODULUS, 0)))
+      : totals,
   };
 }
 
@@ -158,7 +178,7 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
     ? tabulate(baselineRows, baselineOptions, main.counted.keys,
       main.counted.groups.map((g) => g.key).filter((k): k is string => k !== null))
     : null;
-  const { counted, hidden, totals } = main;
+  const { counted, hidden, counts, totals } = main;
   for (const [key, name] of baseline?.counted.names ?? []) if (!counted.names.get(key)) counted.names.set(key, name);
 
   return counted.groups.map((group, g) => {
@@ -170,11 +190,13 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
     const cells = counted.keys.map((value, v): BalanceCell => {
       const suppressed = hidden.cells[g][v];
       const showShare = !suppressed && !totalHidden;
-      const estimate = estimateProportion(counted.counts[g][v], total);
+      // With noise, a count may exceed its noisy total by a little; a share stays within 0..1.
+      const shown = Math.min(counts[g][v], total);
+      const estimate = estimateProportion(shown, total);
       const cell: BalanceCell = {
         value,
         name: counted.names.get(`v:${value}`) ?? null,
-        count: suppressed ? null : counted.counts[g][v],
+        count: suppressed ? null : counts[g][v],
         share: showShare ? estimate.share : null,
         stderr: showShare ? estimate.stderr : null,
         ci95: showShare ? estimate.ci95 : null,
@@ -183,9 +205,9 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
       if (baseline) {
         const bv = baseline.counted.keys.indexOf(value);
         const baselineHidden = b < 0 || bv < 0 || baselineTotalHidden || baseline.hidden.cells[b][bv];
-        const baselineCount = b >= 0 && bv >= 0 ? baseline.counted.counts[b][bv] : 0;
+        const baselineCount = b >= 0 && bv >= 0 ? Math.min(baseline.counts[b][bv], baselineTotal) : 0;
         const usable = showShare && !baselineHidden;
-        const test = usable ? twoProportionScoreTest(counted.counts[g][v], total, baselineCount, baselineTotal) : null;
+        const test = usable ? twoProportionScoreTest(shown, total, baselineCount, baselineTotal) : null;
         const baselineShare = !baselineHidden && baselineTotal > 0 ? baselineCount / baselineTotal : null;
         cell.baselineShare = baselineShare;
         cell.difference = usable && cell.share !== null && baselineShare !== null ? cell.share - baselineShare : null;

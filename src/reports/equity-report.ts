@@ -3,6 +3,7 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { EquityRow } from './balance.sql';
+import { perturbCount } from './cell-key';
 import { cochranMantelHaenszel, MantelHaenszelResult, wilsonInterval } from './statistics';
 import { suppressGenderTable } from './suppression';
 
@@ -34,11 +35,15 @@ export type EquityTest = {
 export const CMH_TEST = 'Cochran-Mantel-Haenszel test over career stages (continuity-corrected, 1 df); '
   + 'Mantel-Haenszel common odds ratio with Robins-Breslow-Greenland 95 % interval';
 
-export function equityReport(rows: EquityRow[], threshold: number): { strata: EquityStratum[]; test: EquityTest } {
-  const count = (stage: string, gender: string, field: 'nominations' | 'allocations') =>
-    rows.find((r) => r.career_stage === stage && r.gender === gender)?.[field] ?? 0;
-  const nominations = CAREER_STAGES.map((stage) => GENDERS.map((g) => count(stage, g, 'nominations')));
-  const allocations = CAREER_STAGES.map((stage) => GENDERS.map((g) => count(stage, g, 'allocations')));
+/**
+ * With `perturb` (everyone but admins), the gender counts are published with the cell-key noise
+ * (cell-key.ts), and the rates and the stratified test are computed from the published counts.
+ */
+export function equityReport(rows: EquityRow[], threshold: number, perturb = false): { strata: EquityStratum[]; test: EquityTest } {
+  const row = (stage: string, gender: string) => rows.find((r) => r.career_stage === stage && r.gender === gender);
+  const nominations = CAREER_STAGES.map((stage) => GENDERS.map((g) => row(stage, g)?.nominations ?? 0));
+  const allocations = CAREER_STAGES.map((stage) => GENDERS.map((g) => row(stage, g)?.allocations ?? 0));
+  const published = perturb ? perturbed(rows, nominations, allocations, threshold) : { nominations, allocations };
 
   // Nominations by stage and gender are hidden exactly as the balance report hides them; each stage's
   // row is then split into allocated and not allocated, with that row as its published total.
@@ -49,13 +54,15 @@ export function equityReport(rows: EquityRow[], threshold: number): { strata: Eq
     const cells = GENDERS.map((gender, g): EquityCell => {
       const nominationsHidden = nominated.cells[s][g];
       const allocationsHidden = split.cells[0][g];
-      const shown = !nominationsHidden && !allocationsHidden && nominations[s][g] > 0;
+      const n = published.nominations[s][g];
+      const a = published.allocations[s][g];
+      const shown = !nominationsHidden && !allocationsHidden && n > 0;
       return {
         gender,
-        nominations: nominationsHidden ? null : nominations[s][g],
-        allocations: allocationsHidden ? null : allocations[s][g],
-        rate: shown ? allocations[s][g] / nominations[s][g] : null,
-        ci95: shown ? wilsonInterval(allocations[s][g], nominations[s][g]) : null,
+        nominations: nominationsHidden ? null : n,
+        allocations: allocationsHidden ? null : a,
+        rate: shown ? a / n : null,
+        ci95: shown ? wilsonInterval(a, n) : null,
         suppressed: nominationsHidden || allocationsHidden,
       };
     });
@@ -66,19 +73,34 @@ export function equityReport(rows: EquityRow[], threshold: number): { strata: Eq
       cells,
     };
   });
-  return { strata, test: cmhWomenVersusMen(nominations, allocations, threshold) };
+  return { strata, test: cmhWomenVersusMen(nominations, published, threshold) };
+}
+
+/** The published counts with noise; allocations never exceed the nominations they come from. */
+function perturbed(rows: EquityRow[], nominations: number[][], allocations: number[][], threshold: number) {
+  const key = (s: number, g: number, field: 'nominations_key' | 'allocations_key') =>
+    rows.find((r) => r.career_stage === CAREER_STAGES[s] && r.gender === GENDERS[g])?.[field] ?? 0;
+  const shownNominations = nominations.map((row, s) => row.map((n, g) => perturbCount(n, key(s, g, 'nominations_key'), threshold)));
+  return {
+    nominations: shownNominations,
+    allocations: allocations.map((row, s) => row.map((a, g) =>
+      Math.min(perturbCount(a, key(s, g, 'allocations_key'), threshold), shownNominations[s][g]))),
+  };
 }
 
 /**
  * The stratified test is an aggregate over all stages. It is shown only when women and men each have
  * at least `threshold` nominations in total, so it does not describe a handful of people.
  */
-function cmhWomenVersusMen(nominations: number[][], allocations: number[][], threshold: number): EquityTest {
+function cmhWomenVersusMen(
+  trueNominations: number[][], published: { nominations: number[][]; allocations: number[][] }, threshold: number,
+): EquityTest {
+  const { nominations, allocations } = published;
   const woman = GENDERS.indexOf('woman');
   const man = GENDERS.indexOf('man');
   const base = { name: CMH_TEST, comparison: 'woman vs man (odds of being allocated)' };
-  const women = nominations.reduce((s, row) => s + row[woman], 0);
-  const men = nominations.reduce((s, row) => s + row[man], 0);
+  const women = trueNominations.reduce((s, row) => s + row[woman], 0);
+  const men = trueNominations.reduce((s, row) => s + row[man], 0);
   if (women < threshold || men < threshold) {
     return { ...base, shown: false, reason: `fewer than ${threshold} nominations of women or of men in the period` };
   }

@@ -3,6 +3,7 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension, FUNNEL_STAGES, FunnelStage } from './balance.sql';
+import { CELL_KEY_MODULUS, perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, twoProportionScoreTest } from './statistics';
 import { suppressGenderTable, suppressRow } from './suppression';
 
@@ -23,16 +24,28 @@ export interface FunnelValue {
   stages: FunnelCell[];
 }
 
-export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number):
+/** With `perturb` (everyone but admins), gender counts are published with the cell-key noise (cell-key.ts). */
+export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number, perturb = false):
   { totals: Record<FunnelStage, number>; values: FunnelValue[] } {
   const names = new Map(rows.map((r) => [r.value, r.value_name]));
   const keys = dimension === 'gender' ? [...GENDERS]
     : dimension === 'careerStage' ? [...CAREER_STAGES]
     : [...new Set(rows.map((r) => r.value))].sort((a, b) => a.localeCompare(b));
-  const counts = FUNNEL_STAGES.map((stage) => keys.map((key) =>
-    rows.filter((r) => r.side === stage && r.value === key).reduce((s, r) => s + r.count, 0)));
-  const totals = counts.map((row) => row.reduce((s, x) => s + x, 0));
-  const hidden = dimension === 'gender' ? hiddenGenderFunnel(counts, threshold) : counts.map((row) => row.map(() => false));
+  const cellsOf = (stage: string, key: string) => rows.filter((r) => r.side === stage && r.value === key);
+  const trueCounts = FUNNEL_STAGES.map((stage) => keys.map((key) => cellsOf(stage, key).reduce((s, r) => s + r.count, 0)));
+  const totals = trueCounts.map((row) => row.reduce((s, x) => s + x, 0));
+  const hidden = dimension === 'gender' ? hiddenGenderFunnel(trueCounts, threshold) : trueCounts.map((row) => row.map(() => false));
+  // Stage totals are not gender counts and stay exact; accepted stays within allocations.
+  const counts = dimension === 'gender' && perturb
+    ? trueCounts.map((row, s) => row.map((n, v) => perturbCount(n,
+      cellsOf(FUNNEL_STAGES[s], keys[v]).reduce((k, r) => (k + (r.cell_key ?? 0)) % CELL_KEY_MODULUS, 0), threshold)))
+    : trueCounts;
+  if (counts !== trueCounts) {
+    const allocations = FUNNEL_STAGES.indexOf('allocations');
+    const accepted = FUNNEL_STAGES.indexOf('accepted');
+    counts[accepted] = counts[accepted].map((n, v) => Math.min(n, counts[allocations][v]));
+    for (const [s, row] of counts.entries()) counts[s] = row.map((n) => Math.min(n, totals[s]));
+  }
 
   const values = keys.map((value, v): FunnelValue => ({
     value,

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/actor';
+import { Actor, CurrentActor, Roles } from '../auth/actor';
 import { ProblemException } from '../common/problem';
 import { balanceCsv, equityCsv, funnelCsv } from './report-csv';
 import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
@@ -39,14 +39,16 @@ export class ReportsController {
   @ApiOperation({
     summary: 'Shares of a population by region, institute, career stage or gender, with Wilson 95 % intervals',
     description: 'Gender counts 0 < n < REPORT_MIN_CELL (default 5) are hidden, with complementary cells so none can '
-      + 'be recomputed. compareTo adds the baseline share and a two-proportion score test per cell.',
+      + 'be recomputed. For everyone but admins, gender counts carry cell-key noise of at most 2 (`disclosure`), the same '
+      + 'for the same records under any filter, so subtracting two reports does not reveal anyone. compareTo adds the '
+      + 'baseline share and a two-proportion score test per cell.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'groups of cells; as CSV one line per cell' })
-  async balance(@Query() query: BalanceQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+  async balance(@Query() query: BalanceQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<BalanceReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.balance(query, { fresh: wantsFresh(req) });
+    const report = await this.reports.balance(query, actor, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     const context = { population: report.population, dimension: report.dimension, within: report.within };
     return sendCsv(res, `balance-${report.population}-${report.dimension}`,
@@ -61,10 +63,10 @@ export class ReportsController {
       + 'stage. Members are the collaboration on `to`; conference filters apply to the other stages.',
   })
   @ApiProduces('application/json', 'text/csv')
-  async funnel(@Query() query: FunnelQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+  async funnel(@Query() query: FunnelQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<FunnelReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.funnel(query, { fresh: wantsFresh(req) });
+    const report = await this.reports.funnel(query, actor, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, `funnel-${report.dimension}`, funnelCsv(report.dimension, report.totals, report.values));
   }
@@ -78,10 +80,10 @@ export class ReportsController {
       + 'chi-square and p-value, shown when women and men each have at least REPORT_MIN_CELL nominations.',
   })
   @ApiProduces('application/json', 'text/csv')
-  async equity(@Query() query: EquityQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+  async equity(@Query() query: EquityQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<EquityReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.equity(query, { fresh: wantsFresh(req) });
+    const report = await this.reports.equity(query, actor, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, 'equity', equityCsv(report.strata, report.test));
   }
@@ -93,10 +95,10 @@ export class ReportsController {
     description: 'One group per year from `from` (default: ten calendar years up to `to`) to `to`.',
   })
   @ApiProduces('application/json', 'text/csv')
-  async trends(@Query() query: TrendsQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+  async trends(@Query() query: TrendsQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<TrendsReport | string> {
     const format = negotiate(req, res);
-    const report = await this.reports.trends(query, { fresh: wantsFresh(req) });
+    const report = await this.reports.trends(query, actor, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, `trends-${report.population}-${report.dimension}`,
       balanceCsv({ population: report.population, dimension: report.dimension }, report.years, { baseline: false, groupColumn: 'year' }));

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { badRequest, ProblemFieldError } from '../common/problem';
 import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
+import { Disclosure, disclosure } from './cell-key';
 import {
   balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, EquityRow, funnelCountQuery, FUNNEL_STAGES,
   FunnelStage, Population, SqlQuery, trendCountQuery,
@@ -28,6 +30,8 @@ export interface BalanceReport {
   filters: Filters;
   /** Gender counts below this are hidden (env REPORT_MIN_CELL). */
   minimumCellCount: number;
+  /** Whether gender counts carry the cell-key noise (for everyone but admins). */
+  disclosure: Disclosure;
   comparison: Comparison | null;
   groups: BalanceGroup[];
 }
@@ -36,6 +40,7 @@ export interface FunnelReport {
   dimension: Dimension;
   filters: Filters;
   minimumCellCount: number;
+  disclosure: Disclosure;
   stages: readonly FunnelStage[];
   totals: Record<FunnelStage, number>;
   test: string;
@@ -45,6 +50,7 @@ export interface FunnelReport {
 export interface EquityReport {
   filters: Pick<Filters, 'from' | 'to'>;
   minimumCellCount: number;
+  disclosure: Disclosure;
   strata: EquityStratum[];
   test: EquityTest;
 }
@@ -54,6 +60,7 @@ export interface TrendsReport {
   dimension: Dimension;
   filters: Pick<Filters, 'from' | 'to'>;
   minimumCellCount: number;
+  disclosure: Disclosure;
   years: BalanceGroup[];
 }
 
@@ -87,6 +94,15 @@ export interface CountOptions {
   fresh?: boolean;
 }
 
+/**
+ * Who reads the report. Only admins may see an individual's gender, so only they get exact gender
+ * counts; everyone else gets them with the cell-key noise (cell-key.ts), which defeats subtracting
+ * two reports with slightly different filters.
+ */
+export type Reader = Pick<Actor, 'roles'>;
+
+export const readsExactGender = (reader: Reader) => reader.roles.includes('admin');
+
 @Injectable()
 export class ReportsService {
   /** Read once at start-up, like every other setting. */
@@ -106,7 +122,7 @@ export class ReportsService {
     this.counts = new TableCache(feed, REPORT_TABLES);
   }
 
-  async balance(q: BalanceQuery, options: CountOptions = {}): Promise<BalanceReport> {
+  async balance(q: BalanceQuery, reader: Reader, options: CountOptions = {}): Promise<BalanceReport> {
     const population = q.population ?? 'allocations';
     const within = q.within ?? null;
     const to = q.to ?? today();
@@ -120,6 +136,7 @@ export class ReportsService {
     const baseline = q.compareTo
       ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to } : filters }
       : undefined;
+    const perturb = !readsExactGender(reader) && (q.dimension === 'gender' || within === 'gender');
     const counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline), options);
     const rows = counted.filter((r) => r.side === 'main');
     const baselineRows = baseline ? counted.filter((r) => r.side === 'baseline') : undefined;
@@ -129,39 +146,44 @@ export class ReportsService {
       within,
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
+      disclosure: disclosure(perturb),
       comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
-      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount }, baselineRows),
+      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount, perturb }, baselineRows),
     };
   }
 
-  async funnel(q: FunnelQuery, options: CountOptions = {}): Promise<FunnelReport> {
+  async funnel(q: FunnelQuery, reader: Reader, options: CountOptions = {}): Promise<FunnelReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
     const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
     const rows = await this.count(funnelCountQuery(q.dimension, filters), options);
+    const perturb = !readsExactGender(reader) && q.dimension === 'gender';
     return {
       dimension: q.dimension,
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
+      disclosure: disclosure(perturb),
       stages: FUNNEL_STAGES,
       test: `${TWO_PROPORTION_TEST}, each stage against the previous one`,
-      ...funnelValues(rows, q.dimension, this.minimumCellCount),
+      ...funnelValues(rows, q.dimension, this.minimumCellCount, perturb),
     };
   }
 
-  async equity(q: EquityQuery, options: CountOptions = {}): Promise<EquityReport> {
+  async equity(q: EquityQuery, reader: Reader, options: CountOptions = {}): Promise<EquityReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
     const query = equityCountQuery({ from: q.from, to });
     const rows = await this.count<EquityRow>(query, options);
+    const perturb = !readsExactGender(reader);
     return {
       filters: { from: q.from ?? null, to },
       minimumCellCount: this.minimumCellCount,
-      ...equityReport(rows, this.minimumCellCount),
+      disclosure: disclosure(perturb),
+      ...equityReport(rows, this.minimumCellCount, perturb),
     };
   }
 
-  async trends(q: TrendsQuery, options: CountOptions = {}): Promise<TrendsReport> {
+  async trends(q: TrendsQuery, reader: Reader, options: CountOptions = {}): Promise<TrendsReport> {
     const population = q.population ?? 'allocations';
     const to = q.to ?? today();
     const from = q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
@@ -171,6 +193,7 @@ export class ReportsService {
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
     const rows = await this.count(trendCountQuery(population, q.dimension, { from, to }), options);
+    const perturb = !readsExactGender(reader) && q.dimension === 'gender';
     const years = Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
       (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
     return {
@@ -178,7 +201,10 @@ export class ReportsService {
       dimension: q.dimension,
       filters: { from, to },
       minimumCellCount: this.minimumCellCount,
-      years: balanceGroups(rows, { dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years }),
+      disclosure: disclosure(perturb),
+      years: balanceGroups(rows, {
+        dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years, perturb,
+      }),
     };
   }
 

@@ -93,6 +93,9 @@ async function renderBalance(container) {
   container.replaceChildren(
     el('p', { class: 'muted total', 'data-total': group.total }, `${group.total} in the population`),
     rows.length ? shareChart(rows) : el('p', { class: 'muted' }, 'Nothing to show for these filters.'),
+    ...(report.disclosure?.perturbed
+      ? [el('p', { class: 'muted disclosure' }, `Counts carry noise of at most ±${report.disclosure.maxPerturbation} to protect individuals.`)]
+      : []),
   );
 }
 
