@@ -4,8 +4,8 @@ import { CreateIncidentTables1764100000000 } from './1764100000000-CreateInciden
 import { CreateSlateSuggestions1764200000000 } from './1764200000000-CreateSlateSuggestions';
 import { AddTalkRankingWindowIndex1764300000000 } from './1764300000000-AddTalkRankingWindowIndex';
 import { AddChangeNotifications1764400000000 } from './1764400000000-AddChangeNotifications';
-import { AddReportCellKeySeed1764500000000 } from './1764500000000-AddReportCellKeySeed';
+import { AddRecordKeys1764500000000 } from './1764500000000-AddRecordKeys';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
-  AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddReportCellKeySeed1764500000000,
+  AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
 ];

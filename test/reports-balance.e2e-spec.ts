@@ -241,11 +241,11 @@ describe('GET /reports/balance', () => {
   });
 
   describe('for everyone but admins, gender counts carry the cell-key noise', () => {
-    // The definition in cell-key.ts, written out independently: a record's key is the hash of its id
-    // seeded with the database's secret, a count's key the sum of its records' keys modulo 256.
+    // The definition in cell-key.ts, written out independently: a count's key is the sum of its
+    // records' stored random keys modulo 256.
     const membersKey = async (gender: string, on: string) => {
       const [row] = await t.dataSource.query(
-        `SELECT (COALESCE(sum(uuid_hash_extended(m.id, (SELECT seed FROM report_cell_key)) & 255), 0) % 256)::int AS key
+        `SELECT (COALESCE(sum(m.record_key), 0) % 256)::int AS key
          FROM member m WHERE m.gender = $1 AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)`, [gender, on]);
       return row.key as number;
     };

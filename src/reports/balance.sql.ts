@@ -48,7 +48,7 @@ class Parameters {
 /**
  * The records of one population with the raw attributes the dimensions are made of: institute_id,
  * career_stage, member_id (gender is looked up per member after counting), `day` (the date the
- * record counts on) and record_id (whose keyed hash is the record key of the cell-key method).
+ * record counts on) and record_key (the row's random key for the cell-key method, see cell-key.ts).
  *
  * - members: in the collaboration on `to` (joined on or before, not left by then), with the career
  *   stage and institute of their history entry in force on `to` (before the first entry the first one
@@ -72,7 +72,7 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     return `
       SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
              COALESCE(hs.career_stage, m.career_stage) AS career_stage,
-             m.id AS member_id, ${on} AS day, m.id AS record_id
+             m.id AS member_id, ${on} AS day, m.record_key
       FROM member m
       LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, career_stage FROM member_career_stage ${inForce}) hs
         ON hs.member_id = m.id
@@ -87,7 +87,7 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
     conditions.push(...dateConditions('x.date', f, p));
     return `
-      SELECT x.institute_id, x.career_stage, x.member_id, x.date AS day, x.id AS record_id
+      SELECT x.institute_id, x.career_stage, x.member_id, x.date AS day, x.record_key
       FROM talk x
       WHERE ${conditions.join(' AND ')}`;
   }
@@ -99,13 +99,13 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     source = `nomination x`;
     day = `(x.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'x.slot_id';
-    record = 'x.id';
+    record = 'x.record_key';
     conditions.push(`x.status <> 'withdrawn'`);
   } else {
     source = `allocation a JOIN nomination x ON x.id = a.nomination_id`;
     day = `(a.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'a.slot_id';
-    record = 'a.id';
+    record = 'a.record_key';
     conditions.push(acceptedOnly ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
   }
   if (f.conferenceId || f.tier || f.talkType) {
@@ -116,7 +116,7 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
   }
   conditions.push(...dateConditions(day, f, p));
   return `
-    SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day, ${record} AS record_id
+    SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day, ${record} AS record_key
     FROM ${source}
     WHERE ${conditions.join(' AND ')}`;
 }
@@ -152,10 +152,6 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
   }
 }
 
-/** A record's key for the cell-key method, 0..255: its id hashed with the database's secret seed. */
-const RECORD_KEY = (id: string) => `(uuid_hash_extended(${id}, ck.seed) & 255)`;
-const CELL_KEY_SEED = 'CROSS JOIN report_cell_key ck';
-
 /**
  * The records are first reduced to counts per raw attribute (institute id, career stage, gender, year),
  * so the joins to institutes and regions touch a few hundred rows, not a million talks. Gender is
@@ -180,10 +176,9 @@ function countBy(records: string, dimension: Dimension, within: Dimension | 'yea
            ${group ? group.key : 'NULL::text'} AS group_key, ${group ? group.name : 'NULL::text'} AS group_name,
            sum(r.n)::int AS count, ${keyed ? `(sum(r.k) % 256)::int` : 'NULL::int'} AS cell_key
     FROM (
-      SELECT ${raw.join(', ')}, count(*) AS n${keyed ? `, sum(${RECORD_KEY('records.record_id')}) AS k` : ''}
+      SELECT ${raw.join(', ')}, count(*) AS n${keyed ? ', sum(records.record_key) AS k' : ''}
       FROM (${records}) records
       ${needs.has('gender') ? 'JOIN member gm ON gm.id = records.member_id' : ''}
-      ${keyed ? CELL_KEY_SEED : ''}
       GROUP BY ${raw.map((_, i) => i + 1).join(', ')}
     ) r
     ${[...value.joins, ...(group?.joins ?? [])].join('\n    ')}
@@ -235,7 +230,7 @@ function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): s
     affiliation AS (${inForce('member_affiliation', 'institute_id')})
     SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
            COALESCE(hs.career_stage, m.career_stage) AS career_stage,
-           m.id AS member_id, d.day, m.id AS record_id
+           m.id AS member_id, d.day, m.record_key
     FROM year_end d
     JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
     LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
@@ -281,17 +276,16 @@ export function equityCountQuery(filters: CountFilters): SqlQuery {
   const day = `(x.created_at AT TIME ZONE 'UTC')::date`;
   const text = `
     SELECT career_stage, gender, count(*)::int AS nominations, count(*) FILTER (WHERE allocated)::int AS allocations,
-           (sum(${RECORD_KEY('x.id')}) % 256)::int AS nominations_key,
-           (COALESCE(sum(${RECORD_KEY('x.id')}) FILTER (WHERE allocated), 0) % 256)::int AS allocations_key
+           (sum(record_key) % 256)::int AS nominations_key,
+           (COALESCE(sum(record_key) FILTER (WHERE allocated), 0) % 256)::int AS allocations_key
     FROM (
-      SELECT x.id, x.career_stage, m.gender, EXISTS (
+      SELECT x.record_key, x.career_stage, m.gender, EXISTS (
                SELECT 1 FROM allocation a
                WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined')) AS allocated
       FROM nomination x
       JOIN member m ON m.id = x.member_id
       WHERE x.status <> 'withdrawn' AND ${dateConditions(day, filters, p).join(' AND ')}
     ) x
-    ${CELL_KEY_SEED}
     GROUP BY 1, 2`;
   return { text, values: p.values };
 }

@@ -3,8 +3,8 @@
 // reports whose filters differ by a little (two periods, a tier, one conference) and so counting the
 // few records in between. So every gender count a report publishes to anyone but an admin carries a
 // small noise that is a function of the records it counts:
-// - every record (talk, nomination, allocation, member) has a record key in 0..255, a keyed hash of
-//   its id (the key is a secret of the database, see the AddReportCellKeySeed migration);
+// - every record (talk, nomination, allocation, member) has a record key in 0..255, drawn at random
+//   when it is written and never shown (see the AddRecordKeys migration);
 // - a count's cell key is the sum of its records' keys modulo 256, computed in the counting query;
 // - the cell key picks the noise from a fixed table: 0 (half of the keys), +-1 or +-2.
 // The same records always give the same published count, in whatever report and under whatever filter,
