@@ -10,14 +10,26 @@ describe('the soak\'s memory trend and verdict', () => {
     expect(flat.maxMb).toBe(201);
     const leak = memoryTrend(samples((t) => 150 + t / 2));
     expect(leak.slopeMbPerMinute).toBeCloseTo(30, 6);
+    expect(leak.lateSlopeMbPerMinute).toBeCloseTo(30, 6);
     expect(leak.startMb).toBe(156);
     expect(leak.endMb).toBe(210);
+  });
+
+  it('tells a heap that grows into its working size and stays there from a leak', () => {
+    // Up by 40 MB over the first half, then level: a slope over the run, none over the second half.
+    const warming = memoryTrend(samples((t) => 160 + Math.min(t, 60) * (40 / 60) + (t % 3)));
+    expect(warming.slopeMbPerMinute).toBeGreaterThan(10);
+    expect(Math.abs(warming.lateSlopeMbPerMinute)).toBeLessThan(1);
+    const result = (memory: SoakResult['memory']): SoakResult =>
+      ({ seconds: 120, capacityPerSecond: 100, parts: [], requests: 1000, failed: 0, memory });
+    expect(soakVerdict(result(warming)).ok).toBe(true);
+    expect(soakVerdict(result(memoryTrend(samples((t) => 160 + t / 3)))).ok).toBe(false);
   });
 
   it('passes only with no failed request and memory growing less than a tenth of itself', () => {
     const result = (failed: number, slopeMbPerMinute: number): SoakResult => ({
       seconds: 180, capacityPerSecond: 100, parts: [], requests: 1000, failed,
-      memory: { startMb: 200, endMb: 200, maxMb: 210, slopeMbPerMinute, samples: 180 },
+      memory: { startMb: 200, endMb: 200, maxMb: 210, slopeMbPerMinute, lateSlopeMbPerMinute: slopeMbPerMinute, samples: 180 },
     });
     expect(soakVerdict(result(0, 1)).ok).toBe(true);
     expect(soakVerdict(result(1, 1)).ok).toBe(false);

@@ -20,7 +20,12 @@ export interface SoakResult {
   parts: { name: string; targetPerSecond: number; achievedPerSecond: number; requests: number; failed: number; medianMs: number; p99Ms: number; statuses: string }[];
   requests: number;
   failed: number;
-  memory: { startMb: number; endMb: number; maxMb: number; slopeMbPerMinute: number; samples: number };
+  memory: {
+    startMb: number; endMb: number; maxMb: number; slopeMbPerMinute: number;
+    /** The slope over the second half of the run: a leak keeps its slope, a warm-up levels off. */
+    lateSlopeMbPerMinute: number;
+    samples: number;
+  };
 }
 
 export async function soak(base: string, pid: number, parts: SoakPart[], options: SoakOptions): Promise<SoakResult> {
@@ -77,36 +82,55 @@ export async function soak(base: string, pid: number, parts: SoakPart[], options
   };
 }
 
+type Sample = { at: number; rssMb: number };
+
+/** Least-squares slope of resident memory, in MB per minute. */
+function slopePerMinute(samples: Sample[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const meanT = samples.reduce((a, s) => a + s.at, 0) / n;
+  const meanM = samples.reduce((a, s) => a + s.rssMb, 0) / n;
+  const covariance = samples.reduce((a, s) => a + (s.at - meanT) * (s.rssMb - meanM), 0);
+  const variance = samples.reduce((a, s) => a + (s.at - meanT) ** 2, 0);
+  return variance > 0 ? (covariance / variance) * 60 : 0;
+}
+
 /**
  * Resident memory over the soak: the first and last readings after a warm-up (the first tenth), the
- * highest, and the least-squares slope in MB per minute. Flat memory has a slope near zero.
+ * highest, and the least-squares slope in MB per minute, over the whole run and over its second half.
+ * Flat memory has slopes near zero; a heap that grows into its working size and then stays there has
+ * a whole-run slope but a flat second half; a leak has the same slope in both.
  */
-export function memoryTrend(samples: { at: number; rssMb: number }[]): SoakResult['memory'] {
-  const warm = samples.filter((s) => s.at >= (samples.at(-1)?.at ?? 0) / 10);
+export function memoryTrend(samples: Sample[]): SoakResult['memory'] {
+  const end = samples.at(-1)?.at ?? 0;
+  const warm = samples.filter((s) => s.at >= end / 10);
   const use = warm.length >= 2 ? warm : samples;
-  const n = use.length;
-  const meanT = use.reduce((a, s) => a + s.at, 0) / n;
-  const meanM = use.reduce((a, s) => a + s.rssMb, 0) / n;
-  const covariance = use.reduce((a, s) => a + (s.at - meanT) * (s.rssMb - meanM), 0);
-  const variance = use.reduce((a, s) => a + (s.at - meanT) ** 2, 0);
+  const late = samples.filter((s) => s.at >= end / 2);
   return {
     startMb: use[0]?.rssMb ?? 0,
     endMb: use.at(-1)?.rssMb ?? 0,
     maxMb: Math.max(0, ...samples.map((s) => s.rssMb)),
-    slopeMbPerMinute: variance > 0 ? (covariance / variance) * 60 : 0,
+    slopeMbPerMinute: slopePerMinute(use),
+    lateSlopeMbPerMinute: slopePerMinute(late.length >= 2 ? late : use),
     samples: samples.length,
   };
 }
 
-/** The soak's verdict: no failed request, and memory growing by less than 10% of itself over the run. */
+/**
+ * The soak's verdict: no failed request, and memory flat once warm: the second half's trend, carried
+ * over the whole run, adds less than 10% to the memory at the start.
+ */
 export function soakVerdict(r: SoakResult): { ok: boolean; text: string } {
-  const growthMb = r.memory.slopeMbPerMinute * (r.seconds / 60);
+  const growthMb = r.memory.lateSlopeMbPerMinute * (r.seconds / 60);
   const flat = growthMb < 0.1 * Math.max(r.memory.startMb, 1);
   const ok = r.failed === 0 && flat;
   return {
     ok,
     text: `${r.failed === 0 ? 'ok' : 'MISSED'} zero failed requests (${r.failed} of ${r.requests}); `
       + `memory ${flat ? 'flat' : 'GROWING'}: ${r.memory.startMb.toFixed(0)} -> ${r.memory.endMb.toFixed(0)} MB resident, `
-      + `max ${r.memory.maxMb.toFixed(0)} MB, trend ${r.memory.slopeMbPerMinute >= 0 ? '+' : ''}${r.memory.slopeMbPerMinute.toFixed(1)} MB/min`,
+      + `max ${r.memory.maxMb.toFixed(0)} MB, trend ${signed(r.memory.slopeMbPerMinute)} MB/min over the run, `
+      + `${signed(r.memory.lateSlopeMbPerMinute)} MB/min over its second half`,
   };
 }
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
