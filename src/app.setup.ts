@@ -6,10 +6,13 @@ import helmet from 'helmet';
 import { Logger } from 'pino';
 import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { requestLogger } from './common/logging';
+import { BULK_BODY_LIMIT, CSV_TYPES } from './common/request-body';
 import { createValidationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
 const IMPORT_PATH = /\/import\/?$/;
+// Reads its CSV body itself, as it arrives: a million talks need not sit in memory as one string.
+const STREAMED_IMPORT_PATH = /\/talks\/import\/?$/;
 
 /** Everything about the HTTP edge, shared by main.ts and the tests so both run the same service. */
 export function configureApp(app: NestExpressApplication, logger: Logger): void {
@@ -22,11 +25,12 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
 
   // Bodies: 1 MB of JSON in general; bulk imports (JSON or CSV) may be much larger.
   const json = express.json({ limit: '1mb' });
-  const bulkJson = express.json({ limit: '200mb' });
-  const csv = express.text({ type: ['text/csv', 'text/plain'], limit: '200mb' });
+  const bulkJson = express.json({ limit: BULK_BODY_LIMIT });
+  const csv = express.text({ type: CSV_TYPES, limit: BULK_BODY_LIMIT });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const bulk = IMPORT_PATH.test(req.path);
-    (bulk ? bulkJson : json)(req, res, (err?: unknown) => (err ? next(err) : bulk ? csv(req, res, next) : next()));
+    const bufferCsv = bulk && !STREAMED_IMPORT_PATH.test(req.path);
+    (bulk ? bulkJson : json)(req, res, (err?: unknown) => (err ? next(err) : bufferCsv ? csv(req, res, next) : next()));
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendProblem(res, toProblem(err)));
 

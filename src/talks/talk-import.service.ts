@@ -2,13 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { badRequest, unprocessable } from '../common/problem';
 import { copyFrom } from './copy-streams';
 import {
-  checkTalkImport, readTalkCsv, talkCopyLine, TalkImportFormatError, TalkImportRowError,
+  readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, TalkImportRowError, talkJsonRecords,
 } from './talk-import';
 import { TalkImportResult } from './talks.dto';
 
@@ -40,25 +40,39 @@ export class TalkImportService {
     this.bulkRows = Number(process.env.TALK_IMPORT_BULK_ROWS ?? BULK_IMPORT_ROWS);
   }
 
+  /** A JSON array of talks (see load). */
+  import(body: unknown, actor: Actor): Promise<TalkImportResult> {
+    return this.load((async function* () { yield talkJsonRecords(body); })(), actor);
+  }
+
+  /** A CSV file of talks, read as it arrives (see load). */
+  importCsv(text: AsyncIterable<string>, actor: Actor): Promise<TalkImportResult> {
+    return this.load(readTalkCsvStream(text), actor);
+  }
+
   /**
-   * All or nothing: the file is checked row by row, then loaded with COPY into a temporary table where
-   * members and conferences are resolved with joins; any bad row refuses the whole import, naming every
-   * bad row. Otherwise the missing conferences and then the talks are written by two INSERT ... SELECT.
+   * All or nothing: the records are checked one by one as they arrive and go on with COPY into a
+   * temporary table, where members and conferences are resolved with joins; any bad row refuses the
+   * whole import, naming the bad rows. Otherwise the missing conferences and then the talks are written
+   * by two INSERT ... SELECT. Nothing of the file stays in memory but the conferences it describes and
+   * the first errors; a file that cannot be read (its header, its CSV) is refused with 400.
    */
-  async import(body: unknown, actor: Actor): Promise<TalkImportResult> {
+  private async load(batches: AsyncGenerator<readonly unknown[]>, actor: Actor): Promise<TalkImportResult> {
     const started = Date.now();
     const phases: Record<string, number> = {};
     const lap = (phase: string) => { phases[phase] = Date.now() - started - Object.values(phases).reduce((a, b) => a + b, 0); };
-    const check = this.check(body);
-    lap('check');
-    const runner = this.dataSource.createQueryRunner();
-    const client: PoolClient = await runner.connect();
-    await runner.startTransaction();
+    const checker = new TalkImportChecker(MAX_LISTED_ERRORS);
+    let runner: QueryRunner | null = null;
     try {
+      // The header is read and checked before the database is touched: a file that is not a talk
+      // import costs no transaction, and waits for no other import.
+      const first = await batches.next();
+      lap('header');
+      runner = this.dataSource.createQueryRunner();
+      const client: PoolClient = await runner.connect();
+      await runner.startTransaction();
       await client.query(`SET LOCAL statement_timeout = '10min'`);
       await client.query(`SET LOCAL work_mem = '64MB'`);
-      // Imports queue up, so two of them never race to create the same conference.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('talk-import'))`);
       await client.query(`
         CREATE TEMP TABLE talk_import (
           row int NOT NULL, external_id text NOT NULL, conference text NOT NULL, year int NOT NULL,
@@ -68,8 +82,11 @@ export class TalkImportService {
           row int NOT NULL, name text NOT NULL, year int NOT NULL, tier text NOT NULL,
           start_date date NOT NULL, end_date date NOT NULL, country char(2)
         ) ON COMMIT DROP`);
-      await copyLines(client, 'COPY talk_import FROM STDIN', check.rows, talkCopyLine);
-      lap('copy');
+      await copyText(client, 'COPY talk_import FROM STDIN', talkCopyText(first, batches, checker));
+      const check = checker.finish();
+      lap('read, check and copy');
+      // Imports queue up from here, so two of them never race to create the same conference.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('talk-import'))`);
       await client.query(
         `INSERT INTO conference_import SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS c(row int, name text, year int, tier text, start_date date, end_date date, country char(2))`,
@@ -81,9 +98,9 @@ export class TalkImportService {
 
       const { errors: unmatched, total: unmatchedTotal } = await this.unmatched(client);
       lap('resolve');
-      const errorCount = check.errors.length + unmatchedTotal;
+      const errorCount = check.errorCount + unmatchedTotal;
       if (errorCount > 0) {
-        const listed = [...check.errors.slice(0, MAX_LISTED_ERRORS), ...unmatched]
+        const listed = [...check.errors, ...unmatched]
           .sort((a, b) => a.row - b.row)
           .slice(0, MAX_LISTED_ERRORS);
         const more = errorCount - listed.length;
@@ -119,7 +136,7 @@ export class TalkImportService {
         LEFT JOIN place p ON p.member_id = m.id AND d.date >= p.valid_from AND d.date < p.valid_until
         ORDER BY m.id, d.date`);
       lap('prepare');
-      const talks = await this.insertTalks(client, check.rows.length);
+      const talks = await this.insertTalks(client, check.valid);
       lap('insert');
       const result = { created: talks, conferencesCreated: conferences.rowCount ?? 0 };
       await this.audit.record(runner.manager, actor, { action: 'talk.import', entity: 'talk', after: result });
@@ -128,25 +145,13 @@ export class TalkImportService {
       this.logger.log(`Imported ${result.created} talks, ${result.conferencesCreated} new conferences; ms per phase ${JSON.stringify(phases)}`);
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private check(body: unknown) {
-    try {
-      const records = typeof body === 'string' ? readTalkCsv(body)
-        : Array.isArray(body) ? body
-        : null;
-      if (records === null) {
-        throw new TalkImportFormatError('Send a JSON array of talks, or CSV with Content-Type text/csv');
-      }
-      return checkTalkImport(records);
-    } catch (error) {
+      if (runner?.isTransactionActive) await runner.rollbackTransaction();
       if (error instanceof TalkImportFormatError) throw badRequest(error.message);
       throw error;
+    } finally {
+      await runner?.release();
+      // Stops reading the file when the import ended before it did.
+      await batches.return(undefined);
     }
   }
 
@@ -220,19 +225,43 @@ export class TalkImportService {
   }
 }
 
-/** Streams rows into a COPY ... FROM STDIN, in chunks, waiting whenever PostgreSQL falls behind. */
-async function copyLines<T>(client: PoolClient, sql: string, rows: readonly T[], line: (row: T) => string): Promise<void> {
+/** The COPY text of the valid rows, as their records arrive and are checked, in pieces of about 64 KB. */
+async function* talkCopyText(
+  first: IteratorResult<readonly unknown[]>, batches: AsyncIterator<readonly unknown[]>, checker: TalkImportChecker,
+): AsyncGenerator<string> {
+  let text = '';
+  for (let batch = first; !batch.done; batch = await batches.next()) {
+    for (const record of batch.value) {
+      const row = checker.check(record);
+      if (row === null) continue;
+      text += talkCopyLine(row);
+      if (text.length >= 1 << 16) {
+        yield text;
+        text = '';
+      }
+    }
+  }
+  if (text !== '') yield text;
+}
+
+/**
+ * Streams text into a COPY ... FROM STDIN, taking the next piece only when PostgreSQL has caught up.
+ * When the text fails (a file that turns out unreadable), the COPY is abandoned with it.
+ */
+async function copyText(client: PoolClient, sql: string, pieces: AsyncIterable<string>): Promise<void> {
   const stream = client.query(copyFrom(sql));
   const done = finished(stream);
   done.catch(() => undefined);
-  let chunk = '';
-  for (const row of rows) {
-    chunk += line(row);
-    if (chunk.length >= 1 << 16) {
-      if (!stream.write(chunk)) await once(stream, 'drain');
-      chunk = '';
+  try {
+    for await (const piece of pieces) {
+      if (!stream.write(piece)) await once(stream, 'drain');
     }
+    stream.end();
+  } catch (error) {
+    // CopyFail: PostgreSQL ends the COPY with an error, and the connection can roll back.
+    stream.destroy(error as Error);
+    await done.catch(() => undefined);
+    throw error;
   }
-  stream.end(chunk);
   await done;
 }

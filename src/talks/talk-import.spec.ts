@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { checkTalkImport, copyValue, isIsoDate, readTalkCsv, talkCopyLine, TalkImportFormatError } from './talk-import';
+import {
+  checkTalkImport, copyValue, isIsoDate, readTalkCsv, readTalkCsvStream, talkCopyLine, TalkCsvReader, TalkImportChecker,
+  TalkImportFormatError,
+} from './talk-import';
 
 const talk = (overrides: Record<string, unknown> = {}) => ({
   externalId: 'M1', conference: 'ICHEP', year: 2024, talkType: 'plenary', ...overrides,
@@ -31,6 +34,82 @@ describe('readTalkCsv', () => {
       { row: 2, field: '(row)', message: 'has 3 cells; the header has 4' },
       { row: 2, field: 'talkType', message: 'is required' },
     ]);
+  });
+});
+
+describe('TalkCsvReader, a file arriving in pieces', () => {
+  const file = '\uFEFFexternalId,conference,year,talkType,title\r\nM1,ICHEP,2024,plenary,"Higgs, ""again""\r\nand again"\r\n'
+    + 'M2,ICHEP,2024,poster\r\nM3,EPS,2025,parallel,Flavour\r\n';
+
+  it('gives the same records as the whole file, wherever it is cut', () => {
+    const whole = readTalkCsv(file);
+    expect(whole).toHaveLength(3);
+    fc.assert(fc.property(fc.array(fc.nat({ max: file.length }), { maxLength: 8 }), (at) => {
+      const places = [...new Set(at)].sort((a, b) => a - b);
+      const reader = new TalkCsvReader();
+      const records: Record<string, unknown>[] = [];
+      let from = 0;
+      for (const place of [...places, file.length]) {
+        records.push(...reader.push(file.slice(from, place)));
+        from = place;
+      }
+      records.push(...reader.end());
+      expect(records).toEqual(whole);
+    }));
+  });
+
+  it('refuses a bad header as soon as its line is complete, before the rest of the file', () => {
+    const reader = new TalkCsvReader();
+    expect(reader.push('externalId,conference,ye')).toEqual([]);
+    expect(() => reader.push('ar,talkType,shoeSize\nM1,')).toThrow(/Unknown column.*shoeSize/);
+  });
+
+  it('yields the records of each piece as it arrives, and refuses an empty file at its end', async () => {
+    async function* pieces(...texts: string[]) { yield* texts; }
+    const batches: unknown[][] = [];
+    for await (const batch of readTalkCsvStream(pieces('externalId,conference,year,talkType\nM1,A,2024,', 'poster\nM2,A,2024,seminar\nM3,', 'B,2024,poster'))) {
+      batches.push(batch);
+    }
+    expect(batches.map((b) => b.map((r) => (r as { externalId: string }).externalId))).toEqual([['M1', 'M2'], ['M3']]);
+    await expect(readTalkCsvStream(pieces('', '\uFEFF', '\n')).next()).rejects.toThrow(/The CSV is empty/);
+  });
+});
+
+describe('TalkImportChecker, records one at a time', () => {
+  it('lists the first errors by row and counts them all, conference errors found at the end in their row\'s place', () => {
+    const checker = new TalkImportChecker(3);
+    const records = [
+      talk({ conference: 'Short', tier: 'minor', date: '2024-06-10' }),
+      talk({ conference: 'Short', conferenceEndDate: '2024-06-01' }),
+      talk({ talkType: 'keynote' }),
+      talk({ talkType: 'keynote', tier: 'huge' }),
+      talk({ talkType: 'keynote' }),
+      talk(),
+    ];
+    expect(records.map((r) => checker.check(r)?.row ?? null)).toEqual([1, 2, null, null, null, 6]);
+    const summary = checker.finish();
+    expect(summary.errors.map((e) => [e.row, e.field])).toEqual([[2, 'conferenceEndDate'], [3, 'talkType'], [4, 'talkType']]);
+    expect(summary.errorCount).toBe(5);
+    expect(summary.valid).toBe(3);
+    expect(summary.conferences).toEqual([]);
+  });
+
+  it('lists, of any file, exactly the first errors a full list would have, and counts them all', () => {
+    const field = fc.constantFrom(undefined, '', ' x ', '2024', '2024-07-18', '2024-06-01', '2023-12-31', 'minor', 'major', 'CH', 'fr', 'poster', 42);
+    const record = fc.record({
+      externalId: fc.constantFrom('M1', ''), conference: fc.constantFrom('ICHEP', 'ichep', 'EPS'), year: field,
+      talkType: field, date: field, tier: field, country: field, conferenceStartDate: field, conferenceEndDate: field,
+    }, { requiredKeys: ['externalId', 'conference'] });
+    fc.assert(fc.property(fc.array(record, { maxLength: 12 }), fc.nat({ max: 6 }), (records, listed) => {
+      const all = new TalkImportChecker();
+      const some = new TalkImportChecker(listed);
+      for (const r of records) expect(some.check(r)).toEqual(all.check(r));
+      const full = all.finish();
+      const summary = some.finish();
+      expect(summary.errors).toEqual(full.errors.slice(0, listed));
+      expect(summary.errorCount).toBe(full.errors.length);
+      expect(summary).toMatchObject({ valid: full.valid, conferences: full.conferences });
+    }));
   });
 });
 

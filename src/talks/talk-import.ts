@@ -3,7 +3,7 @@
 // whether members and conferences exist is the service's set-based second pass.
 import { isCountryCode } from '../common/countries';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
-import { CsvSyntaxError, parseCsv } from './csv';
+import { CsvReader, CsvSyntaxError } from './csv';
 
 export const TALK_IMPORT_COLUMNS = [
   'externalId', 'conference', 'year', 'conferenceDate', 'talkType', 'date', 'title',
@@ -66,21 +66,83 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
 
 /**
- * CSV text to records keyed by column name. Header names match case-insensitively; an unknown or
- * missing required column rejects the whole file. A line with the wrong number of cells is reported
- * by the row check, so that every bad row is named at once.
+ * A CSV talk file to records keyed by column name, read as it arrives: `push` each piece of text, then
+ * `end`. Header names match case-insensitively; an unknown or missing required column rejects the whole
+ * file as soon as the header line is complete. A line with the wrong number of cells is reported by the
+ * row check, so that every bad row is named at once.
  */
+export class TalkCsvReader {
+  private readonly csv = new CsvReader();
+  private header: TalkImportColumn[] | null = null;
+
+  push(text: string): Record<string, unknown>[] {
+    return this.records(readCsv(() => this.csv.push(text)));
+  }
+
+  end(): Record<string, unknown>[] {
+    const records = this.records(readCsv(() => this.csv.end()));
+    if (this.header === null) throw new TalkImportFormatError('The CSV is empty; its first line must name the columns');
+    return records;
+  }
+
+  private records(lines: string[][]): Record<string, unknown>[] {
+    let first = 0;
+    if (this.header === null) {
+      if (lines.length === 0) return [];
+      this.header = readHeader(lines[0]);
+      first = 1;
+    }
+    const header = this.header;
+    const records = new Array<Record<string, unknown>>(lines.length - first);
+    for (let l = first; l < lines.length; l++) {
+      const cells = lines[l];
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) record[header[i]] = cells[i] ?? '';
+      if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
+      records[l - first] = record;
+    }
+    return records;
+  }
+}
+
+/** A whole CSV talk file at once (see TalkCsvReader). */
 export function readTalkCsv(text: string): Record<string, unknown>[] {
-  let lines: string[][];
+  const reader = new TalkCsvReader();
+  const records = reader.push(text);
+  for (const record of reader.end()) records.push(record);
+  return records;
+}
+
+/** The records of a CSV talk file as its text arrives: a batch for each piece of text that completes some. */
+export async function* readTalkCsvStream(text: AsyncIterable<string>): AsyncGenerator<Record<string, unknown>[]> {
+  const reader = new TalkCsvReader();
+  for await (const piece of text) {
+    const records = reader.push(piece);
+    if (records.length > 0) yield records;
+  }
+  const last = reader.end();
+  if (last.length > 0) yield last;
+}
+
+/** The talks of a JSON body: it must be an array of at most MAX_TALK_IMPORT_ROWS. */
+export function talkJsonRecords(body: unknown): readonly unknown[] {
+  if (!Array.isArray(body)) throw new TalkImportFormatError('Send a JSON array of talks, or CSV with Content-Type text/csv');
+  if (body.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(body.length);
+  return body;
+}
+
+function readCsv(read: () => string[][]): string[][] {
   try {
-    lines = parseCsv(text);
+    return read();
   } catch (error) {
     if (error instanceof CsvSyntaxError) throw new TalkImportFormatError(`The CSV could not be read: ${error.message}`);
     throw error;
   }
-  if (lines.length === 0) throw new TalkImportFormatError('The CSV is empty; its first line must name the columns');
-  const header = lines[0].map((name) => COLUMN_BY_LOWER.get(name.trim().toLowerCase()) ?? null);
-  const unknown = lines[0].filter((_, i) => header[i] === null);
+}
+
+function readHeader(names: string[]): TalkImportColumn[] {
+  const header = names.map((name) => COLUMN_BY_LOWER.get(name.trim().toLowerCase()) ?? null);
+  const unknown = names.filter((_, i) => header[i] === null);
   if (unknown.length) {
     throw new TalkImportFormatError(`Unknown column(s) ${unknown.join(', ')}; accepted: ${TALK_IMPORT_COLUMNS.join(', ')}`);
   }
@@ -89,16 +151,11 @@ export function readTalkCsv(text: string): Record<string, unknown>[] {
   if (missing.length) throw new TalkImportFormatError(`Missing column(s) ${missing.join(', ')} (year may be replaced by conferenceDate)`);
   const repeated = header.filter((c, i) => header.indexOf(c) !== i);
   if (repeated.length) throw new TalkImportFormatError(`Column(s) ${repeated.join(', ')} appear more than once`);
+  return header as TalkImportColumn[];
+}
 
-  const records = new Array<Record<string, unknown>>(lines.length - 1);
-  for (let l = 1; l < lines.length; l++) {
-    const cells = lines[l];
-    const record: Record<string, unknown> = {};
-    for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] ?? '';
-    if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
-    records[l - 1] = record;
-  }
-  return records;
+function tooManyRows(count: number): TalkImportFormatError {
+  return new TalkImportFormatError(`At most ${MAX_TALK_IMPORT_ROWS} rows per import; this one has ${count}`);
 }
 
 // A marker the row check turns into "this line has N cells"; not a column anyone can send.
@@ -120,31 +177,50 @@ interface ConferenceDraft {
   lastTalk: string | null;
 }
 
-/**
- * Every record checked and normalised. Errors name the 1-based row, the field and what is wrong; a row
- * with errors is not in `rows`. Across rows: the rows of one conference (name + year) must agree on its
- * tier, dates and country. A conference gets created (if the database does not know it) when some row
- * gives its tier; its dates default to the earliest and latest talk dates given for it (within its
- * year for the start), else January 1 of its year.
- */
-export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
-  if (records.length > MAX_TALK_IMPORT_ROWS) {
-    throw new TalkImportFormatError(`At most ${MAX_TALK_IMPORT_ROWS} rows per import; this one has ${records.length}`);
-  }
-  const rows: TalkImportRow[] = [];
-  const errors: TalkImportRowError[] = [];
-  const drafts = new Map<string, ConferenceDraft>();
+/** What the check of a whole file leaves for the import: no rows, those went on as they were checked. */
+export interface TalkImportSummary {
+  /** How many rows have no error. */
+  valid: number;
+  conferences: ConferenceToCreate[];
+  /** The first errors by row: all of them, or as many as the checker was asked to list. */
+  errors: TalkImportRowError[];
+  errorCount: number;
+}
 
-  for (let index = 0; index < records.length; index++) {
-    const row = index + 1;
-    const record = records[index];
+/**
+ * Every record checked and normalised, one at a time in file order. Errors name the 1-based row, the
+ * field and what is wrong; a row with errors is not returned. Across rows: the rows of one conference
+ * (name + year) must agree on its tier, dates and country. A conference gets created (if the database
+ * does not know it) when some row gives its tier; its dates default to the earliest and latest talk
+ * dates given for it (within its year for the start), else January 1 of its year.
+ *
+ * Keeps only what a file of any length needs afterwards: the conferences, the first `listed` errors
+ * and how many there are. The strings it keeps are copies, so that none holds on to the piece of the
+ * file it was cut from.
+ */
+export class TalkImportChecker {
+  private rows = 0;
+  private valid = 0;
+  private errorCount = 0;
+  private readonly errors: TalkImportRowError[] = [];
+  private readonly drafts = new Map<string, ConferenceDraft>();
+
+  constructor(private readonly listed = Infinity) {}
+
+  check(record: unknown): TalkImportRow | null {
+    const row = ++this.rows;
+    // Past the limit, rows are only counted, for the refusal that finish() gives.
+    if (row > MAX_TALK_IMPORT_ROWS) return null;
+    let failed = 0;
+    const fail = (field: string, message: string) => {
+      failed += 1;
+      this.report({ row, field, message });
+    };
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      errors.push({ row, field: '(row)', message: 'must be an object with the import columns' });
-      continue;
+      fail('(row)', 'must be an object with the import columns');
+      return null;
     }
     const cells = record as Record<string, unknown>;
-    const before = errors.length;
-    const fail = (field: string, message: string) => { errors.push({ row, field, message }); };
 
     for (const key in cells) {
       if (key === CELL_COUNT) {
@@ -171,9 +247,9 @@ export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
       return trimmed === '' ? null : trimmed;
     };
     const required = (column: TalkImportColumn): string | null => {
-      const errorsBefore = errors.length;
+      const failedBefore = failed;
       const value = text(column);
-      if (value === null && errors.length === errorsBefore) fail(column, 'is required');
+      if (value === null && failed === failedBefore) fail(column, 'is required');
       return value;
     };
     const date = (column: TalkImportColumn): string | null => {
@@ -192,12 +268,12 @@ export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
     if (talkType !== null && !TALK_TYPE_SET.has(talkType)) fail('talkType', `${talkTypeText} is not one of ${TALK_TYPES.join(', ')}`);
     const talkDate = date('date');
     const title = text('title');
-    const errorsBeforeDates = errors.length;
+    const failedBeforeDates = failed;
     const conferenceDate = date('conferenceDate');
     const startDate = date('conferenceStartDate');
     const endDate = date('conferenceEndDate');
     const yearText = text('year');
-    const datesReadable = errors.length === errorsBeforeDates;
+    const datesReadable = failed === failedBeforeDates;
 
     let year: number | null = null;
     if (yearText !== null) {
@@ -230,50 +306,86 @@ export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
     const country = countryText?.toUpperCase() ?? null;
     if (country !== null && !isCountryCode(country)) fail('country', `${countryText} is not an ISO 3166-1 alpha-2 country code`);
 
-    if (errors.length > before) continue;
+    if (failed > 0) return null;
 
     const conferenceKey = conferenceKeyOf(conference!, year!);
-    let draft = drafts.get(conferenceKey);
+    let draft = this.drafts.get(conferenceKey);
     if (!draft) {
       draft = {
-        row, name: conference!, year: year!, tier: null,
+        row, name: copyOf(conference!), year: year!, tier: null,
         startDate: null, startRow: 0, endDate: null, endRow: 0, country: null, countryRow: 0, firstTalk: null, lastTalk: null,
       };
-      drafts.set(conferenceKey, draft);
+      this.drafts.set(copyOf(conferenceKey), draft);
     }
-    if (!agree(draft, row, tier as ConferenceTier | null, conferenceStart, endDate, country, fail)) continue;
+    if (!agree(draft, row, tier as ConferenceTier | null, conferenceStart, endDate, country, fail)) return null;
     if (talkDate !== null) {
       if (Number(talkDate.slice(0, 4)) === draft.year && (draft.firstTalk === null || talkDate < draft.firstTalk)) {
-        draft.firstTalk = talkDate;
+        draft.firstTalk = copyOf(talkDate);
       }
-      if (draft.lastTalk === null || talkDate > draft.lastTalk) draft.lastTalk = talkDate;
+      if (draft.lastTalk === null || talkDate > draft.lastTalk) draft.lastTalk = copyOf(talkDate);
     }
-    rows.push({
+    this.valid += 1;
+    return {
       row, externalId: externalId!, conference: conference!, year: draft.year,
       talkType: talkType as TalkType, date: talkDate, title,
-    });
+    };
   }
 
-  const conferences: ConferenceToCreate[] = [];
-  for (const draft of drafts.values()) {
-    if (draft.tier === null) continue;
-    const startDate = draft.startDate ?? draft.firstTalk ?? `${draft.year}-01-01`;
-    const latest = draft.lastTalk !== null && draft.lastTalk > startDate ? draft.lastTalk : startDate;
-    const endDate = draft.endDate ?? latest;
-    if (endDate < startDate) {
-      errors.push({
-        row: draft.endRow, field: 'conferenceEndDate',
-        message: `${endDate} is before ${startDate}, the start of ${draft.name} (${draft.year}) taken from its talks' dates`,
+  /** The conferences the file creates, and its errors; a file over the row limit is refused as a whole. */
+  finish(): TalkImportSummary {
+    if (this.rows > MAX_TALK_IMPORT_ROWS) throw tooManyRows(this.rows);
+    const conferences: ConferenceToCreate[] = [];
+    // Their rows may come before errors already listed, so these are all kept for the ordering below.
+    const conferenceErrors: TalkImportRowError[] = [];
+    for (const draft of this.drafts.values()) {
+      if (draft.tier === null) continue;
+      const startDate = draft.startDate ?? draft.firstTalk ?? `${draft.year}-01-01`;
+      const latest = draft.lastTalk !== null && draft.lastTalk > startDate ? draft.lastTalk : startDate;
+      const endDate = draft.endDate ?? latest;
+      if (endDate < startDate) {
+        conferenceErrors.push({
+          row: draft.endRow, field: 'conferenceEndDate',
+          message: `${endDate} is before ${startDate}, the start of ${draft.name} (${draft.year}) taken from its talks' dates`,
+        });
+        continue;
+      }
+      conferences.push({
+        row: draft.row, name: draft.name, year: draft.year, tier: draft.tier,
+        startDate, endDate, country: draft.country,
       });
-      continue;
     }
-    conferences.push({
-      row: draft.row, name: draft.name, year: draft.year, tier: draft.tier,
-      startDate, endDate, country: draft.country,
-    });
+    // Row errors arrive in row order; the sort is stable, so errors of one row keep the order they were found in.
+    const errors = [...this.errors, ...conferenceErrors].sort((a, b) => a.row - b.row).slice(0, this.listed);
+    return { valid: this.valid, conferences, errors, errorCount: this.errorCount + conferenceErrors.length };
   }
-  errors.sort((a, b) => a.row - b.row);
+
+  private report(error: TalkImportRowError): void {
+    this.errorCount += 1;
+    if (this.errors.length < this.listed) {
+      this.errors.push({ row: error.row, field: copyOf(error.field), message: copyOf(error.message) });
+    }
+  }
+}
+
+/** Every record of a whole file at once (see TalkImportChecker), with all its errors. */
+export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
+  if (records.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(records.length);
+  const checker = new TalkImportChecker();
+  const rows: TalkImportRow[] = [];
+  for (const record of records) {
+    const row = checker.check(record);
+    if (row !== null) rows.push(row);
+  }
+  const { conferences, errors } = checker.finish();
   return { rows, conferences, errors };
+}
+
+/**
+ * A copy that holds its own characters. A string cut from a piece of a file (and one built from such
+ * a string) may keep that whole piece in memory for as long as it lives.
+ */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** Rows of one conference must not contradict each other on what it is. */
@@ -285,7 +397,7 @@ function agree(
   let ok = true;
   if (tier !== null) {
     if (draft.tier === null) {
-      draft.tier = tier;
+      draft.tier = copyOf(tier) as ConferenceTier;
       draft.row = row;
     } else if (draft.tier !== tier) {
       fail('tier', `${where()} is given tier ${draft.tier} on row ${draft.row}`);
@@ -293,21 +405,21 @@ function agree(
     }
   }
   if (startDate !== null) {
-    if (draft.startDate === null) { draft.startDate = startDate; draft.startRow = row; }
+    if (draft.startDate === null) { draft.startDate = copyOf(startDate); draft.startRow = row; }
     else if (draft.startDate !== startDate) {
       fail('conferenceStartDate', `${where()} is given start ${draft.startDate} on row ${draft.startRow}`);
       ok = false;
     }
   }
   if (endDate !== null) {
-    if (draft.endDate === null) { draft.endDate = endDate; draft.endRow = row; }
+    if (draft.endDate === null) { draft.endDate = copyOf(endDate); draft.endRow = row; }
     else if (draft.endDate !== endDate) {
       fail('conferenceEndDate', `${where()} is given end ${draft.endDate} on row ${draft.endRow}`);
       ok = false;
     }
   }
   if (country !== null) {
-    if (draft.country === null) { draft.country = country; draft.countryRow = row; }
+    if (draft.country === null) { draft.country = copyOf(country); draft.countryRow = row; }
     else if (draft.country !== country) {
       fail('country', `${where()} is given country ${draft.country} on row ${draft.countryRow}`);
       ok = false;

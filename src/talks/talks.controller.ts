@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse,
   ApiProduces, ApiTags, ApiUnprocessableEntityResponse, getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
+import { BULK_BODY_LIMIT, CSV_TYPES, withRequestText } from '../common/request-body';
 import { TalkImportService } from './talk-import.service';
 import { TALK_IMPORT_COLUMNS } from './talk-import';
 import {
@@ -43,7 +44,9 @@ export class TalksController {
   @ApiOkResponse({ type: TalkImportResult })
   @ApiBadRequestResponse({ description: 'Not a JSON array or readable CSV; unknown or missing columns' })
   @ApiUnprocessableEntityResponse({ description: 'Bad rows: errors[{row, field, message}], nothing written' })
-  import(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<TalkImportResult> {
+  import(@Body() body: unknown, @Req() req: Request, @CurrentActor() actor: Actor): Promise<TalkImportResult> {
+    // CSV is left unread by the body parsers (app.setup.ts) and read here as it arrives.
+    if (req.is(CSV_TYPES)) return withRequestText(req, BULK_BODY_LIMIT, (text) => this.imports.importCsv(text, actor));
     return this.imports.import(body, actor);
   }
 

@@ -1,0 +1,96 @@
+// A request body read as it arrives, for imports too large to hold in memory as one string. It keeps
+// the rules express's body parsers apply to every other body (size limit, Content-Encoding, charset),
+// and fails the way they do, so that the problem filter answers alike (413, 415, 400).
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+/** The largest import body, JSON or CSV (express's '200mb'). */
+export const BULK_BODY_LIMIT = 200 * 1024 * 1024;
+
+/** Content types an import reads as CSV. */
+export const CSV_TYPES = ['text/csv', 'text/plain'];
+
+/** A body that cannot be read, described the way body-parser describes one (`type`, `status`). */
+export class RequestBodyError extends Error {
+  constructor(readonly status: number, readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+const tooLarge = () => new RequestBodyError(413, 'entity.too.large', 'request entity too large');
+
+/**
+ * Runs `read` on the body's text as it arrives. Whatever `read` does, the rest of the body is then
+ * discarded as it comes in, so that the answer reaches a client still sending (as Node does for a body
+ * nobody read).
+ */
+export async function withRequestText<T>(
+  req: IncomingMessage, limit: number, read: (text: AsyncIterable<string>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await read(requestText(req, limit));
+  } finally {
+    if (!req.complete) req.resume();
+  }
+}
+
+/**
+ * The body decoded to text, piece by piece: inflated by its Content-Encoding, decoded by the
+ * Content-Type's charset (UTF-8 when none is given, a leading byte-order mark dropped), and refused
+ * with 413 once it passes `limit` bytes (inflated), or at once when its Content-Length does.
+ */
+async function* requestText(req: IncomingMessage, limit: number): AsyncGenerator<string> {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1] ?? 'utf-8';
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    throw new RequestBodyError(415, 'charset.unsupported', `unsupported charset "${charset.toUpperCase()}"`);
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const inflate = inflation(encoding);
+  if (inflate === null && Number(req.headers['content-length']) > limit) throw tooLarge();
+  let source: Readable = req;
+  const passOnFailure = (error: Error) => inflate?.destroy(error);
+  if (inflate !== null) {
+    req.on('error', passOnFailure);
+    source = req.pipe(inflate);
+  }
+  let received = 0;
+  try {
+    // The request itself is not destroyed when reading stops early: the answer still has to go out on it.
+    for await (const chunk of source.iterator({ destroyOnReturn: inflate !== null }) as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > limit) throw tooLarge();
+      const text = decoder.decode(chunk, { stream: true });
+      if (text !== '') yield text;
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  } catch (error) {
+    if (error instanceof RequestBodyError) throw error;
+    // The client went away, or sent a compressed body that does not inflate.
+    throw new RequestBodyError(400, 'request.unreadable', (error as Error).message);
+  } finally {
+    if (inflate !== null) {
+      req.off('error', passOnFailure);
+      req.unpipe(inflate);
+      inflate.destroy();
+    }
+  }
+}
+
+function inflation(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
+  switch (encoding) {
+    case 'identity':
+      return null;
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+  }
+  throw new RequestBodyError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`);
+}
