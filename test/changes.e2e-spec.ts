@@ -4,7 +4,7 @@
 // nothing is served from cache. The side client below stands for "another process".
 import { Client } from 'pg';
 import { ChangeFeed } from '../src/changes/change-feed';
-import { createConference, createInstitute, createMember, createTalk, MemberFixture } from './support/fixtures';
+import { createConference, createInstitute, createMember, createSlot, createTalk, MemberFixture } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
@@ -85,6 +85,30 @@ describe('caches kept by the change feed', () => {
       await manager.query(`DELETE FROM talk WHERE id = $1`, [res.body.id]);
     });
     expect(await talksCounted()).toBe(before + 1);
+  });
+
+  it('shows a nomination at once in a cached report, though it is written by a prepared statement TypeORM does not see', async () => {
+    const nominationsCounted = async () => {
+      const res = await t.http.get('/api/v1/reports/balance')
+        .query({ population: 'nominations', dimension: 'careerStage' }).set(bearer(monitor));
+      return res.body.groups[0].total as number;
+    };
+    const upcoming = await createConference(t.dataSource, { startDate: '2099-06-01', endDate: '2099-06-05' });
+    const slot = await createSlot(t.dataSource, { conferenceId: upcoming.id });
+    const nominator = await t.token('nominator');
+    const before = await nominationsCounted();
+    // Notifications held back, so only the service's own bookkeeping can make the cached count stale.
+    const client = (t.app.get(ChangeFeed) as unknown as { client: Client }).client;
+    const listeners = client.listeners('notification') as ((message: unknown) => void)[];
+    client.removeAllListeners('notification');
+    try {
+      const res = await t.http.post('/api/v1/nominations').set(bearer(nominator))
+        .send({ memberId: member.id, slotId: slot.id, reason: 'Fresh results' });
+      expect(res.status).toBe(201);
+      expect(await nominationsCounted()).toBe(before + 1);
+    } finally {
+      for (const listener of listeners) client.on('notification', listener);
+    }
   });
 
   it('shows another process\'s committed write once its notification arrives, never an uncommitted one', async () => {

@@ -95,6 +95,14 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     this.client = null;
   }
 
+  /**
+   * A write of this process's that TypeORM did not run (see runPrepared) has committed, naming these
+   * tables: answers cached on them are stale from now on, before any notification arrives.
+   */
+  committed(tables: Iterable<string>): void {
+    this.ownCommit(tables);
+  }
+
   /** One of this process's own writes has committed. */
   private ownCommit(tables: Iterable<string>): void {
     this.local++;
