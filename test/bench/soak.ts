@@ -24,6 +24,12 @@ export interface SoakResult {
     startMb: number; endMb: number; maxMb: number; slopeMbPerMinute: number;
     /** The slope over the second half of the run: a leak keeps its slope, a warm-up levels off. */
     lateSlopeMbPerMinute: number;
+    /**
+     * Median resident memory over the last quarter of the run minus that over the second quarter:
+     * robust to the saw-tooth of garbage collection, which moves slopes and single readings.
+     */
+    settledGrowthMb: number;
+    settledMb: number;
     samples: number;
   };
 }
@@ -112,24 +118,38 @@ export function memoryTrend(samples: Sample[]): SoakResult['memory'] {
     maxMb: Math.max(0, ...samples.map((s) => s.rssMb)),
     slopeMbPerMinute: slopePerMinute(use),
     lateSlopeMbPerMinute: slopePerMinute(late.length >= 2 ? late : use),
+    settledGrowthMb: median(between(samples, 0.75, 1.01)) - median(between(samples, 0.25, 0.5)),
+    settledMb: median(between(samples, 0.25, 0.5)),
     samples: samples.length,
   };
 }
 
+function between(samples: Sample[], from: number, to: number): number[] {
+  const end = samples.at(-1)?.at ?? 0;
+  return samples.filter((s) => s.at >= from * end && s.at < to * end).map((s) => s.rssMb);
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /**
- * The soak's verdict: no failed request, and memory flat once warm: the second half's trend, carried
- * over the whole run, adds less than 10% to the memory at the start.
+ * The soak's verdict: no failed request, and memory flat once warm: the typical (median) memory of the
+ * last quarter of the run is less than 5% above that of the second quarter.
  */
 export function soakVerdict(r: SoakResult): { ok: boolean; text: string } {
-  const growthMb = r.memory.lateSlopeMbPerMinute * (r.seconds / 60);
-  const flat = growthMb < 0.1 * Math.max(r.memory.startMb, 1);
+  const flat = r.memory.settledGrowthMb < 0.05 * Math.max(r.memory.settledMb, 1);
   const ok = r.failed === 0 && flat;
   return {
     ok,
     text: `${r.failed === 0 ? 'ok' : 'MISSED'} zero failed requests (${r.failed} of ${r.requests}); `
       + `memory ${flat ? 'flat' : 'GROWING'}: ${r.memory.startMb.toFixed(0)} -> ${r.memory.endMb.toFixed(0)} MB resident, `
       + `max ${r.memory.maxMb.toFixed(0)} MB, trend ${signed(r.memory.slopeMbPerMinute)} MB/min over the run, `
-      + `${signed(r.memory.lateSlopeMbPerMinute)} MB/min over its second half`,
+      + `${signed(r.memory.lateSlopeMbPerMinute)} MB/min over its second half; median of the last quarter `
+      + `${signed(r.memory.settledGrowthMb)} MB against the second quarter (${r.memory.settledMb.toFixed(0)} MB)`,
   };
 }
 
