@@ -46,6 +46,18 @@ describe('caches kept by the change feed', () => {
     `SELECT count(*)::int AS n FROM pg_stat_activity
      WHERE datname = current_database() AND application_name = 'speaker-allocation-changes'`)).rows[0].n === 1;
 
+  /** Runs `write` with the feed's notifications held back: only the service's own bookkeeping can then drop a cached count. */
+  const withoutNotifications = async (write: () => Promise<void>) => {
+    const client = (t.app.get(ChangeFeed) as unknown as { client: Client }).client;
+    const listeners = client.listeners('notification') as ((message: unknown) => void)[];
+    client.removeAllListeners('notification');
+    try {
+      await write();
+    } finally {
+      for (const listener of listeners) client.on('notification', listener);
+    }
+  };
+
   beforeAll(async () => {
     t = await createTestApp();
     side = new Client({ connectionString: t.databaseUrl, application_name: 'another-process' });
@@ -97,18 +109,36 @@ describe('caches kept by the change feed', () => {
     const slot = await createSlot(t.dataSource, { conferenceId: upcoming.id });
     const nominator = await t.token('nominator');
     const before = await nominationsCounted();
-    // Notifications held back, so only the service's own bookkeeping can make the cached count stale.
-    const client = (t.app.get(ChangeFeed) as unknown as { client: Client }).client;
-    const listeners = client.listeners('notification') as ((message: unknown) => void)[];
-    client.removeAllListeners('notification');
-    try {
+    await withoutNotifications(async () => {
       const res = await t.http.post('/api/v1/nominations').set(bearer(nominator))
         .send({ memberId: member.id, slotId: slot.id, reason: 'Fresh results' });
       expect(res.status).toBe(201);
       expect(await nominationsCounted()).toBe(before + 1);
-    } finally {
-      for (const listener of listeners) client.on('notification', listener);
-    }
+    });
+  });
+
+  it('keeps talk counts cached through writes to tables they do not read, and drops them on an import', async () => {
+    const cached = await talksCounted();
+    await silentTalk();
+    const upcoming = await createConference(t.dataSource, { startDate: '2099-07-01', endDate: '2099-07-05' });
+    const slot = await createSlot(t.dataSource, { conferenceId: upcoming.id });
+    const res = await t.http.post('/api/v1/nominations').set(bearer(await t.token('nominator')))
+      .send({ memberId: member.id, slotId: slot.id, reason: 'Strong results' });
+    expect(res.status).toBe(201);
+    // Conferences, slots and nominations changed; the talk report reads none of them, so it stays cached
+    // (the silent talk does not show).
+    expect(await talksCounted()).toBe(cached);
+
+    await t.dataSource.query(`UPDATE member SET external_id = 'FEED-1' WHERE id = $1`, [member.id]);
+    const committee = await t.token('committee');
+    await withoutNotifications(async () => {
+      const imported = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv')
+        .send('externalId,conference,year,talkType,date,tier\n'
+          + 'FEED-1,Feed Workshop,2019,poster,2019-05-02,minor\nFEED-1,Feed Workshop,2019,plenary,2019-05-03,minor\n');
+      expect(imported.status).toBe(200);
+      // The import wrote on the driver's own client, unseen by TypeORM: the service still knows.
+      expect(await talksCounted()).toBe(cached + 3);
+    });
   });
 
   it('shows another process\'s committed write once its notification arrives, never an uncommitted one', async () => {

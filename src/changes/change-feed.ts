@@ -15,8 +15,22 @@ export const NOTIFYING_TABLES = [
 const NAMES = NOTIFYING_TABLES.map((table) => ({ table, pattern: new RegExp(`\\b${table}\\b`, 'i') }));
 
 /** The notifying tables a statement names (its triggers may write others: those are covered by `local`). */
-function tablesNamed(sql: string): string[] {
+export function tablesNamed(sql: string): string[] {
   return NAMES.filter(({ pattern }) => pattern.test(sql)).map(({ table }) => table);
+}
+
+/** Views, with the tables they read. */
+const VIEWS: Record<string, readonly string[]> = {
+  institute_region: ['institute', 'region_country'],
+};
+
+/** The notifying tables a query reads: those it names, and those behind the views it names. */
+export function tablesRead(sql: string): string[] {
+  const tables = new Set(tablesNamed(sql));
+  for (const [view, behind] of Object.entries(VIEWS)) {
+    if (new RegExp(`\\b${view}\\b`, 'i').test(sql)) for (const table of behind) tables.add(table);
+  }
+  return [...tables].sort();
 }
 
 /** A statement that may write (outside a transaction it commits on its own). */
@@ -194,20 +208,22 @@ export class TableCache<T> {
     } = {},
   ) {}
 
-  async get(key: string, compute: () => Promise<T>, options: { fresh?: boolean } = {}): Promise<T> {
+  /** `tables`: what this answer depends on, when it is narrower than the cache's tables. */
+  async get(key: string, compute: () => Promise<T>, options: { fresh?: boolean; tables?: readonly string[] } = {}): Promise<T> {
+    const tables = options.tables ?? this.tables;
     if (!options.fresh) {
       const hit = this.entries.get(key);
-      if (hit && this.feed.unchanged(this.tables, hit.stamp, this.ownWrites)) {
+      if (hit && this.feed.unchanged(tables, hit.stamp, this.ownWrites)) {
         this.entries.delete(key);
         this.entries.set(key, hit);
         return hit.value;
       }
     }
-    const stamp = this.feed.stamp(this.tables, this.ownWrites);
+    const stamp = this.feed.stamp(tables, this.ownWrites);
     const live = this.feed.live;
     const value = await compute();
     const keep = this.options.keep?.(value) ?? true;
-    if (keep && live && this.feed.unchanged(this.tables, stamp, this.ownWrites)) {
+    if (keep && live && this.feed.unchanged(tables, stamp, this.ownWrites)) {
       this.entries.delete(key);
       this.entries.set(key, { stamp, value });
       if (this.entries.size > (this.options.capacity ?? 256)) this.entries.delete(this.entries.keys().next().value!);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { ChangeFeed, TableCache } from '../changes/change-feed';
+import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
 import { badRequest, ProblemFieldError } from '../common/problem';
 import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
 import { Disclosure, disclosure } from './cell-key';
@@ -83,11 +83,6 @@ export function fail(errors: ProblemFieldError[]): void {
   if (errors.length) throw badRequest(`Invalid input: ${errors.map((e) => e.field).join(', ')}`, errors);
 }
 
-/** Every table a report's counts read. */
-const REPORT_TABLES = [
-  'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
-  'conference', 'slot', 'nomination', 'allocation', 'talk',
-];
 
 export interface CountOptions {
   /** Count afresh even when a cached count is still valid. */
@@ -109,9 +104,10 @@ export class ReportsService {
   readonly minimumCellCount = minimumCellCount();
 
   /**
-   * Counts by their SQL and parameters, while none of the tables they read has changed (see
-   * ChangeFeed): reports are read far more often than the talk history changes, and a count over a
-   * million talks is the slow part. `Cache-Control: no-cache` on a request counts afresh.
+   * Counts by their SQL and parameters, while none of the tables their SQL reads has changed (see
+   * ChangeFeed; this process's own writes count by the tables their statements name): reports are
+   * read far more often than the talk history changes, a count over a million talks is the slow part,
+   * and a nomination coming in leaves the talk reports alone. `Cache-Control: no-cache` counts afresh.
    */
   private readonly counts: TableCache<readonly object[]>;
 
@@ -119,7 +115,7 @@ export class ReportsService {
     private readonly dataSource: DataSource,
     feed: ChangeFeed,
   ) {
-    this.counts = new TableCache(feed, REPORT_TABLES);
+    this.counts = new TableCache(feed, [], { ownWrites: false });
   }
 
   async balance(q: BalanceQuery, reader: Reader, options: CountOptions = {}): Promise<BalanceReport> {
@@ -214,7 +210,7 @@ export class ReportsService {
       // Shared between requests from now on: frozen, so no report can alter another's counts.
       const counted: object[] = await this.dataSource.query(query.text, query.values);
       return Object.freeze(counted.map((row) => Object.freeze(row)));
-    }, { fresh: options.fresh });
+    }, { fresh: options.fresh, tables: tablesRead(query.text) });
     return rows as T[];
   }
 }
