@@ -484,8 +484,9 @@ function render(r: {
     p.name, rps(p.targetPerSecond), rps(p.achievedPerSecond), String(p.requests), String(p.failed), ms(p.medianMs), ms(p.p99Ms), p.statuses,
   ]);
   const soakLines = soak
-    ? [`Soak: ${soak.seconds} s, all parts at once, at ${rps(soak.parts.reduce((a, p) => a + p.targetPerSecond, 0))} req/s `
-      + `of a measured mixed capacity of ${rps(soak.capacityPerSecond)} req/s: ${soakVerdict(soak).text}`]
+    ? [`Soak: ${soak.seconds} s, all parts at once, aiming at ${rps(soak.parts.reduce((a, p) => a + p.targetPerSecond, 0))} req/s `
+      + `of a measured mixed capacity of ${rps(soak.capacityPerSecond)} req/s, achieving `
+      + `${rps(soak.parts.reduce((a, p) => a + p.achievedPerSecond, 0))} req/s: ${soakVerdict(soak).text}`]
     : ['Soak: not run (--no-soak)'];
 
   const consoleText = [
