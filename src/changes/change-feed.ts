@@ -20,15 +20,15 @@ export function tablesNamed(sql: string): string[] {
 }
 
 /** Views, with the tables they read. */
-const VIEWS: Record<string, readonly string[]> = {
-  institute_region: ['institute', 'region_country'],
-};
+const VIEWS = [
+  { pattern: /\binstitute_region\b/i, behind: ['institute', 'region_country'] },
+];
 
 /** The notifying tables a query reads: those it names, and those behind the views it names. */
 export function tablesRead(sql: string): string[] {
   const tables = new Set(tablesNamed(sql));
-  for (const [view, behind] of Object.entries(VIEWS)) {
-    if (new RegExp(`\\b${view}\\b`, 'i').test(sql)) for (const table of behind) tables.add(table);
+  for (const { pattern, behind } of VIEWS) {
+    if (pattern.test(sql)) for (const table of behind) tables.add(table);
   }
   return [...tables].sort();
 }
@@ -77,7 +77,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
         if (!event.success || !WRITE.test(event.query)) return;
         const tables = tablesNamed(event.query);
         if (!event.queryRunner.isTransactionActive) {
-          this.ownCommit(tables);
+          this.committed(tables);
           return;
         }
         const pending = this.pending.get(event.queryRunner) ?? new Set<string>();
@@ -87,7 +87,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
       afterTransactionCommit: (event: TransactionCommitEvent) => {
         // A released savepoint is not a commit; the outermost COMMIT is.
         if (event.queryRunner.isTransactionActive) return;
-        this.ownCommit(this.pending.get(event.queryRunner) ?? []);
+        this.committed(this.pending.get(event.queryRunner) ?? []);
         this.pending.delete(event.queryRunner);
       },
       afterTransactionRollback: (event: TransactionRollbackEvent) => {
@@ -110,15 +110,11 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * A write of this process's that TypeORM did not run (see runPrepared) has committed, naming these
-   * tables: answers cached on them are stale from now on, before any notification arrives.
+   * One of this process's own writes has committed, naming these tables: answers cached on them are
+   * stale from now on, before any notification arrives. Called for the writes TypeORM runs, and by
+   * writers that bypass it (runPrepared, the talk import's COPY).
    */
   committed(tables: Iterable<string>): void {
-    this.ownCommit(tables);
-  }
-
-  /** One of this process's own writes has committed. */
-  private ownCommit(tables: Iterable<string>): void {
     this.local++;
     for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
   }

@@ -3,7 +3,7 @@
 // baseline population. Pure: rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension } from './balance.sql';
-import { CELL_KEY_MODULUS, perturbCount } from './cell-key';
+import { perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, TWO_PROPORTION_TEST, twoProportionScoreTest } from './statistics';
 import { suppressGenderTable, suppressRow } from './suppression';
 
@@ -57,7 +57,7 @@ interface Counted {
   names: Map<string, string | null>;
   groups: { key: string | null; name: string | null }[];
   counts: number[][]; // [group][value]
-  cellKeys: number[][]; // [group][value]
+  cellKeys: number[][]; // [group][value]: sums of record keys (perturbCount reads them modulo 256)
 }
 
 /** Every value of an enumerated dimension is shown, with zeros; other values as they occur. */
@@ -94,7 +94,7 @@ function count(rows: CountRow[], options: TableOptions, alsoValues: Iterable<str
     const v = valueIndex.get(row.value);
     if (g === undefined || v === undefined) continue;
     counts[g][v] += row.count;
-    cellKeys[g][v] = (cellKeys[g][v] + (row.cell_key ?? 0)) % CELL_KEY_MODULUS;
+    cellKeys[g][v] += row.cell_key ?? 0;
   }
   return {
     keys,
@@ -159,7 +159,7 @@ function tabulate(rows: CountRow[], options: TableOptions, alsoValues?: Iterable
     counts: counted.counts.map((row, g) => row.map((n, v) => move(n, counted.cellKeys[g][v]))),
     // A gender group's total is a gender count too, with the key of all its records; other totals are not.
     totals: options.within === 'gender'
-      ? totals.map((n, g) => move(n, counted.cellKeys[g].reduce((s, k) => (s + k) % CELL_KEY_MODULUS, 0)))
+      ? totals.map((n, g) => move(n, counted.cellKeys[g].reduce((s, k) => s + k, 0)))
       : totals,
   };
 }

@@ -3,7 +3,7 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension, FUNNEL_STAGES, FunnelStage } from './balance.sql';
-import { CELL_KEY_MODULUS, perturbCount } from './cell-key';
+import { perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, twoProportionScoreTest } from './statistics';
 import { suppressGenderTable, suppressRow } from './suppression';
 
@@ -38,7 +38,7 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
   // Stage totals are not gender counts and stay exact; accepted stays within allocations.
   const counts = dimension === 'gender' && perturb
     ? trueCounts.map((row, s) => row.map((n, v) => perturbCount(n,
-      cellsOf(FUNNEL_STAGES[s], keys[v]).reduce((k, r) => (k + (r.cell_key ?? 0)) % CELL_KEY_MODULUS, 0), threshold)))
+      cellsOf(FUNNEL_STAGES[s], keys[v]).reduce((k, r) => k + (r.cell_key ?? 0), 0), threshold)))
     : trueCounts;
   if (counts !== trueCounts) {
     const allocations = FUNNEL_STAGES.indexOf('allocations');

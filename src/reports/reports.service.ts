@@ -83,7 +83,6 @@ export function fail(errors: ProblemFieldError[]): void {
   if (errors.length) throw badRequest(`Invalid input: ${errors.map((e) => e.field).join(', ')}`, errors);
 }
 
-
 export interface CountOptions {
   /** Count afresh even when a cached count is still valid. */
   fresh?: boolean;
