@@ -89,7 +89,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
       });
     }
     // Gender counts carry noise for a monitor, and the chart says so; the other charts do not.
-    expect(await page.textContent('[data-dimension="gender"] .disclosure')).toMatch(/noise of at most ±2/);
+    expect(await page.textContent('[data-dimension="gender"] .disclosure')).toMatch(/random noise \(about ±2.8 per quarter\).*whole quarters up to \d{4}-\d{2}-\d{2}/);
     expect(await page.$('[data-dimension="region"] .disclosure')).toBeNull();
     // The membership baseline tick is the members report's share.
     const members = await t.http.get('/api/v1/reports/balance').query({ population: 'members', dimension: 'region' })

@@ -1,11 +1,12 @@
 // Turns counted rows into a balance table: groups of cells with shares, standard errors and Wilson
 // intervals, small-cell suppression wherever gender is involved, and an optional comparison with a
-// baseline population. Pure: rows in, report out.
+// baseline population. The rows' counts are what is published: exact for admins, already noisy for
+// everyone else (src/privacy/), so a group's total is the sum of its cells and shares add up.
+// Pure: rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension } from './balance.sql';
-import { perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, TWO_PROPORTION_TEST, twoProportionScoreTest } from './statistics';
-import { suppressGenderTable, suppressRow } from './suppression';
+import { isSmallCount } from './suppression';
 
 export interface BalanceCell {
   value: string;
@@ -48,8 +49,6 @@ export interface TableOptions {
   threshold: number;
   /** Group keys that must appear even when empty, in this order (e.g. every year of a trend). */
   groupKeys?: string[];
-  /** Publish gender counts with the cell-key noise (everyone but admins). */
-  perturb?: boolean;
 }
 
 interface Counted {
@@ -57,7 +56,6 @@ interface Counted {
   names: Map<string, string | null>;
   groups: { key: string | null; name: string | null }[];
   counts: number[][]; // [group][value]
-  cellKeys: number[][]; // [group][value]: sums of record keys (perturbCount reads them modulo 256)
 }
 
 /** Every value of an enumerated dimension is shown, with zeros; other values as they occur. */
@@ -88,20 +86,17 @@ function count(rows: CountRow[], options: TableOptions, alsoValues: Iterable<str
   const valueIndex = new Map(keys.map((k, i) => [k, i]));
   const groupIndex = new Map(groupKeys.map((k, i) => [k, i]));
   const counts = groupKeys.map(() => keys.map(() => 0));
-  const cellKeys = groupKeys.map(() => keys.map(() => 0));
   for (const row of rows) {
     const g = groupIndex.get(options.within ? row.group_key : null);
     const v = valueIndex.get(row.value);
     if (g === undefined || v === undefined) continue;
     counts[g][v] += row.count;
-    cellKeys[g][v] += row.cell_key ?? 0;
   }
   return {
     keys,
     names,
     groups: groupKeys.map((key) => ({ key, name: key === null ? null : names.get(`g:${key}`) ?? null })),
     counts,
-    cellKeys,
   };
 }
 
@@ -111,57 +106,36 @@ interface Hidden {
 }
 
 /**
- * Which cells and group totals are hidden. Gender as the dimension: groups are rows, genders the
- * columns. Gender as the grouping: the table is transposed (values are rows, gender groups the
- * columns) and a gender group's total is itself a gender count, hidden like one.
+ * Which cells and group totals are hidden: a gender count 0 < n < threshold (the primary rule). With
+ * gender as the grouping, a group's total is itself a gender count, hidden like one. Nothing more is
+ * hidden: an admin may see any individual's gender anyway, and everyone else's counts carry noise, so
+ * a hidden count recomputed from the others is still only a noisy count.
  */
 function hiddenCells(options: TableOptions, counts: number[][]): Hidden {
-  const none = { cells: counts.map((row) => row.map(() => false)), totals: counts.map(() => false) };
+  const small = (n: number) => isSmallCount(n, options.threshold);
   if (options.dimension === 'gender') {
-    if (counts.length === 1) return { cells: [suppressRow(counts[0], options.threshold)], totals: [false] };
-    return { cells: suppressGenderTable(counts, options.threshold).cells, totals: counts.map(() => false) };
+    return { cells: counts.map((row) => row.map(small)), totals: counts.map(() => false) };
   }
   if (options.within === 'gender') {
-    const values = counts[0]?.length ?? 0;
-    const transposed = Array.from({ length: values }, (_, v) => counts.map((row) => row[v]));
-    if (values === 0) {
-      const totals = suppressRow(counts.map(() => 0), options.threshold);
-      return { cells: counts.map(() => []), totals };
-    }
-    const result = suppressGenderTable(transposed, options.threshold);
     return {
-      cells: counts.map((row, g) => row.map((_, v) => result.cells[v][g])),
-      totals: result.genderTotals,
+      cells: counts.map((row) => row.map(small)),
+      totals: counts.map((row) => small(row.reduce((s, x) => s + x, 0))),
     };
   }
-  return none;
+  return { cells: counts.map((row) => row.map(() => false)), totals: counts.map(() => false) };
 }
 
 interface Table {
   counted: Counted;
   hidden: Hidden;
-  /** What is published: the counts and group totals, gender counts with the cell-key noise when asked. */
   counts: number[][];
   totals: number[];
 }
 
 function tabulate(rows: CountRow[], options: TableOptions, alsoValues?: Iterable<string>, alsoGroups?: Iterable<string>): Table {
   const counted = count(rows, options, alsoValues, alsoGroups);
-  // Hiding is decided on the true counts; the noise is only on what is shown.
-  const hidden = hiddenCells(options, counted.counts);
   const totals = counted.counts.map((row) => row.reduce((s, x) => s + x, 0));
-  const gender = options.dimension === 'gender' || options.within === 'gender';
-  if (!options.perturb || !gender) return { counted, hidden, counts: counted.counts, totals };
-  const move = (n: number, key: number) => perturbCount(n, key, options.threshold);
-  return {
-    counted,
-    hidden,
-    counts: counted.counts.map((row, g) => row.map((n, v) => move(n, counted.cellKeys[g][v]))),
-    // A gender group's total is a gender count too, with the key of all its records; other totals are not.
-    totals: options.within === 'gender'
-      ? totals.map((n, g) => move(n, counted.cellKeys[g].reduce((s, k) => s + k, 0)))
-      : totals,
-  };
+  return { counted, hidden: hiddenCells(options, counted.counts), counts: counted.counts, totals };
 }
 
 /**
@@ -190,8 +164,7 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
     const cells = counted.keys.map((value, v): BalanceCell => {
       const suppressed = hidden.cells[g][v];
       const showShare = !suppressed && !totalHidden;
-      // With noise, a count may exceed its noisy total by a little; a share stays within 0..1.
-      const shown = Math.min(counts[g][v], total);
+      const shown = counts[g][v];
       const estimate = estimateProportion(shown, total);
       const cell: BalanceCell = {
         value,
@@ -205,7 +178,7 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
       if (baseline) {
         const bv = baseline.counted.keys.indexOf(value);
         const baselineHidden = b < 0 || bv < 0 || baselineTotalHidden || baseline.hidden.cells[b][bv];
-        const baselineCount = b >= 0 && bv >= 0 ? Math.min(baseline.counts[b][bv], baselineTotal) : 0;
+        const baselineCount = b >= 0 && bv >= 0 ? baseline.counts[b][bv] : 0;
         const usable = showShare && !baselineHidden;
         const test = usable ? twoProportionScoreTest(shown, total, baselineCount, baselineTotal) : null;
         const baselineShare = !baselineHidden && baselineTotal > 0 ? baselineCount / baselineTotal : null;

@@ -33,7 +33,9 @@ export interface CountRow {
   group_key: string | null;
   group_name: string | null;
   count: number;
-  /** For counts that involve gender: the sum of the records' keys modulo 256 (see cell-key.ts); else null. */
+  /** Split by reporting period only: the first day of the quarter (the snapshot's, for members). */
+  period?: string | null;
+  /** Split by reporting period only: the sum of the records' keys (the fingerprint the noise uses). */
   cell_key?: number | null;
 }
 
@@ -60,7 +62,7 @@ class Parameters {
  *   counted on the day the invitation was made (UTC).
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
-function populationRecords(population: Population, f: CountFilters, p: Parameters, acceptedOnly = false): string {
+function populationRecords(population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all'): string {
   if (population === 'members') {
     if (f.conferenceId || f.tier || f.talkType) {
       throw new Error('members are not filtered by conference, tier or talk type');
@@ -101,12 +103,17 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     slot = 'x.slot_id';
     record = 'x.record_key';
     conditions.push(`x.status <> 'withdrawn'`);
+    // The committee chose them: an invitation that was not withdrawn (declining is the speaker's choice).
+    if (subset === 'allocated') {
+      conditions.push(`EXISTS (SELECT 1 FROM allocation a
+                               WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined'))`);
+    }
   } else {
     source = `allocation a JOIN nomination x ON x.id = a.nomination_id`;
     day = `(a.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'a.slot_id';
     record = 'a.record_key';
-    conditions.push(acceptedOnly ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
+    conditions.push(subset === 'accepted' ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
   }
   if (f.conferenceId || f.tier || f.talkType) {
     source += ` JOIN slot s ON s.id = ${slot}`;
@@ -156,10 +163,11 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
  * The records are first reduced to counts per raw attribute (institute id, career stage, gender, year),
  * so the joins to institutes and regions touch a few hundred rows, not a million talks. Gender is
  * joined in before counting: a hash join with the members is cheaper than counting per member first.
- * Counts that involve gender also sum their records' keys (cell_key, see cell-key.ts).
+ * With `byPeriod` (gender counts published with noise, src/privacy/), counts are also split by
+ * reporting period (the calendar quarter of an event, the day of a membership snapshot) and carry the
+ * sum of their records' keys, the fingerprint the noise is drawn from.
  */
-function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main'): string {
-  const keyed = dimension === 'gender' || within === 'gender';
+function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');
@@ -167,22 +175,25 @@ function countBy(records: string, dimension: Dimension, within: Dimension | 'yea
     if (d === 'gender') needs.add('gender');
     if (d === 'year') needs.add('day');
   }
+  if (byPeriod) needs.add('period');
   const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', records.day)::date AS day`
+    : c === 'period' ? `date_trunc('quarter', records.day)::date AS period`
     : c === 'gender' ? 'gm.gender' : `records.${c}`));
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
   return `
     SELECT '${side}' AS side, ${value.key} AS value, ${value.name} AS value_name,
            ${group ? group.key : 'NULL::text'} AS group_key, ${group ? group.name : 'NULL::text'} AS group_name,
-           sum(r.n)::int AS count, ${keyed ? `(sum(r.k) % 256)::int` : 'NULL::int'} AS cell_key
+           ${byPeriod ? `to_char(r.period, 'YYYY-MM-DD')` : 'NULL::text'} AS period,
+           sum(r.n)::int AS count, ${byPeriod ? `(sum(r.k) % 1000000007)::int` : 'NULL::int'} AS cell_key
     FROM (
-      SELECT ${raw.join(', ')}, count(*) AS n${keyed ? ', sum(records.record_key) AS k' : ''}
+      SELECT ${raw.join(', ')}, count(*) AS n${byPeriod ? ', sum(records.record_key) AS k' : ''}
       FROM (${records}) records
       ${needs.has('gender') ? 'JOIN member gm ON gm.id = records.member_id' : ''}
       GROUP BY ${raw.map((_, i) => i + 1).join(', ')}
     ) r
     ${[...value.joins, ...(group?.joins ?? [])].join('\n    ')}
-    GROUP BY 1, 2, 3, 4, 5`;
+    GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 
 /**
@@ -191,21 +202,23 @@ function countBy(records: string, dimension: Dimension, within: Dimension | 'yea
  */
 export function balanceCountQuery(
   population: Population, dimension: Dimension, within: Dimension | null, filters: CountFilters,
-  baseline?: { population: Population; filters: CountFilters },
+  baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
 ): SqlQuery {
   const p = new Parameters();
-  let text = countBy(populationRecords(population, filters, p), dimension, within);
+  let text = countBy(populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
   if (baseline) {
-    text += `\n    UNION ALL${countBy(populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline')}`;
+    text += `\n    UNION ALL${countBy(populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
   }
   return { text, values: p.values };
 }
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
-export function trendCountQuery(population: Population, dimension: Dimension, filters: CountFilters & { from: string }): SqlQuery {
+export function trendCountQuery(
+  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false,
+): SqlQuery {
   const p = new Parameters();
   const records = population === 'members' ? membersAtYearEnds(filters, p) : populationRecords(population, filters, p);
-  return { text: countBy(records, dimension, 'year'), values: p.values };
+  return { text: countBy(records, dimension, 'year', 'main', byPeriod), values: p.values };
 }
 
 /**
@@ -245,13 +258,13 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
  * collaboration on `to` (not per conference); the other stages use the period and conference filters;
  * accepted is the subset of the allocations that were accepted.
  */
-export function funnelCountQuery(dimension: Dimension, filters: CountFilters): SqlQuery {
+export function funnelCountQuery(dimension: Dimension, filters: CountFilters, membersOn = filters.to, byPeriod = false): SqlQuery {
   const p = new Parameters();
   const parts = [
-    countBy(populationRecords('members', { to: filters.to }, p), dimension, null, 'members'),
-    countBy(populationRecords('nominations', filters, p), dimension, null, 'nominations'),
-    countBy(populationRecords('allocations', filters, p), dimension, null, 'allocations'),
-    countBy(populationRecords('allocations', filters, p, true), dimension, null, 'accepted'),
+    countBy(populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
+    countBy(populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
+    countBy(populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
+    countBy(populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
   ];
   return { text: parts.join('\n    UNION ALL'), values: p.values };
 }
@@ -261,31 +274,33 @@ export interface EquityRow {
   gender: string;
   nominations: number;
   allocations: number;
-  /** The cell keys of the two counts (see cell-key.ts). */
-  nominations_key?: number;
-  allocations_key?: number;
 }
 
 /**
- * GET /reports/equity: nominations (not withdrawn, made in the period) per career stage at nomination
- * and gender, and how many of them the committee allocated: an invitation that was not withdrawn
- * (invited, accepted or declined: declining is the speaker's choice, not the committee's).
+ * GET /reports/equity: nominations (not withdrawn, made in the period) per gender within career stage
+ * at nomination (side 'nominations'), and those the committee allocated (side 'allocated'): an
+ * invitation that was not withdrawn (invited, accepted or declined: declining is the speaker's choice,
+ * not the committee's). The nominations are the same cells as the balance report's.
  */
-export function equityCountQuery(filters: CountFilters): SqlQuery {
+export function equityCountQuery(filters: CountFilters, byPeriod = false): SqlQuery {
   const p = new Parameters();
-  const day = `(x.created_at AT TIME ZONE 'UTC')::date`;
-  const text = `
-    SELECT career_stage, gender, count(*)::int AS nominations, count(*) FILTER (WHERE allocated)::int AS allocations,
-           (sum(record_key) % 256)::int AS nominations_key,
-           (COALESCE(sum(record_key) FILTER (WHERE allocated), 0) % 256)::int AS allocations_key
-    FROM (
-      SELECT x.record_key, x.career_stage, m.gender, EXISTS (
-               SELECT 1 FROM allocation a
-               WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined')) AS allocated
-      FROM nomination x
-      JOIN member m ON m.id = x.member_id
-      WHERE x.status <> 'withdrawn' AND ${dateConditions(day, filters, p).join(' AND ')}
-    ) x
-    GROUP BY 1, 2`;
-  return { text, values: p.values };
+  const period = { from: filters.from, to: filters.to };
+  const parts = [
+    countBy(populationRecords('nominations', period, p), 'gender', 'careerStage', 'nominations', byPeriod),
+    countBy(populationRecords('nominations', period, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
+  ];
+  return { text: parts.join('\n    UNION ALL'), values: p.values };
+}
+
+/** The equity table from its counted rows (gender within career stage, per side). */
+export function equityRows(rows: readonly CountRow[]): EquityRow[] {
+  const byCell = new Map<string, EquityRow>();
+  for (const row of rows) {
+    const key = `${row.group_key}\u0000${row.value}`;
+    const cell = byCell.get(key) ?? { career_stage: row.group_key as string, gender: row.value, nominations: 0, allocations: 0 };
+    if (row.side === 'nominations') cell.nominations += row.count;
+    else cell.allocations += row.count;
+    byCell.set(key, cell);
+  }
+  return [...byCell.values()];
 }

@@ -3,9 +3,8 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { EquityRow } from './balance.sql';
-import { perturbCount } from './cell-key';
 import { cochranMantelHaenszel, MantelHaenszelResult, wilsonInterval } from './statistics';
-import { suppressGenderTable } from './suppression';
+import { isSmallCount } from './suppression';
 
 export interface EquityCell {
   gender: Gender;
@@ -36,34 +35,28 @@ export const CMH_TEST = 'Cochran-Mantel-Haenszel test over career stages (contin
   + 'Mantel-Haenszel common odds ratio with Robins-Breslow-Greenland 95 % interval';
 
 /**
- * With `perturb` (everyone but admins), the gender counts are published with the cell-key noise
- * (cell-key.ts), and the rates and the stratified test are computed from the published counts.
+ * The counts are what is published: exact for admins, noisy for everyone else (src/privacy/), and the
+ * rates and the stratified test are computed from them. A gender count 0 < n < threshold is hidden.
  */
-export function equityReport(rows: EquityRow[], threshold: number, perturb = false): { strata: EquityStratum[]; test: EquityTest } {
+export function equityReport(rows: EquityRow[], threshold: number): { strata: EquityStratum[]; test: EquityTest } {
   const row = (stage: string, gender: string) => rows.find((r) => r.career_stage === stage && r.gender === gender);
   const nominations = CAREER_STAGES.map((stage) => GENDERS.map((g) => row(stage, g)?.nominations ?? 0));
-  const allocations = CAREER_STAGES.map((stage) => GENDERS.map((g) => row(stage, g)?.allocations ?? 0));
-  const published = perturb ? perturbed(rows, nominations, allocations, threshold) : { nominations, allocations };
-
-  // Nominations by stage and gender are hidden exactly as the balance report hides them; each stage's
-  // row is then split into allocated and not allocated, with that row as its published total.
-  const nominated = suppressGenderTable(nominations, threshold);
+  // With noise, the allocated count could come out above the nominations it is a part of.
+  const allocations = CAREER_STAGES.map((stage, s) => GENDERS.map((g, i) => Math.min(row(stage, g)?.allocations ?? 0, nominations[s][i])));
+  const small = (n: number) => isSmallCount(n, threshold);
   const strata = CAREER_STAGES.map((careerStage, s): EquityStratum => {
-    const notAllocated = nominations[s].map((n, g) => n - allocations[s][g]);
-    const split = suppressGenderTable([allocations[s], notAllocated], threshold, nominated.cells[s]);
     const cells = GENDERS.map((gender, g): EquityCell => {
-      const nominationsHidden = nominated.cells[s][g];
-      const allocationsHidden = split.cells[0][g];
-      const n = published.nominations[s][g];
-      const a = published.allocations[s][g];
-      const shown = !nominationsHidden && !allocationsHidden && n > 0;
+      const n = nominations[s][g];
+      const a = allocations[s][g];
+      const suppressed = small(n) || small(a);
+      const shown = !suppressed && n > 0;
       return {
         gender,
-        nominations: nominationsHidden ? null : n,
-        allocations: allocationsHidden ? null : a,
+        nominations: small(n) ? null : n,
+        allocations: small(a) ? null : a,
         rate: shown ? a / n : null,
         ci95: shown ? wilsonInterval(a, n) : null,
-        suppressed: nominationsHidden || allocationsHidden,
+        suppressed,
       };
     });
     return {
@@ -73,34 +66,20 @@ export function equityReport(rows: EquityRow[], threshold: number, perturb = fal
       cells,
     };
   });
-  return { strata, test: cmhWomenVersusMen(nominations, published, threshold) };
-}
-
-/** The published counts with noise; allocations never exceed the nominations they come from. */
-function perturbed(rows: EquityRow[], nominations: number[][], allocations: number[][], threshold: number) {
-  const key = (s: number, g: number, field: 'nominations_key' | 'allocations_key') =>
-    rows.find((r) => r.career_stage === CAREER_STAGES[s] && r.gender === GENDERS[g])?.[field] ?? 0;
-  const shownNominations = nominations.map((row, s) => row.map((n, g) => perturbCount(n, key(s, g, 'nominations_key'), threshold)));
-  return {
-    nominations: shownNominations,
-    allocations: allocations.map((row, s) => row.map((a, g) =>
-      Math.min(perturbCount(a, key(s, g, 'allocations_key'), threshold), shownNominations[s][g]))),
-  };
+  return { strata, test: cmhWomenVersusMen({ nominations, allocations }, threshold) };
 }
 
 /**
  * The stratified test is an aggregate over all stages. It is shown only when women and men each have
  * at least `threshold` nominations in total, so it does not describe a handful of people.
  */
-function cmhWomenVersusMen(
-  trueNominations: number[][], published: { nominations: number[][]; allocations: number[][] }, threshold: number,
-): EquityTest {
+function cmhWomenVersusMen(published: { nominations: number[][]; allocations: number[][] }, threshold: number): EquityTest {
   const { nominations, allocations } = published;
   const woman = GENDERS.indexOf('woman');
   const man = GENDERS.indexOf('man');
   const base = { name: CMH_TEST, comparison: 'woman vs man (odds of being allocated)' };
-  const women = trueNominations.reduce((s, row) => s + row[woman], 0);
-  const men = trueNominations.reduce((s, row) => s + row[man], 0);
+  const women = nominations.reduce((s, row) => s + row[woman], 0);
+  const men = nominations.reduce((s, row) => s + row[man], 0);
   if (women < threshold || men < threshold) {
     return { ...base, shown: false, reason: `fewer than ${threshold} nominations of women or of men in the period` };
   }

@@ -3,9 +3,8 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension, FUNNEL_STAGES, FunnelStage } from './balance.sql';
-import { perturbCount } from './cell-key';
 import { ALPHA, estimateProportion, twoProportionScoreTest } from './statistics';
-import { suppressGenderTable, suppressRow } from './suppression';
+import { isSmallCount } from './suppression';
 
 export interface FunnelCell {
   stage: FunnelStage;
@@ -24,28 +23,25 @@ export interface FunnelValue {
   stages: FunnelCell[];
 }
 
-/** With `perturb` (everyone but admins), gender counts are published with the cell-key noise (cell-key.ts). */
-export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number, perturb = false):
+/**
+ * The counts are what is published: exact for admins, noisy for everyone else (src/privacy/). A
+ * stage's total is the sum of its cells, so shares add up; a gender count 0 < n < threshold is hidden.
+ */
+export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number):
   { totals: Record<FunnelStage, number>; values: FunnelValue[] } {
   const names = new Map(rows.map((r) => [r.value, r.value_name]));
   const keys = dimension === 'gender' ? [...GENDERS]
     : dimension === 'careerStage' ? [...CAREER_STAGES]
     : [...new Set(rows.map((r) => r.value))].sort((a, b) => a.localeCompare(b));
-  const cellsOf = (stage: string, key: string) => rows.filter((r) => r.side === stage && r.value === key);
-  const trueCounts = FUNNEL_STAGES.map((stage) => keys.map((key) => cellsOf(stage, key).reduce((s, r) => s + r.count, 0)));
-  const totals = trueCounts.map((row) => row.reduce((s, x) => s + x, 0));
-  const hidden = dimension === 'gender' ? hiddenGenderFunnel(trueCounts, threshold) : trueCounts.map((row) => row.map(() => false));
-  // Stage totals are not gender counts and stay exact; accepted stays within allocations.
-  const counts = dimension === 'gender' && perturb
-    ? trueCounts.map((row, s) => row.map((n, v) => perturbCount(n,
-      cellsOf(FUNNEL_STAGES[s], keys[v]).reduce((k, r) => k + (r.cell_key ?? 0), 0), threshold)))
-    : trueCounts;
-  if (counts !== trueCounts) {
-    const allocations = FUNNEL_STAGES.indexOf('allocations');
-    const accepted = FUNNEL_STAGES.indexOf('accepted');
-    counts[accepted] = counts[accepted].map((n, v) => Math.min(n, counts[allocations][v]));
-    for (const [s, row] of counts.entries()) counts[s] = row.map((n) => Math.min(n, totals[s]));
-  }
+  const countOf = (stage: string, key: string) =>
+    rows.filter((r) => r.side === stage && r.value === key).reduce((s, r) => s + r.count, 0);
+  const counts = FUNNEL_STAGES.map((stage) => keys.map((key) => countOf(stage, key)));
+  // Accepted talks are some of the allocations; noise must not make them more.
+  const allocations = FUNNEL_STAGES.indexOf('allocations');
+  const accepted = FUNNEL_STAGES.indexOf('accepted');
+  counts[accepted] = counts[accepted].map((n, v) => Math.min(n, counts[allocations][v]));
+  const totals = counts.map((row) => row.reduce((s, x) => s + x, 0));
+  const hidden = counts.map((row) => row.map((n) => dimension === 'gender' && isSmallCount(n, threshold)));
 
   const values = keys.map((value, v): FunnelValue => ({
     value,
@@ -71,17 +67,4 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
     }),
   }));
   return { totals: Object.fromEntries(FUNNEL_STAGES.map((stage, s) => [stage, totals[s]])) as Record<FunnelStage, number>, values };
-}
-
-/**
- * Members, nominations and allocations are hidden as their own balance reports hide them. Accepted
- * talks are a subset of the allocations, so allocations minus accepted (the invitations still open)
- * is a gender count too: accepted and still-open form a table whose column sums are the allocations.
- */
-function hiddenGenderFunnel(counts: number[][], threshold: number): boolean[][] {
-  const [members, nominations, allocations, accepted] = counts;
-  const allocationsHidden = suppressRow(allocations, threshold);
-  const open = allocations.map((x, i) => x - accepted[i]);
-  const split = suppressGenderTable([accepted, open], threshold, allocationsHidden);
-  return [suppressRow(members, threshold), suppressRow(nominations, threshold), allocationsHidden, split.cells[0]];
 }

@@ -38,10 +38,11 @@ export class ReportsController {
   @Roles('monitor', 'committee', 'admin')
   @ApiOperation({
     summary: 'Shares of a population by region, institute, career stage or gender, with Wilson 95 % intervals',
-    description: 'Gender counts 0 < n < REPORT_MIN_CELL (default 5) are hidden, with complementary cells so none can '
-      + 'be recomputed. For everyone but admins, gender counts carry cell-key noise of at most 2 (`disclosure`), the same '
-      + 'for the same records under any filter, so subtracting two reports does not reveal anyone. compareTo adds the '
-      + 'baseline share and a two-proportion score test per cell.',
+    description: 'Gender counts 0 < n < REPORT_MIN_CELL (default 5) are hidden. For everyone but admins, gender counts '
+      + 'cover whole calendar quarters that have ended and carry differentially private noise (`disclosure`: epsilon, '
+      + 'standard deviation, the period counted); the same question always gets the same answer, so subtracting two '
+      + 'reports does not reveal anyone (docs/privacy.md). compareTo adds the baseline share and a two-proportion score '
+      + 'test per cell.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'groups of cells; as CSV one line per cell' })

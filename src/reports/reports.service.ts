@@ -4,9 +4,13 @@ import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
 import { badRequest, ProblemFieldError } from '../common/problem';
 import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
-import { Disclosure, disclosure } from './cell-key';
+import { randomBytes } from 'node:crypto';
+import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
+import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gender-release';
+import { reportEpsilon } from '../privacy/noise';
+import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
-  balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, EquityRow, funnelCountQuery, FUNNEL_STAGES,
+  balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
   FunnelStage, Population, SqlQuery, trendCountQuery,
 } from './balance.sql';
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
@@ -90,17 +94,20 @@ export interface CountOptions {
 
 /**
  * Who reads the report. Only admins may see an individual's gender, so only they get exact gender
- * counts; everyone else gets them with the cell-key noise (cell-key.ts), which defeats subtracting
- * two reports with slightly different filters.
+ * counts; everyone else gets them over whole ended quarters with differentially private noise
+ * (src/privacy/), which defeats subtracting two reports with different filters or dates.
  */
 export type Reader = Pick<Actor, 'roles'>;
 
 export const readsExactGender = (reader: Reader) => reader.roles.includes('admin');
 
+type ConferenceFilters = Pick<CountFilters, 'conferenceId' | 'tier' | 'talkType'>;
+
 @Injectable()
 export class ReportsService {
   /** Read once at start-up, like every other setting. */
   readonly minimumCellCount = minimumCellCount();
+  readonly epsilon = reportEpsilon();
 
   /**
    * Counts by their SQL and parameters, while none of the tables their SQL reads has changed (see
@@ -109,12 +116,32 @@ export class ReportsService {
    * and a nomination coming in leaves the talk reports alone. `Cache-Control: no-cache` counts afresh.
    */
   private readonly counts: TableCache<readonly object[]>;
+  private readonly noiseKey: NoiseKey;
 
   constructor(
     private readonly dataSource: DataSource,
     feed: ChangeFeed,
   ) {
     this.counts = new TableCache(feed, [], { ownWrites: false });
+    this.noiseKey = new NoiseKey(async () => {
+      // The first service to need it makes it; every later one (and every restart) reads the same.
+      await this.dataSource.query(
+        `INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [randomBytes(32)]);
+      const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
+      return row.secret as Buffer;
+    });
+  }
+
+  /**
+   * The period counted: as asked for exact readers; whole ended quarters for a gender report read
+   * with noise (reporting-period.ts).
+   */
+  private periodFor(noisy: boolean, from: string | undefined, to: string): PublishedPeriod | null {
+    return noisy ? publishedPeriod(from, to, today()) : null;
+  }
+
+  private async release(rows: readonly CountRow[], spec: Omit<ReleaseSpec, 'key' | 'epsilon'>): Promise<CountRow[]> {
+    return releaseGenderCounts(rows as PeriodCountRow[], { ...spec, key: await this.noiseKey.get(), epsilon: this.epsilon });
   }
 
   async balance(q: BalanceQuery, reader: Reader, options: CountOptions = {}): Promise<BalanceReport> {
@@ -126,13 +153,27 @@ export class ReportsService {
       ...checkPeriod(q.from, to),
       ...conferenceFiltersOn(population, q),
     ]);
-    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
+    const noisy = (q.dimension === 'gender' || within === 'gender') && !readsExactGender(reader);
+    const period = this.periodFor(noisy, q.from, to);
+    const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
+    const membersOn = period ? period.membersOn : to;
+    const filters: CountFilters = population === 'members'
+      ? { to: membersOn }
+      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
     // Membership is not per conference: a members baseline is the collaboration on `to`.
     const baseline = q.compareTo
-      ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to } : filters }
+      ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to: membersOn } : { ...filters, ...conference } }
       : undefined;
-    const perturb = !readsExactGender(reader) && (q.dimension === 'gender' || within === 'gender');
-    const counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline), options);
+    let counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline, noisy), options);
+    if (noisy) {
+      const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
+      counted = await this.release(counted, {
+        populationOf,
+        filtersOf: (side) => (populationOf(side) === 'members' ? {} : conference),
+        genderOn: q.dimension === 'gender' ? 'value' : 'group',
+        otherAxis: q.dimension === 'gender' ? within : q.dimension,
+      });
+    }
     const rows = counted.filter((r) => r.side === 'main');
     const baselineRows = baseline ? counted.filter((r) => r.side === 'baseline') : undefined;
     return {
@@ -141,64 +182,94 @@ export class ReportsService {
       within,
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
-      disclosure: disclosure(perturb),
+      disclosure: disclosure(period, this.epsilon),
       comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
-      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount, perturb }, baselineRows),
+      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount }, baselineRows),
     };
   }
 
   async funnel(q: FunnelQuery, reader: Reader, options: CountOptions = {}): Promise<FunnelReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
-    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
-    const rows = await this.count(funnelCountQuery(q.dimension, filters), options);
-    const perturb = !readsExactGender(reader) && q.dimension === 'gender';
+    const noisy = q.dimension === 'gender' && !readsExactGender(reader);
+    const period = this.periodFor(noisy, q.from, to);
+    const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
+    const filters: CountFilters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
+    let rows = await this.count(funnelCountQuery(q.dimension, filters, period ? period.membersOn : to, noisy), options);
+    if (noisy) {
+      rows = await this.release(rows, {
+        populationOf: (side) => side,
+        filtersOf: (side) => (side === 'members' ? {} : conference),
+        genderOn: 'value',
+        otherAxis: null,
+      });
+    }
     return {
       dimension: q.dimension,
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
-      disclosure: disclosure(perturb),
+      disclosure: disclosure(period, this.epsilon),
       stages: FUNNEL_STAGES,
       test: `${TWO_PROPORTION_TEST}, each stage against the previous one`,
-      ...funnelValues(rows, q.dimension, this.minimumCellCount, perturb),
+      ...funnelValues(rows, q.dimension, this.minimumCellCount),
     };
   }
 
   async equity(q: EquityQuery, reader: Reader, options: CountOptions = {}): Promise<EquityReport> {
     const to = q.to ?? today();
     fail(checkPeriod(q.from, to));
-    const query = equityCountQuery({ from: q.from, to });
-    const rows = await this.count<EquityRow>(query, options);
-    const perturb = !readsExactGender(reader);
+    const noisy = !readsExactGender(reader);
+    const period = this.periodFor(noisy, q.from, to);
+    const filters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to };
+    let rows = await this.count(equityCountQuery(filters, noisy), options);
+    if (noisy) {
+      rows = await this.release(rows, {
+        // The nominations are the balance report's cells; the allocated ones a population of their own.
+        populationOf: (side) => (side === 'nominations' ? 'nominations' : 'nominations-allocated'),
+        filtersOf: () => ({}),
+        genderOn: 'value',
+        otherAxis: 'careerStage',
+      });
+    }
     return {
-      filters: { from: q.from ?? null, to },
+      filters: { from: filters.from ?? null, to: filters.to },
       minimumCellCount: this.minimumCellCount,
-      disclosure: disclosure(perturb),
-      ...equityReport(rows, this.minimumCellCount, perturb),
+      disclosure: disclosure(period, this.epsilon),
+      ...equityReport(equityRows(rows), this.minimumCellCount),
     };
   }
 
   async trends(q: TrendsQuery, reader: Reader, options: CountOptions = {}): Promise<TrendsReport> {
     const population = q.population ?? 'allocations';
-    const to = q.to ?? today();
-    const from = q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
+    const asked = q.to ?? today();
+    const noisy = q.dimension === 'gender' && !readsExactGender(reader);
+    const period = this.periodFor(noisy, q.from ?? `${Number(asked.slice(0, 4)) - 9}-01-01`, asked);
+    const to = period ? (population === 'members' ? period.membersOn : period.to) : asked;
+    const from = period?.from ?? q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
     fail([
-      ...checkPeriod(from, to),
+      ...checkPeriod(q.from, asked),
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
-    const rows = await this.count(trendCountQuery(population, q.dimension, { from, to }), options);
-    const perturb = !readsExactGender(reader) && q.dimension === 'gender';
-    const years = Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
+    let rows = await this.count(trendCountQuery(population, q.dimension, { from, to }, noisy), options);
+    if (noisy) {
+      rows = await this.release(rows, {
+        populationOf: () => population,
+        filtersOf: () => ({}),
+        genderOn: 'value',
+        otherAxis: null,
+      });
+    }
+    const years = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
       (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
     return {
       population,
       dimension: q.dimension,
       filters: { from, to },
       minimumCellCount: this.minimumCellCount,
-      disclosure: disclosure(perturb),
+      disclosure: disclosure(period, this.epsilon),
       years: balanceGroups(rows, {
-        dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years, perturb,
+        dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years,
       }),
     };
   }

@@ -94,7 +94,8 @@ async function renderBalance(container) {
     el('p', { class: 'muted total', 'data-total': group.total }, `${group.total} in the population`),
     rows.length ? shareChart(rows) : el('p', { class: 'muted' }, 'Nothing to show for these filters.'),
     ...(report.disclosure?.perturbed
-      ? [el('p', { class: 'muted disclosure' }, `Counts carry noise of at most ±${report.disclosure.maxPerturbation} to protect individuals.`)]
+      ? [el('p', { class: 'muted disclosure' }, `Counts carry random noise (about ±${report.disclosure.noiseStdDev} per quarter) to protect individuals, `
+        + `and cover whole quarters up to ${report.disclosure.period.to}.`)]
       : []),
   );
 }
