@@ -1,15 +1,22 @@
+import { Gender } from '../src/common/enums';
 import {
   createConference, createInstitute, createMember, createNomination, createSlot, createTalk,
 } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
+type Person = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
 describe('slate suggestions', () => {
   let t: TestApp;
   let committee: string;
+  /** A committee member who is also an admin: the only one who may give a gender target. */
+  let officer: string;
   let nominatorId: string;
   beforeAll(async () => {
     t = await createTestApp();
     committee = await t.token('committee');
+    officer = await t.token('committee', 'admin');
     nominatorId = (await t.user('nominator')).id;
   });
   afterAll(async () => { await t?.close(); });
@@ -18,8 +25,9 @@ describe('slate suggestions', () => {
    * Slot "Higgs" (1 seat): Alice (tenured, Italy), Carol (student, USA), Dave (postdoc, CERN).
    * Slot "Top" (2 seats): Alice, Bob (tenured, Italy, many talks), Erin (tenured, USA, many talks),
    * Frank (student, Italy), Dave. Scores: students 1, postdoc 0.5, Alice 0, Bob and Erin negative.
+   * Alice is a woman and everyone else a man, unless `genders` says otherwise.
    */
-  async function scenario() {
+  async function scenario(genders: Partial<Record<Person, Gender>> = {}) {
     const db = t.dataSource;
     const italy = await createInstitute(db, { country: 'IT' });
     const usa = await createInstitute(db, { country: 'US' });
@@ -29,12 +37,12 @@ describe('slate suggestions', () => {
     const higgs = await createSlot(db, { conferenceId: conference.id, title: 'Higgs', seats: 1 });
     const top = await createSlot(db, { conferenceId: conference.id, title: 'Top', seats: 2 });
     const m = {
-      alice: await createMember(db, { instituteId: italy.id, careerStage: 'tenured', name: 'Alice', gender: 'woman' }),
-      bob: await createMember(db, { instituteId: italy.id, careerStage: 'tenured', name: 'Bob', gender: 'man' }),
-      carol: await createMember(db, { instituteId: usa.id, careerStage: 'student', name: 'Carol', gender: 'man' }),
-      dave: await createMember(db, { instituteId: cern.id, careerStage: 'postdoc', name: 'Dave', gender: 'man' }),
-      erin: await createMember(db, { instituteId: usa.id, careerStage: 'tenured', name: 'Erin', gender: 'man' }),
-      frank: await createMember(db, { instituteId: italy.id, careerStage: 'student', name: 'Frank', gender: 'man' }),
+      alice: await createMember(db, { instituteId: italy.id, careerStage: 'tenured', name: 'Alice', gender: genders.alice ?? 'woman' }),
+      bob: await createMember(db, { instituteId: italy.id, careerStage: 'tenured', name: 'Bob', gender: genders.bob ?? 'man' }),
+      carol: await createMember(db, { instituteId: usa.id, careerStage: 'student', name: 'Carol', gender: genders.carol ?? 'man' }),
+      dave: await createMember(db, { instituteId: cern.id, careerStage: 'postdoc', name: 'Dave', gender: genders.dave ?? 'man' }),
+      erin: await createMember(db, { instituteId: usa.id, careerStage: 'tenured', name: 'Erin', gender: genders.erin ?? 'man' }),
+      frank: await createMember(db, { instituteId: italy.id, careerStage: 'student', name: 'Frank', gender: genders.frank ?? 'man' }),
     };
     await createTalk(db, { memberId: m.bob.id, conferenceId: past.id, talkType: 'plenary' });
     await createTalk(db, { memberId: m.erin.id, conferenceId: past.id, talkType: 'parallel' });
@@ -73,6 +81,9 @@ describe('slate suggestions', () => {
     expect(again.body).toEqual(body);
     const listed = await t.http.get(`/api/v1/conferences/${conference.id}/slate-suggestions`).set(bearer(committee));
     expect(listed.body).toMatchObject({ total: 1, items: [{ id: body.id, objective: body.objective, acceptedAt: null }] });
+    const replay = await t.http.post(`/api/v1/slate-suggestions/${body.id}/replay`).set(bearer(committee));
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ id: body.id, identical: true, objective: body.objective, differences: [] });
   });
 
   it('gives each person one talk, and respects fixed-in and fixed-out nominees', async () => {
@@ -134,11 +145,11 @@ describe('slate suggestions', () => {
     expect((await suggest('00000000-0000-4000-8000-000000000000', {})).status).toBe(404);
   });
 
-  it('applies a gender target without revealing anyone\'s gender, and replays to the same slate', async () => {
+  it('applies an admin\'s gender target without showing anyone\'s gender, and replays it for the admin', async () => {
     const { conference } = await scenario();
-    const res = await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 } });
+    const res = await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 } }, officer);
     expect(res.status).toBe(201);
-    expect(names(res.body.slate).Higgs.concat(names(res.body.slate).Top)).toContain('Alice');
+    expect(names(res.body.slate)).toEqual({ Higgs: ['Carol'], Top: ['Frank', 'Alice'] });
     expect(res.body.gender).toEqual({ suppressed: true });
     expect(res.body.bindingTargets.map((b: { target: string }) => b.target)).not.toContain('gender');
     const speakers = [...res.body.slate, ...res.body.rankOnly.slate].flatMap((s: { speakers: object[] }) => s.speakers);
@@ -147,12 +158,137 @@ describe('slate suggestions', () => {
     expect(request.gender).toEqual({ genders: ['woman'], atLeast: 1 });
     expect(JSON.stringify(answer)).not.toMatch(/woman|"man"|gender"?:\s*"/);
 
-    const stored = await t.http.get(`/api/v1/slate-suggestions/${res.body.id}`).set(bearer(committee));
+    const stored = await t.http.get(`/api/v1/slate-suggestions/${res.body.id}`).set(bearer(t.admin));
+    expect(stored.status).toBe(200);
     expect(JSON.stringify(stored.body)).not.toMatch(/genderSnapshot|"man"/);
-    const replay = await t.http.post(`/api/v1/slate-suggestions/${res.body.id}/replay`).set(bearer(committee));
+    const replay = await t.http.post(`/api/v1/slate-suggestions/${res.body.id}/replay`).set(bearer(t.admin));
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ id: res.body.id, identical: true, objective: res.body.objective, differences: [] });
     expect(JSON.stringify(replay.body)).not.toMatch(/"man"|woman/);
+    const [row] = await t.dataSource.query(`SELECT gender_snapshot FROM slate_suggestion WHERE id = $1`, [res.body.id]);
+    expect(Object.keys(row.gender_snapshot)).toHaveLength(6);
+  });
+
+  describe('what a committee member can learn through a gender target: nothing', () => {
+    const refusal = (res: { status: number; headers: Record<string, string>; text: string }) =>
+      ({ status: res.status, type: res.headers['content-type'], text: res.text });
+    const everyoneBut = (m: Record<Person, { id: string }>, kept: Person) =>
+      (Object.keys(m) as Person[]).filter((p) => p !== kept).map((p) => m[p].id);
+    const storedBy = async (userId: string) => (await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM slate_suggestion WHERE created_by = $1`, [userId],
+    ))[0].n;
+
+    it('leaving out all but one nominee: the same refusal for a woman and for a man, nothing solved or stored', async () => {
+      const member = await t.user('committee');
+      const { conference, m } = await scenario();
+      const target = { genders: ['woman'], atLeast: 1 };
+      const aboutAlice = { gender: target, fixedOut: everyoneBut(m, 'alice') };
+      const aboutCarol = { gender: target, fixedOut: everyoneBut(m, 'carol') };
+
+      // For the officer the two answers differ (Alice is a woman, Carol is not): this is the oracle.
+      expect((await suggest(conference.id, aboutAlice, officer)).status).toBe(201);
+      expect((await suggest(conference.id, aboutCarol, officer)).status).toBe(422);
+
+      const woman = await suggest(conference.id, aboutAlice, member.token);
+      const man = await suggest(conference.id, aboutCarol, member.token);
+      expect(refusal(woman)).toEqual(refusal(man));
+      expect(woman.status).toBe(403);
+      expect(woman.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(woman.body).toEqual({
+        type: expect.any(String), title: 'Forbidden', status: 403, detail: expect.stringMatching(/gender target.*admin.*balance reports/),
+      });
+      expect(woman.text).not.toMatch(UUID);
+      expect(await storedBy(member.id)).toBe(0);
+    });
+
+    it('asking with and without a gender target: the one with it is refused, whoever would have been swapped in', async () => {
+      const member = await t.user('committee');
+      const aliceWoman = await scenario();
+      const bobWoman = await scenario({ alice: 'man', bob: 'woman' });
+      const withTarget = { gender: { genders: ['woman'], atLeast: 1 } };
+
+      // For the officer the swapped-in speaker is the woman: Alice in one conference, Bob in the other.
+      const seen = await Promise.all([aliceWoman, bobWoman].map((c) => suggest(c.conference.id, withTarget, officer)));
+      expect(seen.map((r) => names(r.body.slate).Top)).toEqual([['Frank', 'Alice'], ['Frank', 'Bob']]);
+
+      const answers = [];
+      for (const { conference } of [aliceWoman, bobWoman]) {
+        const without = await suggest(conference.id, {}, member.token);
+        expect(without.status).toBe(201);
+        expect(names(without.body.slate)).toEqual({ Higgs: ['Carol'], Top: ['Frank', 'Dave'] });
+        answers.push(refusal(await suggest(conference.id, withTarget, member.token)));
+        // A target that can never bind is refused the same way: the refusal looks at the request only.
+        answers.push(refusal(await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 0 } }, member.token)));
+      }
+      expect(answers[0].status).toBe(403);
+      for (const answer of answers) expect(answer).toEqual(answers[0]);
+      expect(await storedBy(member.id)).toBe(2);
+    });
+
+    it('an admin gets a slate; a conflict of the gender target with fixed choices names no member', async () => {
+      const { conference, higgs, top, m } = await scenario();
+      const ids = Object.values(m).map((x) => x.id);
+      expect((await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 }, fixedOut: [m.frank.id] }, officer)).status).toBe(201);
+
+      const conflicts = [
+        { gender: { genders: ['woman'], atLeast: 1 }, fixedOut: [m.bob.id, m.alice.id] },
+        {
+          gender: { genders: ['woman'], atLeast: 1 },
+          fixedIn: [{ slotId: higgs.id, memberId: m.carol.id }, { slotId: top.id, memberId: m.frank.id }, { slotId: top.id, memberId: m.dave.id }],
+        },
+      ];
+      for (const body of conflicts) {
+        const res = await suggest(conference.id, body, officer);
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.conflictingTargets).toEqual([
+          { target: 'fixedChoices', description: 'the fixed choices (fixedIn, fixedOut and seats already given) taken together' },
+          { target: 'gender', description: 'at least 1 speakers woman' },
+        ]);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['fixedChoices', 'gender']);
+        expect(res.text).not.toMatch(UUID);
+        for (const id of ids) expect(res.text).not.toContain(id);
+        expect(res.text).not.toMatch(/Alice|Bob|Carol|Dave|Erin|Frank/);
+      }
+    });
+
+    it('an admin\'s gender-targeted suggestion cannot be read, listed, replayed or accepted by a committee member', async () => {
+      const member = await t.user('committee');
+      const runs = [];
+      for (const genders of [{}, { alice: 'man', bob: 'woman' }] as Array<Partial<Record<Person, Gender>>>) {
+        const { conference, m } = await scenario(genders);
+        const made = await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 } }, officer);
+        expect(made.status).toBe(201);
+        const id = made.body.id;
+        const answers = [
+          await t.http.get(`/api/v1/slate-suggestions/${id}`).set(bearer(member.token)),
+          await t.http.post(`/api/v1/slate-suggestions/${id}/replay`).set(bearer(member.token)),
+          await t.http.post(`/api/v1/slate-suggestions/${id}/accept`).set(bearer(member.token)),
+        ];
+        for (const res of answers) {
+          expect(res.status).toBe(403);
+          expect(res.body.detail).toMatch(/gender target.*admin.*balance reports/);
+          expect(res.text).not.toMatch(UUID);
+        }
+        const listed = await t.http.get(`/api/v1/conferences/${conference.id}/slate-suggestions`).set(bearer(member.token));
+        expect(listed.body).toMatchObject({ total: 0, items: [] });
+        const forAdmin = await t.http.get(`/api/v1/conferences/${conference.id}/slate-suggestions`).set(bearer(t.admin));
+        expect(forAdmin.body).toMatchObject({ total: 1, items: [{ id }] });
+        const [{ n }] = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`, [conference.id],
+        );
+        expect(n).toBe(0);
+        runs.push({ id, answers: answers.map(refusal), swappedIn: made.body.slate[1].speakers[1].memberId, m });
+      }
+      // The admin's slates differ (Alice, then Bob swapped in); what the committee member got does not.
+      expect(runs.map((r) => r.swappedIn)).toEqual([runs[0].m.alice.id, runs[1].m.bob.id]);
+      expect(runs[1].answers).toEqual(runs[0].answers);
+
+      // Accepting stays a committee decision; for a gender-targeted slate, one taken by someone who is also an admin.
+      const accepted = await t.http.post(`/api/v1/slate-suggestions/${runs[1].id}/accept`).set(bearer(officer));
+      expect(accepted.status).toBe(201);
+      expect(accepted.body.allocations.map((a: { memberId: string }) => a.memberId)).toContain(runs[1].m.bob.id);
+    });
   });
 
   it('accepting creates every invitation in one transaction, audited, and only once', async () => {

@@ -23,10 +23,9 @@ describe('funnelValues', () => {
     expect(women.stages[0].vsPrevious).toBeNull();
   });
 
-  it('hides accepted counts that would reveal the gender of the few invitations still open', () => {
-    // Allocations minus accepted: 2 women, 0 men still open.
+  it('shows every count that is not small, accepted beside allocations', () => {
     const women = funnelValues(counted, 'gender', 5).values.find((v) => v.value === 'woman')!;
     expect(women.stages[2]).toMatchObject({ count: 20, suppressed: false });
-    expect(women.stages[3]).toMatchObject({ count: null, share: null, suppressed: true, vsPrevious: null });
+    expect(women.stages[3]).toMatchObject({ count: 18, suppressed: false });
   });
 });

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { CareerStage, Gender } from '../common/enums';
 import {
-  FixedOut, SlateAnswer, SlateInputError, SlateNominee, SlateProblem, SlateSeat, SlateSolved, suggestSlate,
+  FIXED_CHOICES, FixedOut, SlateAnswer, SlateInputError, SlateNominee, SlateProblem, SlateSeat, SlateSolved, suggestSlate,
 } from './slate-model';
 import { loadSlateSolver, LpSolver } from './slate-solver';
 
 let solve: LpSolver;
 beforeAll(async () => { solve = await loadSlateSolver(); });
+/** The small-cell threshold of the reports, by default. */
+const MIN_CELL = 5;
 
 const nominee = (slotId: string, memberId: string, score: number, extra: Partial<SlateNominee> = {}): SlateNominee => ({
   slotId, memberId, score, careerStage: 'tenured', region: 'ITALY', instituteId: `inst-${memberId}`, ...extra,
@@ -22,7 +24,7 @@ describe('slate suggestion', () => {
     const answer = solved(suggestSlate({
       slots: [{ id: 'A', seats: 2 }, { id: 'B', seats: 1 }],
       nominees: [nominee('A', 'm1', 3), nominee('A', 'm2', 1), nominee('A', 'm3', 2), nominee('B', 'm4', -1), nominee('B', 'm5', 0.5)],
-    }, solve));
+    }, solve, MIN_CELL));
     expect(seatsOf(answer)).toEqual({ A: ['m1', 'm3'], B: ['m5'] });
     expect(answer.objective).toBeCloseTo(5.5, 9);
     expect(answer.rankOnly.objective).toBeCloseTo(5.5, 9);
@@ -38,7 +40,7 @@ describe('slate suggestion', () => {
         nominee('B', 'm2', 2), nominee('B', 's2', 1.5, { careerStage: 'student' }),
       ],
       targets: { minCareerStage: { student: 1 } },
-    }, solve));
+    }, solve, MIN_CELL));
     // Swapping in s2 (loses 0.5) is cheaper than s1 (loses 2).
     expect(seatsOf(answer)).toEqual({ A: ['m1'], B: ['s2'] });
     expect(answer.objective).toBeCloseTo(4.5, 9);
@@ -54,11 +56,11 @@ describe('slate suggestion', () => {
       slots: [{ id: 'A', seats: 1 }, { id: 'B', seats: 1 }],
       nominees: [nominee('A', 'star', 5), nominee('A', 'm1', 1), nominee('B', 'star', 5), nominee('B', 'm2', 2)],
     };
-    const answer = solved(suggestSlate(problem, solve));
+    const answer = solved(suggestSlate(problem, solve, MIN_CELL));
     expect(seatsOf(answer)).toEqual({ A: ['star'], B: ['m2'] });
     expect(answer.rankOnly.slate.map((s) => s.memberIds)).toEqual([['star'], ['star']]);
     expect(answer.bindingTargets.map((t) => [t.target, t.cost])).toEqual([['onePerPerson', 3]]);
-    expect(seatsOf(solved(suggestSlate({ ...problem, targets: { onePerPerson: false } }, solve))))
+    expect(seatsOf(solved(suggestSlate({ ...problem, targets: { onePerPerson: false } }, solve, MIN_CELL))))
       .toEqual({ A: ['star'], B: ['star'] });
   });
 
@@ -68,7 +70,7 @@ describe('slate suggestion', () => {
       nominees: [nominee('A', 'm1', 3), nominee('A', 'm2', 1), nominee('B', 'm3', 3), nominee('B', 'm4', 2), nominee('B', 'm5', 1)],
       fixedIn: [{ slotId: 'A', memberId: 'm2' }],
       fixedOut: ['m3'],
-    }, solve));
+    }, solve, MIN_CELL));
     expect(seatsOf(answer)).toEqual({ A: ['m2'], B: ['m4', 'm5'] });
     expect(answer.targetCost).toBeCloseTo(4, 9);
   });
@@ -82,7 +84,7 @@ describe('slate suggestion', () => {
         nominee('B', 'm5', 0, { instituteId: 'DESY' }),
       ],
       targets: { maxPerInstitute: 2 },
-    }, solve));
+    }, solve, MIN_CELL));
     expect(seatsOf(answer)).toEqual({ A: ['m1', 'm3'], B: ['m4'] });
     expect(answer.bindingTargets).toEqual([
       { target: 'maxPerInstitute', description: 'at most 2 speakers per institute', groups: ['CERN'], cost: 1 },
@@ -93,7 +95,7 @@ describe('slate suggestion', () => {
     const answer = solved(suggestSlate({
       slots: [{ id: 'A', seats: 3 }],
       nominees: [nominee('A', 'm1', -2), nominee('A', 'm2', -5)],
-    }, solve));
+    }, solve, MIN_CELL));
     expect(answer.slate).toEqual([{ slotId: 'A', memberIds: ['m1', 'm2'], openSeats: 1 }]);
   });
 
@@ -102,8 +104,8 @@ describe('slate suggestion', () => {
       slots: [{ id: 'A', seats: 1 }],
       nominees: [nominee('A', 'm1', 2), nominee('A', 'm2', 1.5, { shortlisted: true })],
     };
-    expect(seatsOf(solved(suggestSlate(problem, solve)))).toEqual({ A: ['m1'] });
-    const mixed = solved(suggestSlate({ ...problem, shortlistWeight: 1 }, solve));
+    expect(seatsOf(solved(suggestSlate(problem, solve, MIN_CELL)))).toEqual({ A: ['m1'] });
+    const mixed = solved(suggestSlate({ ...problem, shortlistWeight: 1 }, solve, MIN_CELL));
     expect(seatsOf(mixed)).toEqual({ A: ['m2'] });
     expect(mixed.objective).toBeCloseTo(2.5, 9);
   });
@@ -117,7 +119,7 @@ describe('slate suggestion', () => {
       ],
       // Two US speakers take both seats, leaving none for the only student; the per-institute limit plays no part.
       targets: { minCareerStage: { student: 1 }, minPerRegion: { USA: 2 }, maxPerInstitute: 1 },
-    }, solve);
+    }, solve, MIN_CELL);
     expect(answer).toEqual({
       feasible: false,
       conflict: [
@@ -133,7 +135,7 @@ describe('slate suggestion', () => {
       nominees: [nominee('A', 'm1', 1, { name: 'Ann' }), nominee('A', 'm2', 1, { name: 'Bob', careerStage: 'student' })],
       fixedIn: [{ slotId: 'A', memberId: 'm1' }],
       targets: { minCareerStage: { student: 1 }, minPerRegion: { UK: 1 } },
-    }, solve);
+    }, solve, MIN_CELL);
     expect(answer.feasible).toBe(false);
     expect(!answer.feasible && answer.conflict.map((c) => c.target)).toEqual(['minPerRegion.UK']);
     const withoutUk = suggestSlate({
@@ -141,7 +143,7 @@ describe('slate suggestion', () => {
       nominees: [nominee('A', 'm1', 1, { name: 'Ann' }), nominee('A', 'm2', 1, { name: 'Bob', careerStage: 'student' })],
       fixedIn: [{ slotId: 'A', memberId: 'm1' }],
       targets: { minCareerStage: { student: 1 } },
-    }, solve);
+    }, solve, MIN_CELL);
     expect(withoutUk).toEqual({
       feasible: false,
       conflict: [
@@ -156,7 +158,7 @@ describe('slate suggestion', () => {
       slots: [{ id: 'A', seats: 2 }],
       nominees: [nominee('A', 'm1', 3, { gender: 'man' }), nominee('A', 'm2', 2, { gender: 'man' }), nominee('A', 'w1', 1, { gender: 'woman' })],
       targets: { gender: { genders: ['woman', 'nonbinary'], atLeast: 1 } },
-    }, solve);
+    }, solve, MIN_CELL);
     expect(seatsOf(solved(small))).toEqual({ A: ['m1', 'w1'] });
     expect(JSON.stringify(small)).not.toMatch(/"woman"|"man"|nonbinary/);
     expect(solved(small).gender).toEqual({ suppressed: true });
@@ -166,16 +168,92 @@ describe('slate suggestion', () => {
     const large = solved(suggestSlate({
       slots: [{ id: 'A', seats: 10 }], nominees: people,
       targets: { gender: { genders: ['woman'], atLeastShare: 0.5 } },
-    }, solve));
+    }, solve, MIN_CELL));
     expect(large.gender).toEqual({ count: 5, slateSize: 10 });
     expect(large.bindingTargets.map((t) => t.target)).toEqual(['gender']);
+  });
+
+  it('shows the slate\'s gender aggregate from the threshold it is given, not from a fixed one', () => {
+    const people = Array.from({ length: 8 }, (_, k) => nominee('A', `p${k}`, 8 - k, { gender: k < 5 ? 'man' : 'woman' }));
+    const problem: SlateProblem = { slots: [{ id: 'A', seats: 6 }], nominees: people, targets: { gender: { genders: ['woman'], atLeast: 3 } } };
+    // 3 women and 3 men chosen: shown from a threshold of 3, hidden from 4 (and at the default 5).
+    expect(solved(suggestSlate(problem, solve, 3)).gender).toEqual({ count: 3, slateSize: 6 });
+    expect(solved(suggestSlate(problem, solve, 3)).bindingTargets.map((t) => t.target)).toEqual(['gender']);
+    expect(solved(suggestSlate(problem, solve, 4)).gender).toEqual({ suppressed: true });
+    expect(solved(suggestSlate(problem, solve, 4)).bindingTargets).toEqual([]);
+  });
+
+  describe('a conflict with the gender target in it names nobody', () => {
+    const people = [
+      nominee('A', 'w1', 1, { name: 'Wanda', gender: 'woman' }),
+      nominee('A', 'm1', 3, { name: 'Max', gender: 'man' }),
+      nominee('B', 'm2', 2, { name: 'Mo', gender: 'man' }),
+    ];
+    const womanTarget = { gender: { genders: ['woman' as Gender], atLeast: 1 } };
+    const namesNobody = (answer: SlateAnswer) => {
+      expect(JSON.stringify(answer)).not.toMatch(/w1|m1|m2|Wanda|Max|Mo\b/);
+    };
+
+    it('leaving out the only woman: the fixed choices are one entry', () => {
+      const answer = suggestSlate({
+        slots: [{ id: 'A', seats: 1 }, { id: 'B', seats: 1 }], nominees: people, fixedOut: ['m2', 'w1'], targets: womanTarget,
+      }, solve, MIN_CELL);
+      expect(answer).toEqual({
+        feasible: false,
+        conflict: [FIXED_CHOICES, { target: 'gender', description: 'at least 1 speakers woman' }],
+      });
+      namesNobody(answer);
+    });
+
+    it('fixing a man in the only woman\'s slot, or a seat already given to him, likewise', () => {
+      const slots = [{ id: 'A', seats: 1 }, { id: 'B', seats: 1 }];
+      for (const problem of [
+        { slots, nominees: people, fixedIn: [{ slotId: 'A', memberId: 'm1' }], targets: womanTarget },
+        { slots, nominees: people, allocated: [{ slotId: 'A', memberId: 'm1' }], targets: womanTarget },
+      ]) {
+        const answer = suggestSlate(problem, solve, MIN_CELL);
+        expect(answer).toEqual({ feasible: false, conflict: [FIXED_CHOICES, { target: 'gender', description: 'at least 1 speakers woman' }] });
+        namesNobody(answer);
+      }
+    });
+
+    it('the answer is the same whoever the fixed choices were about', () => {
+      // The only woman left out: x in one pool, y in the other.
+      const slots = [{ id: 'A', seats: 1 }];
+      const a = [nominee('A', 'x', 1, { gender: 'woman' }), nominee('A', 'y', 1, { gender: 'man' })];
+      const asWoman = suggestSlate({ slots, nominees: a, fixedOut: ['x'], targets: womanTarget }, solve, MIN_CELL);
+      const b = [nominee('A', 'x', 1, { gender: 'man' }), nominee('A', 'y', 1, { gender: 'woman' })];
+      const asMan = suggestSlate({ slots, nominees: b, fixedOut: ['y'], targets: womanTarget }, solve, MIN_CELL);
+      expect(asWoman).toEqual(asMan);
+      expect(asWoman.feasible).toBe(false);
+    });
+
+    it('a conflict the gender target plays no part in still names the fixed choice', () => {
+      // The student is only in A, where Ann is fixed; a woman for the gender target is to be had in B.
+      const answer = suggestSlate({
+        slots: [{ id: 'A', seats: 1 }, { id: 'B', seats: 1 }],
+        nominees: [
+          nominee('A', 'm1', 1, { name: 'Ann', gender: 'woman' }), nominee('A', 's1', 1, { careerStage: 'student', gender: 'man' }),
+          nominee('B', 'w2', 1, { gender: 'woman' }),
+        ],
+        fixedIn: [{ slotId: 'A', memberId: 'm1' }],
+        targets: { minCareerStage: { student: 1 }, gender: { genders: ['woman'], atLeast: 1 } },
+      }, solve, MIN_CELL);
+      expect(answer).toEqual({
+        feasible: false,
+        conflict: [
+          { target: 'fixedIn[0]', description: 'Ann fixed in A' },
+          { target: 'minCareerStage.student', description: 'at least 1 student speakers' },
+        ],
+      });
+    });
   });
 
   it('refuses references to people who are not nominees', () => {
     expect(() => suggestSlate({
       slots: [{ id: 'A', seats: 1 }], nominees: [nominee('A', 'm1', 1)],
       fixedIn: [{ slotId: 'A', memberId: 'ghost' }], fixedOut: ['nobody'],
-    }, solve)).toThrow(SlateInputError);
+    }, solve, MIN_CELL)).toThrow(SlateInputError);
   });
 });
 
@@ -242,9 +320,14 @@ function bruteForce(problem: SlateProblem, seatRule = problem): Best {
   return best;
 }
 
-/** The problem with only the named targets and fixed choices (the rest dropped). */
+/** The problem with only the named targets and fixed choices (the rest dropped); `fixedChoices` keeps every fixed choice. */
 function restrict(problem: SlateProblem, names: string[]): SlateProblem {
-  const keep = new Set(names);
+  const fixedNames = [
+    ...(problem.fixedIn ?? []).map((_, k) => `fixedIn[${k}]`),
+    ...(problem.fixedOut ?? []).map((_, k) => `fixedOut[${k}]`),
+    ...(problem.allocated ?? []).map((s) => `allocated:${s.slotId}:${s.memberId}`),
+  ];
+  const keep = new Set(names.flatMap((name) => (name === FIXED_CHOICES.target ? fixedNames : [name])));
   const t = problem.targets ?? {};
   const pickKeys = <T>(prefix: string, record: Record<string, T> | undefined) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([k]) => keep.has(`${prefix}.${k}`)));
@@ -315,7 +398,7 @@ const tinyProblem: fc.Arbitrary<SlateProblem> = fc.record({
 describe('slate suggestion against brute force', () => {
   it('finds a slate exactly when one exists, and its objective is the best there is', () => {
     fc.assert(fc.property(tinyProblem, (problem) => {
-      const answer = suggestSlate(problem, solve);
+      const answer = suggestSlate(problem, solve, MIN_CELL);
       const best = bruteForce(problem);
       expect(answer.feasible).toBe(best.feasible);
       if (!answer.feasible) return;
@@ -328,19 +411,45 @@ describe('slate suggestion against brute force', () => {
     }), { numRuns: 300 });
   });
 
+  /** The named conflict is infeasible, minimal, and names no fixed choice next to the gender target. */
+  const conflictHolds = (problem: SlateProblem, answer: SlateAnswer & { feasible: false }) => {
+    const names = answer.conflict.map((c) => c.target);
+    expect(names.length).toBeGreaterThan(0);
+    if (names.includes('gender')) {
+      expect(names.filter((n) => /^(fixedIn|fixedOut|allocated)/.test(n))).toEqual([]);
+      expect(JSON.stringify(answer)).not.toMatch(/\bM\d\b/);
+    } else {
+      expect(names).not.toContain(FIXED_CHOICES.target);
+    }
+    expect(bruteForce(restrict(problem, names), problem).feasible).toBe(false);
+    for (const name of names) {
+      expect(bruteForce(restrict(problem, names.filter((n) => n !== name)), problem).feasible).toBe(true);
+    }
+  };
+
   it('the conflict it names cannot be met, and dropping any one of it can', () => {
     let infeasibleCases = 0;
     fc.assert(fc.property(tinyProblem, (problem) => {
-      const answer = suggestSlate(problem, solve);
+      const answer = suggestSlate(problem, solve, MIN_CELL);
       if (answer.feasible) return;
       infeasibleCases += 1;
-      const names = answer.conflict.map((c) => c.target);
-      expect(names.length).toBeGreaterThan(0);
-      expect(bruteForce(restrict(problem, names), problem).feasible).toBe(false);
-      for (const name of names) {
-        expect(bruteForce(restrict(problem, names.filter((n) => n !== name)), problem).feasible).toBe(true);
-      }
+      conflictHolds(problem, answer);
     }), { numRuns: 300 });
     expect(infeasibleCases).toBeGreaterThan(20);
+  });
+
+  it('with the gender target in the conflict, the fixed choices are one entry that still makes it minimal', () => {
+    const genderProblem = fc.tuple(tinyProblem, fc.subarray(GENDERS, { minLength: 1 }), fc.integer({ min: 1, max: 2 }))
+      .map(([problem, genders, atLeast]): SlateProblem => ({
+        ...problem, targets: { onePerPerson: problem.targets?.onePerPerson, gender: { genders, atLeast } },
+      }));
+    let collectiveCases = 0;
+    fc.assert(fc.property(genderProblem, (problem) => {
+      const answer = suggestSlate(problem, solve, MIN_CELL);
+      if (answer.feasible) return;
+      if (answer.conflict.some((c) => c.target === FIXED_CHOICES.target)) collectiveCases += 1;
+      conflictHolds(problem, answer);
+    }), { numRuns: 300 });
+    expect(collectiveCases).toBeGreaterThan(5);
   });
 });

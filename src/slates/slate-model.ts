@@ -100,13 +100,16 @@ export interface SlateSolved {
   /** rankOnly.objective - objective: what the targets and fixed choices cost. */
   targetCost: number;
   bindingTargets: BindingTarget[];
-  /** Only with a gender target: the slate's aggregate, or `suppressed` when either side is under 5 people. */
+  /** Only with a gender target: the slate's aggregate, or `suppressed` when either side is under the threshold. */
   gender?: { count: number; slateSize: number } | { suppressed: true };
 }
 
 export interface SlateInfeasible {
   feasible: false;
-  /** A minimal set of targets and fixed choices that no slate can meet together. */
+  /**
+   * A minimal set of targets and fixed choices that no slate can meet together. When the gender
+   * target is part of it, the fixed choices count as one requirement, `FIXED_CHOICES`.
+   */
   conflict: SlateRequirementRef[];
 }
 
@@ -120,8 +123,15 @@ export class SlateInputError extends Error {
 
 /** Re-solves to price individual targets are bounded: each costs about one main solve. */
 export const MAX_COST_PROBES = 8;
-/** Aggregate gender counts of a slate are shown only when both sides have at least this many people. */
-export const GENDER_DISCLOSURE_THRESHOLD = 5;
+
+/**
+ * Every fixed-in, fixed-out and already given seat taken together. Next to a gender target, a conflict
+ * that named one person's fixed choice would tell whether that person is of the target genders.
+ */
+export const FIXED_CHOICES: SlateRequirementRef = {
+  target: 'fixedChoices',
+  description: 'the fixed choices (fixedIn, fixedOut and seats already given) taken together',
+};
 
 const EPS = 1e-6;
 
@@ -149,7 +159,11 @@ interface Prepared {
   requirements: Requirement[];
 }
 
-export function suggestSlate(problem: SlateProblem, solve: LpSolver): SlateAnswer {
+/**
+ * `minCell`: the slate's gender aggregate (and whether the gender target binds) is shown only when
+ * both sides have at least this many people, the small-cell threshold of the reports.
+ */
+export function suggestSlate(problem: SlateProblem, solve: LpSolver, minCell: number): SlateAnswer {
   const p = prepare(problem);
   const chosen = solveWith(p, p.requirements, solve, true);
   if (!chosen) return { feasible: false, conflict: diagnose(p, solve) };
@@ -157,7 +171,7 @@ export function suggestSlate(problem: SlateProblem, solve: LpSolver): SlateAnswe
   const objective = objectiveOf(p, chosen);
   const rankOnlyChosen = rankOnly(p);
   const rankOnlyObjective = objectiveOf(p, rankOnlyChosen);
-  const disclosesGender = genderDisclosable(p, chosen);
+  const disclosesGender = genderDisclosable(p, chosen, minCell);
 
   const binding: BindingTarget[] = [];
   for (const requirement of p.requirements) {
@@ -378,21 +392,34 @@ function solveWith(p: Prepared, requirements: Requirement[], solve: LpSolver, op
 }
 
 /**
- * Deletion filter: drop each requirement in turn and keep it dropped while the rest stay infeasible.
- * What remains is a minimal conflicting set: every member of it is needed for the conflict. Fixed
- * choices are tried first, so the conflict is explained by targets where it can be.
+ * A minimal conflicting set. Fixed choices are tried first, so the conflict is explained by targets
+ * where it can be. With a gender target, the fixed choices are first one requirement: if the gender
+ * target is needed for the conflict, that is how they are reported, so that no person is named next
+ * to it. Only a conflict the gender target plays no part in names fixed choices one by one.
  */
 function diagnose(p: Prepared, solve: LpSolver): SlateRequirementRef[] {
-  const order = [
-    ...p.requirements.filter((r) => r.kind !== 'target'),
-    ...p.requirements.filter((r) => r.kind === 'target'),
-  ];
+  const fixed = p.requirements.filter((r) => r.kind !== 'target');
+  const targets = p.requirements.filter((r) => r.kind === 'target');
+  const refs = (conflict: Requirement[]) => conflict.map(({ target, description }) => ({ target, description }));
+  if (!targets.some((r) => r.aboutGender) || fixed.length === 0) return refs(deletionFilter(p, [...fixed, ...targets], solve));
+
+  const together: Requirement = { ...FIXED_CHOICES, kind: 'fixed', rows: fixed.flatMap((r) => r.rows) };
+  const conflict = deletionFilter(p, [together, ...targets], solve);
+  if (conflict.some((r) => r.aboutGender) || !conflict.includes(together)) return refs(conflict);
+  return refs(deletionFilter(p, [...fixed, ...conflict.filter((r) => r !== together)], solve));
+}
+
+/**
+ * Drop each requirement in turn and keep it dropped while the rest stay infeasible: what remains
+ * (in the given order) is a minimal conflicting set, every member of it needed for the conflict.
+ */
+function deletionFilter(p: Prepared, order: Requirement[], solve: LpSolver): Requirement[] {
   let conflict = order;
   for (const requirement of order) {
     const without = conflict.filter((r) => r !== requirement);
     if (!solveWith(p, without, solve, false)) conflict = without;
   }
-  return p.requirements.filter((r) => conflict.includes(r)).map(({ target, description }) => ({ target, description }));
+  return conflict;
 }
 
 /** Without targets and fixed choices every slot is independent: its best nominees, seats already given first. */
@@ -426,10 +453,10 @@ function genderCount(p: Prepared, chosen: boolean[]): number {
   return p.nominees.filter((n, i) => chosen[i] && n.gender !== undefined && genders.includes(n.gender)).length;
 }
 
-function genderDisclosable(p: Prepared, chosen: boolean[]): boolean {
+function genderDisclosable(p: Prepared, chosen: boolean[], minCell: number): boolean {
   const count = genderCount(p, chosen);
   const size = chosen.filter(Boolean).length;
-  return count >= GENDER_DISCLOSURE_THRESHOLD && size - count >= GENDER_DISCLOSURE_THRESHOLD;
+  return count >= minCell && size - count >= minCell;
 }
 
 function activity(row: Row, chosen: boolean[]): number {

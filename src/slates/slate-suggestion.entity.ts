@@ -7,7 +7,7 @@ export class SlateSuggestion {
   @Column('int') policyVersion: number;
   /** The request, the slots and the ranked nominees the optimiser was given. */
   @Column('jsonb') inputs: unknown;
-  /** Genders the optimiser saw, only with a gender target. Read for replay only; never answered. */
+  /** Genders the optimiser saw, only with a gender target (admins only). Read for an admin's replay; never answered. */
   @Column('jsonb', { nullable: true, select: false }) genderSnapshot: Record<string, string> | null;
   @Column('jsonb') result: unknown;
   @Column('uuid', { nullable: true }) createdBy: string | null;

@@ -90,7 +90,8 @@ export class CreateSlateSuggestionDto {
 
   @ApiPropertyOptional({
     type: GenderTargetDto,
-    description: 'Applied inside the optimiser only: no answer reveals anyone\'s gender, and the slate\'s aggregate is shown only with 5 or more people on each side',
+    description: 'Only from a committee member who is also an admin (403 otherwise): the answer depends on individual genders. '
+      + 'The slate\'s aggregate is shown only with REPORT_MIN_CELL (default 5) or more people on each side',
   })
   @IsOptional() @ValidateNested() @Type(() => GenderTargetDto) gender?: GenderTargetDto;
 
@@ -138,7 +139,10 @@ export class RankOnlyView {
 }
 
 export class TargetRefView {
-  @ApiProperty({ example: 'minCareerStage.student', description: 'The request field, or existingAllocations' }) target: string;
+  @ApiProperty({
+    example: 'minCareerStage.student',
+    description: 'The request field, existingAllocations, or fixedChoices (every fixed choice taken together, when the gender target is in the conflict)',
+  }) target: string;
   @ApiProperty({ example: 'at least 2 student speakers' }) description: string;
 }
 
@@ -155,7 +159,7 @@ export class SlateSuggestionView {
   @ApiProperty({ type: RankOnlyView, description: 'Each slot\'s best-ranked nominees, no targets or fixed choices' }) rankOnly: RankOnlyView;
   @ApiProperty({ description: 'rankOnly.objective - objective' }) targetCost: number;
   @ApiProperty({ type: [BindingTargetView] }) bindingTargets: BindingTargetView[];
-  @ApiPropertyOptional({ description: 'Only with a gender target: { count, slateSize }, or { suppressed: true } under 5 on either side' })
+  @ApiPropertyOptional({ description: 'Only with a gender target: { count, slateSize }, or { suppressed: true } under REPORT_MIN_CELL (default 5) on either side' })
   gender?: { count: number; slateSize: number } | { suppressed: true };
   @ApiProperty() policyVersion: number;
   @ApiProperty({ type: CreateSlateSuggestionDto }) request: CreateSlateSuggestionDto;

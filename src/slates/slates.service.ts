@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Actor } from '../auth/actor';
+import { Actor, hasRole } from '../auth/actor';
 import { Gender } from '../common/enums';
 import { Page } from '../common/pagination';
-import { conflict, notFound, unprocessable } from '../common/problem';
+import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
 import { RankingService } from '../ranking/ranking.service';
+import { minimumCellCount } from '../reports/suppression';
 import {
   conflictView, NomineeSnapshot, problemFrom, resultView, SlateInputs, SlateResult, SlotSnapshot,
 } from './slate-inputs';
@@ -19,16 +20,37 @@ import {
 
 const seatKey = (a: { slotId: string; memberId: string }) => `${a.slotId}/${a.memberId}`;
 
+// An answer computed with a gender target depends on individual genders, which only admins may see:
+// asked with and without the target, or with everyone but one person left out, it would tell a
+// person's gender. These refusals are constant texts, so they are the same whatever anyone's gender.
+const GENDER_TARGET_RESERVED = 'A gender target would make the answer depend on individual genders, which only admins may see: '
+  + 'ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
+const GENDER_TARGETED_SUGGESTION = 'This suggestion was made with a gender target, so its answer depends on individual genders, '
+  + 'which only admins may see: ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
+
+const forbidden = (detail: string) => new ProblemException(HttpStatus.FORBIDDEN, detail);
+// A null gender is no target (the optimiser ignores it), here as in the list's SQL.
+const hasGenderTarget = (request: CreateSlateSuggestionDto) => request.gender !== undefined && request.gender !== null;
+const isGenderTargeted = (inputs: SlateInputs) => hasGenderTarget(inputs.request);
+
 @Injectable()
 export class SlatesService {
+  /** The slate's gender aggregate is shown under the reports' small-cell rule (env REPORT_MIN_CELL). */
+  private readonly minCell = minimumCellCount();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly ranking: RankingService,
     private readonly audit: AuditService,
   ) {}
 
-  /** Solve for the conference's current nominees and store the suggestion with its inputs. */
+  /**
+   * Solve for the conference's current nominees and store the suggestion with its inputs. The tool is
+   * the committee's (the route); a gender target also needs the admin role, and is refused without it
+   * before anything is read, solved or stored.
+   */
   async suggest(conferenceId: string, dto: CreateSlateSuggestionDto, actor: Actor): Promise<SlateSuggestionView> {
+    if (hasGenderTarget(dto) && !hasRole(actor, 'admin')) throw forbidden(GENDER_TARGET_RESERVED);
     if (dto.shortlistWeight !== undefined && dto.objective !== 'scoreWithShortlist') {
       throw unprocessable('shortlistWeight applies only with objective scoreWithShortlist', [
         { field: 'shortlistWeight', message: 'give objective: "scoreWithShortlist" with it' },
@@ -36,7 +58,8 @@ export class SlatesService {
     }
     await this.knownRegions(Object.keys(dto.minPerRegion ?? {}));
     const { inputs, policyVersion } = await this.gatherInputs(conferenceId, dto);
-    const genders = dto.gender ? await this.gendersOf(inputs.nominees.map((n) => n.memberId)) : null;
+    // Read, used and stored (select: false) only for an admin's gender target.
+    const genders = hasGenderTarget(dto) ? await this.gendersOf(inputs.nominees.map((n) => n.memberId)) : null;
     const result = await this.solve(inputs, genders);
 
     return this.dataSource.transaction(async (manager) => {
@@ -55,30 +78,32 @@ export class SlatesService {
     });
   }
 
-  async get(id: string): Promise<SlateSuggestionView> {
-    return this.view(await this.load(id));
+  async get(id: string, actor: Actor): Promise<SlateSuggestionView> {
+    return this.view(this.visibleTo(actor, await this.load(id)));
   }
 
-  async list(conferenceId: string, query: SlateSuggestionQuery): Promise<Page<SlateSuggestionSummary>> {
+  /** Non-admins see only the suggestions made without a gender target. */
+  async list(conferenceId: string, query: SlateSuggestionQuery, actor: Actor): Promise<Page<SlateSuggestionSummary>> {
     await this.conferenceMustExist(conferenceId);
+    const visible = hasRole(actor, 'admin') ? 'TRUE' : `COALESCE(inputs #> '{request,gender}', 'null'::jsonb) = 'null'::jsonb`;
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         `SELECT id, conference_id AS "conferenceId", (result ->> 'objective')::float8 AS objective,
                 (result ->> 'targetCost')::float8 AS "targetCost", policy_version AS "policyVersion",
                 to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
                 to_char(accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "acceptedAt"
-         FROM slate_suggestion WHERE conference_id = $1
+         FROM slate_suggestion WHERE conference_id = $1 AND ${visible}
          ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
         [conferenceId, query.limit, query.offset],
       ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM slate_suggestion WHERE conference_id = $1`, [conferenceId]),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM slate_suggestion WHERE conference_id = $1 AND ${visible}`, [conferenceId]),
     ]);
     return { items: rows, total, limit: query.limit, offset: query.offset };
   }
 
   /** Solve again from the stored inputs (same nominees, scores and genders) and compare. */
-  async replay(id: string): Promise<SlateReplayView> {
-    const stored = await this.load(id, true);
+  async replay(id: string, actor: Actor): Promise<SlateReplayView> {
+    const stored = this.visibleTo(actor, await this.load(id, true));
     const replayed = await this.solve(stored.inputs, stored.genderSnapshot);
     const before = new Map(stored.result.slate.map((s) => [s.slotId, s.speakers.map((p) => p.memberId)]));
     const differences = replayed.slate
@@ -97,7 +122,8 @@ export class SlatesService {
   /**
    * Turn the suggestion into invitations, all or nothing. Refused (409, nothing written) when the
    * conference's allocations changed since the suggestion or a suggested nomination is no longer
-   * open; the seat trigger stays the last word on seats.
+   * open; the seat trigger stays the last word on seats. A suggestion made with a gender target is
+   * accepted only by someone who is also an admin (403 otherwise).
    */
   async accept(id: string, actor: Actor): Promise<SlateAcceptanceView> {
     return this.dataSource.transaction(async (manager) => {
@@ -106,6 +132,8 @@ export class SlatesService {
         [id],
       );
       if (!row) throw notFound('Slate suggestion', id);
+      // Accepting is the committee's (the route); a gender-targeted slate also needs the admin role.
+      if (isGenderTargeted(row.inputs) && !hasRole(actor, 'admin')) throw forbidden(GENDER_TARGETED_SUGGESTION);
       if (row.accepted_at) throw conflict(`Slate suggestion ${id} was already accepted`, { acceptedAt: row.accepted_at });
       const inputs: SlateInputs = row.inputs;
       const result: SlateResult = row.result;
@@ -202,7 +230,7 @@ export class SlatesService {
     const solver = await loadSlateSolver();
     let answer;
     try {
-      answer = suggestSlate(problemFrom(inputs, genders), solver);
+      answer = suggestSlate(problemFrom(inputs, genders), solver, this.minCell);
     } catch (error) {
       if (error instanceof SlateInputError) {
         throw unprocessable(`The request cannot be applied to this conference: ${error.message}`,
@@ -297,6 +325,11 @@ export class SlatesService {
   private async conferenceMustExist(id: string): Promise<void> {
     const [row] = await this.dataSource.query(`SELECT 1 FROM conference WHERE id = $1`, [id]);
     if (!row) throw notFound('Conference', id);
+  }
+
+  private visibleTo<T extends { inputs: SlateInputs }>(actor: Actor, suggestion: T): T {
+    if (isGenderTargeted(suggestion.inputs) && !hasRole(actor, 'admin')) throw forbidden(GENDER_TARGETED_SUGGESTION);
+    return suggestion;
   }
 
   private async load(id: string, withGenders = false) {

@@ -6,6 +6,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { RankWeights } from '../../src/ranking/eligibility';
 import { candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
+import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
 import { baselineReportQueries } from './report-queries';
 
@@ -32,11 +33,13 @@ async function main(): Promise<void> {
       return (await pool.query(q.text, q.values)).rows;
     },
     '/balance': async (url) => {
+      const dimension = url.searchParams.get('dimension') as Dimension;
+      const within = (url.searchParams.get('within') as Dimension | null) ?? null;
+      // A monitor's gender report: split by quarter, up to the last quarter that has ended.
+      const gender = dimension === 'gender' || within === 'gender';
       const q = balanceCountQuery(
-        url.searchParams.get('population') as Population,
-        url.searchParams.get('dimension') as Dimension,
-        (url.searchParams.get('within') as Dimension | null) ?? null,
-        { to: today },
+        url.searchParams.get('population') as Population, dimension, within,
+        { to: gender ? previousQuarterEnd(today) : today }, undefined, gender,
       );
       return (await pool.query(q.text, q.values)).rows;
     },
