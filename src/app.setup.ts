@@ -6,7 +6,9 @@ import helmet from 'helmet';
 import { Logger } from 'pino';
 import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { requestLogger } from './common/logging';
-import { BULK_BODY_LIMIT, CSV_TYPES } from './common/request-body';
+import {
+  BULK_BODY_LIMIT, CSV_TYPES, hasContent, JSON_TYPES, nestingError, unsupportedType,
+} from './common/request-body';
 import { createValidationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
@@ -23,14 +25,26 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
     (req.path.startsWith('/docs') ? forDocs : strict)(req, res, next));
   app.enableCors({ origin: process.env.CORS_ORIGIN ? process.env.CORS_ORIGIN.split(',') : false });
 
-  // Bodies: 1 MB of JSON in general; bulk imports (JSON or CSV) may be much larger.
-  const json = express.json({ limit: '1mb' });
-  const bulkJson = express.json({ limit: BULK_BODY_LIMIT });
+  // Bodies: 1 MB of JSON in general; bulk imports (JSON or CSV) may be much larger. Content of any other
+  // type is refused (415): left unparsed, it would reach the route as no body at all. Every JSON body
+  // is checked for depth here, before anything recursive (class-transformer, validation) walks it.
+  const json = express.json({ type: JSON_TYPES, limit: '1mb' });
+  const bulkJson = express.json({ type: JSON_TYPES, limit: BULK_BODY_LIMIT });
   const csv = express.text({ type: CSV_TYPES, limit: BULK_BODY_LIMIT });
+  const importTypes = [...JSON_TYPES, ...CSV_TYPES];
   app.use((req: Request, res: Response, next: NextFunction) => {
     const bulk = IMPORT_PATH.test(req.path);
+    const accepted = bulk ? importTypes : JSON_TYPES;
+    if (hasContent(req) && !req.is(accepted)) {
+      next(unsupportedType(req, accepted));
+      return;
+    }
     const bufferCsv = bulk && !STREAMED_IMPORT_PATH.test(req.path);
-    (bulk ? bulkJson : json)(req, res, (err?: unknown) => (err ? next(err) : bufferCsv ? csv(req, res, next) : next()));
+    (bulk ? bulkJson : json)(req, res, (err?: unknown) => {
+      const failure = err ?? (req.is(JSON_TYPES) ? nestingError(req.body) : null);
+      if (failure) return next(failure);
+      return bufferCsv ? csv(req, res, next) : next();
+    });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendProblem(res, toProblem(err)));
 

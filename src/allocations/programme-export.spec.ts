@@ -35,7 +35,7 @@ describe('programme CSV', () => {
   });
 
   it('round-trips any speaker name that does not look like a formula', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !/^[=+\-@\t\r]/.test(s)), (name) => {
+    fc.assert(fc.property(fc.string().filter((s) => !/^'*[=+\-@\t\r]/.test(s)), (name) => {
       const rows = parse(programmeCsv(conference, [talk({ speaker: name })]), { columns: true, relax_quotes: false });
       return (rows as Record<string, string>[])[0].speaker === name;
     }));

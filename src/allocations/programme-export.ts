@@ -1,5 +1,6 @@
 // Exports of a conference's accepted speakers that everyone can open: CSV (RFC 4180) for
 // spreadsheets and iCalendar (RFC 5545) for calendars. Pure text building, no I/O.
+import { csvText } from '../privacy/csv';
 
 export interface ProgrammeConference {
   id: string;
@@ -30,21 +31,13 @@ export const CSV_COLUMNS = [
 
 const CRLF = '\r\n';
 
+/** Names and titles that start like a formula are neutralised by csvText (src/privacy/csv.ts). */
 export function programmeCsv(conference: ProgrammeConference, talks: readonly AcceptedTalk[]): string {
   const rows = talks.map((t) => [
     conference.name, t.slotTitle, t.talkType, t.startsAt ? t.startsAt.slice(0, 10) : conference.startDate,
     t.startsAt ?? '', t.speaker, t.institute, t.region, t.memberId, t.allocationId,
   ]);
-  return [CSV_COLUMNS as readonly string[], ...rows].map((row) => row.map(csvField).join(',')).join(CRLF) + CRLF;
-}
-
-/**
- * One field, quoted when it must be. A leading = + - @ or tab/CR would make a spreadsheet run the
- * cell as a formula, so such text gets a leading apostrophe (the usual defence for exported names).
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvText(CSV_COLUMNS, rows);
 }
 
 export function programmeICalendar(

@@ -123,6 +123,11 @@ function fromBodyParserError(e: BodyParserError): Problem {
       return problemBody(400, 'The request body is not valid JSON');
     case 'entity.too.large':
       return problemBody(413, 'The request body is too large');
+    // Our own refusals (request-body.ts), whose messages are written for the client.
+    case 'entity.too.deep':
+      return problemBody(400, e.message);
+    case 'content-type.unsupported':
+      return problemBody(415, e.message);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return problemBody(415, 'The request body encoding is not supported');

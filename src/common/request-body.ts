@@ -8,14 +8,59 @@ import zlib from 'node:zlib';
 /** The largest import body, JSON or CSV (express's '200mb'). */
 export const BULK_BODY_LIMIT = 200 * 1024 * 1024;
 
+/** Content types read as JSON: application/json and its +json relatives (e.g. merge-patch+json). */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
+
 /** Content types an import reads as CSV. */
 export const CSV_TYPES = ['text/csv', 'text/plain'];
+
+/**
+ * How deep a JSON body may nest. The deepest real body (a slate's seat list) is three levels; a few
+ * thousand levels overflow the stack of class-transformer and of every recursive check after it.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 /** A body that cannot be read, described the way body-parser describes one (`type`, `status`). */
 export class RequestBodyError extends Error {
   constructor(readonly status: number, readonly type: string, message: string) {
     super(message);
   }
+}
+
+/**
+ * Whether the request carries content: a length above zero, or a chunked body. A request without
+ * content may name any type (or none); one with content that no parser reads would be ignored unseen.
+ */
+export function hasContent(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && Number(length) > 0;
+}
+
+/** Content of a type the route does not read: refused rather than taken for no body. */
+export function unsupportedType(req: IncomingMessage, accepted: readonly string[]): RequestBodyError {
+  const sent = req.headers['content-type'] ? `was sent as ${req.headers['content-type'].split(';')[0].trim()}` : 'has no Content-Type';
+  return new RequestBodyError(415, 'content-type.unsupported',
+    `The request body ${sent}; send it as ${accepted.filter((type) => !type.includes('*')).join(' or ')}`);
+}
+
+/**
+ * The refusal of a parsed JSON body nested deeper than `maxDepth` (each array or object is one level),
+ * or null. Walks with its own stack, so that the check itself cannot overflow.
+ */
+export function nestingError(body: unknown, maxDepth = MAX_JSON_DEPTH): RequestBodyError | null {
+  const stack: Array<[unknown, number]> = [[body, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxDepth) {
+      return new RequestBodyError(400, 'entity.too.deep', `The request body is nested more than ${maxDepth} levels deep`);
+    }
+    for (const child of Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return null;
 }
 
 const tooLarge = () => new RequestBodyError(413, 'entity.too.large', 'request entity too large');

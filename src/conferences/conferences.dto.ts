@@ -2,20 +2,18 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf,
+  IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy,
 } from 'class-validator';
 import { isCountryCode } from '../common/countries';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
 import { PageQuery } from '../common/pagination';
+import { Nullable } from '../common/validation';
 
 /** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */
 export const IsCalendarDate = () => applyDecorators(
   Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' }),
   IsISO8601({ strict: true }, { message: '$property must be a date that exists' }),
 );
-
-/** May be left out, but not set to null: the column is required. */
-export const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
@@ -51,18 +49,18 @@ export class CreateConferenceDto {
 
 /** Every field optional; `null` clears country and url. */
 export class UpdateConferenceDto {
-  @ApiPropertyOptional() @IsOptionalNotNull() @Transform(trim) @IsString() @Length(1, 300) name?: string;
-  @ApiPropertyOptional() @IsOptionalNotNull() @IsCalendarDate() startDate?: string;
-  @ApiPropertyOptional() @IsOptionalNotNull() @IsCalendarDate() endDate?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 300) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() startDate?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() endDate?: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'ISO 3166-1 alpha-2; null clears it' })
-  @IsOptional() @Transform(upper) @IsString()
+  @Nullable() @Transform(upper) @IsString()
   @IsCountry() country?: string | null;
 
-  @ApiPropertyOptional({ enum: CONFERENCE_TIERS }) @IsOptionalNotNull() @IsIn(CONFERENCE_TIERS) tier?: ConferenceTier;
+  @ApiPropertyOptional({ enum: CONFERENCE_TIERS }) @IsOptional() @IsIn(CONFERENCE_TIERS) tier?: ConferenceTier;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) @MaxLength(2000) url?: string | null;
+  @Nullable() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) @MaxLength(2000) url?: string | null;
 }
 
 export class ConferenceQuery extends PageQuery {
@@ -104,13 +102,13 @@ export class CreateSlotDto {
 
 /** Every field optional; `null` clears topic and startsAt. Seats cannot drop below the seats already taken. */
 export class UpdateSlotDto {
-  @ApiPropertyOptional() @IsOptionalNotNull() @Transform(trim) @IsString() @Length(1, 500) title?: string;
-  @ApiPropertyOptional({ enum: TALK_TYPES }) @IsOptionalNotNull() @IsIn(TALK_TYPES) talkType?: TalkType;
-  @ApiPropertyOptional({ minimum: 1 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(10_000) seats?: number;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) topic?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 500) title?: string;
+  @ApiPropertyOptional({ enum: TALK_TYPES }) @IsOptional() @IsIn(TALK_TYPES) talkType?: TalkType;
+  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) seats?: number;
+  @ApiPropertyOptional({ nullable: true }) @Nullable() @Transform(trim) @IsString() @MaxLength(300) topic?: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: '2026-07-16T09:30:00Z' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
+  @Nullable() @IsISO8601({ strict: true }) @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
   startsAt?: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { Nullable } from '../common/validation';
 import { IsCountryCode, REGION_CODE, Trimmed, UpperCaseTrimmed } from './validators';
 
 export class CreateInstituteDto {
@@ -19,7 +20,7 @@ export class UpdateInstituteDto {
   @ApiPropertyOptional({ example: 'CH' }) @IsOptional() @UpperCaseTrimmed() @IsCountryCode() country?: string;
 
   @ApiPropertyOptional({ example: 'CERN', nullable: true, description: 'Region override; null returns the institute to its country\'s region' })
-  @ValidateIf((_, value) => value !== null) @IsOptional() @Matches(REGION_CODE, { message: 'region must be a region code' })
+  @Nullable() @Matches(REGION_CODE, { message: 'region must be a region code' })
   region?: string | null;
 }
 

@@ -113,7 +113,8 @@ describe('readMemberCsv', () => {
 });
 
 describe('formatMembersCsv', () => {
-  const cell = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', 'é', '1', ';'), minLength: 1, maxLength: 12 })
+  // Formula characters and apostrophes too: the export neutralises them and the import undoes it.
+  const cell = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', 'é', '1', ';', '=', '+', '-', '@', "'"), minLength: 1, maxLength: 12 })
     .map((s) => s.trim()).filter((s) => s.length > 0);
 
   it('writes what the import reads back unchanged', () => {
@@ -133,6 +134,14 @@ describe('formatMembersCsv', () => {
         expect(rows.map(({ row: _row, ...rest }) => rest)).toEqual(members);
       },
     ));
+  });
+
+  it('neutralises cells a spreadsheet would run as a formula', () => {
+    const csv = formatMembersCsv([{
+      externalId: '+cmd|calc', name: '=HYPERLINK("http://evil.example")', email: null, institute: '@SUM(1)', country: 'CH',
+      careerStage: 'student', gender: 'undisclosed', joinedOn: '2020-01-01',
+    }]);
+    expect(csv.split('\r\n')[1]).toBe('\'+cmd|calc,"\'=HYPERLINK(""http://evil.example"")",,\'@SUM(1),CH,student,undisclosed,2020-01-01');
   });
 });
 

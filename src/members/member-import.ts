@@ -4,6 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { isCountryCode } from '../common/countries';
+import { csvImportedText, csvText } from '../privacy/csv';
 
 export const IMPORT_COLUMNS = ['externalId', 'name', 'email', 'institute', 'country', 'careerStage', 'gender', 'joinedOn'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -69,7 +70,7 @@ export function readMemberCsv(text: string): Record<string, unknown>[] {
 
   return lines.slice(1).map((cells) => {
     const record: Record<string, unknown> = {};
-    header.forEach((column, i) => { record[column as string] = cells[i] ?? ''; });
+    header.forEach((column, i) => { record[column as string] = csvImportedText(cells[i] ?? ''); });
     if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
     return record;
   });
@@ -220,15 +221,10 @@ export interface MemberExportRow {
   joinedOn: string;
 }
 
-/** The export, in the import's own columns so that it can be edited and imported again. */
+/**
+ * The export, in the import's own columns so that it can be edited and imported again: cells that
+ * start like a formula are neutralised, and readMemberCsv reads them back as they were.
+ */
 export function formatMembersCsv(members: Iterable<MemberExportRow>): string {
-  const lines = [IMPORT_COLUMNS.join(',')];
-  for (const m of members) {
-    lines.push(IMPORT_COLUMNS.map((column) => csvCell(m[column] ?? '')).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return csvText(IMPORT_COLUMNS, Array.from(members, (m) => IMPORT_COLUMNS.map((column) => m[column])));
 }

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import {
-  IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateIf,
+  IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min,
 } from 'class-validator';
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { PageQuery } from '../common/pagination';
+import { Nullable } from '../common/validation';
 import { IsCountryCode, IsDateOnly, QueryBoolean, REGION_CODE, Trimmed, UpperCaseTrimmed } from './validators';
 
 export class CreateMemberDto {
@@ -24,7 +25,7 @@ export class UpdateMemberDto {
   @ApiPropertyOptional({ description: 'Give a member created without one an externalId, so imports find them' })
   @IsOptional() @Trimmed() @IsString() @Length(1, 100) externalId?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes the address' })
-  @ValidateIf((_, value) => value !== null) @IsOptional() @Trimmed() @IsEmail() @MaxLength(320) email?: string | null;
+  @Nullable() @Trimmed() @IsEmail() @MaxLength(320) email?: string | null;
   @ApiPropertyOptional({ enum: GENDERS }) @IsOptional() @IsIn(GENDERS) gender?: Gender;
   @ApiPropertyOptional({ enum: CAREER_STAGES, description: 'Adds a career-stage history entry from effectiveFrom' })
   @IsOptional() @IsIn(CAREER_STAGES) careerStage?: CareerStage;
@@ -32,7 +33,7 @@ export class UpdateMemberDto {
   @ApiPropertyOptional({ example: '2026-10-01', description: 'When the stage or institute change takes effect; default today, never in the future' })
   @IsOptional() @IsDateOnly() effectiveFrom?: string;
   @ApiPropertyOptional({ nullable: true, type: String, example: '2026-12-31', description: 'Leaving the collaboration; null to rejoin' })
-  @ValidateIf((_, value) => value !== null) @IsOptional() @IsDateOnly() leftOn?: string | null;
+  @Nullable() @IsDateOnly() leftOn?: string | null;
   @ApiPropertyOptional({ description: 'The version read; a stale one answers 409 (or send If-Match)' })
   @IsOptional() @IsInt() @Min(1) version?: number;
 }

@@ -99,6 +99,9 @@ export class NominationsService {
       errors.push({ field: 'slotId', message: `the conference ${row.conference_name} started on ${row.start_date}` });
     }
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
+    // Another nominator's nomination is theirs: a nominator learns only that one exists. The committee
+    // reads every nomination anyway, so it is told which one.
+    if (!seesAll(actor)) throw conflict(`${row.member_name} is already nominated for this slot`);
     throw conflict(`${row.member_name} is already nominated for this slot (nomination ${row.active_id}, ${row.active_status})`, {
       nominationId: row.active_id,
     });

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { Page, PageQuery } from '../common/pagination';
 import { notFound, ProblemFieldError, unprocessable } from '../common/problem';
+import { csvSafeSql } from '../privacy/csv';
 import { copyTo } from './copy-streams';
 import { TALK_VIEW } from './talk-records';
 import { CreateTalkDto, TalkFilter, TalkView } from './talks.dto';
@@ -92,7 +93,8 @@ export class TalksService {
 
   /**
    * Streams the talks as CSV, oldest first, straight from PostgreSQL (COPY), so a million talks never
-   * sit in memory. Text cells that a spreadsheet would run as a formula are prefixed with a quote.
+   * sit in memory. Text cells that a spreadsheet would run as a formula are neutralised in the SQL, by
+   * the rule of the one CSV field writer (src/privacy/csv.ts).
    */
   async exportCsv(filter: TalkFilter, res: Response): Promise<void> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
@@ -102,9 +104,10 @@ export class TalksService {
       // COPY takes no bind parameters: the filters (already validated) go in as escaped literals.
       const where = talkConditions(filter, (value) => client.escapeLiteral(value));
       const sql = `
-        SELECT m.external_id AS "memberExternalId", ${inert('m.name')} AS "memberName", ${inert('c.name')} AS conference,
-               date_part('year', c.start_date)::int AS year, c.tier, t.talk_type AS "talkType", t.date,
-               ${inert('t.title')} AS title, t.career_stage AS "careerStage", ${inert('i.name')} AS institute
+        SELECT ${csvSafeSql('m.external_id')} AS "memberExternalId", ${csvSafeSql('m.name')} AS "memberName",
+               ${csvSafeSql('c.name')} AS conference, date_part('year', c.start_date)::int AS year, c.tier,
+               t.talk_type AS "talkType", t.date, ${csvSafeSql('t.title')} AS title, t.career_stage AS "careerStage",
+               ${csvSafeSql('i.name')} AS institute
         FROM talk t
         JOIN member m ON m.id = t.member_id
         JOIN conference c ON c.id = t.conference_id
@@ -139,9 +142,4 @@ function talkConditions(filter: TalkFilter, value: (v: string) => string): strin
   if (filter.from) where.push(`t.date >= ${value(filter.from)}::date`);
   if (filter.to) where.push(`t.date <= ${value(filter.to)}::date`);
   return where;
-}
-
-/** A text cell a spreadsheet will show as text, not evaluate (CSV injection). */
-function inert(column: string): string {
-  return `CASE WHEN ${column} ~ '^[=+@\\t\\r-]' THEN '''' || ${column} ELSE ${column} END`;
 }

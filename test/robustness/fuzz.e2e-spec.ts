@@ -1,8 +1,10 @@
 // Walks every route of the OpenAPI document and throws generated input at it: wrong types, missing
 // and extra fields, huge and hostile strings, bad numbers, dates and ids, with good and bad tokens.
 // Nothing may answer 5xx; every 4xx must be problem+json; strings accepted must come back unchanged.
+// Every write route also gets JSON nested too deep (400) and bodies of other content types (415).
 // FUZZ_RUNS raises the number of cases per route (default keeps CI fast).
 import fc from 'fast-check';
+import { MAX_JSON_DEPTH } from '../../src/common/request-body';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
 
 interface Operation {
@@ -10,6 +12,8 @@ interface Operation {
   path: string;
   parameters: { name: string; in: 'path' | 'query'; schema?: Schema }[];
   body?: Schema;
+  /** The content types the route documents for its body. */
+  consumes: string[];
 }
 interface Schema {
   type?: string;
@@ -97,11 +101,31 @@ function operations(doc: { paths: Record<string, Record<string, { parameters?: O
         path,
         parameters: (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query'),
         body: op.requestBody?.content?.['application/json']?.schema,
+        consumes: Object.keys(op.requestBody?.content ?? {}),
       });
     }
   }
   return ops;
 }
+
+/** JSON text nested `depth` levels: arrays, objects or both, alone or as the value of a field. */
+const tooDeep = fc.record({
+  depth: fc.integer({ min: MAX_JSON_DEPTH + 1, max: 5000 }),
+  shape: fc.constantFrom('array', 'object', 'mixed'),
+  field: fc.constantFrom(null, 'name', 'reason', 'status', 'targets'),
+}).map(({ depth, shape, field }) => {
+  const half = Math.ceil(depth / 2);
+  const nested = shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : shape === 'object' ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+    : `${'[{"a":'.repeat(half)}1${'}]'.repeat(half)}`;
+  return field ? `{"${field}":${nested}}` : nested;
+});
+
+/** Content types no JSON route reads; CSV ones only count where the route does not take CSV. */
+const OTHER_TYPES = [
+  'text/plain', 'text/csv', 'text/html', 'application/xml', 'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x', 'application/octet-stream', 'application/jsonp', 'json',
+];
 
 /** Every string we sent that the answer echoes under the same key must be byte-for-byte the same. */
 function echoedStringsDiffer(sent: unknown, answer: unknown): string | null {
@@ -165,6 +189,37 @@ describe('fuzzing every documented route', () => {
             if (res.status === 201 || res.status === 200) {
               const differs = echoedStringsDiffer(body, res.body);
               if (differs) failures.push(`${label} changed text: ${differs}`);
+            }
+          },
+        ),
+        { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
+      );
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers 400 to JSON nested too deep and 415 to other content types on every write route, never 5xx', async () => {
+    const failures: string[] = [];
+    const writes = operations(doc).filter((op) => op.method !== 'get');
+    expect(writes.length).toBeGreaterThan(10);
+    for (const op of writes) {
+      const url = op.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      const types = OTHER_TYPES.filter((type) => !op.consumes.includes(type.split(';')[0]));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({ deep: tooDeep, type: fc.constantFrom(...types), token: fc.constantFrom(...tokens.slice(0, 2)) }),
+          async ({ deep, type, token }) => {
+            const expectations: Array<[string, number, () => Promise<{ status: number; headers: Record<string, string> }>]> = [
+              ['deeply nested JSON', 400,
+                () => t.http[op.method](url).set(bearer(token)).set('Content-Type', 'application/json').send(deep)],
+              [`a body sent as ${type}`, 415,
+                () => t.http[op.method](url).set(bearer(token)).set('Content-Type', type).send(JSON.stringify({ name: 'x' }))],
+            ];
+            for (const [what, expected, send] of expectations) {
+              const res = await send();
+              const label = `${op.method.toUpperCase()} ${op.path} with ${what} -> ${res.status}`;
+              if (res.status !== expected) failures.push(`${label}, expected ${expected}`);
+              if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) failures.push(`${label} not problem+json`);
             }
           },
         ),
