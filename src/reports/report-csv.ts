@@ -3,23 +3,17 @@
 import { BalanceGroup } from './balance-report';
 import { EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue } from './funnel-report';
+import { csvText as writeCsv, CsvValue } from '../privacy/csv';
 
-const CRLF = '\r\n';
-
-/** Quotes where needed; a leading = + - @ is defused so a spreadsheet does not run it as a formula. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'number' ? formatNumber(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+/** Report numbers to 12 significant digits; everything else goes to the one formula-safe writer. */
+function reportValue(value: unknown): CsvValue {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12));
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
 }
 
 export function csvText(header: readonly string[], rows: readonly unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join(CRLF) + CRLF;
+  return writeCsv(header, rows.map((row) => row.map(reportValue)));
 }
 
 /**
