@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { authFailureSettings } from './auth/auth-failures';
 import { createLogger, PinoNestLogger } from './common/logging';
 import { resolveDatabase } from './database/database';
 import { RunningPostgres } from './database/embedded-postgres';
@@ -22,6 +23,13 @@ export interface RunningService {
  */
 export async function startService(database?: ServiceDatabase): Promise<RunningService> {
   const logger = createLogger();
+  try {
+    // Checked before the database starts, so a mistyped setting stops the service at once, named.
+    authFailureSettings(process.env);
+  } catch (error) {
+    logger.fatal(`start-up refused: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const { url, embedded } = database ?? (await resolveDatabase());
   let app: NestExpressApplication;
   const port = Number(process.env.PORT ?? 3000);

@@ -134,13 +134,14 @@ describe('foundation: repeated authentication failures', () => {
   beforeAll(async () => { t = await createTestApp({ env: { AUTH_MAX_FAILURES: '5' } }); });
   afterAll(async () => { await t?.close(); });
 
-  it('answers 429 with Retry-After once a client has failed too often', async () => {
+  it('answers 429 with Retry-After to further unknown tokens once a client has failed too often, never to a valid one', async () => {
     for (let i = 0; i < 5; i++) {
       expect((await t.http.get('/api/v1/users/me').set(bearer(`wrong-${i}`))).status).toBe(401);
     }
-    const blocked = await t.http.get('/api/v1/users/me').set(bearer(t.admin));
+    const blocked = await t.http.get('/api/v1/users/me').set(bearer('wrong-5'));
     expect(blocked.status).toBe(429);
     expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
     expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await t.http.get('/api/v1/users/me').set(bearer(t.admin))).status).toBe(200);
   });
 });

@@ -1,36 +1,109 @@
+/** How many failed authentications are allowed within how long (AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW_MS). */
+export interface AuthFailureSettings {
+  maxFailures: number;
+  windowMs: number;
+}
+
 /**
- * Counts failed authentications per client address in a sliding window, so token guessing gets
- * 429 after a few dozen tries instead of unlimited attempts. In memory: one instance's view.
+ * The limiter's settings from the environment. A value that is not a whole number of at least 1 is
+ * refused: Number('thirty') is NaN, and a NaN limit silently switched the limiter off.
+ */
+export function authFailureSettings(env: Record<string, string | undefined> = process.env): AuthFailureSettings {
+  return {
+    maxFailures: positiveWhole(env, 'AUTH_MAX_FAILURES', 30),
+    windowMs: positiveWhole(env, 'AUTH_FAILURE_WINDOW_MS', 60_000),
+  };
+}
+
+function positiveWhole(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of at least 1 (default ${fallback}), not "${env[name]}"`);
+  }
+  return value;
+}
+
+/** A refused authentication: from where, with what (a hash of the token, or "none"), and whether it belongs to a user. */
+export interface FailedAuthentication {
+  address: string;
+  credential: string;
+  /** The credential belongs to a user who may not sign in (disabled): it is nobody's guess. */
+  known: boolean;
+}
+
+/**
+ * Counts refused authentications in a sliding window, so token guessing gets 429 after a few dozen
+ * tries. Only refused credentials are ever limited; the guard lets a valid token through before
+ * asking, so nobody sharing an address (a proxy, a NAT) can lock the others out.
+ *
+ * - per address and credential: one credential retried over and over (a script with a revoked token);
+ * - per address, unknown credentials only: many different guesses from one place. A known but refused
+ *   credential (a disabled user's) does not count here, as it is no guess.
+ *
+ * In memory: one instance's view. At most `maxFailures` times are kept per key, and attempts made while
+ * blocked are not recorded, so a flood of guesses from one address adds at most `maxFailures` keys.
  */
 export class AuthFailureLimiter {
-  private readonly failures = new Map<string, number[]>();
+  private readonly byAddress = new Map<string, number[]>();
+  private readonly byCredential = new Map<string, number[]>();
 
   constructor(
-    private readonly maxFailures = Number(process.env.AUTH_MAX_FAILURES ?? 30),
-    private readonly windowMs = Number(process.env.AUTH_FAILURE_WINDOW_MS ?? 60_000),
-  ) {}
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+  ) {
+    if (!(Number.isSafeInteger(maxFailures) && maxFailures >= 1 && Number.isSafeInteger(windowMs) && windowMs >= 1)) {
+      throw new Error(`AuthFailureLimiter needs whole numbers of at least 1, not ${maxFailures} failures in ${windowMs} ms`);
+    }
+  }
 
-  /** Seconds until the client may try again, or 0 when it is not blocked. */
-  blockedFor(client: string, now = Date.now()): number {
-    const recent = this.recent(client, now);
+  static fromEnvironment(env: Record<string, string | undefined> = process.env): AuthFailureLimiter {
+    const { maxFailures, windowMs } = authFailureSettings(env);
+    return new AuthFailureLimiter(maxFailures, windowMs);
+  }
+
+  /** Seconds until this refused attempt may be tried again, or 0 when it is not blocked. */
+  blockedFor(attempt: FailedAuthentication, now = Date.now()): number {
+    const waits = [this.wait(this.byCredential, credentialKey(attempt), now)];
+    if (!attempt.known) waits.push(this.wait(this.byAddress, attempt.address, now));
+    return Math.max(...waits);
+  }
+
+  /** Records a refused attempt. One made while blocked is not recorded: the block already answers it. */
+  fail(attempt: FailedAuthentication, now = Date.now()): void {
+    if (this.blockedFor(attempt, now) > 0) return;
+    this.add(this.byCredential, credentialKey(attempt), now);
+    if (!attempt.known) this.add(this.byAddress, attempt.address, now);
+    if (this.byCredential.size + this.byAddress.size > 10_000) this.prune(now);
+  }
+
+  private wait(failures: Map<string, number[]>, key: string, now: number): number {
+    const recent = this.recent(failures, key, now);
     if (recent.length < this.maxFailures) return 0;
-    return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+    return Math.max(1, Math.ceil((recent[recent.length - this.maxFailures] + this.windowMs - now) / 1000));
   }
 
-  fail(client: string, now = Date.now()): void {
-    const recent = this.recent(client, now);
+  private add(failures: Map<string, number[]>, key: string, now: number): void {
+    const recent = this.recent(failures, key, now);
     recent.push(now);
-    this.failures.set(client, recent);
-    if (this.failures.size > 10_000) this.prune(now);
+    // Blocked while the maxFailures-th latest failure is in the window: older ones change nothing.
+    failures.set(key, recent.slice(-this.maxFailures));
   }
 
-  private recent(client: string, now: number): number[] {
-    return (this.failures.get(client) ?? []).filter((at) => now - at < this.windowMs);
+  private recent(failures: Map<string, number[]>, key: string, now: number): number[] {
+    return (failures.get(key) ?? []).filter((at) => now - at < this.windowMs);
   }
 
   private prune(now: number): void {
-    for (const [client, times] of this.failures) {
-      if (times.every((at) => now - at >= this.windowMs)) this.failures.delete(client);
+    for (const failures of [this.byCredential, this.byAddress]) {
+      for (const [key, times] of failures) {
+        if (times.every((at) => now - at >= this.windowMs)) failures.delete(key);
+      }
     }
   }
+}
+
+function credentialKey(attempt: FailedAuthentication): string {
+  return `${attempt.address}\u0000${attempt.credential}`;
 }

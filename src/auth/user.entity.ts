@@ -7,6 +7,11 @@ export class User {
   @Column() name: string;
   @Column() email: string;
   @Column('text', { array: true }) roles: Role[];
-  @Column({ select: false }) tokenHash: string;
+  /** Null once retired (the bootstrap admin's token after ADMIN_TOKEN is removed): no token opens the account. */
+  @Column('text', { select: false, nullable: true }) tokenHash: string | null;
+  /** A disabled user's token is refused (401); the account and its history stay. */
+  @Column({ default: false }) disabled: boolean;
+  /** The bootstrap admin whose token is ADMIN_TOKEN; its token follows the variable at every start. */
+  @Column({ default: false }) fromAdminToken: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

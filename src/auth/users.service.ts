@@ -1,20 +1,34 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ChangeFeed, TableCache } from '../changes/change-feed';
+import { Role } from '../common/enums';
 import { Page } from '../common/pagination';
+import { notFound, unprocessable } from '../common/problem';
 import { Actor } from './actor';
 import { hashToken, newToken } from './tokens';
 import { User } from './user.entity';
-import { CreatedUserView, CreateUserDto, UserView } from './users.dto';
+import { CreatedUserView, CreateUserDto, UpdateUserDto, UserView } from './users.dto';
+
+/**
+ * Start-ups and changes that may take an admin away wait for each other, so two of them cannot each
+ * see another admin left and together leave none.
+ */
+const ADMIN_SET_LOCK = `SELECT pg_advisory_xact_lock(hashtext('bootstrap-admin'))`;
+
+/** An admin who can sign in: enabled and holding a token. */
+const ACTIVE_ADMIN = `'admin' = ANY (roles) AND NOT disabled AND token_hash IS NOT NULL`;
+
+export const LAST_ADMIN_RULE = 'At least one enabled admin must remain';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
   /**
    * Users by token hash, while app_user is unchanged (see ChangeFeed): every request authenticates,
-   * and a new user, a role change or a revoked token empties it the moment the change commits. Only
-   * statements naming app_user change it, so other writes leave it be; failed lookups are not kept.
+   * and a new user, a role change, a disabled user or a rotated token empties it the moment the change
+   * commits in this process (a moment later in the others). Only statements naming app_user change it,
+   * so other writes leave it be; failed lookups are not kept.
    */
   private readonly byTokenHash: TableCache<User | null>;
 
@@ -26,6 +40,7 @@ export class UsersService implements OnApplicationBootstrap {
     this.byTokenHash = new TableCache(feed, ['app_user'], { capacity: 1024, ownWrites: false, keep: (user) => user !== null });
   }
 
+  /** The user holding this token, disabled or not (the guard tells the two apart). */
   async findByToken(token: string): Promise<User | null> {
     const tokenHash = hashToken(token);
     return this.byTokenHash.get(tokenHash, async () => {
@@ -53,44 +68,153 @@ export class UsersService implements OnApplicationBootstrap {
     return { items: users.map(toView), total, limit, offset };
   }
 
+  async get(id: string): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id } });
+    if (!user) throw notFound('User', id);
+    return toView(user);
+  }
+
+  /** Name, roles, enabled or not; never takes away the last admin who can sign in. */
+  async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
+    return this.dataSource.transaction(async (manager) => {
+      if (dto.roles !== undefined || dto.disabled !== undefined) await manager.query(ADMIN_SET_LOCK);
+      const repo = manager.getRepository(User);
+      const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw notFound('User', id);
+      const before = toView(current);
+      const change = {
+        name: dto.name ?? current.name,
+        roles: dto.roles ?? current.roles,
+        disabled: dto.disabled ?? current.disabled,
+      };
+      if (change.name === current.name && change.disabled === current.disabled && sameRoles(change.roles, current.roles)) {
+        return before;
+      }
+      const wasAdmin = current.roles.includes('admin') && !current.disabled;
+      const staysAdmin = change.roles.includes('admin') && !change.disabled;
+      if (wasAdmin && !staysAdmin) {
+        const [{ others }] = await manager.query(
+          `SELECT count(*)::int AS others FROM app_user WHERE ${ACTIVE_ADMIN} AND id <> $1`, [id],
+        );
+        if (others === 0) {
+          const field = change.disabled ? 'disabled' : 'roles';
+          throw unprocessable(
+            `${LAST_ADMIN_RULE}: ${current.name} is the last one, so the account cannot be disabled or lose the admin role. `
+              + 'Give another user the admin role first.',
+            [{ field, message: `${LAST_ADMIN_RULE}; this is the last` }],
+            { rule: 'last-enabled-admin' },
+          );
+        }
+      }
+      await repo.update(id, change);
+      const after: UserView = { ...before, ...change };
+      await this.audit.record(manager, actor, { action: 'user.update', entity: 'user', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** A new token for the user; the old one is refused from the moment this commits. */
+  async rotateToken(id: string, actor: Actor): Promise<CreatedUserView> {
+    const token = newToken();
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(User);
+      const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw notFound('User', id);
+      await repo.update(id, { tokenHash: hashToken(token) });
+      await this.audit.record(manager, actor, { action: 'user.token-rotate', entity: 'user', entityId: id });
+      return { ...toView(user), token };
+    });
+  }
+
   /**
-   * ADMIN_TOKEN set: that token belongs to an admin afterwards. Unset and no admin yet: create one
-   * and print its token once.
+   * ADMIN_TOKEN set: that token belongs to an enabled admin afterwards, the bootstrap admin (an earlier
+   * value's holder keeps its account and gets the new token). ADMIN_TOKEN unset: the bootstrap admin is
+   * disabled and its token retired, so removing the variable really revokes it; then, if no admin can
+   * sign in any more, one is created and its token printed once.
    */
   async onApplicationBootstrap(): Promise<void> {
-    const configured = process.env.ADMIN_TOKEN;
-    await this.dataSource.transaction(async (manager) => {
+    const configured = process.env.ADMIN_TOKEN || undefined;
+    const printOnce = await this.dataSource.transaction(async (manager) => {
       // Two instances starting at once on one database must not both create an admin.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('bootstrap-admin'))`);
-      const repo = manager.getRepository(User);
-      if (configured) {
-        const existing = await repo.findOne({ where: { tokenHash: hashToken(configured) } });
-        if (existing) {
-          if (!existing.roles.includes('admin')) {
-            await repo.update(existing.id, { roles: [...existing.roles, 'admin'] });
-            await this.audit.record(manager, null, { action: 'user.grant-admin', entity: 'user', entityId: existing.id });
-          }
-          return;
-        }
-        const user = await repo.save(repo.create({
-          name: 'Administrator', email: `admin+${Date.now()}@bootstrap.local`, roles: ['admin'], tokenHash: hashToken(configured),
-        }));
-        await this.audit.record(manager, null, { action: 'user.bootstrap-admin', entity: 'user', entityId: user.id });
-        return;
+      await manager.query(ADMIN_SET_LOCK);
+      const marked: Array<{ id: string; disabled: boolean; hasToken: boolean }> = await manager.query(
+        `SELECT id, disabled, token_hash IS NOT NULL AS "hasToken" FROM app_user WHERE from_admin_token
+         ORDER BY token_hash IS NULL, created_at`,
+      );
+      const holderId = configured ? await this.adoptAdminToken(manager, hashToken(configured), marked[0]?.id) : null;
+      for (const user of marked) {
+        if (user.id !== holderId && (user.hasToken || !user.disabled)) await this.retireAdminToken(manager, user.id);
       }
-      const admins = await manager.query(`SELECT 1 FROM app_user WHERE 'admin' = ANY (roles) LIMIT 1`);
-      if (admins.length > 0) return;
+      if (configured) return null;
+
+      const active = await manager.query(`SELECT 1 FROM app_user WHERE ${ACTIVE_ADMIN} LIMIT 1`);
+      if (active.length > 0) return null;
       const token = newToken();
+      const taken = await manager.query(`SELECT 1 FROM app_user WHERE lower(email) = 'admin@bootstrap.local'`);
+      const repo = manager.getRepository(User);
       const user = await repo.save(repo.create({
-        name: 'Administrator', email: 'admin@bootstrap.local', roles: ['admin'], tokenHash: hashToken(token),
+        name: 'Administrator',
+        email: taken.length ? `admin-${Date.now()}@bootstrap.local` : 'admin@bootstrap.local',
+        roles: ['admin'],
+        tokenHash: hashToken(token),
       }));
-      await this.audit.record(manager, null, { action: 'user.bootstrap-admin', entity: 'user', entityId: user.id });
-      // Printed once, on purpose: this is the only way to learn the first admin's token.
-      this.logger.warn(`No admin existed, so one was created. Admin token (shown once): ${token}`);
+      await this.audit.record(manager, null, {
+        action: 'user.bootstrap-admin', entity: 'user', entityId: user.id, after: toView(user),
+      });
+      return token;
+    });
+    // Printed once, on purpose, after the commit: this is the only way to learn that admin's token.
+    if (printOnce) this.logger.warn(`No admin existed, so one was created. Admin token (shown once): ${printOnce}`);
+  }
+
+  /** Makes the holder of this token (or else the earlier bootstrap admin, or a new user) the enabled bootstrap admin. */
+  private async adoptAdminToken(manager: EntityManager, tokenHash: string, earlierId: string | undefined): Promise<string> {
+    const repo = manager.getRepository(User);
+    const holder = await repo.findOne({ where: { tokenHash } });
+    const user = holder ?? (earlierId ? await repo.findOne({ where: { id: earlierId } }) : null);
+    if (!user) {
+      const created = await repo.save(repo.create({
+        name: 'Administrator', email: `admin+${Date.now()}@bootstrap.local`, roles: ['admin'], tokenHash, fromAdminToken: true,
+      }));
+      await this.audit.record(manager, null, {
+        action: 'user.bootstrap-admin', entity: 'user', entityId: created.id, after: toView(created),
+      });
+      return created.id;
+    }
+    const roles: Role[] = user.roles.includes('admin') ? user.roles : [...user.roles, 'admin'];
+    const tokenChanged = !holder;
+    if (!tokenChanged && user.fromAdminToken && !user.disabled && roles === user.roles) return user.id;
+    await repo.update(user.id, { roles, disabled: false, fromAdminToken: true, ...(tokenChanged ? { tokenHash } : {}) });
+    await this.audit.record(manager, null, {
+      action: tokenChanged ? 'user.bootstrap-admin-token-change' : 'user.bootstrap-admin-update',
+      entity: 'user',
+      entityId: user.id,
+      before: toView(user),
+      after: { ...toView(user), roles, disabled: false, fromAdminToken: true },
+    });
+    return user.id;
+  }
+
+  private async retireAdminToken(manager: EntityManager, id: string): Promise<void> {
+    const [before] = await manager.getRepository(User).find({ where: { id } });
+    await manager.query(`UPDATE app_user SET disabled = true, token_hash = NULL WHERE id = $1`, [id]);
+    await this.audit.record(manager, null, {
+      action: 'user.bootstrap-admin-retire',
+      entity: 'user',
+      entityId: id,
+      before: toView(before),
+      after: { ...toView(before), disabled: true },
     });
   }
 }
 
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === b.length && a.every((role) => b.includes(role));
+}
+
 function toView(user: User): UserView {
-  return { id: user.id, name: user.name, email: user.email, roles: user.roles };
+  return {
+    id: user.id, name: user.name, email: user.email, roles: user.roles, disabled: user.disabled,
+    fromAdminToken: user.fromAdminToken, createdAt: user.createdAt,
+  };
 }

@@ -24,6 +24,10 @@ const INTENDED: Record<string, Rule> = {
   'POST /api/v1/users': ['admin'],
   'GET /api/v1/users': ['admin'],
   'GET /api/v1/users/me': ANY,
+  // Accounts issue: admins read, change, disable users and rotate their tokens.
+  'GET /api/v1/users/{id}': ['admin'],
+  'PATCH /api/v1/users/{id}': ['admin'],
+  'POST /api/v1/users/{id}/tokens': ['admin'],
   'GET /api/v1/audit': ['admin'],
 
   // Issue 3: anyone reads regions, admins edit the scheme; the data-quality listing is membership data.
