@@ -107,6 +107,13 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     expect(await page.$$eval('#funnel tbody tr', (r) => r.length)).toBe(funnelApi.body.values.length);
     expect(await page.$$eval('#trends thead th', (h) => h.length)).toBeGreaterThan(5);
     expect(await page.textContent('#equity')).toMatch(/Cochran-Mantel-Haenszel|Mantel/);
+    // Every test is said in plain words, and every panel says what it covers.
+    const equityApi = await t.http.get('/api/v1/reports/equity').set(bearer(tokenFor('monitor')));
+    expect(await page.textContent('#equity .reading')).toBe(equityApi.body.test.reading);
+    expect(await page.$$eval('#funnel .readings li', (l) => l.length)).toBe(funnelApi.body.readings.length);
+    for (const panel of ['#funnel', '#trends', '#equity']) {
+      expect(await page.textContent(`${panel} .covers`)).toMatch(/^Covers all conferences, (up to |\d{4}-\d{2}-\d{2} to )\d{4}-\d{2}-\d{2}\./);
+    }
   });
 
   it('shows a conference\'s programme with allocation statuses to the committee', async () => {

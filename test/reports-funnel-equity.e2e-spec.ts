@@ -64,7 +64,8 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
     it('gives the allocation rate by gender within each career stage, with Wilson intervals', async () => {
       const res = await get('equity', period);
       expect(res.status).toBe(200);
-      expect(res.body.filters).toEqual(period);
+      expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null });
+      expect(res.body.test.reading).toMatch(/^No evidence that women and men at the same career stage are allocated at different rates \(common odds ratio 0\.74, 95 % CI 0\.33 to 1\.66, p = 0\.6\)\.$/);
       const strata = res.body.strata as Stratum[];
       expect(strata.map((s) => s.careerStage)).toEqual(['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other']);
       const postdoc = strata.find((s) => s.careerStage === 'postdoc')!;
@@ -112,8 +113,19 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
 
     it('shows no stratified test when there are too few women or men', async () => {
       const res = await get('equity', { from: '2025-01-01', to: '2025-12-31' });
-      expect(res.body.test).toMatchObject({ shown: false });
+      expect(res.body.test).toMatchObject({ shown: false, reading: expect.stringMatching(/^Too little data to tell/) });
       expect(res.body.test.oddsRatio).toBeUndefined();
+    });
+
+    it('takes the conference filters of every report: only the tier asked for', async () => {
+      const standard = (await get('equity', { from: '2025-01-01', to: '2026-06-30', tier: 'standard' })).body;
+      expect(standard.filters.tier).toBe('standard');
+      expect(standard.strata.find((s: Stratum) => s.careerStage === 'postdoc')).toMatchObject({ nominations: 6, allocations: 0 });
+      const major = (await get('equity', { from: '2025-01-01', to: '2026-06-30', tier: 'major' })).body;
+      expect(major.strata.find((s: Stratum) => s.careerStage === 'postdoc')).toMatchObject({ nominations: 60 });
+      const trend = (await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2025-01-01', to: '2026-06-30', tier: 'major' })).body;
+      expect(trend.years.map((y: { key: string; total: number }) => [y.key, y.total])).toEqual([['2025', 0], ['2026', 112]]);
+      expect((await get('trends', { population: 'members', dimension: 'gender', tier: 'major' })).status).toBe(400);
     });
 
     it('exports CSV with the stratified test on every line', async () => {
@@ -151,6 +163,9 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       expect(women.stages[1].vsPrevious!.z).toBeCloseTo(-1.536397137704317, 9);
       expect(women.stages[1].vsPrevious!.pValue).toBeCloseTo(0.12444100834389768, 10);
       expect(women.stages[1].vsPrevious!.significant).toBe(false);
+      expect(women.stages[1].vsPrevious!.pValueAdjusted).toBeGreaterThanOrEqual(women.stages[1].vsPrevious!.pValue);
+      expect(res.body.correction).toMatch(/Holm/);
+      expect(res.body.readings.length).toBeGreaterThan(0);
       // 15 standing invitations to women, 12 accepted: every count that is not small is shown.
       expect(women.stages[3]).toMatchObject({ stage: 'accepted', count: 12, suppressed: false });
       const men = (res.body.values as FunnelValue[]).find((v) => v.value === 'man')!;
@@ -186,7 +201,8 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
 
     it('suppresses small gender counts per year and defaults to ten years', async () => {
       const res = await get('trends', { dimension: 'gender', to: '2026-06-30' });
-      expect(res.body.filters).toEqual({ from: '2017-01-01', to: '2026-06-30' });
+      expect(res.body.filters).toMatchObject({ from: '2017-01-01', to: '2026-06-30' });
+      expect(res.body.yearOf).toMatch(/invitation was made/);
       expect(res.body.years).toHaveLength(10);
       const y2026 = res.body.years.find((y: { key: string }) => y.key === '2026');
       expect(y2026.total).toBe(54);

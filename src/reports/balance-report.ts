@@ -5,7 +5,7 @@
 // Pure: rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension } from './balance.sql';
-import { ALPHA, estimateProportion, TWO_PROPORTION_TEST, twoProportionScoreTest } from './statistics';
+import { ALPHA, estimateProportion, formatP, HOLM, holmAdjust, percent, TWO_PROPORTION_TEST, twoProportionScoreTest } from './statistics';
 import { isSmallCount } from './suppression';
 
 export interface BalanceCell {
@@ -21,6 +21,9 @@ export interface BalanceCell {
   difference?: number | null;
   z?: number | null;
   pValue?: number | null;
+  /** The p-value after the Holm correction over every cell tested in the answer. */
+  pValueAdjusted?: number | null;
+  /** pValueAdjusted < alpha. */
   significant?: boolean | null;
 }
 
@@ -38,6 +41,8 @@ export interface Comparison {
   population: string;
   test: string;
   alpha: number;
+  /** How the many cells tested at once are corrected for. */
+  correction: string;
 }
 
 /** The axis of a table that is not the cells' dimension: a dimension, a calendar year or a stage. */
@@ -155,7 +160,7 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
   const { counted, hidden, counts, totals } = main;
   for (const [key, name] of baseline?.counted.names ?? []) if (!counted.names.get(key)) counted.names.set(key, name);
 
-  return counted.groups.map((group, g) => {
+  const groups = counted.groups.map((group, g) => {
     const totalHidden = hidden.totals[g];
     const total = totals[g];
     const b = baseline ? baseline.counted.groups.findIndex((bg) => bg.key === group.key) : -1;
@@ -180,12 +185,14 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
         const baselineHidden = b < 0 || bv < 0 || baselineTotalHidden || baseline.hidden.cells[b][bv];
         const baselineCount = b >= 0 && bv >= 0 ? baseline.counts[b][bv] : 0;
         const usable = showShare && !baselineHidden;
-        const test = usable ? twoProportionScoreTest(shown, total, baselineCount, baselineTotal) : null;
+        // Nobody on either side: nothing to test, and counting it would only weaken the correction.
+        const test = usable && shown + baselineCount > 0 ? twoProportionScoreTest(shown, total, baselineCount, baselineTotal) : null;
         const baselineShare = !baselineHidden && baselineTotal > 0 ? baselineCount / baselineTotal : null;
         cell.baselineShare = baselineShare;
         cell.difference = usable && cell.share !== null && baselineShare !== null ? cell.share - baselineShare : null;
         cell.z = test ? test.z : null;
         cell.pValue = test ? test.pValue : null;
+        cell.pValueAdjusted = null;
         cell.significant = test ? test.pValue < ALPHA : null;
       }
       return cell;
@@ -200,8 +207,46 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
     if (baseline) out.baselineTotal = baselineTotalHidden ? null : baselineTotal;
     return out;
   });
+  if (baseline) correctForMultipleTests(groups);
+  return groups;
 }
 
 export function comparisonOf(population: string): Comparison {
-  return { population, test: TWO_PROPORTION_TEST, alpha: ALPHA };
+  return { population, test: TWO_PROPORTION_TEST, alpha: ALPHA, correction: HOLM };
+}
+
+/**
+ * Holm's correction over every tested cell of the answer: 20 of 230 institutes "significant" at 5 %
+ * is what chance alone gives. Sets pValueAdjusted and significant in place.
+ */
+function correctForMultipleTests(groups: BalanceGroup[]): void {
+  const tested = groups.flatMap((g) => g.cells).filter((c) => typeof c.pValue === 'number');
+  const adjusted = holmAdjust(tested.map((c) => c.pValue as number));
+  tested.forEach((c, i) => {
+    c.pValueAdjusted = adjusted[i];
+    c.significant = adjusted[i] < ALPHA;
+  });
+}
+
+/**
+ * What the comparison says, in sentences a diversity officer can act on: each share that differs
+ * from the baseline beyond chance (after the correction), or that none does, or that there is too
+ * little to compare.
+ */
+export function balanceReadings(groups: BalanceGroup[], population: string, baseline: string | null): string[] {
+  if (!baseline) return [];
+  const tested = groups.flatMap((g) => g.cells.map((c) => ({ g, c }))).filter(({ c }) => typeof c.pValue === 'number');
+  if (!tested.length) return [`Too little data to compare ${population} with ${baseline}: every cell is empty or hidden.`];
+  const differing = tested.filter(({ c }) => c.significant);
+  if (!differing.length) {
+    return [`No share of ${population} differs from ${baseline} beyond what chance explains `
+      + `(${tested.length} cells tested, Holm-corrected, 5 % level).`];
+  }
+  return differing.map(({ g, c }) => {
+    const label = c.name ?? c.value;
+    const where = g.key === null ? '' : ` within ${g.name ?? g.key}`;
+    const direction = (c.difference ?? 0) < 0 ? 'fewer' : 'more';
+    return `${label}${where}: ${percent(c.share as number)} of ${population} against ${percent(c.baselineShare as number)} of `
+      + `${baseline}, ${direction} than the baseline predicts (${formatP(c.pValueAdjusted as number)} after Holm correction).`;
+  });
 }

@@ -284,10 +284,9 @@ export interface EquityRow {
  */
 export function equityCountQuery(filters: CountFilters, byPeriod = false): SqlQuery {
   const p = new Parameters();
-  const period = { from: filters.from, to: filters.to };
   const parts = [
-    countBy(populationRecords('nominations', period, p), 'gender', 'careerStage', 'nominations', byPeriod),
-    countBy(populationRecords('nominations', period, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
+    countBy(populationRecords('nominations', filters, p), 'gender', 'careerStage', 'nominations', byPeriod),
+    countBy(populationRecords('nominations', filters, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
   ];
   return { text: parts.join('\n    UNION ALL'), values: p.values };
 }

@@ -3,7 +3,7 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { EquityRow } from './balance.sql';
-import { cochranMantelHaenszel, MantelHaenszelResult, wilsonInterval } from './statistics';
+import { ALPHA, cochranMantelHaenszel, formatP, MantelHaenszelResult, wilsonInterval } from './statistics';
 import { isSmallCount } from './suppression';
 
 export interface EquityCell {
@@ -28,6 +28,8 @@ export type EquityTest = {
   comparison: string;
   shown: boolean;
   reason: string | null;
+  /** The conclusion in one plain sentence, including when there is too little data to tell. */
+  reading: string;
 } & Partial<Pick<MantelHaenszelResult,
   'strata' | 'oddsRatio' | 'ci95' | 'logOddsRatioStderr' | 'chiSquare' | 'pValue' | 'continuityCorrection'>>;
 
@@ -66,14 +68,20 @@ export function equityReport(rows: EquityRow[], threshold: number): { strata: Eq
       cells,
     };
   });
-  return { strata, test: cmhWomenVersusMen({ nominations, allocations }, threshold) };
+  const comparable = strata.some((st) => ['woman', 'man'].every((g) => {
+    const cell = st.cells.find((c) => c.gender === g) as EquityCell;
+    return !cell.suppressed && (cell.nominations ?? 0) > 0;
+  }));
+  return { strata, test: cmhWomenVersusMen({ nominations, allocations }, threshold, comparable) };
 }
 
 /**
  * The stratified test is an aggregate over all stages. It is shown only when women and men each have
  * at least `threshold` nominations in total, so it does not describe a handful of people.
  */
-function cmhWomenVersusMen(published: { nominations: number[][]; allocations: number[][] }, threshold: number): EquityTest {
+function cmhWomenVersusMen(
+  published: { nominations: number[][]; allocations: number[][] }, threshold: number, comparable: boolean,
+): EquityTest {
   const { nominations, allocations } = published;
   const woman = GENDERS.indexOf('woman');
   const man = GENDERS.indexOf('man');
@@ -81,7 +89,12 @@ function cmhWomenVersusMen(published: { nominations: number[][]; allocations: nu
   const women = nominations.reduce((s, row) => s + row[woman], 0);
   const men = nominations.reduce((s, row) => s + row[man], 0);
   if (women < threshold || men < threshold) {
-    return { ...base, shown: false, reason: `fewer than ${threshold} nominations of women or of men in the period` };
+    const reason = `fewer than ${threshold} nominations of women or of men in the period`;
+    return { ...base, shown: false, reason, reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).` };
+  }
+  if (!comparable) {
+    const reason = 'no career stage shows both the women\'s and the men\'s counts';
+    return { ...base, shown: false, reason, reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).` };
   }
   const strata = nominations.map((row, s) => ({
     a: allocations[s][woman], b: row[woman] - allocations[s][woman],
@@ -89,5 +102,16 @@ function cmhWomenVersusMen(published: { nominations: number[][]; allocations: nu
   }));
   // The observed and expected counts of allocated women are left out: they are gender counts.
   const { observed: _o, expected: _e, variance: _v, ...result } = cochranMantelHaenszel(strata);
-  return { ...base, shown: true, reason: null, ...result };
+  return { ...base, shown: true, reason: null, reading: equityReading(result), ...result };
+}
+
+/** The stratified test's conclusion as a diversity officer would say it. */
+function equityReading(r: Pick<MantelHaenszelResult, 'oddsRatio' | 'ci95' | 'pValue'>): string {
+  if (r.pValue === null || r.oddsRatio === null || r.ci95 === null) {
+    return 'Too little data to tell whether women and men at the same career stage are allocated at different rates '
+      + '(no career stage has both women and men allocated and not allocated).';
+  }
+  const detail = `common odds ratio ${r.oddsRatio.toFixed(2)}, 95 % CI ${r.ci95[0].toFixed(2)} to ${r.ci95[1].toFixed(2)}, ${formatP(r.pValue)}`;
+  if (r.pValue >= ALPHA) return `No evidence that women and men at the same career stage are allocated at different rates (${detail}).`;
+  return `Women are allocated ${r.oddsRatio < 1 ? 'less' : 'more'} often than men at the same career stage (${detail}).`;
 }

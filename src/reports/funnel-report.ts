@@ -3,7 +3,7 @@
 // Pure: counted rows in, report out.
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import { CountRow, Dimension, FUNNEL_STAGES, FunnelStage } from './balance.sql';
-import { ALPHA, estimateProportion, twoProportionScoreTest } from './statistics';
+import { ALPHA, estimateProportion, formatP, holmAdjust, percent, twoProportionScoreTest } from './statistics';
 import { isSmallCount } from './suppression';
 
 export interface FunnelCell {
@@ -14,7 +14,7 @@ export interface FunnelCell {
   ci95: [number, number] | null;
   suppressed: boolean;
   /** This stage's share against the previous stage's (two-proportion score test); null on the first stage or if hidden. */
-  vsPrevious: { difference: number; z: number; pValue: number; significant: boolean } | null;
+  vsPrevious: { difference: number; z: number; pValue: number; pValueAdjusted: number; significant: boolean } | null;
 }
 
 export interface FunnelValue {
@@ -28,7 +28,7 @@ export interface FunnelValue {
  * stage's total is the sum of its cells, so shares add up; a gender count 0 < n < threshold is hidden.
  */
 export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number):
-  { totals: Record<FunnelStage, number>; values: FunnelValue[] } {
+  { totals: Record<FunnelStage, number>; values: FunnelValue[]; readings: string[] } {
   const names = new Map(rows.map((r) => [r.value, r.value_name]));
   const keys = dimension === 'gender' ? [...GENDERS]
     : dimension === 'careerStage' ? [...CAREER_STAGES]
@@ -50,7 +50,7 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
       const suppressed = hidden[s][v];
       const estimate = estimateProportion(counts[s][v], totals[s]);
       const previousShown = s > 0 && !hidden[s - 1][v];
-      const test = !suppressed && previousShown
+      const test = !suppressed && previousShown && counts[s][v] + counts[s - 1][v] > 0
         ? twoProportionScoreTest(counts[s][v], totals[s], counts[s - 1][v], totals[s - 1])
         : null;
       return {
@@ -61,10 +61,47 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
         ci95: suppressed ? null : estimate.ci95,
         suppressed,
         vsPrevious: test && estimate.share !== null
-          ? { difference: estimate.share - counts[s - 1][v] / totals[s - 1], z: test.z, pValue: test.pValue, significant: test.pValue < ALPHA }
+          ? {
+            difference: estimate.share - counts[s - 1][v] / totals[s - 1], z: test.z, pValue: test.pValue,
+            pValueAdjusted: test.pValue, significant: test.pValue < ALPHA,
+          }
           : null,
       };
     }),
   }));
-  return { totals: Object.fromEntries(FUNNEL_STAGES.map((stage, s) => [stage, totals[s]])) as Record<FunnelStage, number>, values };
+  // Every step of every value is a test: Holm's correction over all of them.
+  const tests = values.flatMap((v) => v.stages.map((c) => c.vsPrevious).filter((t) => t !== null));
+  holmAdjust(tests.map((t) => t.pValue)).forEach((p, i) => {
+    tests[i].pValueAdjusted = p;
+    tests[i].significant = p < ALPHA;
+  });
+  return {
+    totals: Object.fromEntries(FUNNEL_STAGES.map((stage, s) => [stage, totals[s]])) as Record<FunnelStage, number>,
+    values,
+    readings: funnelReadings(values),
+  };
+}
+
+const STEP: Record<FunnelStage, string> = {
+  members: 'the membership', nominations: 'nominations', allocations: 'invitations', accepted: 'accepted talks',
+};
+
+/** Where a group is lost or gained between two stages, in sentences; or that nowhere beyond chance. */
+function funnelReadings(values: FunnelValue[]): string[] {
+  const readings: string[] = [];
+  let tested = 0;
+  for (const value of values) {
+    value.stages.forEach((cell, s) => {
+      if (!cell.vsPrevious) return;
+      tested++;
+      if (!cell.vsPrevious.significant) return;
+      const previous = value.stages[s - 1];
+      readings.push(`${value.name ?? value.value}: ${percent(cell.share as number)} of ${STEP[cell.stage]} against `
+        + `${percent(previous.share as number)} of ${STEP[previous.stage]}, `
+        + `${cell.vsPrevious.difference < 0 ? 'lost' : 'gained'} at this step (${formatP(cell.vsPrevious.pValueAdjusted)} after Holm correction).`);
+    });
+  }
+  if (!tested) return ['Too little data to compare the stages: the counts are empty or hidden.'];
+  if (!readings.length) return [`No step of the funnel changes any share beyond what chance explains (${tested} steps tested, Holm-corrected, 5 % level).`];
+  return readings;
 }

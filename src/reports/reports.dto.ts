@@ -57,9 +57,9 @@ export class FunnelQuery extends ConferenceFilterQuery {
   dimension!: Dimension;
 }
 
-export class EquityQuery extends PeriodQuery {}
+export class EquityQuery extends ConferenceFilterQuery {}
 
-export class TrendsQuery extends PeriodQuery {
+export class TrendsQuery extends ConferenceFilterQuery {
   // Default period: the ten calendar years up to `to`.
   @ApiProperty({ enum: DIMENSIONS })
   @OneOf(DIMENSIONS)

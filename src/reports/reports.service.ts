@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
 import { badRequest, ProblemFieldError } from '../common/problem';
-import { balanceGroups, BalanceGroup, Comparison, comparisonOf } from './balance-report';
+import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
 import { randomBytes } from 'node:crypto';
 import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
 import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gender-release';
@@ -16,7 +16,7 @@ import {
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue, funnelValues } from './funnel-report';
 import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
-import { TWO_PROPORTION_TEST } from './statistics';
+import { HOLM, TWO_PROPORTION_TEST } from './statistics';
 import { minimumCellCount } from './suppression';
 
 export interface Filters {
@@ -37,6 +37,8 @@ export interface BalanceReport {
   /** Whether gender counts carry the cell-key noise (for everyone but admins). */
   disclosure: Disclosure;
   comparison: Comparison | null;
+  /** The comparison with the baseline in plain sentences (empty without compareTo). */
+  readings: string[];
   groups: BalanceGroup[];
 }
 
@@ -48,11 +50,15 @@ export interface FunnelReport {
   stages: readonly FunnelStage[];
   totals: Record<FunnelStage, number>;
   test: string;
+  /** How the many steps tested at once are corrected for. */
+  correction: string;
+  /** Where a group is lost or gained, in plain sentences. */
+  readings: string[];
   values: FunnelValue[];
 }
 
 export interface EquityReport {
-  filters: Pick<Filters, 'from' | 'to'>;
+  filters: Filters;
   minimumCellCount: number;
   disclosure: Disclosure;
   strata: EquityStratum[];
@@ -62,11 +68,20 @@ export interface EquityReport {
 export interface TrendsReport {
   population: Population;
   dimension: Dimension;
-  filters: Pick<Filters, 'from' | 'to'>;
+  filters: Filters;
+  /** What a year is: the calendar year of the talk, of the nomination or invitation, or the membership on 31 December. */
+  yearOf: string;
   minimumCellCount: number;
   disclosure: Disclosure;
   years: BalanceGroup[];
 }
+
+const YEAR_OF: Record<Population, string> = {
+  members: 'the membership on 31 December of each year (on `to` in its last year)',
+  nominations: 'the calendar year in which the nomination was made',
+  allocations: 'the calendar year in which the invitation was made (not the conference\'s year)',
+  talks: 'the calendar year of the talk',
+};
 
 export const today = () => new Date().toISOString().slice(0, 10);
 
@@ -176,6 +191,7 @@ export class ReportsService {
     }
     const rows = counted.filter((r) => r.side === 'main');
     const baselineRows = baseline ? counted.filter((r) => r.side === 'baseline') : undefined;
+    const groups = balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount }, baselineRows);
     return {
       population,
       dimension: q.dimension,
@@ -184,7 +200,8 @@ export class ReportsService {
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
       comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
-      groups: balanceGroups(rows, { dimension: q.dimension, within, threshold: this.minimumCellCount }, baselineRows),
+      readings: balanceReadings(groups, population, q.compareTo ?? null),
+      groups,
     };
   }
 
@@ -211,6 +228,7 @@ export class ReportsService {
       disclosure: disclosure(period, this.epsilon),
       stages: FUNNEL_STAGES,
       test: `${TWO_PROPORTION_TEST}, each stage against the previous one`,
+      correction: HOLM,
       ...funnelValues(rows, q.dimension, this.minimumCellCount),
     };
   }
@@ -220,19 +238,20 @@ export class ReportsService {
     fail(checkPeriod(q.from, to));
     const noisy = !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from, to);
-    const filters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to };
+    const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
+    const filters: CountFilters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
     let rows = await this.count(equityCountQuery(filters, noisy), options);
     if (noisy) {
       rows = await this.release(rows, {
         // The nominations are the balance report's cells; the allocated ones a population of their own.
         populationOf: (side) => (side === 'nominations' ? 'nominations' : 'nominations-allocated'),
-        filtersOf: () => ({}),
+        filtersOf: () => conference,
         genderOn: 'value',
         otherAxis: 'careerStage',
       });
     }
     return {
-      filters: { from: filters.from ?? null, to: filters.to },
+      filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
       ...equityReport(equityRows(rows), this.minimumCellCount),
@@ -246,16 +265,19 @@ export class ReportsService {
     const period = this.periodFor(noisy, q.from ?? `${Number(asked.slice(0, 4)) - 9}-01-01`, asked);
     const to = period ? (population === 'members' ? period.membersOn : period.to) : asked;
     const from = period?.from ?? q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
+    const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
     fail([
       ...checkPeriod(q.from, asked),
+      ...conferenceFiltersOn(population, q),
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
-    let rows = await this.count(trendCountQuery(population, q.dimension, { from, to }, noisy), options);
+    const filters: CountFilters & { from: string } = { from, to, ...conference };
+    let rows = await this.count(trendCountQuery(population, q.dimension, filters, noisy), options);
     if (noisy) {
       rows = await this.release(rows, {
         populationOf: () => population,
-        filtersOf: () => ({}),
+        filtersOf: () => conference,
         genderOn: 'value',
         otherAxis: null,
       });
@@ -265,7 +287,8 @@ export class ReportsService {
     return {
       population,
       dimension: q.dimension,
-      filters: { from, to },
+      filters: describeFilters(filters),
+      yearOf: YEAR_OF[population],
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
       years: balanceGroups(rows, {

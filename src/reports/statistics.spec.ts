@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  chiSquare1PValue, cochranMantelHaenszel, erf, estimateProportion, normalCdf, standardError,
+  chiSquare1PValue, cochranMantelHaenszel, erf, estimateProportion, holmAdjust, normalCdf, standardError,
   twoProportionScoreTest, twoSidedPValue, wilsonInterval, Z_95,
 } from './statistics';
 
@@ -157,5 +157,27 @@ describe('Cochran-Mantel-Haenszel', () => {
     const none = cochranMantelHaenszel([{ a: 1, b: 0, c: 0, d: 0 }]);
     expect(none).toMatchObject({ strata: 0, oddsRatio: null, ci95: null, chiSquare: null, pValue: null });
     expect(cochranMantelHaenszel([{ a: 3, b: 0, c: 2, d: 4 }]).oddsRatio).toBeNull();
+  });
+});
+
+describe('Holm adjustment', () => {
+  it('matches R p.adjust(method = "holm")', () => {
+    // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+    const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+    [0.03, 0.06, 0.06, 0.02].forEach((x, i) => expect(adjusted[i]).toBeCloseTo(x, 12));
+    expect(holmAdjust([])).toEqual([]);
+    expect(holmAdjust([0.7, 0.9])).toEqual([1, 1]);
+    expect(holmAdjust([0.2, 0.9])).toEqual([0.4, 0.9]);
+  });
+
+  it('never lowers a p-value, keeps the order of the raw ones and stays within 1', () => {
+    fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 40 }), (ps) => {
+      const adjusted = holmAdjust(ps);
+      ps.forEach((p, i) => {
+        expect(adjusted[i]).toBeGreaterThanOrEqual(p);
+        expect(adjusted[i]).toBeLessThanOrEqual(1);
+        ps.forEach((q, j) => { if (p < q) expect(adjusted[i]).toBeLessThanOrEqual(adjusted[j]); });
+      });
+    }));
   });
 });

@@ -203,3 +203,32 @@ export function cochranMantelHaenszel(strata: Stratum2x2[], options: { continuit
     variance,
   };
 }
+
+export const HOLM = 'Holm-Bonferroni step-down correction over every test in the answer (family-wise error rate 5 %)';
+
+/**
+ * Holm's step-down adjusted p-values, in the order given: sort ascending, multiply the i-th smallest
+ * (0-based) by (m - i), keep them non-decreasing, cap at 1. Rejecting where the adjusted p < alpha
+ * keeps the chance of any false alarm among the m tests at most alpha.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+
+/** A p-value as people read it: three significant digits, or "< 0.001". */
+export function formatP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2))}`;
+}
+
+/** A share as a percentage with one decimal. */
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}

@@ -107,6 +107,19 @@ function table(headers, rows) {
       (c instanceof Node ? el('td', {}, c) : el('td', { class: typeof c === 'number' ? 'num' : '' }, c ?? '')))))));
 }
 
+/** What a panel counts, said under it: the conference (or all), the period, and the quarters for gender counts. */
+function covers(report) {
+  const select = $('conference');
+  const conference = report.filters?.conferenceId ? select.options[select.selectedIndex]?.text || 'one conference' : 'all conferences';
+  const period = report.filters?.from ? `${report.filters.from} to ${report.filters.to}` : `up to ${report.filters?.to}`;
+  const quarters = report.disclosure?.perturbed
+    ? ` Gender counts: whole quarters ${report.disclosure.period.from ? `from ${report.disclosure.period.from} ` : ''}to ${report.disclosure.period.to}, with noise.`
+    : '';
+  return el('p', { class: 'muted covers' }, `Covers ${conference}, ${period}.${quarters}`);
+}
+
+const readings = (lines) => el('ul', { class: 'readings' }, (lines || []).map((line) => el('li', {}, line)));
+
 const cellText = (cell) => (cell == null ? '' : cell.suppressed ? el('span', { class: 'suppressed' }, 'suppressed')
   : cell.share == null ? '–' : `${cell.count} (${pct(cell.share)})`);
 
@@ -114,23 +127,28 @@ async function renderFunnel() {
   const report = await api('/reports/funnel', { dimension: $('funnel-dimension').value, ...filters() });
   const stages = Object.keys(report.totals);
   const rows = report.values.map((v) => [v.name || v.value, ...stages.map((stage) => cellText(v.stages.find((c) => c.stage === stage)))]);
-  $('funnel').replaceChildren(table(['', ...stages.map((stage) => `${stage} (${report.totals[stage]})`)], rows));
+  $('funnel').replaceChildren(table(['', ...stages.map((stage) => `${stage} (${report.totals[stage]})`)], rows),
+    readings(report.readings), covers(report));
 }
 
 async function renderTrends() {
   const population = $('population').value;
-  const report = await api('/reports/trends', { dimension: $('trend-dimension').value, population });
+  const f = filters();
+  const report = await api('/reports/trends', {
+    dimension: $('trend-dimension').value, population, ...(population === 'members' ? {} : { conferenceId: f.conferenceId }),
+  });
   const years = report.years.map((y) => y.key);
   const values = [...new Map(report.years.flatMap((y) => y.cells.map((c) => [c.value, c.name || c.value]))).entries()];
   const rows = values.map(([value, label]) => [label, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
   $('trends').replaceChildren(report.years.length
     ? table(['', ...years.map((y) => `${y} (${report.years.find((g) => g.key === y).total})`)], rows)
-    : el('p', { class: 'muted' }, 'No data yet.'));
+    : el('p', { class: 'muted' }, 'No data yet.'), covers(report),
+    el('p', { class: 'muted' }, `A year is ${report.yearOf}.`));
 }
 
 async function renderEquity() {
   const f = filters();
-  const report = await api('/reports/equity', { from: f.from, to: f.to });
+  const report = await api('/reports/equity', { from: f.from, to: f.to, conferenceId: f.conferenceId });
   const rows = report.strata.filter((s) => s.nominations > 0).flatMap((s) => s.cells.map((c) => [
     s.careerStage, c.gender,
     c.suppressed ? el('span', { class: 'suppressed' }, 'suppressed') : `${c.allocations ?? ''} / ${c.nominations ?? ''}`,
@@ -139,7 +157,9 @@ async function renderEquity() {
   const test = report.test;
   $('equity').replaceChildren(
     table(['Career stage', 'Gender', 'Allocated / nominated', 'Allocation rate (95% CI)'], rows),
-    el('p', { class: 'cmh' }, test.shown
+    el('p', { class: 'reading' }, test.reading),
+    covers(report),
+    el('p', { class: 'cmh muted' }, test.shown
       ? `${test.comparison}: common odds ratio ${test.oddsRatio.toFixed(2)} (95% CI ${test.ci95[0].toFixed(2)} to ${test.ci95[1].toFixed(2)}), `
         + `chi-square ${test.chiSquare.toFixed(2)}, p = ${test.pValue.toFixed(3)}. ${test.name}.`
       : `${test.name}: not shown (${test.reason}).`),
