@@ -6,7 +6,7 @@ import { wilsonInterval } from '../src/reports/statistics';
 
 interface Cell { value: string; name: string | null; count: number | null; share: number | null; stderr: number | null;
   ci95: [number, number] | null; suppressed: boolean; baselineShare?: number | null; z?: number | null;
-  pValue?: number | null; significant?: boolean | null; difference?: number | null }
+  pValue?: number | null; pValueAdjusted?: number | null; significant?: boolean | null; difference?: number | null }
 interface Group { key: string | null; name: string | null; total: number | null; cells: Cell[] }
 
 const cell = (group: Group, value: string) => group.cells.find((c) => c.value === value)!;

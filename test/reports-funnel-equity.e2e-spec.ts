@@ -5,7 +5,7 @@ interface EquityCell { gender: string; nominations: number | null; allocations: 
   ci95: [number, number] | null; suppressed: boolean }
 interface Stratum { careerStage: string; nominations: number; allocations: number; cells: EquityCell[] }
 interface FunnelCell { stage: string; count: number | null; share: number | null; ci95: [number, number] | null;
-  suppressed: boolean; vsPrevious: { difference: number; z: number; pValue: number; significant: boolean } | null }
+  suppressed: boolean; vsPrevious: { difference: number; z: number; pValue: number; pValueAdjusted: number; significant: boolean } | null }
 interface FunnelValue { value: string; stages: FunnelCell[] }
 
 // Members (joined 2020-01-01, CERN): postdocs 60 women and 80 men, tenured 30 women and 60 men,
