@@ -7,8 +7,18 @@ import { AddChangeNotifications1764400000000 } from './1764400000000-AddChangeNo
 import { AddRecordKeys1764500000000 } from './1764500000000-AddRecordKeys';
 import { AddReportNoiseKey1764650000000 } from './1764650000000-AddReportNoiseKey';
 import { AddUserDisabledAndAdminTokenMark1764700000000 } from './1764700000000-AddUserDisabledAndAdminTokenMark';
+import { AddMemberSignIn1764800000000 } from './1764800000000-AddMemberSignIn';
+import { RecordNominatorMember1764810000000 } from './1764810000000-RecordNominatorMember';
+import { CreateDiversityOfficeBox1764820000000 } from './1764820000000-CreateDiversityOfficeBox';
+import { AddNominationDisclosurePolicy1764830000000 } from './1764830000000-AddNominationDisclosurePolicy';
+import { AddProgrammeTimesAndVenues1764900000000 } from './1764900000000-AddProgrammeTimesAndVenues';
+import { AddInvitationDeadlines1764910000000 } from './1764910000000-AddInvitationDeadlines';
+import { CreateMailOutbox1764920000000 } from './1764920000000-CreateMailOutbox';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
   AddReportNoiseKey1764650000000, AddUserDisabledAndAdminTokenMark1764700000000,
+  AddMemberSignIn1764800000000, RecordNominatorMember1764810000000, CreateDiversityOfficeBox1764820000000,
+  AddNominationDisclosurePolicy1764830000000,
+  AddProgrammeTimesAndVenues1764900000000, AddInvitationDeadlines1764910000000, CreateMailOutbox1764920000000,
 ];

@@ -1,17 +1,21 @@
 import { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'pino';
 import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { API_PREFIX, EXPOSED_HEADERS, LocationInterceptor, noStore } from './common/http';
 import { requestLogger } from './common/logging';
+import { buildOpenApiDocument } from './common/openapi';
 import {
   BULK_BODY_LIMIT, CSV_TYPES, hasContent, JSON_TYPES, nestingError, unsupportedType,
 } from './common/request-body';
 import { createValidationPipe } from './common/validation';
+import { ServiceConfig } from './config/service-config';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX } from './common/http';
 const IMPORT_PATH = /\/import\/?$/;
 // Reads its CSV body itself, as it arrives: a million talks need not sit in memory as one string.
 const STREAMED_IMPORT_PATH = /\/talks\/import\/?$/;
@@ -23,7 +27,9 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   const forDocs = helmet({ contentSecurityPolicy: false });
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.path.startsWith('/docs') ? forDocs : strict)(req, res, next));
-  app.enableCors({ origin: process.env.CORS_ORIGIN ? process.env.CORS_ORIGIN.split(',') : false });
+  const { corsOrigins } = app.get(ServiceConfig).http;
+  app.enableCors({ origin: corsOrigins.length ? corsOrigins : false, exposedHeaders: EXPOSED_HEADERS });
+  app.use(noStore);
 
   // Bodies: 1 MB of JSON in general; bulk imports (JSON or CSV) may be much larger. Content of any other
   // type is refused (415): left unparsed, it would reach the route as no body at all. Every JSON body
@@ -51,16 +57,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'dashboard', 'dashboard/{*asset}'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new LocationInterceptor(app.get(Reflector)));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Speaker allocation service')
-      .setDescription('Members, conferences, nominations, eligibility ranks, allocations and balance reports '
-        + 'for a large collaboration\'s conference committee. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app as INestApplication);
   SwaggerModule.setup('docs', app as INestApplication, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -4,8 +4,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { authFailureSettings } from './auth/auth-failures';
 import { createLogger, PinoNestLogger } from './common/logging';
+import { ConfigError } from './config/environment';
+import { loadConfig, ServiceConfig } from './config/service-config';
 import { resolveDatabase } from './database/database';
 import { RunningPostgres } from './database/embedded-postgres';
 
@@ -22,24 +23,26 @@ export interface RunningService {
  * one the environment names; a failed start exits the process, SIGTERM/SIGINT shut down cleanly.
  */
 export async function startService(database?: ServiceDatabase): Promise<RunningService> {
-  const logger = createLogger();
+  let config: ServiceConfig;
   try {
     // Checked before the database starts, so a mistyped setting stops the service at once, named.
-    authFailureSettings(process.env);
+    config = loadConfig();
   } catch (error) {
-    logger.fatal(`start-up refused: ${(error as Error).message}`);
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger('info').fatal(`start-up refused: ${error.message}`);
     process.exit(1);
   }
-  const { url, embedded } = database ?? (await resolveDatabase());
+  const logger = createLogger(config.log.level);
+  const { url, embedded } = database ?? (await resolveDatabase(config.database));
   let app: NestExpressApplication;
-  const port = Number(process.env.PORT ?? 3000);
+  const { port, host } = config.http;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(url), {
       bodyParser: false,
       logger: new PinoNestLogger(logger),
     });
     configureApp(app, logger);
-    await app.listen(port, process.env.HOST ?? '0.0.0.0');
+    await app.listen(port, host);
     logger.info(`Speaker allocation service on http://localhost:${port}/api/v1 (API docs: http://localhost:${port}/docs)`);
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');

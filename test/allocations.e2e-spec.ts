@@ -268,11 +268,12 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(row).toEqual({ status: 'invited', version: 1 });
     });
 
-    it('answers a stale version or If-Match with 409 instead of overwriting', async () => {
+    it('answers a stale body version with 409 and a stale If-Match with 412 instead of overwriting', async () => {
       const { slot, members: [m] } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       expect((await patch(invited.body.id, { status: 'accepted', version: 2 })).status).toBe(409);
-      expect((await patch(invited.body.id, { status: 'accepted' }, { 'If-Match': '"7"' })).status).toBe(409);
+      expect((await patch(invited.body.id, { status: 'accepted' }, { 'If-Match': '"7"' })).status).toBe(412);
+      expect((await patch(invited.body.id, { status: 'accepted' }, { 'If-Match': 'W/"1"' })).status).toBe(412);
       const ok = await patch(invited.body.id, { status: 'accepted' }, { 'If-Match': '"1"' });
       expect(ok.status).toBe(200);
       expect(ok.headers.etag).toBe('"2"');

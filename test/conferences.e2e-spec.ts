@@ -25,7 +25,7 @@ describe('conferences and slots', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String), name: 'Lepton Photon', startDate: '2025-08-04', endDate: '2025-08-08',
-      country: 'IT', tier: 'major', url: 'https://lp2025.example.org',
+      country: 'IT', tier: 'major', url: 'https://lp2025.example.org', city: null, timeZone: null, respondWithinDays: null,
     });
     const slot = await post(`/conferences/${res.body.id}/slots`, { title: 'Flavour highlights', talkType: 'plenary' });
     expect(slot.status).toBe(201);
@@ -146,5 +146,51 @@ describe('conferences and slots', () => {
     expect(cleared.body).toMatchObject({ topic: null, title: 'Higgs parallel', seats: 2 });
     expect((await patch(`/slots/${slot.id}`, { seats: 0 })).status).toBe(400);
     expect((await patch(`/slots/${slot.id}`, { seats: 5 }, await t.token('monitor'))).status).toBe(403);
+  });
+});
+
+describe('conference venue, time zone and timed slots', () => {
+  let t: TestApp;
+  let committee: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    committee = await t.token('committee');
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('keeps the venue city and time zone, and reads a slot\'s wall-clock start in that zone', async () => {
+    const created = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({
+      name: 'ICHEP', startDate: '2028-07-05', endDate: '2028-07-12', country: 'JP', tier: 'major', city: 'Sendai',
+      timeZone: 'Asia/Tokyo', respondWithinDays: 10,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ city: 'Sendai', timeZone: 'Asia/Tokyo', respondWithinDays: 10 });
+    const slot = await t.http.post(`/api/v1/conferences/${created.body.id}/slots`).set(bearer(committee))
+      .send({ title: 'Neutrinos', talkType: 'plenary', startsAt: '2028-07-06T09:00', durationMinutes: 40, room: 'Hall A' });
+    expect(slot.status).toBe(201);
+    expect(slot.body).toMatchObject({ startsAt: '2028-07-06T00:00:00.000Z', durationMinutes: 40, room: 'Hall A', respondWithinDays: null });
+    // With an offset the instant is taken as given.
+    const moved = await t.http.patch(`/api/v1/slots/${slot.body.id}`).set(bearer(committee)).send({ startsAt: '2028-07-06T10:00:00+09:00', room: null });
+    expect(moved.body).toMatchObject({ startsAt: '2028-07-06T01:00:00.000Z', room: null, durationMinutes: 40 });
+    const programme = await t.http.get(`/api/v1/conferences/${created.body.id}/programme`).set(bearer(committee));
+    expect(programme.body.slots[0]).toMatchObject({
+      startsLocal: 'Thursday, 6 July 2028, 10:00 (Asia/Tokyo)', endsAt: '2028-07-06T01:40:00.000Z', durationMinutes: 40,
+    });
+    expect(programme.body.conference).toMatchObject({ city: 'Sendai', timeZone: 'Asia/Tokyo' });
+  });
+
+  it('refuses an unknown time zone, a zero-length talk and a deadline beyond 90 days with 400 naming each', async () => {
+    const res = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({
+      name: 'Bad zone', startDate: '2028-01-05', endDate: '2028-01-06', tier: 'minor', timeZone: 'Europe/Atlantis', respondWithinDays: 91,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['respondWithinDays', 'timeZone']);
+    const ok = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({ name: 'Fine', startDate: '2028-01-05', endDate: '2028-01-06', tier: 'minor' });
+    const slot = await t.http.post(`/api/v1/conferences/${ok.body.id}/slots`).set(bearer(committee))
+      .send({ title: 'Zero', talkType: 'poster', durationMinutes: 0 });
+    expect(slot.status).toBe(400);
+    expect(slot.body.errors).toEqual([expect.objectContaining({ field: 'durationMinutes' })]);
+    const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'slot.create' AND after->>'title' = 'Zero'`);
+    expect(audit[0].n).toBe(0);
   });
 });

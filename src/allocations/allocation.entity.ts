@@ -21,5 +21,8 @@ export class Allocation {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @Column('timestamptz', { nullable: true }) respondedAt: Date | null;
+  /** An open invitation's answer deadline; it expires after. */
+  @Column('timestamptz', { nullable: true }) respondBy: Date | null;
+  @Column('timestamptz', { nullable: true }) remindedAt: Date | null;
   @VersionColumn() version: number;
 }

@@ -1,25 +1,28 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags,
-  ApiUnprocessableEntityResponse,
+  ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
-import { badRequest } from '../common/problem';
+import { Created, IfMatchHeader, precondition, underPrecondition, withETag } from '../common/http';
+import { ApiProblems, ApiSecured, ETAG_HEADER } from '../common/openapi';
 import {
   AllocationAnswer, AllocationPage, AllocationQuery, CreateAllocationDto, UpdateAllocationDto,
 } from './allocations.dto';
 import { AllocationsService } from './allocations.service';
 
 @ApiTags('allocations')
-@ApiBearerAuth()
+@ApiSecured()
 @Controller()
 export class AllocationsController {
   constructor(private readonly allocations: AllocationsService) {}
 
   @Post('slots/:id/allocations')
   @Roles('committee')
-  @ApiCreatedResponse({ type: AllocationAnswer, description: 'Invited; the nomination becomes allocated. ETag carries the version.' })
+  @ApiOperation({ summary: 'Invite a nominee of the slot' })
+  @Created(AllocationAnswer, (allocation) => `allocations/${allocation.id}`,
+    'Invited; the nomination becomes allocated. ETag carries the version.', ETAG_HEADER)
+  @ApiProblems(400, 413, 415)
   @ApiNotFoundResponse({ description: 'No such slot' })
   @ApiConflictResponse({ description: 'Every seat of the slot is taken' })
   @ApiUnprocessableEntityResponse({
@@ -36,30 +39,38 @@ export class AllocationsController {
 
   @Get('slots/:id/allocations')
   @Roles('committee')
+  @ApiOperation({ summary: 'A slot\'s allocations' })
   @ApiOkResponse({ type: AllocationPage })
+  @ApiProblems(400, 404)
   listForSlot(@Param('id', ParseUUIDPipe) slotId: string, @Query() query: AllocationQuery) {
     return this.allocations.listForSlot(slotId, query);
   }
 
   @Get('allocations')
   @Roles('committee')
+  @ApiOperation({ summary: 'Allocations, oldest first' })
   @ApiOkResponse({ type: AllocationPage, description: 'Oldest first; filters conferenceId, slotId, memberId, status' })
+  @ApiProblems(400)
   list(@Query() query: AllocationQuery) {
     return this.allocations.list(query);
   }
 
   @Get('allocations/:id')
   @Roles('committee')
-  @ApiOkResponse({ type: AllocationAnswer, description: 'balancePreview compares the speakers without and with this allocation' })
+  @ApiOperation({ summary: 'One allocation with its balance preview' })
+  @ApiOkResponse({ type: AllocationAnswer, description: 'balancePreview compares the speakers without and with this allocation', headers: ETAG_HEADER })
+  @ApiProblems(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<AllocationAnswer> {
     return withETag(res, await this.allocations.get(id));
   }
 
   @Patch('allocations/:id')
   @Roles('committee')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version the change is based on, e.g. "3"' })
-  @ApiOkResponse({ type: AllocationAnswer, description: 'After a decline or withdrawal, nextCandidates offers the freed seat' })
-  @ApiConflictResponse({ description: 'Stale version, or a change the status machine does not allow' })
+  @ApiOperation({ summary: 'Record an acceptance, a decline or a withdrawal' })
+  @IfMatchHeader()
+  @ApiOkResponse({ type: AllocationAnswer, description: 'After a decline or withdrawal, nextCandidates offers the freed seat', headers: ETAG_HEADER })
+  @ApiProblems(400, 404, 412, 413, 415)
+  @ApiConflictResponse({ description: 'A stale body `version`, or a change the status machine does not allow' })
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateAllocationDto,
@@ -67,25 +78,12 @@ export class AllocationsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AllocationAnswer> {
-    const expected = expectedVersion(ifMatch, dto.version);
-    return withETag(res, await this.allocations.transition(id, dto, expected, actor));
+    return withETag(res, await underPrecondition(precondition(ifMatch, dto.version),
+      (expected) => this.allocations.transition(id, dto, expected, actor)));
   }
 }
 
-function withETag<T extends { version: number }>(res: Response, answer: T): T {
-  res.setHeader('ETag', `"${answer.version}"`);
-  return answer;
-}
-
-/** The version a change is based on: If-Match ("3", W/"3" or * for any) or the body's `version`. */
+/** The version a change is based on, from If-Match or the body's `version` (see common/http.ts). */
 export function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
-  const header = ifMatch?.trim();
-  if (!header || header === '*') return bodyVersion;
-  const match = /^(?:W\/)?"?(\d{1,10})"?$/.exec(header);
-  if (!match) throw badRequest('If-Match must carry one allocation version, e.g. "3"', [{ field: 'If-Match', message: 'not a version' }]);
-  const version = Number(match[1]);
-  if (bodyVersion !== undefined && bodyVersion !== version) {
-    throw badRequest('If-Match and the body\'s version disagree', [{ field: 'version', message: 'differs from If-Match' }]);
-  }
-  return version;
+  return precondition(ifMatch, bodyVersion)?.version;
 }

@@ -22,7 +22,7 @@ export class CreateAllocationDto {
 
 export class UpdateAllocationDto {
   @ApiProperty({ enum: ['accepted', 'declined', 'withdrawn'], description: 'invited -> accepted | declined | withdrawn; accepted -> withdrawn' })
-  @IsIn(['accepted', 'declined', 'withdrawn']) status: Exclude<AllocationStatus, 'invited'>;
+  @IsIn(['accepted', 'declined', 'withdrawn']) status: 'accepted' | 'declined' | 'withdrawn';
 
   @ApiPropertyOptional({ description: 'Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators' })
   @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
@@ -82,11 +82,26 @@ export class AllocationView {
   @ApiProperty() updatedAt: Date;
   @ApiProperty({ nullable: true }) respondedAt: Date | null;
   @ApiProperty({ nullable: true, description: 'The talk record, once accepted' }) talkId: string | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'While invited: when the invitation lapses unanswered (it then becomes expired)' })
+  respondBy: Date | null;
+}
+
+export class AllocationWarningView {
+  @ApiProperty({ enum: ['same-conference', 'overlapping-times'] }) kind: 'same-conference' | 'overlapping-times';
+  @ApiProperty({ description: 'The speaker\'s other invited or accepted allocation' }) allocationId: string;
+  @ApiProperty() slotId: string;
+  @ApiProperty() slotTitle: string;
+  @ApiProperty() conferenceName: string;
+  @ApiProperty({ enum: ['invited', 'accepted'] }) status: 'invited' | 'accepted';
+  @ApiProperty() message: string;
 }
 
 export class AllocationAnswer extends AllocationView {
   @ApiProperty({ description: 'Region and career-stage make-up of the conference\'s speakers before and after this change, next to the membership (never gender)' })
   balancePreview: BalancePreview;
+
+  @ApiProperty({ type: [AllocationWarningView], description: 'The speaker would hold two talks at one conference, or two at overlapping times' })
+  warnings: AllocationWarningView[];
 
   @ApiPropertyOptional({ type: [PassedOverView], description: 'On creation: the better-ranked available nominees this choice passed over' })
   passedOver?: PassedOverView[];

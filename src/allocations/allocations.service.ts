@@ -1,31 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
-import { AllocationStatus } from '../common/enums';
 import { Page } from '../common/pagination';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { RankingService } from '../ranking/ranking.service';
-import { insertTalkFromAllocation } from '../talks/talk-records';
-import { canTransition, allowedTransitions, freesSeat, holdsSeat, takesReason } from './allocation-status';
+import { AllocationLifecycle, AllocationStatusChanged } from './allocation-lifecycle';
+import { AllocationActor, holdsSeat } from './allocation-status';
 import { nextCandidates, passedOver } from './allocation-rules';
-import { ALLOCATION_SELECT, balancePreview } from './allocation.sql';
+import { ALLOCATION_SELECT, balancePreview, speakerClashes } from './allocation.sql';
 import {
   AllocationAnswer, AllocationQuery, AllocationView, CreateAllocationDto, NextCandidateView, UpdateAllocationDto,
 } from './allocations.dto';
-
-const AUDIT_ACTION: Record<Exclude<AllocationStatus, 'invited'>, string> = {
-  accepted: 'allocation.accept',
-  declined: 'allocation.decline',
-  withdrawn: 'allocation.withdraw',
-};
 
 @Injectable()
 export class AllocationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly ranking: RankingService,
-    private readonly audit: AuditService,
+    private readonly lifecycle: AllocationLifecycle,
   ) {}
 
   /**
@@ -63,134 +55,59 @@ export class AllocationsService {
       const chosen = ranked.find((c) => c.memberId === dto.memberId);
       const policyVersion = chosen?.breakdown.policyVersion ?? (await this.ranking.policy(undefined, manager)).version;
 
-      const [created] = await manager.query(
-        `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
-                                 score_at_allocation, policy_version, allocated_by)
-         VALUES ($1, $2, $3, 'invited', $4, $5, $6, $7, $8) RETURNING id`,
-        [slotId, dto.memberId, nomination.id, dto.rationale ?? null, chosen?.rank ?? null, chosen?.score ?? null,
-          policyVersion, actor.id],
-      );
-      await manager.query(
-        `UPDATE nomination SET status = 'allocated', version = version + 1, updated_at = now() WHERE id = $1`,
-        [nomination.id],
-      );
-      await this.audit.recordMany(manager, actor, [
-        {
-          action: 'allocation.create', entity: 'allocation', entityId: created.id,
-          after: {
-            slotId, memberId: dto.memberId, nominationId: nomination.id, status: 'invited',
-            rankAtAllocation: chosen?.rank ?? null, scoreAtAllocation: chosen?.score ?? null, policyVersion,
-            rationale: dto.rationale ?? null,
-            passedOver: skipped.map(({ memberId, rank }) => ({ memberId, rank })),
-          },
-        },
-        {
-          action: 'nomination.allocate', entity: 'nomination', entityId: nomination.id,
-          before: { status: nomination.status }, after: { status: 'allocated', allocationId: created.id },
-        },
-      ]);
+      const created = await this.lifecycle.createAllocation(manager, {
+        slotId, memberId: dto.memberId, nominationId: nomination.id, rationale: dto.rationale ?? null,
+        rankAtAllocation: chosen?.rank ?? null, scoreAtAllocation: chosen?.score ?? null, policyVersion, actor,
+        context: { passedOver: skipped.map(({ memberId, rank }) => ({ memberId, rank })) },
+      });
       const view = await this.view(manager, created.id);
       return {
         ...view,
         passedOver: skipped,
+        warnings: await speakerClashes(manager, view.id),
         balancePreview: await balancePreview(manager, view.conferenceId, view.id, false),
       };
     });
   }
 
   /**
-   * Move an allocation along its lifecycle. Acceptance records the talk; withdrawing an accepted
-   * allocation deletes that talk again (a withdrawn talk was never given, so it must not count
-   * against the speaker's eligibility). A decline creates no talk, so it never lowers eligibility.
+   * The committee's PATCH, and the entry point for anyone else who answers an invitation (a member's
+   * own accept or decline passes `as: ['speaker']`): one step through the lifecycle's door, answered
+   * with the allocation, its balance preview and, after a freed seat, the next candidates.
    */
-  async transition(id: string, dto: UpdateAllocationDto, expectedVersion: number | undefined, actor: Actor):
-  Promise<AllocationAnswer> {
+  async transition(
+    id: string, dto: UpdateAllocationDto, expectedVersion: number | undefined, actor: Actor | null,
+    options: { as?: readonly AllocationActor[]; via?: string } = {},
+  ): Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query(
-        `SELECT a.id, a.slot_id AS "slotId", a.nomination_id AS "nominationId", a.status, a.version
-         FROM allocation a WHERE a.id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (!current) throw notFound('Allocation', id);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) {
-        throw conflict(
-          `Allocation ${id} has changed since version ${expectedVersion} (now version ${current.version}, ${current.status}); reload and retry`,
-          { currentVersion: current.version, currentStatus: current.status },
-        );
-      }
-      const from: AllocationStatus = current.status;
-      if (!canTransition(from, dto.status)) {
-        throw conflict(`An allocation that is ${from} cannot become ${dto.status}`,
-          { currentStatus: from, allowed: allowedTransitions(from) });
-      }
-      if (dto.reason !== undefined && !takesReason(dto.status)) {
-        throw unprocessable('A reason is recorded only for a decline or a withdrawal',
-          [{ field: 'reason', message: `not recorded when the allocation becomes ${dto.status}` }]);
-      }
-      await manager.query(
-        `UPDATE allocation
-         SET status = $2, decline_reason = COALESCE($3, decline_reason), version = version + 1, updated_at = now(),
-             responded_at = CASE WHEN $2 IN ('accepted', 'declined') THEN now() ELSE responded_at END
-         WHERE id = $1`,
-        [id, dto.status, dto.reason ?? null],
-      );
-      const entries: AuditEntry[] = [{
-        action: AUDIT_ACTION[dto.status], entity: 'allocation', entityId: id,
-        before: { status: from, version: current.version },
-        after: { status: dto.status, version: current.version + 1 },
-      }];
-      if (dto.status === 'accepted') {
-        const talk = await insertTalkFromAllocation(manager, id);
-        if (talk) {
-          entries.push({ action: 'talk.create', entity: 'talk', entityId: talk.id, after: {
-            memberId: talk.memberId, conferenceId: talk.conferenceId, talkType: talk.talkType, date: talk.date,
-            allocationId: id,
-          } });
-        }
-      }
-      if (from === 'accepted' && dto.status === 'withdrawn') {
-        // As a CTE so the driver hands back the deleted rows themselves.
-        const removed = await manager.query(
-          `WITH removed AS (
-             DELETE FROM talk WHERE allocation_id = $1
-             RETURNING id, member_id AS "memberId", conference_id AS "conferenceId", talk_type AS "talkType", date,
-                       allocation_id AS "allocationId")
-           SELECT * FROM removed`,
-          [id],
-        );
-        for (const talk of removed) entries.push({ action: 'talk.delete', entity: 'talk', entityId: talk.id, before: talk });
-      }
-      if (freesSeat(from, dto.status)) {
-        // The nomination goes back to the shortlist (the nomination lifecycle's allocated -> shortlisted):
-        // the committee may invite the person again, but they are not offered the seat automatically.
-        const released = await manager.query(
-          `WITH released AS (
-             UPDATE nomination SET status = 'shortlisted', version = version + 1, updated_at = now()
-             WHERE id = $1 AND status = 'allocated' RETURNING id)
-           SELECT id FROM released`,
-          [current.nominationId],
-        );
-        if (released.length > 0) {
-          entries.push({ action: 'nomination.release', entity: 'nomination', entityId: current.nominationId,
-            before: { status: 'allocated' }, after: { status: 'shortlisted', allocationId: id } });
-        }
-      }
-      await this.audit.recordMany(manager, actor, entries);
-
-      const view = await this.view(manager, id);
-      const answer: AllocationAnswer = {
-        ...view,
-        balancePreview: await balancePreview(manager, view.conferenceId, id, holdsSeat(from)),
-      };
-      if (freesSeat(from, dto.status)) answer.nextCandidates = await this.nextCandidates(manager, current.slotId);
-      return answer;
+      const changed = await this.lifecycle.changeAllocationStatus(manager, {
+        allocationId: id, to: dto.status, as: options.as ?? ['committee'], actor, reason: dto.reason, expectedVersion,
+        via: options.via,
+      });
+      return this.answer(manager, changed);
     });
+  }
+
+  /** What a status change answers: the allocation, the balance before and after, and the next candidates for a freed seat. */
+  async answer(manager: EntityManager, changed: AllocationStatusChanged): Promise<AllocationAnswer> {
+    const view = await this.view(manager, changed.id);
+    const answer: AllocationAnswer = {
+      ...view,
+      warnings: holdsSeat(changed.to) ? await speakerClashes(manager, changed.id) : [],
+      balancePreview: await balancePreview(manager, view.conferenceId, changed.id, holdsSeat(changed.from)),
+    };
+    if (changed.freedSeat) answer.nextCandidates = await this.nextCandidates(manager, changed.slotId);
+    return answer;
   }
 
   async get(id: string): Promise<AllocationAnswer> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const view = await this.view(manager, id);
-      return { ...view, balancePreview: await balancePreview(manager, view.conferenceId, id, false) };
+      return {
+        ...view,
+        warnings: holdsSeat(view.status) ? await speakerClashes(manager, id) : [],
+        balancePreview: await balancePreview(manager, view.conferenceId, id, false),
+      };
     });
   }
 
@@ -258,7 +175,7 @@ export class AllocationsService {
     return new Set(rows.map((r) => r.memberId));
   }
 
-  private async nextCandidates(manager: EntityManager, slotId: string): Promise<NextCandidateView[]> {
+  async nextCandidates(manager: EntityManager, slotId: string): Promise<NextCandidateView[]> {
     const ranked = await this.ranking.candidatesForSlot(slotId, { manager });
     const allocated = await this.membersAllocatedInSlot(manager, slotId);
     return nextCandidates(ranked, allocated).map((c) => ({

@@ -1,21 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { AcceptedTalk, CSV_COLUMNS, foldLine, icsText, programmeCsv, programmeICalendar } from './programme-export';
+import ICAL from 'ical.js';
+import { AcceptedTalk, CSV_COLUMNS, DEFAULT_TALK_MINUTES, invitationICalendar, programmeCsv, programmeICalendar, venueLocation } from './programme-export';
 
-const conference = { id: 'c1', name: 'ICHEP, 2026; Prague', startDate: '2026-07-30', endDate: '2026-08-05', country: 'CZ' };
+const conference = {
+  id: 'c1', name: 'ICHEP, 2026; Prague', startDate: '2026-07-30', endDate: '2026-08-05', country: 'CZ', city: 'Prague',
+  timeZone: 'Europe/Prague',
+};
 const talk = (over: Partial<AcceptedTalk> = {}): AcceptedTalk => ({
-  allocationId: 'a1', slotId: 's1', slotTitle: 'Higgs, top; and more', talkType: 'plenary', startsAt: null,
+  allocationId: 'a1', slotId: 's1', slotTitle: 'Higgs, top; and more', talkType: 'plenary', startsAt: null, durationMinutes: null, room: null,
   memberId: 'm1', speaker: 'Zoë "Z" Müller', institute: 'CERN', region: 'CERN', updatedAt: '2026-11-24T10:00:00.000Z',
   ...over,
 });
-
-function unfold(text: string): string[] {
-  return text.replace(/\r\n /g, '').split('\r\n').filter((l) => l !== '');
-}
-
-function unescape(value: string): string {
-  return value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
-}
 
 describe('programme CSV', () => {
   it('has a header and one parseable row per accepted talk, with CRLF line ends', () => {
@@ -43,36 +39,54 @@ describe('programme CSV', () => {
 });
 
 describe('programme iCalendar', () => {
-  it('has one VEVENT per accepted talk with a UID, escaped text and CRLF line ends', () => {
-    const ics = programmeICalendar(conference, [talk(), talk({ allocationId: 'a2', startsAt: '2026-07-31T09:30:00.000Z' })]);
-    expect(ics.endsWith('\r\n')).toBe(true);
+  const events = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+
+  it('parses as iCalendar with one event per accepted talk, all-day over the conference when not scheduled', () => {
+    const ics = programmeICalendar(conference, [talk(), talk({ allocationId: 'a2', startsAt: '2026-07-31T09:30:00.000Z', durationMinutes: 45 })]);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-    const lines = unfold(ics);
-    expect(lines[0]).toBe('BEGIN:VCALENDAR');
-    expect(lines.at(-1)).toBe('END:VCALENDAR');
-    expect(lines).toContain('VERSION:2.0');
-    expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(2);
-    expect(lines).toContain('UID:a1@speaker-allocation');
-    expect(lines).toContain('UID:a2@speaker-allocation');
-    expect(lines).toContain('DTSTART;VALUE=DATE:20260730');
-    expect(lines).toContain('DTEND;VALUE=DATE:20260806');
-    expect(lines).toContain('DTSTART:20260731T093000Z');
-    expect(lines).toContain('DTSTAMP:20261124T100000Z');
-    expect(lines).toContain('SUMMARY:Higgs\\, top\\; and more: Zoë "Z" Müller');
+    const calendar = new ICAL.Component(ICAL.parse(ics));
+    expect(calendar.getFirstPropertyValue('version')).toBe('2.0');
+    expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');
+    const [allDay, timed] = events(ics);
+    expect(allDay.uid).toBe('a1@speaker-allocation');
+    expect(allDay.startDate.isDate).toBe(true);
+    expect(allDay.startDate.toString()).toBe('2026-07-30');
+    expect(allDay.endDate.toString()).toBe('2026-08-06');
+    expect(allDay.summary).toBe('Higgs, top; and more: Zoë "Z" Müller');
+    expect(timed.uid).toBe('a2@speaker-allocation');
+    expect(timed.startDate.toJSDate().toISOString()).toBe('2026-07-31T09:30:00.000Z');
+    expect(timed.endDate.toJSDate().toISOString()).toBe('2026-07-31T10:15:00.000Z');
+    expect(timed.component.getFirstPropertyValue('dtstamp')!.toString()).toMatch(/^2026-11-24T10:00:00/);
   });
 
-  it('folds long lines at 75 octets without splitting a character', () => {
-    const ics = programmeICalendar(conference, [talk({ slotTitle: 'Überblick '.repeat(30) })]);
-    for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
-    expect(unfold(ics).find((l) => l.startsWith('SUMMARY:'))).toBe(`SUMMARY:${'Überblick '.repeat(30)}: Zoë "Z" Müller`);
+  it('never makes a timed talk zero length: without a duration it lasts as long as its talk type usually does', () => {
+    const [plenary] = events(programmeICalendar(conference, [talk({ startsAt: '2026-07-31T09:30:00.000Z', talkType: 'plenary' })]));
+    expect(plenary.duration.toSeconds()).toBe(DEFAULT_TALK_MINUTES.plenary * 60);
+    const [poster] = events(programmeICalendar(conference, [talk({ startsAt: '2026-07-31T09:30:00.000Z', talkType: 'poster' })]));
+    expect(poster.duration.toSeconds()).toBe(DEFAULT_TALK_MINUTES.poster * 60);
   });
 
-  it('folds and escapes any text reversibly', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-      const line = `SUMMARY:${icsText(text)}`;
-      const folded = foldLine(line);
-      const ok = folded.split('\r\n').every((l) => Buffer.byteLength(l, 'utf8') <= 75);
-      return ok && unescape(folded.replace(/\r\n /g, '').slice('SUMMARY:'.length)) === text.replace(/\r\n|\r/g, '\n');
-    }));
+  it('puts the room, the venue city and the country in LOCATION', () => {
+    const [event] = events(programmeICalendar(conference, [talk({ room: 'Forum Hall' })]));
+    expect(event.location).toBe('Forum Hall, Prague, Czechia');
+    const [noRoom] = events(programmeICalendar({ ...conference, city: null }, [talk()]));
+    expect(noRoom.location).toBe('Czechia');
+    expect(venueLocation({ ...conference, city: null, country: null }, null)).toBeNull();
+  });
+
+  it('keeps any title intact through escaping and line folding', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', minLength: 1 }).filter((s) => !/[\r\u0000-\u0008\u000b-\u001f\u007f]/.test(s)), (title) => {
+      const ics = programmeICalendar(conference, [talk({ slotTitle: title })]);
+      const foldedOk = ics.split('\r\n').every((l) => Buffer.byteLength(l, 'utf8') <= 75);
+      return foldedOk && events(ics)[0].summary === `${title}: Zoë "Z" Müller`;
+    }), { numRuns: 200 });
+  });
+
+  it('attaches one event to an invitation', () => {
+    const ics = invitationICalendar(conference, { ...talk({ startsAt: '2026-07-31T09:30:00.000Z', room: 'Forum Hall' }), institute: null });
+    const [event] = events(ics);
+    expect(event.summary).toBe('Higgs, top; and more: Zoë "Z" Müller');
+    expect(event.location).toBe('Forum Hall, Prague, Czechia');
+    expect(event.description).toBe('plenary talk at ICHEP, 2026; Prague by Zoë "Z" Müller');
   });
 });

@@ -1,5 +1,7 @@
 // Exports of a conference's accepted speakers that everyone can open: CSV (RFC 4180) for
-// spreadsheets and iCalendar (RFC 5545) for calendars. Pure text building, no I/O.
+// spreadsheets and iCalendar (RFC 5545, through ical-generator) for calendars. No I/O.
+import ical, { ICalCalendar, ICalCalendarMethod } from 'ical-generator';
+import { COUNTRIES } from '../common/countries';
 import { csvText } from '../privacy/csv';
 
 export interface ProgrammeConference {
@@ -8,28 +10,20 @@ export interface ProgrammeConference {
   startDate: string; // YYYY-MM-DD
   endDate: string; // YYYY-MM-DD
   country: string | null;
+  city: string | null;
+  timeZone: string | null;
 }
 
-export interface AcceptedTalk {
-  allocationId: string;
+export interface AcceptedTalk extends CalendarTalk {
   slotId: string;
-  slotTitle: string;
-  talkType: string;
-  /** The slot's start when scheduled (ISO instant), else the talk spans the conference's days. */
-  startsAt: string | null;
   memberId: string;
-  speaker: string;
   institute: string;
   region: string;
-  /** When the allocation last changed: an event's DTSTAMP should move only when the event does. */
-  updatedAt: string;
 }
 
 export const CSV_COLUMNS = [
   'conference', 'slot', 'talkType', 'date', 'startsAt', 'speaker', 'institute', 'region', 'memberId', 'allocationId',
 ] as const;
-
-const CRLF = '\r\n';
 
 /** Names and titles that start like a formula are neutralised by csvText (src/privacy/csv.ts). */
 export function programmeCsv(conference: ProgrammeConference, talks: readonly AcceptedTalk[]): string {
@@ -40,70 +34,79 @@ export function programmeCsv(conference: ProgrammeConference, talks: readonly Ac
   return csvText(CSV_COLUMNS, rows);
 }
 
-export function programmeICalendar(
-  conference: ProgrammeConference,
-  talks: readonly AcceptedTalk[],
-  host = 'speaker-allocation',
-): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Speaker allocation service//Programme//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${icsText(conference.name)}`,
-  ];
-  for (const t of talks) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${t.allocationId}@${host}`,
-      `DTSTAMP:${icsInstant(t.updatedAt)}`,
-      ...(t.startsAt
-        ? [`DTSTART:${icsInstant(t.startsAt)}`]
-        : [`DTSTART;VALUE=DATE:${icsDate(conference.startDate)}`,
-          // DTEND of an all-day event is exclusive: the day after the conference ends.
-          `DTEND;VALUE=DATE:${icsDate(nextDay(conference.endDate))}`]),
-      `SUMMARY:${icsText(`${t.slotTitle}: ${t.speaker}`)}`,
-      `DESCRIPTION:${icsText(`${t.talkType} talk at ${conference.name} by ${t.speaker} (${t.institute})`)}`,
-      ...(conference.country ? [`LOCATION:${icsText(conference.country)}`] : []),
-      'END:VEVENT',
-    );
-  }
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join(CRLF) + CRLF;
+/**
+ * How long a talk is when its slot gives no durationMinutes, so a timed event is never zero length.
+ * Typical lengths at the collaboration's conferences.
+ */
+export const DEFAULT_TALK_MINUTES: Readonly<Record<string, number>> = {
+  plenary: 30, summary: 30, parallel: 20, seminar: 60, poster: 90,
+};
+
+/** LOCATION: the room, the venue city and the country, as far as they are known. */
+export function venueLocation(conference: ProgrammeConference, room: string | null): string | null {
+  const country = conference.country ? COUNTRIES[conference.country] ?? conference.country : null;
+  const parts = [room, conference.city, country].filter((p): p is string => Boolean(p));
+  return parts.length ? parts.join(', ') : null;
 }
 
-/** TEXT value escaping (RFC 5545 3.3.11). */
-export function icsText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+/** A talk as a calendar event: its real times (UTC) when the slot is scheduled, else the conference's days. */
+export interface CalendarTalk {
+  allocationId: string;
+  slotTitle: string;
+  talkType: string;
+  startsAt: string | null;
+  durationMinutes: number | null;
+  room: string | null;
+  speaker: string;
+  institute: string | null;
+  updatedAt: string;
 }
 
-/** Lines longer than 75 octets continue on the next line after CRLF and one space (RFC 5545 3.1). */
-export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char, 'utf8');
-    const limit = parts.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join(`${CRLF} `);
+function addTalk(calendar: ICalCalendar, conference: ProgrammeConference, t: CalendarTalk, host: string): void {
+  const timing = t.startsAt
+    ? (() => {
+      const start = new Date(t.startsAt);
+      const minutes = t.durationMinutes ?? DEFAULT_TALK_MINUTES[t.talkType] ?? 30;
+      return { start, end: new Date(start.getTime() + minutes * 60_000), allDay: false };
+    })()
+    // An all-day event's end is exclusive: the day after the conference ends.
+    : { start: dateOnly(conference.startDate), end: dateOnly(nextDay(conference.endDate)), allDay: true };
+  calendar.createEvent({
+    id: `${t.allocationId}@${host}`,
+    stamp: new Date(t.updatedAt),
+    ...timing,
+    summary: `${t.slotTitle}: ${t.speaker}`,
+    description: `${t.talkType} talk at ${conference.name} by ${t.speaker}${t.institute ? ` (${t.institute})` : ''}`,
+    location: venueLocation(conference, t.room),
+  });
 }
 
-function icsInstant(iso: string): string {
-  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+function newCalendar(name: string, method: ICalCalendarMethod): ICalCalendar {
+  return ical({ name, method, prodId: { company: 'Speaker allocation service', product: 'Programme', language: 'EN' } });
 }
 
-function icsDate(isoDate: string): string {
-  return isoDate.replace(/-/g, '');
+/** The accepted talks of a conference (RFC 5545, made with ical-generator). */
+export function programmeICalendar(conference: ProgrammeConference, talks: readonly AcceptedTalk[], host = 'speaker-allocation'): string {
+  const calendar = newCalendar(conference.name, ICalCalendarMethod.PUBLISH);
+  for (const t of talks) addTalk(calendar, conference, t, host);
+  return terminated(calendar.toString());
+}
+
+/** The one talk an invitation is about, for the .ics attached to the invitation mail. */
+export function invitationICalendar(conference: ProgrammeConference, talk: CalendarTalk, host = 'speaker-allocation'): string {
+  const calendar = newCalendar(`${talk.slotTitle} at ${conference.name}`, ICalCalendarMethod.PUBLISH);
+  addTalk(calendar, conference, talk, host);
+  return terminated(calendar.toString());
+}
+
+/** Every content line ends with CRLF, the last one too (RFC 5545 3.1); ical-generator leaves the last bare. */
+function terminated(ics: string): string {
+  return ics.endsWith('\r\n') ? ics : `${ics}\r\n`;
+}
+
+/** A calendar date as midnight UTC, which ical-generator writes as the date itself for an all-day event. */
+function dateOnly(isoDate: string): Date {
+  return new Date(`${isoDate}T00:00:00Z`);
 }
 
 function nextDay(isoDate: string): string {

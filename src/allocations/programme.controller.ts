@@ -1,10 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/actor';
+import { ApiProblems, ApiRepresentations, ApiSecured } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 import { ProgrammeFormat, ProgrammeQuery } from './allocations.dto';
 import { Programme, ProgrammeService } from './programme.service';
+import { ProgrammeView } from './programme.views';
 
 const MEDIA_TYPES: Record<string, ProgrammeFormat> = {
   'application/json': 'json',
@@ -13,18 +15,22 @@ const MEDIA_TYPES: Record<string, ProgrammeFormat> = {
 };
 
 @ApiTags('allocations')
-@ApiBearerAuth()
+@ApiSecured()
 @Controller('conferences')
 export class ProgrammeController {
   constructor(private readonly programmes: ProgrammeService) {}
 
   @Get(':id/programme')
   @Roles('committee', 'admin', 'monitor')
-  @ApiProduces('application/json', 'text/csv', 'text/calendar')
-  @ApiOkResponse({
+  @ApiOperation({ summary: 'A conference\'s programme: every slot with its allocations, or the accepted speakers as CSV or iCalendar' })
+  @ApiRepresentations(200, {
+    json: ProgrammeView,
+    csv: 'the accepted speakers, one line each',
+    calendar: 'the accepted talks as events',
     description: 'Every slot with its allocations and statuses (JSON); with Accept: text/csv or text/calendar '
       + '(or ?format=csv|ics) the accepted speakers as CSV or iCalendar',
   })
+  @ApiProblems(400, 404, 406)
   async programme(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: ProgrammeQuery,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AllocationStatus, TalkType } from '../common/enums';
 import { notFound } from '../common/problem';
-import { AcceptedTalk, ProgrammeConference, programmeCsv, programmeICalendar } from './programme-export';
+import { venueTime } from '../conferences/local-time';
+import { AcceptedTalk, DEFAULT_TALK_MINUTES, ProgrammeConference, programmeCsv, programmeICalendar } from './programme-export';
 
 export interface ProgrammeSpeaker {
   allocationId: string;
@@ -13,6 +14,8 @@ export interface ProgrammeSpeaker {
   instituteName: string;
   region: string;
   updatedAt: Date;
+  /** An open invitation's deadline. */
+  respondBy: Date | null;
 }
 
 export interface ProgrammeSlot {
@@ -24,6 +27,11 @@ export interface ProgrammeSlot {
   /** Seats held by invited or accepted speakers. */
   seatsTaken: number;
   startsAt: Date | null;
+  durationMinutes: number | null;
+  endsAt: Date | null;
+  room: string | null;
+  /** startsAt as it reads at the venue (the conference's time zone, else UTC). */
+  startsLocal: string | null;
   allocations: ProgrammeSpeaker[];
 }
 
@@ -39,6 +47,8 @@ interface ProgrammeRow {
   topic: string | null;
   seats: number;
   startsAt: Date | null;
+  durationMinutes: number | null;
+  room: string | null;
   allocationId: string | null;
   status: AllocationStatus | null;
   memberId: string;
@@ -47,6 +57,7 @@ interface ProgrammeRow {
   instituteName: string;
   region: string;
   updatedAt: Date;
+  respondBy: Date | null;
 }
 
 /**
@@ -59,15 +70,18 @@ export class ProgrammeService {
 
   async programme(conferenceId: string): Promise<Programme> {
     const [conference] = await this.dataSource.query(
-      `SELECT id, name, start_date AS "startDate", end_date AS "endDate", country, tier FROM conference WHERE id = $1`,
+      `SELECT id, name, start_date AS "startDate", end_date AS "endDate", country, city, time_zone AS "timeZone", tier
+       FROM conference WHERE id = $1`,
       [conferenceId],
     );
     if (!conference) throw notFound('Conference', conferenceId);
     // The institute is the talk's snapshot once accepted, else the speaker's current one.
     const rows: ProgrammeRow[] = await this.dataSource.query(
       `SELECT s.id AS "slotId", s.title, s.talk_type AS "talkType", s.topic, s.seats, s.starts_at AS "startsAt",
+              s.duration_minutes AS "durationMinutes", s.room,
               a.id AS "allocationId", a.status, a.member_id AS "memberId", m.name,
-              i.id AS "instituteId", i.name AS "instituteName", ir.region_code AS region, a.updated_at AS "updatedAt"
+              i.id AS "instituteId", i.name AS "instituteName", ir.region_code AS region, a.updated_at AS "updatedAt",
+              CASE WHEN a.status = 'invited' THEN a.respond_by END AS "respondBy"
        FROM slot s
        LEFT JOIN allocation a ON a.slot_id = s.id
        LEFT JOIN member m ON m.id = a.member_id
@@ -82,14 +96,18 @@ export class ProgrammeService {
     for (const row of rows) {
       let slot = slots.get(row.slotId);
       if (!slot) {
+        const minutes = row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType];
         slot = { id: row.slotId, title: row.title, talkType: row.talkType, topic: row.topic, seats: row.seats,
-          seatsTaken: 0, startsAt: row.startsAt, allocations: [] };
+          seatsTaken: 0, startsAt: row.startsAt, durationMinutes: row.durationMinutes, room: row.room,
+          endsAt: row.startsAt ? new Date(row.startsAt.getTime() + minutes * 60_000) : null,
+          startsLocal: row.startsAt ? venueTime(row.startsAt, conference.timeZone) : null, allocations: [] };
         slots.set(row.slotId, slot);
       }
       if (row.allocationId && row.status) {
         slot.allocations.push({
           allocationId: row.allocationId, status: row.status, memberId: row.memberId, name: row.name,
           instituteId: row.instituteId, instituteName: row.instituteName, region: row.region, updatedAt: row.updatedAt,
+          respondBy: row.respondBy,
         });
         if (row.status === 'invited' || row.status === 'accepted') slot.seatsTaken += 1;
       }
@@ -113,7 +131,8 @@ export class ProgrammeService {
       .filter((a) => a.status === 'accepted')
       .map((a) => ({
         allocationId: a.allocationId, slotId: slot.id, slotTitle: slot.title, talkType: slot.talkType,
-        startsAt: slot.startsAt ? slot.startsAt.toISOString() : null, memberId: a.memberId, speaker: a.name,
+        startsAt: slot.startsAt ? slot.startsAt.toISOString() : null, durationMinutes: slot.durationMinutes, room: slot.room,
+        memberId: a.memberId, speaker: a.name,
         institute: a.instituteName, region: a.region, updatedAt: a.updatedAt.toISOString(),
       })));
     return { conference, talks };

@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Roles } from '../auth/actor';
+import { ApiPage, ApiProblems, ApiSecured } from '../common/openapi';
 import { PageQuery } from '../common/pagination';
+import { AuditEventView } from './audit.dto';
 import { AuditService } from './audit.service';
 
 export class AuditQuery extends PageQuery {
@@ -15,13 +17,16 @@ export class AuditQuery extends PageQuery {
 }
 
 @ApiTags('audit')
-@ApiBearerAuth()
+@ApiSecured()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
   @Roles('admin')
+  @ApiOperation({ summary: 'The append-only log of every write, newest first' })
+  @ApiPage(AuditEventView)
+  @ApiProblems(400)
   list(@Query() query: AuditQuery) {
     const { limit, offset, ...filter } = query;
     return this.audit.list(filter, limit, offset);

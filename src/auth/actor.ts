@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import { Role } from '../common/enums';
+import { Role, ROLES } from '../common/enums';
 
 /** Who is making a request: what services need for permission checks and the audit log. */
 export interface Actor {
@@ -16,7 +16,7 @@ export const PUBLIC_KEY = 'public';
 /** The roles allowed on a route. A route without @Roles or @Public is refused to everybody. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
-export const ANY_ROLE: Role[] = ['admin', 'committee', 'nominator', 'monitor', 'contact'];
+export const ANY_ROLE: Role[] = [...ROLES];
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const request = ctx.switchToHttp().getRequest<Request & { actor?: Actor }>();

@@ -1,13 +1,20 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
+import { IdentitiesService } from './identities.service';
+import { IdentityProvider } from './identity-provider';
+import { SessionsService } from './sessions.service';
+import { SignInController } from './sign-in.controller';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Global()
 @Module({
-  controllers: [UsersController],
-  providers: [UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [UsersController, SignInController],
+  providers: [
+    UsersService, IdentityProvider, IdentitiesService, SessionsService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [UsersService],
 })
 export class AuthModule {}

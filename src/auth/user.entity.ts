@@ -13,5 +13,10 @@ export class User {
   @Column({ default: false }) disabled: boolean;
   /** The bootstrap admin whose token is ADMIN_TOKEN; its token follows the variable at every start. */
   @Column({ default: false }) fromAdminToken: boolean;
+  /** The member record this account belongs to (by the provider's claims, or linked by an admin). */
+  @Column('uuid', { nullable: true }) memberId: string | null;
+  /** An account created by signing in through the identity provider: its roles follow the groups there. */
+  @Column('text', { nullable: true }) identityIssuer: string | null;
+  @Column('text', { nullable: true }) identitySubject: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { Role } from '../common/enums';
 import { Page } from '../common/pagination';
-import { notFound, unprocessable } from '../common/problem';
+import { conflict, notFound, unprocessable } from '../common/problem';
 import { Actor } from './actor';
 import { hashToken, newToken } from './tokens';
 import { User } from './user.entity';
@@ -52,8 +52,9 @@ export class UsersService implements OnApplicationBootstrap {
   async create(dto: CreateUserDto, actor: Actor | null): Promise<CreatedUserView> {
     const token = newToken();
     return this.dataSource.transaction(async (manager) => {
+      await checkMemberLink(manager, dto.roles, dto.memberId ?? null, null);
       const user = await manager.getRepository(User).save(
-        manager.getRepository(User).create({ ...dto, email: dto.email.trim(), tokenHash: hashToken(token) }),
+        manager.getRepository(User).create({ ...dto, memberId: dto.memberId ?? null, email: dto.email.trim(), tokenHash: hashToken(token) }),
       );
       const view = toView(user);
       await this.audit.record(manager, actor, { action: 'user.create', entity: 'user', entityId: user.id, after: view });
@@ -82,12 +83,25 @@ export class UsersService implements OnApplicationBootstrap {
       const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw notFound('User', id);
       const before = toView(current);
+      const signedIn = current.identitySubject !== null;
+      if (signedIn && dto.roles !== undefined) {
+        throw unprocessable(
+          `${current.name} signs in through the identity provider: the roles follow the groups there (OIDC_ROLE_MAP) and the member link`,
+          [{ field: 'roles', message: 'not set by hand for an account of the identity provider' }],
+          { rule: 'roles-follow-groups' },
+        );
+      }
+      const memberId = dto.memberId === undefined ? current.memberId : dto.memberId;
+      const roles = signedIn ? withMemberRole(current.roles, memberId !== null) : dto.roles ?? current.roles;
+      if (memberId !== current.memberId || dto.roles !== undefined) await checkMemberLink(manager, roles, memberId, id);
       const change = {
         name: dto.name ?? current.name,
-        roles: dto.roles ?? current.roles,
+        roles,
         disabled: dto.disabled ?? current.disabled,
+        memberId,
       };
-      if (change.name === current.name && change.disabled === current.disabled && sameRoles(change.roles, current.roles)) {
+      if (change.name === current.name && change.disabled === current.disabled && sameRoles(change.roles, current.roles)
+        && change.memberId === current.memberId) {
         return before;
       }
       const wasAdmin = current.roles.includes('admin') && !current.disabled;
@@ -120,6 +134,11 @@ export class UsersService implements OnApplicationBootstrap {
       const repo = manager.getRepository(User);
       const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw notFound('User', id);
+      if (user.identitySubject) {
+        // Its roles follow the provider's groups at each sign-in; a token of its own would keep yesterday's.
+        throw unprocessable(`${user.name} signs in through the identity provider and gets no service token`,
+          [{ field: 'id', message: 'an account of the identity provider' }], { rule: 'identity-accounts-have-no-token' });
+      }
       await repo.update(id, { tokenHash: hashToken(token) });
       await this.audit.record(manager, actor, { action: 'user.token-rotate', entity: 'user', entityId: id });
       return { ...toView(user), token };
@@ -215,6 +234,30 @@ function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
 function toView(user: User): UserView {
   return {
     id: user.id, name: user.name, email: user.email, roles: user.roles, disabled: user.disabled,
-    fromAdminToken: user.fromAdminToken, createdAt: user.createdAt,
+    fromAdminToken: user.fromAdminToken, memberId: user.memberId ?? null,
+    signsInWith: user.identitySubject ? 'identity-provider' : 'token', createdAt: user.createdAt,
   };
+}
+
+export const MEMBER_ROLE_RULE = 'The role member belongs to an account linked to a member record';
+
+/** The role `member` needs a member record, which exists and is no other account's. */
+async function checkMemberLink(manager: EntityManager, roles: readonly Role[], memberId: string | null, userId: string | null): Promise<void> {
+  if (roles.includes('member') && memberId === null) {
+    throw unprocessable(`${MEMBER_ROLE_RULE}: give memberId`, [{ field: 'memberId', message: 'required for the role member' }],
+      { rule: 'member-role-needs-member' });
+  }
+  if (memberId === null) return;
+  const [member] = await manager.query(
+    `SELECT (SELECT id FROM app_user WHERE member_id = m.id AND id IS DISTINCT FROM $2::uuid) AS "linkedTo"
+     FROM member m WHERE m.id = $1 FOR UPDATE OF m`,
+    [memberId, userId],
+  );
+  if (!member) throw unprocessable(`Member ${memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
+  if (member.linkedTo) throw conflict(`Member ${memberId} is already linked to another account; unlink it there first`, { userId: member.linkedTo });
+}
+
+function withMemberRole(roles: readonly Role[], linked: boolean): Role[] {
+  const others = roles.filter((role) => role !== 'member');
+  return linked ? [...others, 'member'] : others;
 }

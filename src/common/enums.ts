@@ -1,7 +1,9 @@
 // The vocabularies fixed by the public contract. Kept in one place because the schema's CHECK
 // constraints, the DTO validators, the rank policy and the reports all speak them.
 
-export const ROLES = ['admin', 'committee', 'nominator', 'monitor', 'contact'] as const;
+// member: a person signed in through the identity provider (or an admin-linked account) reading their
+// own record; do-chair: reads the diversity office's anonymous box.
+export const ROLES = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CAREER_STAGES = ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'] as const;
@@ -16,7 +18,7 @@ export type TalkType = (typeof TALK_TYPES)[number];
 export const CONFERENCE_TIERS = ['major', 'standard', 'minor'] as const;
 export type ConferenceTier = (typeof CONFERENCE_TIERS)[number];
 
-export const ALLOCATION_STATUSES = ['invited', 'accepted', 'declined', 'withdrawn'] as const;
+export const ALLOCATION_STATUSES = ['invited', 'accepted', 'declined', 'withdrawn', 'expired'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
 export const NOMINATION_STATUSES = ['submitted', 'shortlisted', 'allocated', 'rejected', 'withdrawn'] as const;

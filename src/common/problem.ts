@@ -30,6 +30,22 @@ export class ProblemException extends HttpException {
   }
 }
 
+/**
+ * A change based on a version that is no longer current: 409 with `currentVersion`, the mark every
+ * lifecycle's stale check leaves. When the version came in If-Match, common/http.ts answers 412 instead.
+ */
+export const staleVersion = (detail: string, currentVersion: number, extensions: Record<string, unknown> = {}) =>
+  new ProblemException(HttpStatus.CONFLICT, detail, undefined, { currentVersion, ...extensions });
+
+/** The 412 for a stale-version 409 (see staleVersion), or null for any other error. */
+export function asPreconditionFailed(error: unknown): ProblemException | null {
+  if (!(error instanceof HttpException) || error.getStatus() !== HttpStatus.CONFLICT) return null;
+  const body = error.getResponse();
+  if (typeof body !== 'object' || body === null || typeof (body as { currentVersion?: unknown }).currentVersion !== 'number') return null;
+  const { detail, errors, ...extensions } = body as { detail?: string; errors?: ProblemFieldError[] } & Record<string, unknown>;
+  return new ProblemException(HttpStatus.PRECONDITION_FAILED, detail ?? error.message, errors, extensions);
+}
+
 export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
   new ProblemException(HttpStatus.CONFLICT, detail, undefined, extensions);
 

@@ -87,7 +87,8 @@ export async function withRequestText<T>(
  */
 async function* requestText(req: IncomingMessage, limit: number): AsyncGenerator<string> {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1] ?? 'utf-8';
-  let decoder: TextDecoder;
+  // The instance type, not the name: without the DOM library (which only the tests load) TextDecoder is just a value.
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(charset);
   } catch {

@@ -10,6 +10,11 @@ export class Conference {
   @Column('char', { length: 2, nullable: true }) country: string | null;
   @Column('text') tier: ConferenceTier;
   @Column('text', { nullable: true }) url: string | null;
+  @Column('text', { nullable: true }) city: string | null;
+  /** IANA time zone of the venue: how the programme's times read there. */
+  @Column('text', { nullable: true }) timeZone: string | null;
+  /** Days a speaker has to answer an invitation, unless the slot says otherwise. */
+  @Column('int', { nullable: true }) respondWithinDays: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
@@ -23,6 +28,9 @@ export class Slot {
   @Column('int') seats: number;
   @Column('text', { nullable: true }) topic: string | null;
   @Column('timestamptz', { nullable: true }) startsAt: Date | null;
+  @Column('int', { nullable: true }) durationMinutes: number | null;
+  @Column('text', { nullable: true }) room: string | null;
+  @Column('int', { nullable: true }) respondWithinDays: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -25,6 +25,7 @@ export class ConferencesService {
       const conference = await saveNamedOnce(dto.name, dto.startDate, () => repo.save(repo.create({
         name: dto.name, startDate: dto.startDate, endDate: dto.endDate,
         country: dto.country ?? null, tier: dto.tier, url: dto.url ?? null,
+        city: dto.city ?? null, timeZone: dto.timeZone ?? null, respondWithinDays: dto.respondWithinDays ?? null,
       })));
       const view = toView(conference);
       await this.audit.record(manager, actor, { action: 'conference.create', entity: 'conference', entityId: view.id, after: view });
@@ -43,6 +44,7 @@ export class ConferencesService {
       const saved = await saveNamedOnce(next.name, next.startDate, () => repo.save(Object.assign(current, {
         name: next.name, startDate: next.startDate, endDate: next.endDate,
         country: next.country ?? null, tier: next.tier, url: next.url ?? null,
+        city: next.city ?? null, timeZone: next.timeZone ?? null, respondWithinDays: next.respondWithinDays ?? null,
       })));
       const after = toView(saved);
       await this.audit.record(manager, actor, { action: 'conference.update', entity: 'conference', entityId: id, before, after });
@@ -76,7 +78,10 @@ export class ConferencesService {
 }
 
 export function toView(c: Conference): ConferenceView {
-  return { id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, country: c.country, tier: c.tier, url: c.url };
+  return {
+    id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, country: c.country, tier: c.tier, url: c.url,
+    city: c.city, timeZone: c.timeZone, respondWithinDays: c.respondWithinDays,
+  };
 }
 
 function checkDates(startDate: string, endDate: string): void {

@@ -10,6 +10,9 @@ import { Public } from '../auth/actor';
 const ASSETS: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
+  // The speaker's answer page behind the link in an invitation mail.
+  'invitation.html': 'text/html; charset=utf-8',
+  'invitation.js': 'text/javascript; charset=utf-8',
 };
 
 function publicDir(): string {
@@ -19,25 +22,31 @@ function publicDir(): string {
   return found;
 }
 
+/** Every file, read once when the service starts: they change only with a new release. */
+function readAssets(dir: string): Map<string, string> {
+  return new Map(['index.html', ...Object.keys(ASSETS)].map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+}
+
 @ApiExcludeController()
 @Controller('dashboard')
 export class DashboardController {
-  private readonly dir = publicDir();
+  private readonly files = readAssets(publicDir());
 
   @Get()
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   page(): string {
-    return readFileSync(join(this.dir, 'index.html'), 'utf8');
+    return this.files.get('index.html') ?? '';
   }
 
   @Get(':asset')
   @Public()
   asset(@Param('asset') asset: string, @Res() res: Response): void {
     const type = ASSETS[asset];
-    if (!type) throw new NotFoundException({ detail: `No dashboard file ${asset}` });
+    const body = this.files.get(asset);
+    if (!type || body === undefined) throw new NotFoundException({ detail: `No dashboard file ${asset}` });
     res.type(type).setHeader('Cache-Control', 'no-cache');
-    res.send(readFileSync(join(this.dir, asset), 'utf8'));
+    res.send(body);
   }
 }

@@ -1,6 +1,7 @@
 import { types } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { loadConfig, ServiceConfig } from '../config/service-config';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -10,7 +11,11 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 types.setTypeParser(types.builtins.NUMERIC, (value) => Number(value));
 
-export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+export type PoolSettings = Pick<ServiceConfig['database'], 'poolSize' | 'statementTimeoutMs'>;
+
+export function dataSourceOptions(
+  url: string, overrides: Partial<DataSourceOptions> = {}, pool: PoolSettings = loadConfig().database,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -20,10 +25,10 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     extra: {
-      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      max: pool.poolSize,
       connectionTimeoutMillis: 5_000,
       // One slow query must not hang the service.
-      statement_timeout: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
+      statement_timeout: pool.statementTimeoutMs,
       idle_in_transaction_session_timeout: 60_000,
       application_name: 'speaker-allocation',
     },

@@ -48,7 +48,14 @@ export interface GeneratedMember {
   affiliations: DatedAffiliation[];
 }
 
-export interface GeneratedUser { id: string; name: string; email: string; roles: Role[] }
+export interface GeneratedUser {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  /** A member's own account (role member): the member record it is linked to. */
+  memberId?: string;
+}
 
 export interface GeneratedConference {
   id: string;
@@ -525,6 +532,9 @@ const USERS: [name: string, email: string, roles: Role[]][] = [
   ['Nina Nominator', 'nominator@demo.example', ['nominator']],
   ['Mo Monitor', 'monitor@demo.example', ['monitor']],
   ['Cleo Contact', 'contact@demo.example', ['contact']],
+  ['Dora DO co-chair', 'do-chair@demo.example', ['do-chair']],
+  // Renamed after the member record it is linked to once the invitations are drawn (see below).
+  ['A member', 'member@demo.example', ['member']],
   ['Higgs physics conveners', 'conveners.higgs@demo.example', ['nominator']],
   ['Top physics conveners', 'conveners.top@demo.example', ['nominator']],
   ['Exotica conveners', 'conveners.exotica@demo.example', ['nominator']],
@@ -724,6 +734,12 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
       };
     }
   }
+
+  // The member's own account belongs to someone with a history and an invitation still to answer.
+  const memberUser = users.find((u) => u.roles.includes('member'))!;
+  const invited = allocations.find((a) => a.status === 'invited') ?? allocations[0];
+  const linked = timelines.find((t) => t.member.id === invited?.memberId) ?? timelines[0];
+  Object.assign(memberUser, { memberId: linked.member.id, name: linked.member.name });
 
   return {
     today: options.today,

@@ -12,6 +12,7 @@ import { startService } from '../bootstrap';
 import { Role, ROLES } from '../common/enums';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrate, seedDatabase } from './seed';
+import { demoSpeakerFlow } from './speaker-flow';
 
 const DEMO_MEMBERS = 5000;
 const DEMO_SEED = 42;
@@ -22,6 +23,8 @@ const ROLE_USERS: Record<Role, string> = {
   nominator: 'nominator@demo.example',
   monitor: 'monitor@demo.example',
   contact: 'contact@demo.example',
+  member: 'member@demo.example',
+  'do-chair': 'do-chair@demo.example',
 };
 
 async function main(): Promise<void> {
@@ -53,7 +56,12 @@ async function main(): Promise<void> {
     await embedded.stop();
     throw error;
   }
-  const { port } = await startService({ url, embedded });
+  const { app, port } = await startService({ url, embedded });
+  const speakers = await demoSpeakerFlow(app);
+  if (speakers) {
+    console.log(`Speaker flow: ${speakers.invitations} invitations at ${speakers.conferences} conferences, `
+      + `${speakers.answered} answered by link, ${speakers.mails} mails in the outbox`);
+  }
   console.log(await instructions(url, port, tokens));
 }
 
@@ -89,7 +97,8 @@ function reissueTokens(url: string): Promise<Record<Role, string>> {
     for (const role of ROLES) {
       const token = newToken();
       const { rows } = await client.query<{ id: string }>(
-        `UPDATE app_user SET token_hash = $2 WHERE lower(email) = $1 RETURNING id`, [ROLE_USERS[role], hashToken(token)],
+        `UPDATE app_user SET token_hash = $2 WHERE lower(email) = $1 AND identity_subject IS NULL RETURNING id`,
+        [ROLE_USERS[role], hashToken(token)],
       );
       if (rows.length === 0) throw new Error(`The demo user ${ROLE_USERS[role]} is missing: delete ${process.env.DATA_DIR ?? './.data/demo'} to start afresh`);
       await client.query(
@@ -115,11 +124,17 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
       SELECT m.id, m.name FROM member m
       WHERE m.left_on IS NULL AND NOT EXISTS (SELECT 1 FROM nomination n WHERE n.member_id = m.id AND n.slot_id = $1)
       ORDER BY m.external_id LIMIT 1`, [slot.id])).rows[0];
-    return { slot, member };
+    const memberName = (await client.query<{ name: string }>(
+      `SELECT m.name FROM app_user u JOIN member m ON m.id = u.member_id WHERE lower(u.email) = $1`, [ROLE_USERS.member])).rows[0]?.name ?? '';
+    const timed = (await client.query<{ id: string }>(`
+      SELECT conference_id AS id FROM slot WHERE starts_at IS NOT NULL ORDER BY starts_at LIMIT 1`)).rows[0]?.id ?? null;
+    return { slot, member, memberName, timed };
   });
   const base = `http://localhost:${port}`;
   const api = `${base}/api/v1`;
-  const auth = (role: string) => `-H "Authorization: Bearer $DEMO_${role.toUpperCase()}"`;
+  // do-chair -> DEMO_DO_CHAIR: a shell variable name has no hyphen.
+  const variable = (role: string) => `DEMO_${role.toUpperCase().replace(/-/g, '_')}`;
+  const auth = (role: string) => `-H "Authorization: Bearer $${variable(role)}"`;
   const nomination = JSON.stringify({ memberId: examples.member.id, slotId: examples.slot.id, reason: 'Strong recent results' });
   return [
     '',
@@ -127,7 +142,7 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     `Dashboard: ${base}/dashboard      API docs: ${base}/docs      API: ${api}`,
     '',
     'Tokens (one user per role; new ones are issued at every demo start):',
-    ...ROLES.map((role) => `  export DEMO_${role.toUpperCase()}=${tokens[role]}`),
+    ...ROLES.map((role) => `  export ${variable(role)}=${tokens[role]}`),
     '',
     `Candidates for "${examples.slot.title}" (${examples.slot.conference}), best first:`,
     `  curl ${auth('committee')} ${api}/slots/${examples.slot.id}/candidates`,
@@ -148,6 +163,19 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     `  curl ${auth('admin')} "${api}/audit?limit=5"`,
     'Reports filed with the conference contact:',
     `  curl ${auth('contact')} ${api}/incidents`,
+    'The mail the service wrote (SMTP_URL is unset, so it is kept here), and a programme with times and rooms:',
+    `  curl ${auth('admin')} "${api}/outbox?limit=5"`,
+    ...(examples.timed ? [`  curl ${auth('committee')} ${api}/conferences/${examples.timed}/programme`,
+      `  curl ${auth('committee')} -o programme.ics "${api}/conferences/${examples.timed}/programme?format=ics"`] : []),
+    `A member's own page (${examples.memberName}): record, talk history, eligibility with its breakdown, invitations:`,
+    `  curl ${auth('member')} ${api}/me`,
+    `  curl ${auth('member')} ${api}/me/eligibility`,
+    `  curl ${auth('member')} ${api}/me/invitations`,
+    'A message to the diversity office\'s anonymous box, and the DO co-chairs reading it:',
+    `  curl ${auth('member')} -H "Content-Type: application/json" -d '{"text":"About the coffee-break jokes"}' ${api}/diversity-office/messages`,
+    `  curl ${auth('do-chair')} ${api}/diversity-office/messages`,
+    `The dashboard shows the member's own page: open ${base}/dashboard and paste $DEMO_MEMBER (or sign in through`,
+    '  the identity provider when OIDC_ISSUER is set).',
     '',
     'Stop with Ctrl-C. The data stays in DATA_DIR (default ./.data/demo); delete it to generate afresh.',
     '================================================================================',

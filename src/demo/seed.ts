@@ -95,6 +95,7 @@ export async function seedDatabase(url: string, options: SeedOptions = {}): Prom
       for (const fk of foreignKeys) {
         await client.query(`ALTER TABLE ${fk.table} ADD CONSTRAINT ${client.escapeIdentifier(fk.name)} ${fk.definition}`);
       }
+      await linkMemberAccounts(client, collaboration, users);
       const checked = Date.now();
       await client.query(
         `INSERT INTO audit_event (action, entity, after) VALUES ('collaboration.seed', 'database', $1)`,
@@ -131,23 +132,53 @@ async function isEmpty(client: Client): Promise<boolean> {
   return rows[0].empty;
 }
 
-/** The audit log and the users stay (the log is append-only by design); everything else goes. */
+/** Links the members' own accounts to their records, now loaded, and enables them. */
+async function linkMemberAccounts(client: Client, collaboration: Collaboration, users: SeededUser[]): Promise<void> {
+  for (const [i, user] of collaboration.users.entries()) {
+    if (!user.memberId) continue;
+    await client.query(`UPDATE app_user SET member_id = $2, roles = $3, disabled = false WHERE id = $1`,
+      [users[i].id, user.memberId, user.roles]);
+  }
+}
+
+/**
+ * The audit log and the users stay (the log is append-only by design); everything else goes. Accounts
+ * lose their member link first, one left without a role disabled, and their foreign key to the members
+ * is set aside while the tables are emptied: TRUNCATE ... CASCADE would take the accounts, and with
+ * them the log, along.
+ */
 async function emptyDomainTables(client: Client): Promise<void> {
+  await client.query(
+    `UPDATE app_user SET member_id = NULL, roles = array_remove(roles, 'member'),
+            disabled = disabled OR (roles = ARRAY['member'] AND identity_subject IS NULL)
+     WHERE member_id IS NOT NULL`);
+  const { rows: links } = await client.query<Constraint>(`
+    SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
+    FROM pg_constraint WHERE contype = 'f' AND conrelid = 'app_user'::regclass AND confrelid::regclass::text = ANY ($1)`,
+  [DOMAIN_TABLES]);
+  for (const fk of links) await client.query(`ALTER TABLE app_user DROP CONSTRAINT ${client.escapeIdentifier(fk.name)}`);
   await client.query(`TRUNCATE ${DOMAIN_TABLES.join(', ')} CASCADE`);
+  for (const fk of links) await client.query(`ALTER TABLE app_user ADD CONSTRAINT ${client.escapeIdentifier(fk.name)} ${fk.definition}`);
   await client.query(`INSERT INTO institute (name, country, region_override) VALUES
     ('CERN', 'CH', 'CERN'), ('JINR Dubna', 'RU', 'RDMS')`);
 }
 
-/** One user per role (and the conveners who nominate); a user with the same email gets a new token. */
+/**
+ * One user per role (and the conveners who nominate); a user with the same email gets a new token.
+ * A member's own account waits, disabled and without roles, until its member record is loaded.
+ */
 async function upsertUsers(client: Client, collaboration: Collaboration): Promise<SeededUser[]> {
   const seeded: SeededUser[] = [];
   for (const user of collaboration.users) {
     const token = newToken();
+    const waiting = user.memberId !== undefined;
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO app_user (id, name, email, roles, token_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ((lower(email))) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles, token_hash = EXCLUDED.token_hash
+      `INSERT INTO app_user (id, name, email, roles, token_hash, disabled) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT ((lower(email))) WHERE identity_subject IS NULL
+       DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles, token_hash = EXCLUDED.token_hash, disabled = EXCLUDED.disabled,
+                     member_id = NULL
        RETURNING id`,
-      [user.id, user.name, user.email, user.roles, hashToken(token)],
+      [user.id, user.name, user.email, waiting ? [] : user.roles, hashToken(token), waiting],
     );
     seeded.push({ ...user, id: rows[0].id, token });
   }

@@ -1,7 +1,12 @@
 import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/actor';
+import { ApiPublic } from '../common/openapi';
+
+export class HealthView {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
 
 @ApiTags('health')
 @Controller()
@@ -10,6 +15,9 @@ export class HealthController {
 
   @Get('health')
   @Public()
+  @ApiPublic()
+  @ApiOperation({ summary: 'Whether the service can reach its database (no token needed)' })
+  @ApiOkResponse({ type: HealthView })
   async health(): Promise<{ status: 'ok' }> {
     try {
       await Promise.race([

@@ -3,16 +3,20 @@
 // A recommendation may be skipped (in_follow_up -> action_taken), and a report may be closed without
 // action from received or in_follow_up (unfounded, withdrawn, outside the committee's remit).
 // Closed is final: new information about a closed case is a new report.
+import { LifecycleTable, movesFrom } from '../common/lifecycle';
 
 export const INCIDENT_STATUSES = ['received', 'in_follow_up', 'action_recommended', 'action_taken', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-const NEXT: Record<IncidentStatus, readonly IncidentStatus[]> = {
-  received: ['in_follow_up', 'closed'],
-  in_follow_up: ['action_recommended', 'action_taken', 'closed'],
-  action_recommended: ['action_taken', 'closed'],
-  action_taken: ['closed'],
-  closed: [],
+/** Only the harassment contact works a report. */
+export type IncidentActor = 'contact';
+
+export const INCIDENT_TRANSITIONS: LifecycleTable<IncidentStatus, IncidentActor> = {
+  received: { in_follow_up: ['contact'], closed: ['contact'] },
+  in_follow_up: { action_recommended: ['contact'], action_taken: ['contact'], closed: ['contact'] },
+  action_recommended: { action_taken: ['contact'], closed: ['contact'] },
+  action_taken: { closed: ['contact'] },
+  closed: {},
 };
 
 /** Moving here records what was recommended or done, so the action is required. */
@@ -21,7 +25,7 @@ const NEEDS_ACTION: readonly IncidentStatus[] = ['action_recommended', 'action_t
 const TAKES_ACTION: readonly IncidentStatus[] = [...NEEDS_ACTION, 'closed'];
 
 export function nextStatuses(from: IncidentStatus): readonly IncidentStatus[] {
-  return NEXT[from];
+  return movesFrom(INCIDENT_TRANSITIONS, from);
 }
 
 export type StatusChangeVerdict =
@@ -29,8 +33,8 @@ export type StatusChangeVerdict =
   | { ok: false; kind: 'illegal' | 'action-required' | 'action-not-taken'; reason: string };
 
 export function judgeStatusChange(from: IncidentStatus, to: IncidentStatus, action?: string): StatusChangeVerdict {
-  if (!NEXT[from].includes(to)) {
-    const allowed = NEXT[from];
+  if (INCIDENT_TRANSITIONS[from][to] === undefined) {
+    const allowed = nextStatuses(from);
     return {
       ok: false,
       kind: 'illegal',

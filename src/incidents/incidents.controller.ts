@@ -1,17 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, ANY_ROLE, CurrentActor, Roles } from '../auth/actor';
+import { Created } from '../common/http';
+import { ApiPage, ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import { PageQuery } from '../common/pagination';
 import { IncidentReportingConfigured } from './incident-keyring';
 import {
   AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
-  IncidentListQuery, IncidentSummaryView, IncidentView,
+  IncidentListQuery, IncidentSummaryView, IncidentView, OwnIncidentView,
 } from './incidents.dto';
 import { IncidentsService } from './incidents.service';
 
 // Nothing here logs: the request logger records method, url and status only, never who asked.
 @ApiTags('incidents')
-@ApiBearerAuth()
+@ApiSecured()
 @ApiResponse({ status: 503, description: 'Incident reporting is not configured (INCIDENT_KEY missing or invalid)' })
 @UseGuards(IncidentReportingConfigured)
 @Controller('incidents')
@@ -21,6 +23,9 @@ export class IncidentsController {
   @Post()
   @Roles(...ANY_ROLE)
   @ApiOperation({ summary: 'File a harassment report about a conference, optionally anonymously' })
+  @Created(FiledIncidentView, (filed) => `incidents/${filed.id}`, 'Filed; keep the followUpCode to add information later')
+  @ApiProblems(400, 413, 415)
+  @ApiProblem(422, 'An unknown conference')
   file(@Body() dto: FileIncidentDto, @CurrentActor() actor: Actor): Promise<FiledIncidentView> {
     return this.incidents.file(dto, actor);
   }
@@ -28,6 +33,10 @@ export class IncidentsController {
   @Post(':id/additions')
   @Roles(...ANY_ROLE)
   @ApiOperation({ summary: 'Add information to a report with its follow-up code' })
+  @Created(IncidentEntryCreatedView, (entry) => `incidents/${entry.incidentId}`, 'Added to the report')
+  @ApiProblems(400, 413, 415)
+  @ApiProblem(404, 'No such report, or the follow-up code does not match it')
+  @ApiProblem(409, 'The report is closed: file a new one')
   addInformation(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AddInformationDto): Promise<IncidentEntryCreatedView> {
     return this.incidents.addInformation(id, dto);
   }
@@ -35,6 +44,8 @@ export class IncidentsController {
   @Get('mine')
   @Roles(...ANY_ROLE)
   @ApiOperation({ summary: 'The status of your own named (not anonymous) reports' })
+  @ApiPage(OwnIncidentView)
+  @ApiProblems(400)
   mine(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
     return this.incidents.mine(actor, page.limit, page.offset);
   }
@@ -42,6 +53,8 @@ export class IncidentsController {
   @Get()
   @Roles('contact')
   @ApiOperation({ summary: 'Reports, newest first, without their content (contact only)' })
+  @ApiPage(IncidentSummaryView)
+  @ApiProblems(400)
   list(@Query() query: IncidentListQuery) {
     return this.incidents.list(query);
   }
@@ -49,6 +62,8 @@ export class IncidentsController {
   @Get(':id')
   @Roles('contact')
   @ApiOperation({ summary: 'Open a report: decrypted text, additions, notes and history (contact only)' })
+  @ApiOkResponse({ type: IncidentView })
+  @ApiProblems(400, 404)
   read(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
     return this.incidents.read(id, actor);
   }
@@ -56,6 +71,8 @@ export class IncidentsController {
   @Post(':id/notes')
   @Roles('contact')
   @ApiOperation({ summary: 'Add a follow-up note (contact only)' })
+  @Created(IncidentEntryCreatedView, (entry) => `incidents/${entry.incidentId}`, 'Added to the report')
+  @ApiProblems(400, 404, 413, 415)
   addNote(
     @Param('id', ParseUUIDPipe) id: string, @Body() dto: FollowUpNoteDto, @CurrentActor() actor: Actor,
   ): Promise<IncidentEntryCreatedView> {
@@ -66,6 +83,10 @@ export class IncidentsController {
   @HttpCode(200)
   @Roles('contact')
   @ApiOperation({ summary: 'Move a report along received -> in_follow_up -> action_recommended/action_taken -> closed (contact only)' })
+  @ApiOkResponse({ type: IncidentSummaryView })
+  @ApiProblems(400, 404, 413, 415)
+  @ApiProblem(409, 'The body\'s version is stale, or the lifecycle does not allow the move')
+  @ApiProblem(422, 'action_recommended and action_taken need the action')
   changeStatus(
     @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeIncidentStatusDto, @CurrentActor() actor: Actor,
   ): Promise<IncidentSummaryView> {

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DiversityOfficeController } from './diversity-office.controller';
+import { DiversityOfficeService } from './diversity-office.service';
 import { IncidentKeyring, IncidentReportingConfigured } from './incident-keyring';
+import { IncidentLifecycle } from './incident-lifecycle';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
 
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentKeyring, IncidentReportingConfigured, IncidentsService],
+  controllers: [IncidentsController, DiversityOfficeController],
+  providers: [IncidentKeyring, IncidentReportingConfigured, IncidentsService, IncidentLifecycle, DiversityOfficeService],
 })
 export class IncidentsModule {}

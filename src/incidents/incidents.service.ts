@@ -10,7 +10,8 @@ import {
   seal, SealedField,
 } from './incident-crypto';
 import { IncidentKeyring } from './incident-keyring';
-import { IncidentStatus, judgeStatusChange, nextStatuses } from './incident-status';
+import { IncidentLifecycle } from './incident-lifecycle';
+import { nextStatuses } from './incident-status';
 import { Incident, IncidentEntry, IncidentEntryKind } from './incident.entity';
 import {
   AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
@@ -43,6 +44,7 @@ export class IncidentsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly keyring: IncidentKeyring,
+    private readonly lifecycle: IncidentLifecycle,
   ) {}
 
   async file(dto: FileIncidentDto, actor: Actor): Promise<FiledIncidentView> {
@@ -164,37 +166,8 @@ export class IncidentsService {
   async changeStatus(id: string, dto: ChangeIncidentStatusDto, actor: Actor): Promise<IncidentSummaryView> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query<{ status: IncidentStatus; version: number }[]>(
-        `SELECT status, version FROM incident WHERE id = $1 FOR UPDATE`, [id]);
-      if (!current) throw notFound('incident', id);
-      if (dto.version !== undefined && dto.version !== current.version) {
-        throw conflict(`The report changed since you read it (version ${dto.version}, now ${current.version}); reload it`, {
-          currentVersion: current.version, currentStatus: current.status,
-        });
-      }
-      const verdict = judgeStatusChange(current.status, dto.status, dto.action);
-      if (!verdict.ok) {
-        if (verdict.kind === 'illegal') {
-          throw conflict(verdict.reason, { currentStatus: current.status, nextStatuses: nextStatuses(current.status) });
-        }
-        throw unprocessable(verdict.reason, [{
-          field: 'action', message: verdict.kind === 'action-required' ? 'is required for this status' : 'is not recorded for this status',
-        }]);
-      }
-      await manager.query(
-        `UPDATE incident SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, dto.status]);
-      await manager.getRepository(IncidentEntry).insert({
-        incidentId: id,
-        kind: 'status_change',
-        authorId: actor.id,
-        fromStatus: current.status,
-        toStatus: dto.status,
-        body: dto.action === undefined ? null : seal(keys.encryption, dto.action, id, 'action'),
-      });
-      await this.audit.record(manager, actor, {
-        action: 'incident.status', entity: 'incident', entityId: id,
-        before: { status: current.status, version: current.version },
-        after: { status: dto.status, version: current.version + 1 },
+      await this.lifecycle.changeIncidentStatus(manager, keys, {
+        incidentId: id, to: dto.status, as: 'contact', actor, action: dto.action, expectedVersion: dto.version,
       });
       const [summary] = await manager.query(`${SUMMARY} WHERE i.id = $1`, [id]);
       return summary;

@@ -19,7 +19,7 @@ export class UpdateInstituteDto {
   @ApiPropertyOptional() @IsOptional() @Trimmed() @IsString() @Length(1, 300) name?: string;
   @ApiPropertyOptional({ example: 'CH' }) @IsOptional() @UpperCaseTrimmed() @IsCountryCode() country?: string;
 
-  @ApiPropertyOptional({ example: 'CERN', nullable: true, description: 'Region override; null returns the institute to its country\'s region' })
+  @ApiPropertyOptional({ type: String, example: 'CERN', nullable: true, description: 'Region override; null returns the institute to its country\'s region' })
   @Nullable() @Matches(REGION_CODE, { message: 'region must be a region code' })
   region?: string | null;
 }

@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath,
+  ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, CurrentActor, hasRole, Roles } from '../auth/actor';
+import { Created, IfMatchHeader, precondition, underPrecondition, withETag } from '../common/http';
+import { ApiCsv, ApiPage, ApiProblem, ApiProblems, ApiSecured, ETAG_HEADER } from '../common/openapi';
 import { Page } from '../common/pagination';
-import { badRequest, ProblemException } from '../common/problem';
+import { ProblemException } from '../common/problem';
 import {
   CreateMemberDto, MemberFilterQuery, MemberHistoryView, MemberImportRecord, MemberImportResult, MemberQuery, MemberView,
   UpdateMemberDto,
@@ -13,7 +15,7 @@ import {
 import { MembersService } from './members.service';
 
 @ApiTags('members')
-@ApiBearerAuth()
+@ApiSecured()
 @ApiExtraModels(MemberImportRecord)
 @Controller('members')
 export class MembersController {
@@ -22,6 +24,10 @@ export class MembersController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Add a member; the first career-stage and affiliation entries start on joinedOn' })
+  @Created(MemberView, (member) => `members/${member.id}`)
+  @ApiProblems(400, 413, 415)
+  @ApiProblem(422, 'An unknown institute, or joinedOn in the future')
+  @ApiProblem(409, 'A member with that externalId or email already exists')
   create(@Body() dto: CreateMemberDto, @CurrentActor() actor: Actor): Promise<MemberView> {
     return this.members.create(dto, actor);
   }
@@ -30,6 +36,8 @@ export class MembersController {
   @Get()
   @Roles('admin', 'committee', 'nominator')
   @ApiOperation({ summary: 'Members with filters; gender appears for admins only' })
+  @ApiPage(MemberView)
+  @ApiProblems(400)
   list(@Query() query: MemberQuery, @CurrentActor() actor: Actor): Promise<Page<MemberView>> {
     return this.members.list(query, hasRole(actor, 'admin'));
   }
@@ -47,7 +55,8 @@ export class MembersController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'array', items: { $ref: getSchemaPath(MemberImportRecord) } } })
   @ApiResponse({ status: 200, type: MemberImportResult })
-  @ApiResponse({ status: 422, description: 'Bad rows: errors[{row, field, message}], nothing written' })
+  @ApiProblems(400, 413, 415)
+  @ApiProblem(422, 'Bad rows: errors[{row, field, message}], nothing written')
   import(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<MemberImportResult> {
     return this.members.importMembers(body, actor);
   }
@@ -55,7 +64,8 @@ export class MembersController {
   @Get('export')
   @Roles('admin')
   @ApiOperation({ summary: 'Members as CSV in the import\'s columns (gender included), ready to edit and re-import' })
-  @ApiProduces('text/csv')
+  @ApiCsv('externalId,name,email,institute,country,careerStage,gender,joinedOn: one line per member, formula-safe')
+  @ApiProblems(400)
   async export(@Query() filter: MemberFilterQuery, @Res() res: Response): Promise<void> {
     const csv = await this.members.exportCsv(filter);
     const today = new Date().toISOString().slice(0, 10);
@@ -67,23 +77,28 @@ export class MembersController {
 
   @Get(':id')
   @Roles('admin', 'committee', 'nominator')
-  @ApiResponse({ status: 200, type: MemberView, description: 'ETag carries the version, for If-Match on PATCH' })
+  @ApiOperation({ summary: 'One member; gender for admins only' })
+  @ApiResponse({ status: 200, type: MemberView, description: 'ETag carries the version, for If-Match on PATCH', headers: ETAG_HEADER })
+  @ApiProblems(400, 404)
   async get(
     @Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response,
   ): Promise<MemberView> {
-    const member = await this.members.get(id, hasRole(actor, 'admin'));
-    res.setHeader('ETag', `W/"${member.version}"`);
-    return member;
+    return withETag(res, await this.members.get(id, hasRole(actor, 'admin')));
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({
     summary: 'Change a member; a new careerStage or instituteId is added to the history from effectiveFrom (default today)',
-    description: 'leftOn records leaving the collaboration (null to rejoin). Send If-Match (the ETag) or `version` to get 409 '
-      + 'instead of overwriting someone else\'s change.',
+    description: 'leftOn records leaving the collaboration (null to rejoin). Send If-Match (the ETag: a stale one answers 412) '
+      + 'or `version` (a stale one answers 409) rather than overwrite someone else\'s change. Members are never deleted '
+      + '(DELETE answers 405): talks and nominations refer to them.',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of GET /members/:id, e.g. W/"3"' })
+  @IfMatchHeader()
+  @ApiResponse({ status: 200, type: MemberView, headers: ETAG_HEADER })
+  @ApiProblems(400, 404, 412, 413, 415)
+  @ApiProblem(409, 'The body\'s version is stale, or the change collides with another member (externalId, email)')
+  @ApiProblem(422, 'An unknown institute, or effectiveFrom in the future or before the member joined')
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateMemberDto,
@@ -92,33 +107,26 @@ export class MembersController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<MemberView> {
     const { version, ...change } = dto;
-    const expected = [...parseIfMatch(ifMatch), ...(version === undefined ? [] : [version])];
-    const member = await this.members.update(id, change, expected, actor);
-    res.setHeader('ETag', `W/"${member.version}"`);
-    return member;
+    const member = await underPrecondition(precondition(ifMatch, version),
+      (expected) => this.members.update(id, change, expected === undefined ? [] : [expected], actor));
+    return withETag(res, member);
   }
 
   @Get(':id/history')
   @Roles('admin', 'committee')
   @ApiOperation({ summary: 'Career stages and affiliations with the dates they started' })
+  @ApiResponse({ status: 200, type: MemberHistoryView })
+  @ApiProblems(400, 404)
   history(@Param('id', ParseUUIDPipe) id: string): Promise<MemberHistoryView> {
     return this.members.history(id);
   }
 
   @Delete(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Not allowed: members are never deleted (talks and nominations refer to them). PATCH leftOn instead.' })
-  @ApiResponse({ status: 405 })
+  // Answers 405 only: documented under PATCH, which is what to do instead, so no client grows a delete call.
+  @ApiExcludeEndpoint()
   remove(@Param('id', ParseUUIDPipe) _id: string, @Res({ passthrough: true }) res: Response): never {
     res.setHeader('Allow', 'GET, PATCH');
     throw new ProblemException(405, 'Members are never deleted; record leaving the collaboration with PATCH { "leftOn": "YYYY-MM-DD" }');
   }
-}
-
-/** If-Match: W/"3", "3", 3 or * (which matches any version). */
-function parseIfMatch(header: string | undefined): number[] {
-  if (header === undefined || header.trim() === '*') return [];
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw badRequest('If-Match must be the ETag of the member, e.g. W/"3"');
-  return [Number(match[1])];
 }

@@ -30,7 +30,7 @@ export class UpdateMemberDto {
   @ApiPropertyOptional({ enum: CAREER_STAGES, description: 'Adds a career-stage history entry from effectiveFrom' })
   @IsOptional() @IsIn(CAREER_STAGES) careerStage?: CareerStage;
   @ApiPropertyOptional({ description: 'Adds an affiliation history entry from effectiveFrom' }) @IsOptional() @IsUUID() instituteId?: string;
-  @ApiPropertyOptional({ example: '2026-10-01', description: 'When the stage or institute change takes effect; default today, never in the future' })
+  @ApiPropertyOptional({ example: '2026-10-01', description: 'When the stage or institute change takes effect; default today. A career-stage change alone may be dated up to 3 years ahead (a planned PhD defence); an institute change never in the future' })
   @IsOptional() @IsDateOnly() effectiveFrom?: string;
   @ApiPropertyOptional({ nullable: true, type: String, example: '2026-12-31', description: 'Leaving the collaboration; null to rejoin' })
   @Nullable() @IsDateOnly() leftOn?: string | null;

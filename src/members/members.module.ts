@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CareerStagesInForce } from './career-stages-in-force';
 import { InstitutesController } from './institutes.controller';
 import { InstitutesService } from './institutes.service';
 import { MembersController } from './members.controller';
@@ -8,7 +9,7 @@ import { RegionsService } from './regions.service';
 
 @Module({
   controllers: [RegionsController, InstitutesController, MembersController],
-  providers: [RegionsService, InstitutesService, MembersService],
+  providers: [RegionsService, InstitutesService, MembersService, CareerStagesInForce],
   exports: [MembersService, InstitutesService, RegionsService],
 })
 export class MembersModule {}

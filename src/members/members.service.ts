@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { Page } from '../common/pagination';
-import { badRequest, conflict, notFound, ProblemFieldError, unprocessable } from '../common/problem';
+import { badRequest, conflict, notFound, ProblemFieldError, staleVersion, unprocessable } from '../common/problem';
 import {
   capErrors, checkMemberImport, formatMembersCsv, ImportFormatError, ImportRowError, instituteKey, MemberImportRow, readMemberCsv,
 } from './member-import';
@@ -27,7 +27,11 @@ interface CurrentMember {
   leftOn: string | null;
   version: number;
   today: string;
+  latestPlanned: string;
 }
+
+/** How far ahead a planned career-stage change may be entered: conferences are planned about that far out. */
+export const PLANNING_YEARS = 3;
 
 @Injectable()
 export class MembersService {
@@ -81,26 +85,36 @@ export class MembersService {
 
   /**
    * A career-stage or institute change adds a history entry from `effectiveFrom` (replacing one on
-   * that same day) and the current columns follow the history; earlier entries stay.
+   * that same day) and the current columns follow the history; earlier entries stay. A career-stage
+   * change may be dated ahead; the current column takes it on its day (CareerStagesInForce).
    */
   async update(id: string, dto: UpdateMemberDto, expectedVersions: number[], actor: Actor): Promise<MemberView> {
     return this.dataSource.transaction(async (manager) => {
       const [current]: CurrentMember[] = await manager.query(
         `SELECT id, external_id AS "externalId", name, email, gender, institute_id AS "instituteId", career_stage AS "careerStage",
-                joined_on AS "joinedOn", left_on AS "leftOn", version, current_date::text AS today
+                joined_on AS "joinedOn", left_on AS "leftOn", version, current_date::text AS today,
+                (current_date + make_interval(years => $2))::date::text AS "latestPlanned"
          FROM member WHERE id = $1 FOR UPDATE`,
-        [id],
+        [id, PLANNING_YEARS],
       );
       if (!current) throw notFound('Member', id);
       const stale = expectedVersions.find((v) => v !== current.version);
       if (stale !== undefined) {
-        throw conflict(`Member ${id} has changed since version ${stale} was read; it is now version ${current.version}`,
-          { currentVersion: current.version });
+        throw staleVersion(`Member ${id} has changed since version ${stale} was read; it is now version ${current.version}`,
+          current.version);
       }
 
       const effectiveFrom = dto.effectiveFrom ?? current.today;
       const errors: ProblemFieldError[] = [];
-      if (effectiveFrom > current.today) errors.push({ field: 'effectiveFrom', message: `must not be after today (${current.today})` });
+      if (effectiveFrom > current.today) {
+        // A planned career-stage change (a PhD defence before the conference) may be entered ahead, so the
+        // bonus at the conference's date uses the stage the person will have; a move is recorded when it happens.
+        if (dto.instituteId || !dto.careerStage) {
+          errors.push({ field: 'effectiveFrom', message: `must not be after today (${current.today}) except for a planned career-stage change alone` });
+        } else if (effectiveFrom > current.latestPlanned) {
+          errors.push({ field: 'effectiveFrom', message: `a planned career-stage change may be at most ${PLANNING_YEARS} years ahead (until ${current.latestPlanned})` });
+        }
+      }
       if ((dto.careerStage || dto.instituteId) && effectiveFrom < current.joinedOn) {
         errors.push({ field: 'effectiveFrom', message: `must not be before the member joined (${current.joinedOn})` });
       }

@@ -1,16 +1,17 @@
 // The nomination lifecycle as a small explicit table: who may move a nomination from which status
 // to which. Pure, so the rules read in one place and are tested alone.
+import { checkMove, LifecycleTable, MoveCheck } from '../common/lifecycle';
 import { NominationStatus } from '../common/enums';
 
 /**
  * - nominator: the person who submitted the nomination (their own only).
  * - committee: shortlists, rejects, reconsiders.
- * - allocation: the allocation service, the only one that marks a nominee allocated (and undoes it
- *   when the invitation is declined or withdrawn).
+ * - allocation: the allocation lifecycle, the only one that marks a nominee allocated (and undoes it
+ *   when the invitation is declined, withdrawn or expires).
  */
 export type NominationActor = 'nominator' | 'committee' | 'allocation';
 
-export const NOMINATION_TRANSITIONS: Readonly<Record<NominationStatus, Partial<Record<NominationStatus, readonly NominationActor[]>>>> = {
+export const NOMINATION_TRANSITIONS: LifecycleTable<NominationStatus, NominationActor> = {
   submitted: { shortlisted: ['committee'], rejected: ['committee'], withdrawn: ['nominator'], allocated: ['allocation'] },
   shortlisted: { submitted: ['committee'], rejected: ['committee'], withdrawn: ['nominator'], allocated: ['allocation'] },
   // Reconsidering a rejection puts the nomination back in the queue.
@@ -20,9 +21,7 @@ export const NOMINATION_TRANSITIONS: Readonly<Record<NominationStatus, Partial<R
   withdrawn: {},
 };
 
-export type TransitionCheck =
-  | { allowed: true }
-  | { allowed: false; reason: 'illegal' | 'forbidden'; allowedFor: readonly NominationActor[] };
+export type TransitionCheck = MoveCheck<NominationActor>;
 
 /**
  * `illegal`: no one may make this change (409). `forbidden`: the change exists, but not for these
@@ -33,10 +32,7 @@ export function checkTransition(
   to: NominationStatus,
   actors: readonly NominationActor[],
 ): TransitionCheck {
-  const allowedFor = NOMINATION_TRANSITIONS[from][to];
-  if (!allowedFor) return { allowed: false, reason: 'illegal', allowedFor: [] };
-  if (!actors.some((actor) => allowedFor.includes(actor))) return { allowed: false, reason: 'forbidden', allowedFor };
-  return { allowed: true };
+  return checkMove(NOMINATION_TRANSITIONS, from, to, actors);
 }
 
 /** Statuses in which a nomination competes for its slot (and is counted as a candidate). */

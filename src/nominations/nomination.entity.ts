@@ -15,6 +15,9 @@ export class Nomination {
   @Column('text') careerStage: CareerStage;
   @Column('uuid') instituteId: string;
   @Column('text', { nullable: true }) committeeNote: string | null;
+  /** The nominator as a member of the collaboration, and their institute on the day (conflicts of interest). */
+  @Column('uuid', { nullable: true }) nominatorMemberId: string | null;
+  @Column('uuid', { nullable: true }) nominatorInstituteId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @VersionColumn() version: number;

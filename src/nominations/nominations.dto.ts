@@ -59,6 +59,14 @@ export class NominationView {
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
   @ApiProperty() version: number;
+  @ApiProperty({ nullable: true, type: String, description: 'The nominator\'s own member record, when their account is linked to one' })
+  nominatorMemberId: string | null;
+  @ApiProperty({
+    enum: ['self-nomination', 'same-institute'], isArray: true,
+    description: 'self-nomination: the nominee nominated themselves (where the slot allows it); same-institute: the nominator '
+      + 'was at the nominee\'s institute when nominating',
+  })
+  conflictsOfInterest: Array<'self-nomination' | 'same-institute'>;
 }
 
 export class NominationPage {

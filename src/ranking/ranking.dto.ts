@@ -155,10 +155,23 @@ export class EligibilityView {
   @ApiProperty({ type: EligibilityBreakdownView }) breakdown: EligibilityBreakdownView;
 }
 
+export class CandidateNominatorView {
+  @ApiProperty({ description: 'The nominator\'s account' }) userId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Their member record, when the account is linked to one' }) memberId: string | null;
+  @ApiProperty() name: string;
+}
+
 export class CandidateView {
   @ApiProperty() memberId: string;
   @ApiProperty() name: string;
   @ApiProperty() nominationId: string;
+  @ApiProperty({ type: CandidateNominatorView }) nominator: CandidateNominatorView;
+  @ApiProperty({ description: 'Why the nominator proposed this member' }) reason: string;
+  @ApiProperty({
+    enum: ['self-nomination', 'same-institute'], isArray: true,
+    description: 'same-institute: the nominator was at the nominee\'s institute when nominating; self-nomination: where the slot allows it',
+  })
+  conflictsOfInterest: Array<'self-nomination' | 'same-institute'>;
   @ApiProperty({ enum: ['submitted', 'shortlisted', 'allocated'] }) nominationStatus: string;
   @ApiProperty({ description: '1 = most eligible; equal scores share a rank' }) rank: number;
   @ApiProperty() score: number;

@@ -41,6 +41,16 @@ export interface Candidate {
   instituteId: string;
   instituteName: string;
   breakdown: EligibilityBreakdown;
+  nominator: CandidateNominator;
+  reason: string;
+  conflictsOfInterest: Array<'self-nomination' | 'same-institute'>;
+}
+
+/** Who nominated a candidate: their account, and their member record when the account is linked to one. */
+export interface CandidateNominator {
+  userId: string;
+  memberId: string | null;
+  name: string;
 }
 
 interface CandidateRow {
@@ -48,6 +58,9 @@ interface CandidateRow {
   name: string;
   nomination_id: string;
   nomination_status: NominationStatus;
+  nominator: CandidateNominator;
+  reason: string;
+  conflicts_of_interest: Candidate['conflictsOfInterest'];
   career_stage: CareerStage;
   institute_id: string;
   institute_name: string;
@@ -121,6 +134,9 @@ export class RankingService {
       region: row.region,
       instituteId: row.institute_id,
       instituteName: row.institute_name,
+      nominator: row.nominator,
+      reason: row.reason,
+      conflictsOfInterest: row.conflicts_of_interest,
       breakdown: {
         policyVersion: policy.version,
         asOf,

@@ -88,9 +88,18 @@ export function candidatesQuery(p: { slotId: string; asOf: string; weights: Rank
     WITH nominee AS MATERIALIZED (
       SELECT n.id AS nomination_id, n.status AS nomination_status, n.member_id, m.name,
              COALESCE(${historyAt('member_career_stage', 'career_stage', 'm.id', '$2::date')}, m.career_stage) AS career_stage,
-             COALESCE(${historyAt('member_affiliation', 'institute_id', 'm.id', '$2::date')}, m.institute_id) AS institute_id
+             COALESCE(${historyAt('member_affiliation', 'institute_id', 'm.id', '$2::date')}, m.institute_id) AS institute_id,
+             -- Who nominated and why, beside the rank: the committee weighs them together.
+             json_build_object('userId', n.nominator_id, 'memberId', n.nominator_member_id, 'name', COALESCE(nm.name, u.name)) AS nominator,
+             n.reason,
+             array_remove(ARRAY[
+               CASE WHEN n.nominator_member_id = n.member_id THEN 'self-nomination' END,
+               CASE WHEN n.nominator_member_id <> n.member_id AND n.nominator_institute_id = n.institute_id THEN 'same-institute' END
+             ], NULL) AS conflicts_of_interest
       FROM nomination n
       JOIN member m ON m.id = n.member_id
+      JOIN app_user u ON u.id = n.nominator_id
+      LEFT JOIN member nm ON nm.id = n.nominator_member_id
       WHERE n.slot_id = $1::uuid AND n.status IN ('submitted', 'shortlisted', 'allocated')
     ),
     talk_load AS (
@@ -110,7 +119,8 @@ export function candidatesQuery(p: { slotId: string; asOf: string; weights: Rank
       FROM nominee
       LEFT JOIN talk_load l ON l.member_id = nominee.member_id
     )
-    SELECT s.member_id, s.name, s.nomination_id, s.nomination_status, s.career_stage, s.institute_id,
+    SELECT s.member_id, s.name, s.nomination_id, s.nomination_status, s.nominator, s.reason, s.conflicts_of_interest,
+           s.career_stage, s.institute_id,
            i.name AS institute_name, ir.region_code AS region, s.bonus, s.talk_load, s.score, s.talks,
            rank() OVER (ORDER BY ${RANK_KEY} DESC)::int AS rank
     FROM scored s

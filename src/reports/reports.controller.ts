@@ -1,10 +1,12 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
+import { ApiProblems, ApiRepresentations, ApiSecured } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 import { balanceCsv, equityCsv, funnelCsv } from './report-csv';
 import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { BalanceReportView, EquityReportView, FunnelReportView, TrendsReportView } from './reports.views';
 import { BalanceReport, EquityReport, FunnelReport, ReportsService, TrendsReport } from './reports.service';
 
 type Format = 'json' | 'csv';
@@ -29,7 +31,7 @@ export function sendCsv(res: Response, name: string, body: string): string {
 }
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiSecured()
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
@@ -44,8 +46,8 @@ export class ReportsController {
       + 'reports does not reveal anyone (docs/privacy.md). compareTo adds the baseline share and a two-proportion score '
       + 'test per cell.',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'groups of cells; as CSV one line per cell' })
+  @ApiRepresentations(200, { json: BalanceReportView, csv: 'one line per cell', description: 'Groups of cells; as CSV one line per cell' })
+  @ApiProblems(400, 406)
   async balance(@Query() query: BalanceQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<BalanceReport | string> {
     const format = negotiate(req, res);
@@ -63,7 +65,8 @@ export class ReportsController {
     description: 'Each stage\'s share with its Wilson interval and the two-proportion score test against the previous '
       + 'stage. Members are the collaboration on `to`; conference filters apply to the other stages.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiRepresentations(200, { json: FunnelReportView, csv: 'one line per value and stage' })
+  @ApiProblems(400, 406)
   async funnel(@Query() query: FunnelQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<FunnelReport | string> {
     const format = negotiate(req, res);
@@ -80,7 +83,8 @@ export class ReportsController {
       + '(small cells hidden). Across stages: Mantel-Haenszel common odds ratio women vs men with 95 % interval, '
       + 'chi-square and p-value, shown when women and men each have at least REPORT_MIN_CELL nominations.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiRepresentations(200, { json: EquityReportView, csv: 'one line per career stage and gender, then the test' })
+  @ApiProblems(400, 406)
   async equity(@Query() query: EquityQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<EquityReport | string> {
     const format = negotiate(req, res);
@@ -95,7 +99,8 @@ export class ReportsController {
     summary: 'The balance shares per calendar year',
     description: 'One group per year from `from` (default: ten calendar years up to `to`) to `to`.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiRepresentations(200, { json: TrendsReportView, csv: 'one line per year and cell' })
+  @ApiProblems(400, 406)
   async trends(@Query() query: TrendsQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
     Promise<TrendsReport | string> {
     const format = negotiate(req, res);

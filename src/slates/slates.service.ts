@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AllocationLifecycle } from '../allocations/allocation-lifecycle';
 import { AuditService } from '../audit/audit.service';
 import { Actor, hasRole } from '../auth/actor';
 import { Gender } from '../common/enums';
@@ -42,6 +43,7 @@ export class SlatesService {
     private readonly dataSource: DataSource,
     private readonly ranking: RankingService,
     private readonly audit: AuditService,
+    private readonly allocations: AllocationLifecycle,
   ) {}
 
   /**
@@ -173,54 +175,26 @@ export class SlatesService {
       }
 
       const rationale = `accepted from suggestion ${id}`;
-      const rows = wanted.map((w) => ({
-        slot_id: w.slotId, member_id: w.memberId, nomination_id: openBySeat.get(seatKey(w))!.id,
-        rank_at_allocation: w.rank, score_at_allocation: w.score,
-      }));
-      const created: Array<{ id: string; slot_id: string; member_id: string; nomination_id: string }> = rows.length === 0 ? [] : await manager.query(
-        `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
-                                 score_at_allocation, policy_version, allocated_by)
-         SELECT r.slot_id, r.member_id, r.nomination_id, 'invited', $2, r.rank_at_allocation, r.score_at_allocation, $3, $4
-         FROM jsonb_to_recordset($1::jsonb) AS r(slot_id uuid, member_id uuid, nomination_id uuid,
-                                                 rank_at_allocation int, score_at_allocation float8)
-         RETURNING id, slot_id, member_id, nomination_id`,
-        [JSON.stringify(rows), rationale, row.policy_version, actor.id],
-      );
-      await manager.query(
-        `UPDATE nomination SET status = 'allocated', version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[])`,
-        [created.map((c) => c.nomination_id)],
-      );
+      // Each invitation through the allocation lifecycle's door, as if the committee had made it alone.
+      const created: Array<{ id: string; slotId: string; memberId: string }> = [];
+      for (const w of wanted) {
+        const invitation = await this.allocations.createAllocation(manager, {
+          slotId: w.slotId, memberId: w.memberId, nominationId: openBySeat.get(seatKey(w))!.id, rationale,
+          rankAtAllocation: w.rank, scoreAtAllocation: w.score, policyVersion: row.policy_version, actor,
+          context: { suggestionId: id },
+        });
+        created.push({ id: invitation.id, slotId: w.slotId, memberId: w.memberId });
+      }
       await manager.query(`UPDATE slate_suggestion SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [id, actor.id]);
       const [{ accepted_at: acceptedAt }] = await manager.query(`SELECT accepted_at FROM slate_suggestion WHERE id = $1`, [id]);
-      const byId = new Map(rows.map((r) => [seatKey({ slotId: r.slot_id, memberId: r.member_id }), r]));
-      await this.audit.recordMany(manager, actor, [
-        ...created.flatMap((c) => {
-          const r = byId.get(seatKey({ slotId: c.slot_id, memberId: c.member_id }))!;
-          const before = openBySeat.get(seatKey({ slotId: c.slot_id, memberId: c.member_id }))!;
-          return [
-            {
-              action: 'allocation.create', entity: 'allocation', entityId: c.id,
-              after: {
-                slotId: c.slot_id, memberId: c.member_id, nominationId: c.nomination_id, status: 'invited',
-                rankAtAllocation: r.rank_at_allocation, scoreAtAllocation: r.score_at_allocation,
-                policyVersion: row.policy_version, rationale, suggestionId: id,
-              },
-            },
-            {
-              action: 'nomination.allocate', entity: 'nomination', entityId: c.nomination_id,
-              before: { status: before.status }, after: { status: 'allocated', allocationId: c.id },
-            },
-          ];
-        }),
-        {
-          action: 'slate_suggestion.accept', entity: 'slate_suggestion', entityId: id,
-          after: { conferenceId: row.conference_id, allocationIds: created.map((c) => c.id) },
-        },
-      ]);
+      await this.audit.record(manager, actor, {
+        action: 'slate_suggestion.accept', entity: 'slate_suggestion', entityId: id,
+        after: { conferenceId: row.conference_id, allocationIds: created.map((c) => c.id) },
+      });
       return {
         suggestionId: id,
         conferenceId: row.conference_id,
-        allocations: created.map((c) => ({ id: c.id, slotId: c.slot_id, memberId: c.member_id, status: 'invited' as const })),
+        allocations: created.map((c) => ({ id: c.id, slotId: c.slotId, memberId: c.memberId, status: 'invited' as const })),
         acceptedAt: new Date(acceptedAt).toISOString(),
       };
     });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, HttpStatus, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -6,7 +6,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { ChangeFeed } from '../changes/change-feed';
-import { badRequest, unprocessable } from '../common/problem';
+import { badRequest, ProblemException, unprocessable } from '../common/problem';
 import { copyFrom } from './copy-streams';
 import {
   readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, TalkImportRowError, talkJsonRecords,
@@ -19,6 +19,20 @@ export const MAX_LISTED_ERRORS = 1000;
 /** From this many rows on, an import relaxes the talk table's constraints while it loads (see insertTalks). */
 export const BULK_IMPORT_ROWS = 50_000;
 
+/**
+ * How long a shutdown waits for a CSV import still being uploaded (SHUTDOWN_GRACE_MS). Below the 20 s
+ * after which start-up's shutdown gives up on everything, so that the refusal still gets out.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The answer to an upload still arriving when the shutdown's grace period is over. */
+export class ShutdownRefusal extends ProblemException {
+  constructor() {
+    super(HttpStatus.SERVICE_UNAVAILABLE,
+      'The service is shutting down and the upload had not finished; nothing of it was imported. Send it again in a moment');
+  }
+}
+
 // The history entry in force on a date, as member_career_stage_at / member_institute_at pick it (the
 // latest entry on or before the date, else the first one), as ranges a whole import joins against in
 // one pass instead of calling the functions once per talk.
@@ -30,9 +44,12 @@ const IN_FORCE = (table: string, column: string) => `
   WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)`;
 
 @Injectable()
-export class TalkImportService {
+export class TalkImportService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TalkImport');
   private readonly bulkRows: number;
+  /** Aborted when a shutdown's grace period is over: uploads still arriving then are refused. */
+  private readonly shutdown = new AbortController();
+  private graceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,9 +64,24 @@ export class TalkImportService {
     return this.load((async function* () { yield talkJsonRecords(body); })(), actor);
   }
 
-  /** A CSV file of talks, read as it arrives (see load). */
+  /** A CSV file of talks, read as it arrives (see load); refused with ShutdownRefusal if a shutdown outlasts its upload. */
   importCsv(text: AsyncIterable<string>, actor: Actor): Promise<TalkImportResult> {
-    return this.load(readTalkCsvStream(text), actor);
+    return this.load(readTalkCsvStream(untilAborted(text, this.shutdown.signal)), actor);
+  }
+
+  /**
+   * Runs before the HTTP server closes (it then takes no new connections and waits for the requests in
+   * flight) and before the database goes: an upload gets the grace period to finish and is imported;
+   * one still arriving after it is refused and rolled back, so that its client gets an answer.
+   */
+  beforeApplicationShutdown(): void {
+    const grace = Number(process.env.SHUTDOWN_GRACE_MS ?? SHUTDOWN_GRACE_MS);
+    this.graceTimer = setTimeout(() => this.shutdown.abort(new ShutdownRefusal()), grace);
+    this.graceTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.graceTimer);
   }
 
   /**
@@ -246,6 +278,38 @@ async function* talkCopyText(
     }
   }
   if (text !== '') yield text;
+}
+
+/**
+ * The pieces of `text` until `signal` is aborted, then its reason as the error: a piece that is slow to
+ * come (a client still uploading) is not waited for.
+ */
+async function* untilAborted(text: AsyncIterable<string>, signal: AbortSignal): AsyncGenerator<string> {
+  let stop: () => void = () => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    stop = () => reject(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const pieces = text[Symbol.asyncIterator]();
+  let waiting = false;
+  try {
+    for (;;) {
+      waiting = true;
+      const next = await Promise.race([pieces.next(), aborted]);
+      waiting = false;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    // Left waiting for a piece by the abort: that piece may never come (the rest of the body is
+    // discarded by the request's own handling), so closing is not waited for.
+    const closing = pieces.return?.();
+    if (waiting) void closing?.catch(() => undefined);
+    else await closing;
+  }
 }
 
 /**

@@ -225,7 +225,7 @@ export class TalkImportChecker {
     for (const key in cells) {
       if (key === CELL_COUNT) {
         fail('(row)', `has ${String(cells[CELL_COUNT])} cells; the header has ${Object.keys(cells).length - 1}`);
-      } else if (!MAX_LENGTH.hasOwnProperty(key)) {
+      } else if (!Object.hasOwn(MAX_LENGTH, key)) {
         fail(key, 'is not an accepted field');
       }
     }

@@ -11,7 +11,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no token needed. Otherwise the roles that get past authorisation; every other role gets 403. */
 type Rule = 'public' | Role[];
 
-const ROLES: Role[] = ['admin', 'committee', 'nominator', 'monitor', 'contact'];
+const ROLES: Role[] = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair'];
 const ANY = ROLES;
 
 /** The intended access, route by route (CONTRACT.md "who" column, else the issue that defines the route). */
@@ -112,6 +112,36 @@ const INTENDED: Record<string, Rule> = {
   'GET /api/v1/incidents/{id}': ['contact'],
   'POST /api/v1/incidents/{id}/notes': ['contact'],
   'PATCH /api/v1/incidents/{id}': ['contact'],
+
+  // Issue 17: signing in through the identity provider is where an account begins; a member's own
+  // pages are the member's; the diversity office's anonymous box takes anyone's message, and only its
+  // co-chairs read it; the committee decides what members learn about nominations of them.
+  'GET /api/v1/auth/login': 'public',
+  'GET /api/v1/auth/callback': 'public',
+  'GET /api/v1/auth/session': 'public',
+  'POST /api/v1/auth/logout': 'public',
+  'GET /api/v1/me': ['member'],
+  'PATCH /api/v1/me': ['member'],
+  'GET /api/v1/me/talks': ['member'],
+  'GET /api/v1/me/eligibility': ['member'],
+  'GET /api/v1/me/nominations': ['member'],
+  'GET /api/v1/me/invitations': ['member'],
+  'GET /api/v1/me/invitations/{id}': ['member'],
+  'POST /api/v1/me/invitations/{id}/accept': ['member'],
+  'POST /api/v1/me/invitations/{id}/decline': ['member'],
+  'GET /api/v1/me/activity': ['member'],
+  'GET /api/v1/nomination-disclosure-policy': ['committee', 'admin', 'member'],
+  'PUT /api/v1/nomination-disclosure-policy': ['committee'],
+  'POST /api/v1/diversity-office/messages': ANY,
+  'GET /api/v1/diversity-office/messages': ['do-chair'],
+  'PATCH /api/v1/diversity-office/messages/{id}': ['do-chair'],
+
+  // Issue 18: the outbox is the admins'; the answer link of an invitation mail needs no account, its token decides.
+  'GET /api/v1/outbox': ['admin'],
+  'GET /api/v1/outbox/{id}': ['admin'],
+  'GET /api/v1/invitation-link': 'public',
+  'POST /api/v1/invitation-link/accept': 'public',
+  'POST /api/v1/invitation-link/decline': 'public',
 };
 
 /**
@@ -132,13 +162,22 @@ const REPORTED_DIFFERENCES: Array<{ route: string; role: Role; answers: 'allowed
   { route: 'GET /api/v1/conferences/{id}/slate-suggestions', role: 'admin', answers: 'allowed', why: 'issue 10: the committee' },
   { route: 'GET /api/v1/slate-suggestions/{id}', role: 'admin', answers: 'allowed', why: 'issue 10: the committee' },
   { route: 'POST /api/v1/slate-suggestions/{id}/replay', role: 'admin', answers: 'allowed', why: 'issue 10: the committee' },
+  { route: 'GET /api/v1/conferences', role: 'member', answers: '403', why: 'issue 11: every user files incidents about a conference' },
+  { route: 'GET /api/v1/conferences/{id}', role: 'member', answers: '403', why: 'issue 11' },
+  { route: 'GET /api/v1/conferences', role: 'do-chair', answers: '403', why: 'issue 11' },
+  { route: 'GET /api/v1/conferences/{id}', role: 'do-chair', answers: '403', why: 'issue 11' },
 ];
 
 /** Routes served outside the OpenAPI document. */
-const UNDOCUMENTED_ROUTES = ['GET /dashboard', 'GET /dashboard/{asset}'];
+// DELETE /members/{id} only answers 405 (members are never deleted) and is left out of the document.
+const UNDOCUMENTED_ROUTES = ['GET /dashboard', 'GET /dashboard/{asset}', 'DELETE /api/v1/members/{id}'];
 
 /** Writes a monitor may make: filing an incident is open to every authenticated user (issue 11). */
-const MONITOR_WRITES = new Set(['POST /api/v1/incidents', 'POST /api/v1/incidents/{id}/additions']);
+const MONITOR_WRITES = new Set(['POST /api/v1/incidents', 'POST /api/v1/incidents/{id}/additions',
+  // Anyone signed in may write to the diversity office's box, and signing out needs no role (issue 17).
+  'POST /api/v1/diversity-office/messages', 'POST /api/v1/auth/logout',
+  // Answering by an invitation's link: the link's token decides, whatever else the caller holds (issue 18).
+  'POST /api/v1/invitation-link/accept', 'POST /api/v1/invitation-link/decline']);
 
 type AnswerClass = 'allowed' | '401' | '403';
 const classify = (status: number): AnswerClass => (status === 401 ? '401' : status === 403 ? '403' : 'allowed');
@@ -194,6 +233,18 @@ function individualGender(value: unknown, at = '$'): string[] {
   return [];
 }
 
+/** An account with the role member, linked by an admin to a new member record (the role needs one). */
+async function memberToken(t: TestApp, name: string, memberId?: string): Promise<string> {
+  const id = memberId ?? (await t.dataSource.query(
+    `WITH i AS (INSERT INTO institute (name, country) VALUES ($1, 'DE') RETURNING id)
+     INSERT INTO member (name, institute_id, career_stage) SELECT $2, id, 'postdoc' FROM i RETURNING id`,
+    [`Institute of ${name} ${randomUUID()}`, name]))[0].id;
+  const res = await t.http.post('/api/v1/users').set(bearer(t.admin))
+    .send({ name, email: `${randomUUID()}@access.test`, roles: ['member'], memberId: id });
+  if (res.status !== 201) throw new Error(`member account: ${res.status} ${res.text}`);
+  return res.body.token;
+}
+
 describe('access control', () => {
   let t: TestApp;
   let doc: OpenApi;
@@ -203,7 +254,8 @@ describe('access control', () => {
     t = await createTestApp({ env: { INCIDENT_KEY: 'cd'.repeat(32) } });
     doc = (await t.http.get('/docs-json')).body;
     tokens.admin = t.admin;
-    for (const role of ROLES.filter((r) => r !== 'admin')) tokens[role] = await t.token(role);
+    for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'member')) tokens[role] = await t.token(role);
+    tokens.member = await memberToken(t, 'Mo Member');
   });
   afterAll(async () => { await t?.close(); });
 
@@ -271,6 +323,8 @@ describe('access control', () => {
     const nominatorA = { id: '', token: '' };
     const nominatorB = { id: '', token: '' };
     let nominationOfA: string;
+    /** Ada's own account (role member), so the scan reads a member's answers about someone with data. */
+    let adaToken: string;
     /** Answers to non-admin requests made while building the data, scanned like the reads below. */
     const writeAnswers: Array<{ what: string; body: unknown }> = [];
 
@@ -341,6 +395,9 @@ describe('access control', () => {
       }
       const incident = await as(tokens.monitor).post('/api/v1/incidents', { conferenceId: ids.conferences, description: 'Something happened' });
       ids.incidents = created(incident, 'incident');
+      adaToken = await memberToken(t, 'Ada Lovelace', ids.members);
+      ids.invitations = ids.allocations;
+      expect((await as(tokens.monitor).post('/api/v1/diversity-office/messages', { text: 'A word for the DO co-chairs' })).status).toBe(202);
     });
 
     describe('nominations of another nominator', () => {
@@ -407,7 +464,7 @@ describe('access control', () => {
       expect((await as(tokens.committee).get('/api/v1/allocations').query({ slotId: ids.slots })).text).toContain(DECLINE_REASON);
     });
 
-    it('never shows an individual\'s gender or committee-only text to committee, nominators, monitors or contacts', async () => {
+    it('never shows an individual\'s gender or committee-only text to committee, nominators, monitors, contacts, DO co-chairs or members (but their own)', async () => {
       const queries: Record<string, Array<Record<string, string>>> = {
         'GET /api/v1/members': [{ limit: '500' }, { q: 'Ada' }],
         'GET /api/v1/conferences/{id}/programme': [{}, { format: 'csv' }, { format: 'ics' }],
@@ -424,7 +481,10 @@ describe('access control', () => {
       const read = new Map<string, Set<string>>();
       const gets = documentedRoutes(doc).filter((r) => r.startsWith('GET ') && r !== 'GET /health');
       // The nominator who made the nomination on record, so their own nomination is among what they read.
-      const readers = { committee: tokens.committee, nominator: nominatorA.token, monitor: tokens.monitor, contact: tokens.contact };
+      const readers = {
+        committee: tokens.committee, nominator: nominatorA.token, monitor: tokens.monitor, contact: tokens.contact,
+        member: adaToken, 'do-chair': tokens['do-chair'],
+      };
       for (const [role, token] of Object.entries(readers)) {
         read.set(role, new Set());
         for (const route of gets) {
@@ -435,8 +495,10 @@ describe('access control', () => {
             read.get(role)!.add(route);
             const where = `${route} ${JSON.stringify(query)} as ${role}`;
             const json = /json/.test(res.headers['content-type'] ?? '');
+            // A member reads their own gender in their own record, and nobody else's anywhere.
+            const ownRecord = role === 'member' && route === 'GET /api/v1/me' && res.body.id === ids.members;
             if (json) {
-              for (const key of individualGender(res.body)) leaks.push(`${where}: ${key}`);
+              if (!ownRecord) for (const key of individualGender(res.body)) leaks.push(`${where}: ${key}`);
             } else if (/\bgender\b|\bwoman\b|\bnonbinary\b/i.test(res.text)) {
               leaks.push(`${where}: gender in ${res.headers['content-type']}`);
             }
@@ -459,6 +521,9 @@ describe('access control', () => {
         nominator: ['GET /api/v1/nominations', 'GET /api/v1/nominations/{id}'],
         monitor: ['GET /api/v1/conferences/{id}/programme', 'GET /api/v1/reports/balance'],
         contact: ['GET /api/v1/incidents/{id}', 'GET /api/v1/incidents'],
+        member: ['GET /api/v1/me', 'GET /api/v1/me/talks', 'GET /api/v1/me/eligibility', 'GET /api/v1/me/nominations',
+          'GET /api/v1/me/invitations', 'GET /api/v1/me/invitations/{id}', 'GET /api/v1/me/activity'],
+        'do-chair': ['GET /api/v1/diversity-office/messages'],
       };
       for (const [role, routes] of Object.entries(mustRead)) {
         const documented = routes.filter((r) => documentedRoutes(doc).includes(r));

@@ -1,20 +1,28 @@
 // Speaker balance dashboard: plain browser JavaScript, no build step. Every number comes from the
-// API with the viewer's own token, so the dashboard can show nothing the viewer could not read.
+// API with the viewer's own credentials (a pasted token, or the session of a sign-in through the
+// identity provider), so the dashboard can show nothing the viewer could not read.
 'use strict';
 
 const API = '/api/v1';
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const state = { token: sessionStorage.getItem('sa-token') || '' };
+// session: GET /auth/session's answer once signed in through the identity provider (its cookie is HttpOnly).
+const state = { token: sessionStorage.getItem('sa-token') || '', roles: [], session: null };
+const REPORT_READERS = ['monitor', 'committee', 'admin'];
 const $ = (id) => document.getElementById(id);
 
-async function api(path, params = {}) {
+async function api(path, params = {}, { method = 'GET', body } = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null));
+  const headers = { Accept: 'application/json' };
+  // A pasted token wins; otherwise the session cookie goes along, and writes carry its CSRF token.
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  else if (state.session && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(`${API}${path}${query.size ? `?${query}` : ''}`, {
-    headers: { Authorization: `Bearer ${state.token}`, Accept: 'application/json' },
+    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(`${path}: ${body.detail || response.statusText} (${response.status})`);
-  return body;
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`${path}: ${answer.detail || response.statusText} (${response.status})`);
+  return answer;
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -173,35 +181,157 @@ async function renderProgramme() {
     return;
   }
   const programme = await api(`/conferences/${id}/programme`);
+  const venue = [programme.conference.city, programme.conference.country, programme.conference.timeZone].filter(Boolean).join(', ');
   const rows = programme.slots.flatMap((slot) => (slot.allocations.length ? slot.allocations : [null]).map((a) => [
-    slot.title, slot.talkType, a ? a.name || a.memberName : el('span', { class: 'muted' }, 'open'),
-    a ? el('span', { class: `status-${a.status}` }, a.status) : '', `${slot.seats}`,
+    slot.title, slot.talkType,
+    slot.startsLocal ? `${slot.startsLocal}${slot.durationMinutes ? `, ${slot.durationMinutes} min` : ''}` : el('span', { class: 'muted' }, 'not scheduled'),
+    slot.room || '',
+    a ? a.name || a.memberName : el('span', { class: 'muted' }, 'open'),
+    a ? el('span', {}, el('span', { class: `status-${a.status}` }, a.status),
+      ...(a.respondBy ? [' ', el('span', { class: 'respond-by' }, `respond by ${a.respondBy.slice(0, 16).replace('T', ' ')} UTC`)] : []))
+      : '',
+    `${slot.seats}`,
   ]));
-  $('programme').replaceChildren(table(['Slot', 'Type', 'Speaker', 'Status', 'Seats'], rows));
+  $('programme').replaceChildren(
+    ...(venue ? [el('p', { class: 'muted' }, `Venue: ${venue}`)] : []),
+    table(['Slot', 'Type', 'When (venue time)', 'Room', 'Speaker', 'Status', 'Seats'], rows),
+  );
+}
+
+/** Admins: how much mail the service wrote and where it stands (without SMTP_URL it is all held here). */
+async function renderOutbox() {
+  const outbox = await api('/outbox', { limit: 5 });
+  const counts = Object.entries(outbox.counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(', ');
+  $('outbox').replaceChildren(
+    el('p', { id: 'outbox-total' }, `${outbox.total} mails${counts ? ` (${counts})` : ''}`
+      + (outbox.smtpConfigured ? '' : ' - SMTP_URL is unset, so mail is kept here: GET /api/v1/outbox')),
+    table(['Written', 'Kind', 'To', 'Subject', 'Status'], outbox.items.map((m) => [
+      m.createdAt.slice(0, 16).replace('T', ' '), m.kind, m.recipients.join(', '), m.subject, m.status,
+    ])),
+  );
 }
 
 async function refresh() {
   showError(null);
   const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
   tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderProgramme());
+  if (state.roles.includes('admin')) tasks.push(renderOutbox());
   const results = await Promise.allSettled(tasks);
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length) showError(failed.map((r) => r.reason.message).join('\n'));
   document.body.dataset.ready = 'true';
 }
 
+// ---- A member's own page -------------------------------------------------------------------
+
+const num = (x, digits = 2) => (x == null ? '' : Number(x).toFixed(digits));
+
+async function renderMe() {
+  const [record, eligibility, talks, invitations, nominations] = await Promise.all([
+    api('/me'), api('/me/eligibility'), api('/me/talks', { limit: 50 }), api('/me/invitations', { limit: 50 }),
+    api('/me/nominations', { limit: 50 }),
+  ]);
+  $('me').hidden = false;
+  $('me-title').textContent = `My page: ${record.name}`;
+  const stages = record.careerStages.map((s) => `${s.careerStage} from ${s.validFrom}`).join(', ');
+  const affiliations = record.affiliations.map((a) => `${a.instituteName} (${a.region}) from ${a.validFrom}`).join(', ');
+  $('me-record').replaceChildren(el('h3', {}, 'My record'), el('dl', {},
+    el('dt', {}, 'Institute'), el('dd', {}, `${record.institute.name} (${record.region})`),
+    el('dt', {}, 'Career stage'), el('dd', {}, record.careerStage),
+    el('dt', {}, 'Stage history'), el('dd', {}, stages),
+    el('dt', {}, 'Affiliations'), el('dd', {}, affiliations),
+    el('dt', {}, 'Contact e-mail'), el('dd', {}, record.email || '–'),
+    el('dt', {}, 'Gender (self-declared)'), el('dd', { id: 'me-gender' }, record.gender),
+  ));
+
+  const b = eligibility.breakdown;
+  $('me-eligibility').replaceChildren(el('h3', {}, 'My eligibility'),
+    el('p', { class: 'score', 'data-score': eligibility.score },
+      `Score ${num(eligibility.score, 3)} = career bonus ${num(b.bonus)} (${b.careerStage}) − talk load ${num(b.talkLoad, 3)}`),
+    el('p', { class: 'muted' }, `Rank policy version ${eligibility.policyVersion}, as of ${eligibility.asOf}. `
+      + 'Each counted talk weighs type × tier × 0.5^(age / half-life); the higher the score, the more eligible.'),
+    b.talks.length
+      ? table(['Conference', 'Date', 'Type', 'Tier', 'Age (years)', 'Decay', 'Counts'], b.talks.map((t) => [
+        t.conferenceName, t.date, t.talkType, t.tier, num(t.ageYears, 1), num(t.decay, 3), num(t.contribution, 3)]))
+      : el('p', { class: 'muted' }, 'No talks within the window: nothing lowers your score.'));
+
+  const invitationRows = invitations.items.map((inv) => [
+    inv.slotTitle, `${inv.conference} (${inv.conferenceStartDate})`, inv.talkType,
+    el('span', {}, el('span', { class: `status-${inv.status}`, 'data-invitation-status': inv.id }, inv.status),
+      ...(inv.respondBy && inv.status === 'invited'
+        ? [' ', el('span', { class: 'respond-by' }, `answer by ${inv.respondBy.slice(0, 16).replace('T', ' ')} UTC`)] : [])),
+    inv.answers.length ? el('span', { class: 'answers' },
+      el('button', { type: 'button', class: 'accept', 'data-invitation': inv.id }, 'Accept'),
+      el('input', { class: 'reason', 'data-invitation': inv.id, placeholder: 'reason (optional, committee only)', size: 28 }),
+      el('button', { type: 'button', class: 'decline', 'data-invitation': inv.id }, 'Decline')) : '',
+  ]);
+  $('me-invitations').replaceChildren(el('h3', {}, 'My invitations'), invitations.items.length
+    ? table(['Slot', 'Conference', 'Type', 'Status', ''], invitationRows)
+    : el('p', { class: 'muted' }, 'No invitations.'));
+  for (const button of $('me-invitations').querySelectorAll('button[data-invitation]')) {
+    button.addEventListener('click', () => void answerInvitation(button.dataset.invitation, button.classList.contains('accept')));
+  }
+
+  const withReason = nominations.items.some((n) => n.reason !== undefined);
+  $('me-nominations').replaceChildren(el('h3', {}, 'Nominations of me'), nominations.items.length
+    ? table(['Slot', 'Conference', 'Status', 'Nominated', ...(withReason ? ['Reason'] : [])],
+      nominations.items.map((n) => [n.slotTitle, `${n.conference} (${n.conferenceStartDate})`, n.status, n.createdAt.slice(0, 10),
+        ...(withReason ? [n.reason ?? ''] : [])]))
+    : el('p', { class: 'muted' }, 'No nominations.'));
+
+  $('me-talks').replaceChildren(el('h3', {}, `My talks (${talks.total})`), talks.items.length
+    ? table(['Date', 'Conference', 'Tier', 'Type', 'Title', 'Stage then'], talks.items.map((t) => [
+      t.date, t.conference, t.tier, t.talkType, t.title || '', t.careerStage]))
+    : el('p', { class: 'muted' }, 'No talks recorded yet.'));
+}
+
+async function answerInvitation(id, accept) {
+  showError(null);
+  try {
+    const reason = accept ? '' : document.querySelector(`input.reason[data-invitation="${id}"]`)?.value.trim();
+    await api(`/me/invitations/${id}/${accept ? 'accept' : 'decline'}`, {}, { method: 'POST', body: reason ? { reason } : {} });
+    await renderMe();
+  } catch (error) {
+    showError(error);
+  }
+}
+
 async function open() {
   try {
     const me = await api('/users/me');
     $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
-    $('app').hidden = false;
-    const conferences = await api('/conferences', { limit: 500 }).catch(() => ({ items: [] }));
-    $('conference').replaceChildren(el('option', { value: '' }, 'All conferences'),
-      ...conferences.items.map((c) => el('option', { value: c.id }, `${c.name} (${c.startDate.slice(0, 4)}, ${c.tier})`)));
-    await refresh();
+    state.roles = me.roles;
+    $('panel-outbox').hidden = !me.roles.includes('admin');
+    if (me.roles.includes('member')) await renderMe();
+    // A member who reads no reports sees only their own page.
+    if (me.roles.some((role) => REPORT_READERS.includes(role))) {
+      $('app').hidden = false;
+      const conferences = await api('/conferences', { limit: 500 }).catch(() => ({ items: [] }));
+      $('conference').replaceChildren(el('option', { value: '' }, 'All conferences'),
+        ...conferences.items.map((c) => el('option', { value: c.id }, `${c.name} (${c.startDate.slice(0, 4)}, ${c.tier})`)));
+      await refresh();
+    }
   } catch (error) {
     showError(error);
   }
+  document.body.dataset.ready = 'true';
+}
+
+/** Signed in through the identity provider already? The session cookie is HttpOnly: the service says. */
+async function startSession() {
+  const session = await fetch(`${API}/auth/session`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  $('sign-in').hidden = !session || !session.signInAvailable || session.signedIn;
+  if (!session || !session.signedIn) return false;
+  state.session = session;
+  $('sign-out').hidden = false;
+  $('login').hidden = true;
+  return true;
+}
+
+async function signOut() {
+  await fetch(`${API}/auth/logout`, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': state.session.csrfToken } });
+  location.reload();
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -216,5 +346,8 @@ document.addEventListener('DOMContentLoaded', () => {
     $(id).addEventListener('change', () => void refresh());
   }
   $('refresh').addEventListener('click', () => void refresh());
-  if (state.token) void open();
+  $('sign-out').addEventListener('click', () => void signOut());
+  void startSession().then((signedIn) => {
+    if (signedIn || state.token) void open();
+  });
 });

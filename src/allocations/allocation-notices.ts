@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../clock/clock';
+import {
+  answerLetter, InvitationFacts, invitationLetter, lapsedLetter, lapsedNotice, outcomeLetter, reminderLetter,
+} from '../mail/letters';
+import { Outbox } from '../mail/outbox.service';
+import { RankingService } from '../ranking/ranking.service';
+import { nextCandidates } from './allocation-rules';
+import { DEFAULT_TALK_MINUTES, invitationICalendar, ProgrammeConference, venueLocation } from './programme-export';
+import { InvitationLinks } from './invitation-links';
+
+/** How long a speaker has to answer when neither the slot nor the conference says. */
+export const DEFAULT_RESPOND_WITHIN_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+interface InvitationRow {
+  id: string;
+  status: string;
+  nominationId: string;
+  memberName: string;
+  email: string | null;
+  institute: string | null;
+  respondBy: Date | null;
+  updatedAt: Date;
+  slotId: string;
+  slotTitle: string;
+  talkType: string;
+  startsAt: Date | null;
+  durationMinutes: number | null;
+  room: string | null;
+  slotDays: number | null;
+  conference: ProgrammeConference & { respondWithinDays: number | null };
+}
+
+const INVITATION = `
+  SELECT a.id, a.status, a.nomination_id AS "nominationId", m.name AS "memberName", m.email, i.name AS institute,
+         a.respond_by AS "respondBy", a.updated_at AS "updatedAt",
+         s.id AS "slotId", s.title AS "slotTitle", s.talk_type AS "talkType", s.starts_at AS "startsAt",
+         s.duration_minutes AS "durationMinutes", s.room, s.respond_within_days AS "slotDays",
+         json_build_object('id', c.id, 'name', c.name, 'startDate', c.start_date, 'endDate', c.end_date, 'country', c.country,
+                           'city', c.city, 'timeZone', c.time_zone, 'respondWithinDays', c.respond_within_days) AS conference
+  FROM allocation a
+  JOIN member m ON m.id = a.member_id
+  LEFT JOIN institute i ON i.id = m.institute_id
+  JOIN slot s ON s.id = a.slot_id
+  JOIN conference c ON c.id = s.conference_id
+  WHERE a.id = $1`;
+
+/**
+ * The mail an allocation's life causes, written to the outbox on the transaction of the change itself:
+ * the invitation (with its answer link and calendar file), the reminder, the speaker's confirmation,
+ * the nominators' outcome, and the committee's notice when an invitation lapses.
+ */
+@Injectable()
+export class AllocationNotices {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly links: InvitationLinks,
+    private readonly ranking: RankingService,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Sets the answer deadline of a new invitation (the slot's days, else the conference's, else 7, but
+   * never after the talk or the conference begins) and mails the speaker. Returns the deadline.
+   */
+  async invited(manager: EntityManager, allocationId: string): Promise<Date> {
+    const row = await this.invitation(manager, allocationId);
+    const now = this.clock.now();
+    const days = row.slotDays ?? row.conference.respondWithinDays ?? DEFAULT_RESPOND_WITHIN_DAYS;
+    const begins = row.startsAt ?? new Date(`${row.conference.startDate}T00:00:00Z`);
+    let respondBy = new Date(Math.min(now.getTime() + days * DAY_MS, begins.getTime()));
+    // An invitation made at the last minute still leaves a day to answer.
+    if (respondBy.getTime() < now.getTime() + DAY_MS) respondBy = new Date(now.getTime() + DAY_MS);
+    await manager.query(`UPDATE allocation SET respond_by = $2 WHERE id = $1`, [allocationId, respondBy]);
+    if (row.email) {
+      const { url } = await this.links.issue(manager, allocationId, respondBy);
+      await this.outbox.write(manager, {
+        kind: 'invitation', to: [row.email], allocationId, dedupeKey: `invitation:${allocationId}`,
+        ...invitationLetter(this.facts(row, respondBy, url)),
+        attachments: [this.calendar(row)],
+      });
+    }
+    return respondBy;
+  }
+
+  /** The one reminder before the deadline, with a fresh link; audited as the service's own act. */
+  async remind(manager: EntityManager, allocationId: string): Promise<void> {
+    const row = await this.invitation(manager, allocationId);
+    const at = this.clock.now();
+    await manager.query(`UPDATE allocation SET reminded_at = $2 WHERE id = $1`, [allocationId, at]);
+    await this.audit.record(manager, null, {
+      action: 'allocation.remind', entity: 'allocation', entityId: allocationId,
+      after: { remindedAt: at.toISOString(), respondBy: row.respondBy?.toISOString() ?? null, mailed: Boolean(row.email) },
+    });
+    if (!row.email || !row.respondBy) return;
+    const { url } = await this.links.issue(manager, allocationId, row.respondBy);
+    await this.outbox.write(manager, {
+      kind: 'reminder', to: [row.email], allocationId, dedupeKey: `reminder:${allocationId}`,
+      ...reminderLetter(this.facts(row, row.respondBy, url)),
+    });
+  }
+
+  /** After a status change: the speaker's confirmation, the nominators' outcome, the committee's notice of a lapse. */
+  async changed(manager: EntityManager, change: { id: string; to: string; slotId: string }): Promise<void> {
+    const row = await this.invitation(manager, change.id);
+    if (change.to === 'accepted' || change.to === 'declined') {
+      if (row.email) {
+        await this.outbox.write(manager, {
+          kind: 'answer', to: [row.email], allocationId: change.id, dedupeKey: `answer:${change.id}`,
+          ...answerLetter(this.facts(row, new Date(0), ''), change.to === 'accepted'),
+          attachments: change.to === 'accepted' ? [this.calendar(row)] : [],
+        });
+      }
+    }
+    if (change.to === 'accepted') await this.tellNominators(manager, row);
+    if (change.to === 'expired') {
+      if (row.email) {
+        await this.outbox.write(manager, {
+          kind: 'expired', to: [row.email], allocationId: change.id, dedupeKey: `lapsed:${change.id}`,
+          ...lapsedLetter({ speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name }),
+        });
+      }
+      const ranked = await this.ranking.candidatesForSlot(row.slotId, { manager });
+      const taken = await manager.query(`SELECT DISTINCT member_id AS "memberId" FROM allocation WHERE slot_id = $1`, [row.slotId]);
+      const next = nextCandidates(ranked, new Set(taken.map((t: { memberId: string }) => t.memberId)));
+      await this.outbox.write(manager, {
+        kind: 'expired', to: await this.committee(manager), allocationId: change.id, dedupeKey: `lapsed-committee:${change.id}`,
+        ...lapsedNotice({
+          speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name,
+          nextCandidates: next.map((c) => ({ name: c.name, rank: c.rank, careerStage: c.careerStage, region: c.region })),
+        }),
+      });
+    }
+  }
+
+  /**
+   * The nominee's nominator hears "selected"; once every seat of the slot is accepted, the nominators
+   * of everyone else still nominated hear "not this time". Each nomination's outcome goes out once.
+   */
+  private async tellNominators(manager: EntityManager, row: InvitationRow): Promise<void> {
+    const nominations: Array<{ id: string; nominee: string; nominator: string; email: string | null; selected: boolean }> = await manager.query(
+      `SELECT n.id, m.name AS nominee, u.name AS nominator, u.email, n.id = $2 AS selected
+       FROM nomination n JOIN member m ON m.id = n.member_id JOIN app_user u ON u.id = n.nominator_id
+       WHERE n.slot_id = $1 AND (n.id = $2 OR (
+         n.status IN ('submitted', 'shortlisted', 'rejected')
+         AND (SELECT count(*) FROM allocation a WHERE a.slot_id = $1 AND a.status = 'accepted')
+             >= (SELECT seats FROM slot WHERE id = $1)))`,
+      [row.slotId, row.nominationId],
+    );
+    for (const n of nominations) {
+      if (!n.email) continue;
+      await this.outbox.write(manager, {
+        kind: 'outcome', to: [n.email], dedupeKey: `outcome:${n.id}`,
+        ...outcomeLetter({ nominatorName: n.nominator, nomineeName: n.nominee, slotTitle: row.slotTitle,
+          conferenceName: row.conference.name, selected: n.selected }),
+      });
+    }
+  }
+
+  /** The committee's addresses: every enabled account holding the committee role. */
+  async committee(manager: EntityManager): Promise<string[]> {
+    const rows: Array<{ email: string }> = await manager.query(
+      `SELECT email FROM app_user WHERE 'committee' = ANY (roles) AND NOT disabled AND email IS NOT NULL ORDER BY email`);
+    return rows.map((r) => r.email);
+  }
+
+  private async invitation(manager: EntityManager, allocationId: string): Promise<InvitationRow> {
+    const [row] = await manager.query(INVITATION, [allocationId]);
+    return row;
+  }
+
+  private facts(row: InvitationRow, respondBy: Date, link: string): InvitationFacts {
+    return {
+      speakerName: row.memberName, slotTitle: row.slotTitle, talkType: row.talkType, conferenceName: row.conference.name,
+      startDate: row.conference.startDate, endDate: row.conference.endDate, location: venueLocation(row.conference, row.room),
+      startsAt: row.startsAt, durationMinutes: row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType] ?? 30,
+      timeZone: row.conference.timeZone, respondBy, link,
+    };
+  }
+
+  private calendar(row: InvitationRow) {
+    return {
+      filename: 'talk.ics',
+      contentType: 'text/calendar; method=PUBLISH; charset=utf-8',
+      content: invitationICalendar(row.conference, {
+        allocationId: row.id, slotTitle: row.slotTitle, talkType: row.talkType,
+        startsAt: row.startsAt ? row.startsAt.toISOString() : null, durationMinutes: row.durationMinutes, room: row.room,
+        speaker: row.memberName, institute: row.institute, updatedAt: row.updatedAt.toISOString(),
+      }),
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { checkedEnvironment, LogLevel } from './environment';
+
+/**
+ * The service's settings, typed. Read from the environment by `loadConfig` when the service (or a
+ * test's app) is built; nothing else reads process.env for a setting.
+ */
+export class ServiceConfig {
+  http: {
+    port: number;
+    host: string;
+    /** Origins allowed by CORS; empty: CORS is off. */
+    corsOrigins: string[];
+  };
+  database: {
+    /** DATABASE_URL; unset: an embedded PostgreSQL is started. */
+    url: string | undefined;
+    /** DATA_DIR as given; each command has its own default folder. */
+    dataDir: string | undefined;
+    embeddedPort: number | undefined;
+    poolSize: number;
+    statementTimeoutMs: number;
+  };
+  log: { level: LogLevel };
+  auth: {
+    /** ADMIN_TOKEN: the bootstrap admin's token. */
+    adminToken: string | undefined;
+    maxFailures: number;
+    failureWindowMs: number;
+  };
+  /**
+   * OIDC_* as given: sign-in through the collaboration's identity provider; unset, only the service's
+   * own tokens. signInSettings (src/auth) checks them together.
+   */
+  oidc: {
+    issuer: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    roleMap: string | undefined;
+    audience: string | undefined;
+    groupsClaim: string | undefined;
+    externalIdClaim: string | undefined;
+    scopes: string | undefined;
+    redirectUri: string | undefined;
+    sessionHours: string | undefined;
+    groupsRecheckSeconds: string | undefined;
+  };
+  /** SMTP_URL, MAIL_FROM; unset SMTP_URL, mail is kept in the outbox and not sent. */
+  mail: {
+    smtpUrl: string | undefined;
+    from: string | undefined;
+    /** PUBLIC_URL: the address links in mail point to. */
+    publicUrl: string | undefined;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    sendTimeoutSeconds: number;
+  };
+  jobs: { pollingSeconds: number };
+  /** INCIDENT_KEY as given: the incidents module checks it and runs without it. */
+  incidentKey: string | undefined;
+  talkImport: { bulkRows: number; shutdownGraceMs: number };
+  reports: { minimumCellCount: number; epsilon: number };
+}
+
+export const DEFAULTS = {
+  port: 3000,
+  host: '0.0.0.0',
+  poolSize: 10,
+  statementTimeoutMs: 30_000,
+  maxFailures: 30,
+  failureWindowMs: 60_000,
+  talkImportBulkRows: 50_000,
+  shutdownGraceMs: 10_000,
+  minimumCellCount: 5,
+  epsilon: 0.5,
+  mailRetryLimit: 8,
+  mailRetryDelaySeconds: 30,
+  mailSendTimeoutSeconds: 120,
+  jobPollingSeconds: 2,
+} as const;
+
+const numberOr = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Number(raw));
+
+/** The settings from the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const e = checkedEnvironment(env);
+  return Object.assign(new ServiceConfig(), {
+    http: {
+      port: numberOr(e.PORT, DEFAULTS.port),
+      host: e.HOST ?? DEFAULTS.host,
+      corsOrigins: e.CORS_ORIGIN ? e.CORS_ORIGIN.split(',').map((origin) => origin.trim()) : [],
+    },
+    database: {
+      url: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      embeddedPort: e.EMBEDDED_PG_PORT === undefined ? undefined : Number(e.EMBEDDED_PG_PORT),
+      poolSize: numberOr(e.DB_POOL_SIZE, DEFAULTS.poolSize),
+      statementTimeoutMs: numberOr(e.DB_STATEMENT_TIMEOUT_MS, DEFAULTS.statementTimeoutMs),
+    },
+    log: { level: (e.LOG_LEVEL as LogLevel | undefined) ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
+    auth: {
+      adminToken: e.ADMIN_TOKEN,
+      maxFailures: numberOr(e.AUTH_MAX_FAILURES, DEFAULTS.maxFailures),
+      failureWindowMs: numberOr(e.AUTH_FAILURE_WINDOW_MS, DEFAULTS.failureWindowMs),
+    },
+    oidc: {
+      issuer: e.OIDC_ISSUER,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      roleMap: e.OIDC_ROLE_MAP,
+      audience: e.OIDC_AUDIENCE,
+      groupsClaim: e.OIDC_GROUPS_CLAIM,
+      externalIdClaim: e.OIDC_EXTERNAL_ID_CLAIM,
+      scopes: e.OIDC_SCOPES,
+      redirectUri: e.OIDC_REDIRECT_URI,
+      sessionHours: e.OIDC_SESSION_HOURS,
+      groupsRecheckSeconds: e.OIDC_GROUPS_RECHECK_SECONDS,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      publicUrl: e.PUBLIC_URL,
+      retryLimit: numberOr(e.MAIL_RETRY_LIMIT, DEFAULTS.mailRetryLimit),
+      retryDelaySeconds: numberOr(e.MAIL_RETRY_DELAY_SECONDS, DEFAULTS.mailRetryDelaySeconds),
+      sendTimeoutSeconds: numberOr(e.MAIL_SEND_TIMEOUT_SECONDS, DEFAULTS.mailSendTimeoutSeconds),
+    },
+    jobs: { pollingSeconds: numberOr(e.JOB_POLLING_SECONDS, DEFAULTS.jobPollingSeconds) },
+    incidentKey: e.INCIDENT_KEY,
+    talkImport: {
+      bulkRows: numberOr(e.TALK_IMPORT_BULK_ROWS, DEFAULTS.talkImportBulkRows),
+      shutdownGraceMs: numberOr(e.SHUTDOWN_GRACE_MS, DEFAULTS.shutdownGraceMs),
+    },
+    reports: {
+      minimumCellCount: numberOr(e.REPORT_MIN_CELL, DEFAULTS.minimumCellCount),
+      epsilon: numberOr(e.REPORT_EPSILON, DEFAULTS.epsilon),
+    },
+  });
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Page } from '../common/pagination';
+import { notFound } from '../common/problem';
+import { JobQueue } from '../jobs/job-queue';
+import { MailTransport } from './mail-transport';
+import { insertMail, MAIL_COLUMNS, MailAttachment, MailKind, MailStatus, StoredMail } from './outbox.repository';
+import { OutboxQuery } from './outbox.dto';
+
+export const MAIL_DELIVERY_QUEUE = 'mail-delivery';
+
+export interface OutgoingMail {
+  kind: MailKind;
+  to: string[];
+  subject: string;
+  body: string;
+  attachments?: MailAttachment[];
+  allocationId?: string;
+  /** One mail per key, ever: a job that runs twice (or on two instances) writes it once. */
+  dedupeKey?: string;
+}
+
+export type OutboxSummary = Omit<StoredMail, 'body' | 'attachments'> & { attachments: Array<Omit<MailAttachment, 'content'>> };
+
+/**
+ * Every mail the service sends starts here, on the transaction of the change it tells of: the row
+ * and its delivery job commit or roll back with that change. Without SMTP_URL a mail is `held`.
+ */
+@Injectable()
+export class Outbox {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly transport: MailTransport,
+  ) {}
+
+  /** Writes the mail (and its delivery job when SMTP is configured); null when its dedupe key was used before. */
+  async write(manager: EntityManager, mail: OutgoingMail): Promise<string | null> {
+    const to = [...new Set(mail.to.map((address) => address.trim()).filter((address) => address !== ''))];
+    if (to.length === 0) return null;
+    const id = randomUUID();
+    const status: MailStatus = this.transport.configured ? 'queued' : 'held';
+    const written = await insertMail(manager, {
+      id, kind: mail.kind, recipients: to, subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [],
+      allocationId: mail.allocationId ?? null, status, messageId: `<${id}@${this.transport.domain}>`,
+      dedupeKey: mail.dedupeKey ?? null,
+    });
+    if (written && status === 'queued') {
+      // The job's id is the mail's: one delivery job per mail, whatever happens.
+      await this.jobs.sendInTransaction(manager, MAIL_DELIVERY_QUEUE, { outboxId: id }, { id });
+    }
+    return written;
+  }
+
+  async list(query: OutboxQuery): Promise<Page<OutboxSummary> & { counts: Record<MailStatus, number>; smtpConfigured: boolean }> {
+    const filter = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
+                      AND ($3::uuid IS NULL OR allocation_id = $3)`;
+    const params = [query.status ?? null, query.kind ?? null, query.allocationId ?? null];
+    const [rows, [totals]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${MAIL_COLUMNS} FROM mail_outbox ${filter} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
+        [...params, query.limit, query.offset]),
+      this.dataSource.query(
+        `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE status = 'held')::int AS held, count(*) FILTER (WHERE status = 'queued')::int AS queued,
+                count(*) FILTER (WHERE status = 'sending')::int AS sending, count(*) FILTER (WHERE status = 'sent')::int AS sent,
+                count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM mail_outbox ${filter}`, params),
+    ]);
+    const { total, ...counts } = totals;
+    return {
+      items: (rows as StoredMail[]).map(({ body: _body, attachments, ...mail }) => ({
+        ...mail, attachments: attachments.map(({ content: _content, ...meta }) => meta),
+      })),
+      total, limit: query.limit, offset: query.offset, counts, smtpConfigured: this.transport.configured,
+    };
+  }
+
+  async get(id: string): Promise<StoredMail> {
+    const [row] = await this.dataSource.query(`SELECT ${MAIL_COLUMNS} FROM mail_outbox WHERE id = $1`, [id]);
+    if (!row) throw notFound('Mail', id);
+    return row;
+  }
+}

@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { ALLOCATION_STATUSES, AllocationStatus } from '../common/enums';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class DeclineInvitationDto {
+  @ApiPropertyOptional({ description: 'Why, if the speaker wants to say: seen by the committee only, never audited, mailed or reported' })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+}
+
+export class InvitationSlotView {
+  @ApiProperty() title: string;
+  @ApiProperty() talkType: string;
+  @ApiProperty({ nullable: true, type: String, example: '2026-07-16T07:30:00.000Z' }) startsAt: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Thursday, 16 July 2026, 09:30 (Europe/Prague)' }) startsLocal: string | null;
+  @ApiProperty({ description: 'The slot\'s length, or the usual length of its talk type' }) durationMinutes: number;
+  @ApiProperty({ nullable: true, type: String }) room: string | null;
+}
+
+export class InvitationConferenceView {
+  @ApiProperty() name: string;
+  @ApiProperty({ example: '2026-07-15' }) startDate: string;
+  @ApiProperty({ example: '2026-07-22' }) endDate: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Prague, Czechia' }) location: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Europe/Prague' }) timeZone: string | null;
+}
+
+/** What the speaker sees through the answer link: their own invitation, nothing of anyone else's. */
+export class InvitationLinkView {
+  @ApiProperty({ format: 'uuid' }) allocationId: string;
+  @ApiProperty() speakerName: string;
+  @ApiProperty({ enum: ALLOCATION_STATUSES }) status: AllocationStatus;
+  @ApiProperty({ nullable: true, type: Date }) respondBy: Date | null;
+  @ApiProperty({ description: 'Whether this link can still accept or decline' }) canAnswer: boolean;
+  @ApiProperty({ nullable: true, type: String, enum: ['accepted', 'declined'], description: 'The answer given with this link, if it was used' })
+  answeredWithThisLink: 'accepted' | 'declined' | null;
+  @ApiProperty({ type: InvitationSlotView }) slot: InvitationSlotView;
+  @ApiProperty({ type: InvitationConferenceView }) conference: InvitationConferenceView;
+}
