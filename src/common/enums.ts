@@ -23,3 +23,15 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
 export const NOMINATION_STATUSES = ['submitted', 'shortlisted', 'allocated', 'rejected', 'withdrawn'] as const;
 export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
+
+// Leadership positions (issue 21): what kind of office, and which part of the collaboration it leads.
+export const POSITION_KINDS = ['spokesperson', 'coordinator', 'convener', 'deputy', 'manager', 'chair', 'editor', 'other'] as const;
+export type PositionKind = (typeof POSITION_KINDS)[number];
+
+export const LEADERSHIP_AREAS = [
+  'management', 'physics', 'detector', 'upgrade', 'computing', 'operations', 'publications', 'outreach', 'other',
+] as const;
+export type LeadershipArea = (typeof LEADERSHIP_AREAS)[number];
+
+/** L1 is the top of the collaboration's leadership, L2 reports to L1, and so on. */
+export const LEADERSHIP_LEVEL = /^L[1-9]$/;
