@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { MeModule } from './me/me.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LeadershipModule } from './leadership/leadership.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
 import { NominationsModule } from './nominations/nominations.module';
@@ -54,6 +55,7 @@ export class AppModule {
         DashboardModule,
         IncidentsModule,
         MeModule,
+        LeadershipModule,
       ],
     };
   }

@@ -144,6 +144,26 @@ export function outcomeLetter(f: { nominatorName: string; nomineeName: string; s
   };
 }
 
+/** The outcome of an open call for a leadership position, to a nominee or their nominator; never the rationale. */
+export function leadershipOutcomeLetter(f: {
+  recipientName: string; nomineeName: string; positionTitle: string; appointeeName: string; startsOn: string;
+  to: 'nominee' | 'nominator'; selected: boolean;
+}): Letter {
+  const who = f.to === 'nominee' ? 'you' : f.nomineeName;
+  return {
+    subject: `${f.selected ? 'Appointed' : 'Decided'}: ${f.positionTitle}`,
+    body: [
+      `Dear ${f.recipientName},`,
+      '',
+      f.selected
+        ? `the committee has appointed ${f.to === 'nominee' ? 'you' : `${f.nomineeName}, whom you nominated,`} as ${f.positionTitle} from ${f.startsOn}.`
+        : `the committee has appointed ${f.appointeeName} as ${f.positionTitle} from ${f.startsOn}; ${who} ${f.to === 'nominee' ? 'were' : 'was'} not chosen this time.`,
+      f.to === 'nominee' ? 'Thank you for standing.' : 'Thank you for the nomination.',
+      SIGNATURE,
+    ].join('\n'),
+  };
+}
+
 export interface DigestResponse {
   conferenceName: string;
   slotTitle: string;

@@ -1,0 +1,199 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor, hasRole } from '../auth/actor';
+import { Clock } from '../clock/clock';
+import { checkMove, LifecycleTable } from '../common/lifecycle';
+import { Page } from '../common/pagination';
+import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
+import { leadershipOutcomeLetter } from '../mail/letters';
+import { Outbox } from '../mail/outbox.service';
+import { AppointmentLifecycle } from './appointment-lifecycle';
+import { refused } from './appointments.service';
+import { CALL_SELECT, NOMINATION_SELECT, OUTCOME_RECIPIENTS } from './calls.repository';
+import {
+  CallDecisionDto, CallNominationDto, CallNominationView, CallQuery, CallView, CreateCallDto,
+} from './calls.dto';
+
+type CallStatus = 'open' | 'decided' | 'cancelled';
+/** A call is decided by the committee once; a decided or cancelled call is final. */
+const CALL_TRANSITIONS: LifecycleTable<CallStatus, 'committee'> = {
+  open: { decided: ['committee'], cancelled: ['committee'] },
+  decided: {},
+  cancelled: {},
+};
+
+const seesAll = (actor: Actor) => hasRole(actor, 'committee', 'admin');
+
+@Injectable()
+export class CallsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly appointments: AppointmentLifecycle,
+    private readonly outbox: Outbox,
+  ) {}
+
+  private today(): string {
+    return this.clock.now().toISOString().slice(0, 10);
+  }
+
+  async create(dto: CreateCallDto, actor: Actor): Promise<CallView> {
+    const today = this.today();
+    const errors = [
+      ...(dto.deadline < today ? [{ field: 'deadline', message: `must be today (${today}) or later` }] : []),
+      ...(dto.termStartsOn < dto.deadline ? [{ field: 'termStartsOn', message: 'must be on or after the deadline' }] : []),
+    ];
+    return this.dataSource.transaction(async (manager) => {
+      const [position] = await manager.query(`SELECT id FROM leadership_position WHERE id = $1`, [dto.positionId]);
+      if (!position) errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
+      if (errors.length) throw unprocessable(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+      const [{ id }] = await manager.query(
+        `INSERT INTO leadership_call (position_id, opens_on, deadline, term_starts_on, note, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [dto.positionId, today, dto.deadline, dto.termStartsOn, dto.note ?? '', actor.id]);
+      await this.audit.record(manager, actor, {
+        action: 'leadership-call.create', entity: 'leadership_call', entityId: id,
+        after: { positionId: dto.positionId, opensOn: today, deadline: dto.deadline, termStartsOn: dto.termStartsOn, note: dto.note ?? '' },
+      });
+      return this.view(manager, id, actor);
+    });
+  }
+
+  async list(q: CallQuery, actor: Actor): Promise<Page<CallView>> {
+    const where = `WHERE ($3::text IS NULL OR c.status = $3) AND ($4::uuid IS NULL OR c.position_id = $4)`;
+    const params = [this.today(), seesAll(actor), q.status ?? null, q.positionId ?? null];
+    const [items, [{ total }]] = await Promise.all([
+      this.dataSource.query(`${CALL_SELECT} ${where} ORDER BY c.deadline DESC, c.id LIMIT $5 OFFSET $6`, [...params, q.limit, q.offset]),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM leadership_call c
+                             WHERE ($1::text IS NULL OR c.status = $1) AND ($2::uuid IS NULL OR c.position_id = $2)`, params.slice(2)),
+    ]);
+    return { items, total, limit: q.limit, offset: q.offset };
+  }
+
+  get(id: string, actor: Actor): Promise<CallView> {
+    return this.view(this.dataSource.manager, id, actor);
+  }
+
+  /**
+   * A nomination for an open call before its deadline. Anyone who nominates may nominate themselves;
+   * a member who is neither nominator nor committee may nominate only themselves.
+   */
+  async nominate(callId: string, dto: CallNominationDto, actor: Actor): Promise<CallNominationView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [call] = await manager.query(`SELECT status, deadline FROM leadership_call WHERE id = $1 FOR UPDATE`, [callId]);
+      if (!call) throw notFound('Call', callId);
+      const [{ memberId: ownMember }] = await manager.query(`SELECT member_id AS "memberId" FROM app_user WHERE id = $1`, [actor.id]);
+      if (!hasRole(actor, 'nominator', 'committee') && dto.memberId !== ownMember) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, 'As a member you may nominate yourself; nominators and the committee nominate others');
+      }
+      if (call.status !== 'open') throw unprocessable(`The call is ${call.status}`, undefined, { rule: 'call-closed' });
+      if (call.deadline < this.today()) {
+        throw unprocessable(`The call took nominations until ${call.deadline}`, [{ field: 'callId', message: 'the deadline has passed' }],
+          { rule: 'deadline-passed' });
+      }
+      const [member] = await manager.query(
+        `SELECT name, left_on IS NOT NULL AND left_on <= $2::date AS "hasLeft" FROM member WHERE id = $1`, [dto.memberId, this.today()]);
+      if (!member) throw unprocessable(`member ${dto.memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
+      if (member.hasLeft) throw unprocessable(`${member.name} has left the collaboration`, [{ field: 'memberId', message: 'has left the collaboration' }]);
+      const [active] = await manager.query(
+        `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status <> 'withdrawn'`, [callId, dto.memberId]);
+      if (active) throw conflict(`${member.name} is already nominated for this call`);
+      const [{ id }] = await manager.query(
+        `INSERT INTO leadership_nomination (call_id, member_id, nominator_id, nominator_member_id, statement)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`, [callId, dto.memberId, actor.id, ownMember ?? null, dto.statement]);
+      await this.audit.record(manager, actor, {
+        action: 'leadership-nomination.create', entity: 'leadership_nomination', entityId: id,
+        after: { callId, memberId: dto.memberId, selfNomination: ownMember === dto.memberId },
+      });
+      const [view] = await manager.query(`${NOMINATION_SELECT} WHERE n.id = $1`, [id]);
+      return view;
+    });
+  }
+
+  /** The committee and admins see every nomination of a call; anyone else their own. */
+  async nominations(callId: string, actor: Actor): Promise<CallNominationView[]> {
+    const [call] = await this.dataSource.query(`SELECT id FROM leadership_call WHERE id = $1`, [callId]);
+    if (!call) throw notFound('Call', callId);
+    return this.dataSource.query(
+      `${NOMINATION_SELECT} WHERE n.call_id = $1 AND ($2::boolean OR n.nominator_id = $3) ORDER BY n.created_at, n.id`,
+      [callId, seesAll(actor), actor.id]);
+  }
+
+  /**
+   * The committee's choice among the nominees, once the deadline has passed: the appointment (through
+   * the appointment lifecycle, term rules and all), the call decided with its rationale, every
+   * nomination's outcome, and a mail to every nominee and nominator, in one transaction.
+   */
+  async decide(callId: string, dto: CallDecisionDto, actor: Actor): Promise<CallView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [call] = await manager.query(
+        `SELECT c.status, c.deadline, c.term_starts_on AS "termStartsOn", c.position_id AS "positionId", c.version, p.title
+         FROM leadership_call c JOIN leadership_position p ON p.id = c.position_id WHERE c.id = $1 FOR UPDATE OF c`, [callId]);
+      if (!call) throw notFound('Call', callId);
+      const move = checkMove(CALL_TRANSITIONS, call.status as CallStatus, 'decided', ['committee']);
+      if (!move.allowed) throw conflict(`A call cannot go from ${call.status} to decided`, { from: call.status, to: 'decided' });
+      if (call.deadline >= this.today()) {
+        throw unprocessable(`The call takes nominations until ${call.deadline}; decide after the deadline`, undefined, { rule: 'call-still-open' });
+      }
+      const [nomination] = await manager.query(
+        `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status = 'submitted'`, [callId, dto.memberId]);
+      if (!nomination) {
+        throw unprocessable('The committee appoints one of the call\'s nominees', [{ field: 'memberId', message: 'was not nominated for this call' }],
+          { rule: 'not-nominated' });
+      }
+      const startsOn = dto.startsOn ?? call.termStartsOn;
+      const result = await this.appointments.appoint(manager, [{
+        positionId: call.positionId, memberId: dto.memberId, startsOn, endsOn: null, overrideReason: dto.override?.reason ?? null,
+        source: 'call', callId,
+      }], actor);
+      if (!result.ok) throw refused(result.refusals);
+      await manager.query(
+        `UPDATE leadership_call SET status = 'decided', rationale = $2, decided_at = now(), decided_by = $3, version = version + 1, updated_at = now()
+         WHERE id = $1`, [callId, dto.rationale, actor.id]);
+      await manager.query(
+        `UPDATE leadership_nomination SET status = CASE WHEN member_id = $2 THEN 'appointed' ELSE 'not-appointed' END, updated_at = now()
+         WHERE call_id = $1 AND status = 'submitted'`, [callId, dto.memberId]);
+      await this.audit.record(manager, actor, {
+        action: 'leadership-call.decide', entity: 'leadership_call', entityId: callId,
+        before: { status: call.status, version: call.version },
+        after: { status: 'decided', memberId: dto.memberId, appointmentId: result.appointments[0].id, rationale: dto.rationale, version: call.version + 1 },
+      });
+      await this.tellOutcome(manager, callId, { title: call.title, startsOn, appointeeId: dto.memberId });
+      return this.view(manager, callId, actor);
+    });
+  }
+
+  private async tellOutcome(manager: EntityManager, callId: string, decision: { title: string; startsOn: string; appointeeId: string }): Promise<void> {
+    const recipients: Array<{
+      id: string; memberId: string; nomineeName: string; nomineeEmail: string | null; nominatorName: string; nominatorEmail: string | null;
+      selfNomination: boolean;
+    }> = await manager.query(OUTCOME_RECIPIENTS, [callId]);
+    const appointee = recipients.find((r) => r.memberId === decision.appointeeId)!;
+    for (const r of recipients) {
+      const facts = {
+        nomineeName: r.nomineeName, positionTitle: decision.title, appointeeName: appointee.nomineeName, startsOn: decision.startsOn,
+        selected: r.memberId === decision.appointeeId,
+      };
+      if (r.nomineeEmail) {
+        await this.outbox.write(manager, {
+          kind: 'outcome', to: [r.nomineeEmail], dedupeKey: `leadership-outcome:${r.id}:nominee`,
+          ...leadershipOutcomeLetter({ ...facts, recipientName: r.nomineeName, to: 'nominee' }),
+        });
+      }
+      if (!r.selfNomination && r.nominatorEmail) {
+        await this.outbox.write(manager, {
+          kind: 'outcome', to: [r.nominatorEmail], dedupeKey: `leadership-outcome:${r.id}:nominator`,
+          ...leadershipOutcomeLetter({ ...facts, recipientName: r.nominatorName, to: 'nominator' }),
+        });
+      }
+    }
+  }
+
+  private async view(manager: EntityManager, id: string, actor: Actor): Promise<CallView> {
+    const [row] = await manager.query(`${CALL_SELECT} WHERE c.id = $3`, [this.today(), seesAll(actor), id]);
+    if (!row) throw notFound('Call', id);
+    return row;
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ReportsModule } from '../reports/reports.module';
+import { AppointmentLifecycle } from './appointment-lifecycle';
+import { AppointmentsController } from './appointments.controller';
+import { AppointmentsService } from './appointments.service';
+import { CallsController } from './calls.controller';
+import { CallsService } from './calls.service';
+import { PositionsController } from './positions.controller';
+import { PositionsService } from './positions.service';
+
+/** Leadership positions, who held them, open calls, and the proportionality review (issue 21). */
+@Module({
+  imports: [ReportsModule],
+  controllers: [PositionsController, AppointmentsController, CallsController],
+  providers: [PositionsService, AppointmentsService, AppointmentLifecycle, CallsService],
+})
+export class LeadershipModule {}
