@@ -5,13 +5,15 @@ import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
+import { LeadershipReportsController } from './leadership-reports.controller';
+import { LeadershipReportsService } from './leadership-reports.service';
 import { PositionsController } from './positions.controller';
 import { PositionsService } from './positions.service';
 
 /** Leadership positions, who held them, open calls, and the proportionality review (issue 21). */
 @Module({
   imports: [ReportsModule],
-  controllers: [PositionsController, AppointmentsController, CallsController],
-  providers: [PositionsService, AppointmentsService, AppointmentLifecycle, CallsService],
+  controllers: [PositionsController, AppointmentsController, CallsController, LeadershipReportsController],
+  providers: [PositionsService, AppointmentsService, AppointmentLifecycle, CallsService, LeadershipReportsService],
 })
 export class LeadershipModule {}

@@ -20,7 +20,9 @@ export class PositionsService {
   constructor(private readonly dataSource: DataSource, private readonly audit: AuditService) {}
 
   async create(dto: CreatePositionDto, actor: Actor): Promise<PositionView> {
-    const values = { ...DEFAULTS, ...dto };
+    // Fields left out arrive as undefined properties: they must not hide the defaults.
+    const given = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    const values = { ...DEFAULTS, ...given } as CreatePositionDto & typeof DEFAULTS;
     const fields = Object.keys(POSITION_FIELDS) as PositionField[];
     return this.dataSource.transaction(async (manager) => {
       const [{ id }] = await manager.query(

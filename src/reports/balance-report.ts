@@ -45,8 +45,8 @@ export interface Comparison {
   correction: string;
 }
 
-/** The axis of a table that is not the cells' dimension: a dimension, a calendar year or a stage. */
-export type GroupAxis = Dimension | 'year' | 'stage' | null;
+/** The axis of a table that is not the cells' dimension: a dimension, a calendar year, a stage or a leadership level. */
+export type GroupAxis = Dimension | 'year' | 'stage' | 'level' | null;
 
 export interface TableOptions {
   dimension: Dimension;
@@ -74,7 +74,7 @@ function groupOrder(within: GroupAxis, seen: Iterable<string>, required: string[
   if (within === 'gender') return [...GENDERS];
   if (within === 'careerStage') return [...CAREER_STAGES];
   const all = new Set([...(required ?? []), ...seen]);
-  if (within === 'year' || within === 'stage') return [...all];
+  if (within === 'year' || within === 'stage' || within === 'level') return [...all];
   return [...all].sort((a, b) => a.localeCompare(b));
 }
 

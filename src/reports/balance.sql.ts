@@ -39,7 +39,7 @@ export interface CountRow {
   cell_key?: number | null;
 }
 
-class Parameters {
+export class Parameters {
   readonly values: unknown[] = [];
   add(value: unknown, cast: string): string {
     this.values.push(value);
@@ -62,7 +62,7 @@ class Parameters {
  *   counted on the day the invitation was made (UTC).
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
-function populationRecords(population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all'): string {
+export function populationRecords(population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all'): string {
   if (population === 'members') {
     if (f.conferenceId || f.tier || f.talkType) {
       throw new Error('members are not filtered by conference, tier or talk type');
@@ -167,7 +167,7 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
  * reporting period (the calendar quarter of an event, the day of a membership snapshot) and carry the
  * sum of their records' keys, the fingerprint the noise is drawn from.
  */
-function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false): string {
+export function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');

@@ -155,7 +155,8 @@ export class ReportsService {
     return noisy ? publishedPeriod(from, to, today()) : null;
   }
 
-  private async release(rows: readonly CountRow[], spec: Omit<ReleaseSpec, 'key' | 'epsilon'>): Promise<CountRow[]> {
+  /** Gender counts as everyone but an admin may read them (src/privacy/): noisy, per ended quarter. */
+  async release(rows: readonly CountRow[], spec: Omit<ReleaseSpec, 'key' | 'epsilon'>): Promise<CountRow[]> {
     return releaseGenderCounts(rows as PeriodCountRow[], { ...spec, key: await this.noiseKey.get(), epsilon: this.epsilon });
   }
 
