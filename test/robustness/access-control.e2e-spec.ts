@@ -142,6 +142,30 @@ const INTENDED: Record<string, Rule> = {
   'GET /api/v1/invitation-link': 'public',
   'POST /api/v1/invitation-link/accept': 'public',
   'POST /api/v1/invitation-link/decline': 'public',
+
+  // Issue 21: admins and the committee keep the positions and their history, everyone signed in reads
+  // them; calls take nominations from nominators, the committee and members (themselves); the
+  // committee decides; the leadership reports are the diversity office's like the other reports.
+  'POST /api/v1/leadership/positions': ['admin', 'committee'],
+  'GET /api/v1/leadership/positions': ANY,
+  'GET /api/v1/leadership/positions/{id}': ANY,
+  'PATCH /api/v1/leadership/positions/{id}': ['admin', 'committee'],
+  'DELETE /api/v1/leadership/positions/{id}': ['admin', 'committee'],
+  'POST /api/v1/leadership/appointments': ['admin', 'committee'],
+  'POST /api/v1/leadership/appointments/import': ['admin', 'committee'],
+  'GET /api/v1/leadership/appointments': ANY,
+  'GET /api/v1/leadership/appointments/{id}': ANY,
+  'POST /api/v1/leadership/appointments/{id}/end': ['admin', 'committee'],
+  'POST /api/v1/leadership/calls': ['admin', 'committee'],
+  'GET /api/v1/leadership/calls': ANY,
+  'GET /api/v1/leadership/calls/{id}': ANY,
+  'POST /api/v1/leadership/calls/{id}/nominations': ['nominator', 'committee', 'member'],
+  'GET /api/v1/leadership/calls/{id}/nominations': ['nominator', 'committee', 'member', 'admin'],
+  'POST /api/v1/leadership/calls/{id}/decision': ['committee'],
+  'GET /api/v1/reports/leadership': ['monitor', 'committee', 'admin'],
+  'GET /api/v1/reports/leadership/holders': ['monitor', 'committee', 'admin'],
+  'GET /api/v1/reports/leadership/pipeline': ['monitor', 'committee', 'admin'],
+  'GET /api/v1/reports/leadership/term-limits': ['monitor', 'committee', 'admin'],
 };
 
 /**
