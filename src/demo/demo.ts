@@ -12,6 +12,7 @@ import { startService } from '../bootstrap';
 import { Role, ROLES } from '../common/enums';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrate, seedDatabase } from './seed';
+import { demoLeadershipHistory } from './leadership-history';
 import { demoSpeakerFlow } from './speaker-flow';
 
 const DEMO_MEMBERS = 5000;
@@ -61,6 +62,11 @@ async function main(): Promise<void> {
   if (speakers) {
     console.log(`Speaker flow: ${speakers.invitations} invitations at ${speakers.conferences} conferences, `
       + `${speakers.answered} answered by link, ${speakers.mails} mails in the outbox`);
+  }
+  const leadership = await demoLeadershipHistory(app, { seed: DEMO_SEED });
+  if (leadership) {
+    console.log(`Leadership: ${leadership.positions} positions (L1 to L3), ${leadership.appointments} appointments over 15 years, `
+      + `an open call with ${leadership.nominations} nominations`);
   }
   console.log(await instructions(url, port, tokens));
 }
@@ -161,6 +167,10 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     'Countries without a region (data quality), and the audit log:',
     `  curl ${auth('admin')} ${api}/regions/data-quality`,
     `  curl ${auth('admin')} "${api}/audit?limit=5"`,
+    'Leadership: the positions, who held them, the proportionality review by gender, and who is due to rotate:',
+    `  curl ${auth('monitor')} "${api}/leadership/positions?level=L1"`,
+    `  curl ${auth('monitor')} "${api}/reports/leadership?dimension=gender"`,
+    `  curl ${auth('monitor')} "${api}/reports/leadership/term-limits?withinDays=365"`,
     'Reports filed with the conference contact:',
     `  curl ${auth('contact')} ${api}/incidents`,
     'The mail the service wrote (SMTP_URL is unset, so it is kept here), and a programme with times and rooms:',

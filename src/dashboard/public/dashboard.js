@@ -45,7 +45,7 @@ function showError(error) {
  * Horizontal bars: share with its 95% interval per value, and the baseline share as a tick.
  * rows: [{ value, label, count, share, ci95, suppressed, baseline }]
  */
-function shareChart(rows, { width = 560 } = {}) {
+function shareChart(rows, { width = 560, baselineLabel = 'membership' } = {}) {
   const labelWidth = 150;
   const barArea = width - labelWidth - 110;
   const rowHeight = 24;
@@ -74,7 +74,7 @@ function shareChart(rows, { width = 560 } = {}) {
     }
     if (row.baseline != null) {
       g.append(el('line', { class: 'baseline', x1: x(row.baseline), x2: x(row.baseline), y1: y + 2, y2: y + 22 },
-        el('title', {}, `membership ${pct(row.baseline)}`)));
+        el('title', {}, `${baselineLabel} ${pct(row.baseline)}`)));
     }
     g.append(el('title', {}, row.suppressed ? `${row.label}: suppressed (small cell)`
       : `${row.label}: ${row.count} of the population, ${pct(row.share)} (95% CI ${pct(row.ci95?.[0])}-${pct(row.ci95?.[1])})`));
@@ -174,6 +174,34 @@ async function renderEquity() {
   );
 }
 
+/** The proportionality review: each level against the level below it, with the readings and the trend of the top level. */
+async function renderLeadership() {
+  const report = await api('/reports/leadership', { dimension: $('leadership-dimension').value, on: $('to').value });
+  if (!report.levels.length) {
+    $('leadership').replaceChildren(el('p', { class: 'muted' }, 'No leadership positions on record.'));
+    return;
+  }
+  const levels = report.againstLevelBelow.map((group) => {
+    const baseline = group.baseline === 'members' ? 'the membership' : `${group.baseline} holders`;
+    const rows = group.cells.map((c) => ({ ...c, label: c.name || c.value, baseline: c.baselineShare }));
+    return el('div', { class: 'level', 'data-level': group.key },
+      el('h3', {}, `${group.key}: ${group.total ?? 'suppressed'} holders, against ${baseline}`),
+      shareChart(rows, { baselineLabel: baseline }));
+  });
+  const top = report.trend.levels[0];
+  const values = [...new Map(top.years.flatMap((y) => y.cells.map((c) => [c.value, c.name || c.value]))).entries()];
+  const years = top.years.slice(-8);
+  const trend = table([`${top.level} by year`, ...years.map((y) => `${y.key} (${y.total ?? '–'})`)],
+    values.map(([value, label]) => [label, ...years.map((y) => cellText(y.cells.find((c) => c.value === value)))]));
+  $('leadership').replaceChildren(
+    el('div', { class: 'levels' }, levels),
+    readings(report.readings),
+    trend,
+    el('p', { class: 'muted' }, `Holders on ${report.on}; ${report.comparison.correction}.`
+      + (report.disclosure?.perturbed ? ` Gender counts carry noise (about ±${report.disclosure.noiseStdDev}) and are taken on the last ended quarter end.` : '')),
+  );
+}
+
 async function renderProgramme() {
   const id = $('conference').value;
   if (!id) {
@@ -214,7 +242,7 @@ async function renderOutbox() {
 async function refresh() {
   showError(null);
   const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
-  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderProgramme());
+  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderLeadership(), renderProgramme());
   if (state.roles.includes('admin')) tasks.push(renderOutbox());
   const results = await Promise.allSettled(tasks);
   const failed = results.filter((r) => r.status === 'rejected');
@@ -342,7 +370,7 @@ document.addEventListener('DOMContentLoaded', () => {
     sessionStorage.setItem('sa-token', state.token);
     void open();
   });
-  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension']) {
+  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension', 'leadership-dimension']) {
     $(id).addEventListener('change', () => void refresh());
   }
   $('refresh').addEventListener('click', () => void refresh());

@@ -1,0 +1,82 @@
+/// <reference lib="dom" />
+// The dashboard's leadership panel in a real browser (Debian's Chromium, as test/dashboard.e2e-spec.ts
+// drives it) on the demo collaboration with its generated leadership history: one chart per level
+// with the API's numbers, the readings, and the trend. The screenshot goes to test-artifacts/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { demoLeadershipHistory } from '../../src/demo/leadership-history';
+import { seedDatabase, SeedResult } from '../../src/demo/seed';
+import { bearer, createTestApp, TestApp } from '../support/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+if (!haveBrowser) console.warn(`leadership dashboard test skipped: no Chromium at ${CHROMIUM}`);
+
+describeInBrowser('the leadership panel of the dashboard', () => {
+  let t: TestApp;
+  let seeded: SeedResult;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const errors: string[] = [];
+  const tokenFor = (role: string) => seeded.users.find((u) => u.roles.includes(role as never))!.token;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await createTestApp();
+    seeded = await seedDatabase(t.databaseUrl, { members: 1500, talks: 3000, seed: 42, today: new Date().toISOString().slice(0, 10) });
+    const history = await demoLeadershipHistory(t.app, { seed: 42 });
+    expect(history!.appointments).toBeGreaterThan(100);
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows each level against the level below with the API\'s numbers, the readings and the trend', async () => {
+    await page.goto(`${base}/dashboard`);
+    await page.fill('#token', tokenFor('monitor'));
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    expect(await page.isVisible('#error')).toBe(false);
+    const api = (await t.http.get('/api/v1/reports/leadership').query({ dimension: 'gender' }).set(bearer(tokenFor('monitor')))).body;
+    expect(api.levels).toEqual(['L1', 'L2', 'L3']);
+    const levels = await page.$$eval('#leadership .level', (nodes) => nodes.map((n) => ({
+      level: n.getAttribute('data-level'),
+      title: n.querySelector('h3')?.textContent,
+      rows: [...n.querySelectorAll('g.row')].map((r) => ({ value: r.getAttribute('data-value'), count: r.getAttribute('data-count'),
+        baseline: r.getAttribute('data-baseline') })),
+    })));
+    expect(levels.map((l) => l.level)).toEqual(api.levels);
+    api.againstLevelBelow.forEach((group: { key: string; total: number; cells: Array<{ value: string; count: number | null; suppressed: boolean; baselineShare: number | null }> },
+      i: number) => {
+      expect(levels[i].title).toContain(`${group.key}: ${group.total ?? 'suppressed'} holders`);
+      expect(levels[i].rows.map((r) => r.value)).toEqual(group.cells.map((c) => c.value));
+      group.cells.forEach((c, j) => {
+        expect(levels[i].rows[j].count).toBe(c.suppressed ? 'suppressed' : String(c.count));
+        if (c.baselineShare != null) expect(Number(levels[i].rows[j].baseline)).toBeCloseTo(c.baselineShare, 12);
+      });
+    });
+    expect(await page.$$eval('#leadership .readings li', (l) => l.map((x) => x.textContent))).toEqual(api.readings);
+    expect(await page.textContent('#leadership')).toMatch(/noise/);
+    expect(await page.$$eval('#leadership thead th', (h) => h.length)).toBeGreaterThan(3);
+    const panel = await page.$('#panel-leadership');
+    await panel!.screenshot({ path: join(ARTIFACTS, 'dashboard-leadership.png') });
+    expect(errors).toEqual([]);
+  });
+});
