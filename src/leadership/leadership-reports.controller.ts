@@ -54,10 +54,15 @@ export class LeadershipReportsController {
   @Get('pipeline')
   @Roles('monitor', 'committee', 'admin')
   @ApiOperation({ summary: 'The deputy pipeline: per area, the deputies who later became conveners there, with Wilson intervals' })
-  @ApiRepresentations(200, { json: PipelineReportView })
-  @ApiProblems(400)
-  pipeline(@Query() query: LeadershipDayQuery): Promise<PipelineReportView> {
-    return this.reports.pipeline(query);
+  @ApiRepresentations(200, { json: PipelineReportView, csv: 'one line per area' })
+  @ApiProblems(400, 406)
+  async pipeline(@Query() query: LeadershipDayQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+  Promise<PipelineReportView | string> {
+    const format = negotiate(req, res);
+    const report = await this.reports.pipeline(query);
+    if (format === 'json') return report;
+    return sendCsv(res, 'leadership-pipeline', csvText(['area', 'deputies', 'becameConveners', 'share', 'ci95Low', 'ci95High', 'medianYears'],
+      report.areas.map((a) => [a.area, a.deputies, a.becameConveners, a.share, a.ci95?.[0], a.ci95?.[1], a.medianYears])));
   }
 
   @Get('term-limits')
