@@ -105,9 +105,9 @@ LeadershipPlan {
     const pool = candidates.filter((c) => (weights[c.careerStage] ?? 0) > 0 && c.joinedOn <= from && (c.leftOn === null || c.leftOn > to)
       && !heldBefore.has(c.id) && free(c.id, from, to));
     if (pool.length === 0) return null;
-    // Conveners come from the area's former deputies half of the time.
+    // Lead posts go to the area's former deputies half of the time.
     const deputies = deputyOf.get(position.area);
-    if (position.kind === 'convener' && deputies && chance(r, 0.5)) {
+    if (position.kind !== 'deputy' && deputies && chance(r, 0.5)) {
       const promoted = pool.filter((c) => deputies.has(c.id));
       if (promoted.length) return pick(r, promoted).id;
     }

@@ -61,6 +61,19 @@ export class CallsController {
     return this.calls.nominations(id, actor);
   }
 
+  @Post(':id/nominations/:nominationId/withdraw')
+  @HttpCode(200)
+  @Roles('nominator', 'committee', 'member')
+  @ApiOperation({ summary: 'Withdraw a nomination while the call is open (its nominator, the nominee, or the committee)' })
+  @ApiResponse({ status: 200, type: CallNominationView })
+  @ApiProblems(400, 404)
+  @ApiProblem(409, 'The nomination is no longer submitted, or the call is no longer open')
+  withdraw(
+    @Param('id', ParseUUIDPipe) id: string, @Param('nominationId', ParseUUIDPipe) nominationId: string, @CurrentActor() actor: Actor,
+  ): Promise<CallNominationView> {
+    return this.calls.withdraw(id, nominationId, actor);
+  }
+
   @Post(':id/decision')
   @HttpCode(200)
   @Roles('committee')

@@ -23,6 +23,18 @@ const CALL_TRANSITIONS: LifecycleTable<CallStatus, 'committee'> = {
   cancelled: {},
 };
 
+type CallNominationStatus = 'submitted' | 'withdrawn' | 'appointed' | 'not-appointed';
+/**
+ * A nomination is withdrawn by its nominator, the nominee (declining to stand) or the committee while
+ * the call is open; the decision settles the rest.
+ */
+const NOMINATION_TRANSITIONS: LifecycleTable<CallNominationStatus, 'nominator' | 'nominee' | 'committee' | 'decision'> = {
+  submitted: { withdrawn: ['nominator', 'nominee', 'committee'], appointed: ['decision'], 'not-appointed': ['decision'] },
+  withdrawn: {},
+  appointed: {},
+  'not-appointed': {},
+};
+
 const seesAll = (actor: Actor) => hasRole(actor, 'committee', 'admin');
 
 @Injectable()
@@ -108,6 +120,34 @@ export class CallsService {
         after: { callId, memberId: dto.memberId, selfNomination: ownMember === dto.memberId },
       });
       const [view] = await manager.query(`${NOMINATION_SELECT} WHERE n.id = $1`, [id]);
+      return view;
+    });
+  }
+
+  async withdraw(callId: string, nominationId: string, actor: Actor): Promise<CallNominationView> {
+    return this.dataSource.transaction(async (manager) => {
+      const [n] = await manager.query(
+        `SELECT n.status, n.nominator_id AS "nominatorId", n.member_id AS "memberId", c.status AS "callStatus",
+                (SELECT member_id FROM app_user WHERE id = $3) AS "ownMember"
+         FROM leadership_nomination n JOIN leadership_call c ON c.id = n.call_id
+         WHERE n.id = $1 AND n.call_id = $2 FOR UPDATE OF n`, [nominationId, callId, actor.id]);
+      const as = [
+        ...(n?.nominatorId === actor.id ? ['nominator' as const] : []),
+        ...(n && n.ownMember === n.memberId ? ['nominee' as const] : []),
+        ...(hasRole(actor, 'committee') ? ['committee' as const] : []),
+      ];
+      // Someone else's nomination is not theirs to know of.
+      if (!n || as.length === 0) throw notFound('Nomination', nominationId);
+      const move = checkMove(NOMINATION_TRANSITIONS, n.status as CallNominationStatus, 'withdrawn', as);
+      if (!move.allowed || n.callStatus !== 'open') {
+        throw conflict(`A nomination that is ${n.status} on a call that is ${n.callStatus} cannot be withdrawn`, { from: n.status, to: 'withdrawn' });
+      }
+      await manager.query(`UPDATE leadership_nomination SET status = 'withdrawn', updated_at = now() WHERE id = $1`, [nominationId]);
+      await this.audit.record(manager, actor, {
+        action: 'leadership-nomination.withdraw', entity: 'leadership_nomination', entityId: nominationId,
+        before: { status: n.status }, after: { status: 'withdrawn', by: as[0] },
+      });
+      const [view] = await manager.query(`${NOMINATION_SELECT} WHERE n.id = $1`, [nominationId]);
       return view;
     });
   }

@@ -87,7 +87,7 @@ export function deputyPipeline(rows: Array<{ area: string; deputies: number; bec
     };
   });
   const readings = areas.length === 0 ? ['No deputy appointments are on record.'] : areas.map((a) => (
-    `${a.area}: ${a.becameConveners} of ${a.deputies} deputies later became conveners in the area`
+    `${a.area}: ${a.becameConveners} of ${a.deputies} deputies later became conveners (or led otherwise) in the area`
     + (a.share !== null && a.ci95 ? ` (${percent(a.share)}, 95 % interval ${percent(a.ci95[0])} to ${percent(a.ci95[1])})` : '')
     + (a.medianYears !== null ? `, after a median of ${a.medianYears} years.` : '.')));
   return { areas, readings };

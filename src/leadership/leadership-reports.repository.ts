@@ -49,9 +49,12 @@ export function holdersTrendQuery(levels: readonly string[], dimension: Dimensio
 
 export type SideRow = CountRow & { side: string };
 
+/** The posts a deputy steps up to: the area's conveners, and its other lead posts (detector projects have managers). */
+export const LEAD_KINDS = ['convener', 'manager', 'coordinator', 'chair', 'spokesperson'];
+
 /**
  * Per area: the people who served as a deputy there (first deputy term begun by `on`), and of them
- * those who later began a convener term in the same area, with the years in between.
+ * those who later began a term in a lead post (LEAD_KINDS) of the same area, with the years in between.
  */
 export const DEPUTY_PIPELINE = `
   WITH deputy AS (
@@ -62,7 +65,7 @@ export const DEPUTY_PIPELINE = `
   ), promoted AS (
     SELECT dep.area, dep.first_deputy,
            (SELECT min(c.starts_on) FROM leadership_appointment c JOIN leadership_position cp ON cp.id = c.position_id
-            WHERE c.member_id = dep.member_id AND cp.kind = 'convener' AND cp.area = dep.area
+            WHERE c.member_id = dep.member_id AND cp.kind = ANY ($2::text[]) AND cp.area = dep.area
               AND c.starts_on >= dep.first_deputy AND c.starts_on <= $1::date) AS first_convener
     FROM deputy dep
   )

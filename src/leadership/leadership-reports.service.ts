@@ -12,7 +12,7 @@ import {
   termLimitStatus, TermLimitStatus,
 } from './leadership-report';
 import {
-  DEPUTY_PIPELINE, holdersCountQuery, holdersTrendQuery, LEVELS, SideRow, TERMS_IN_FORCE,
+  DEPUTY_PIPELINE, holdersCountQuery, LEAD_KINDS, holdersTrendQuery, LEVELS, SideRow, TERMS_IN_FORCE,
 } from './leadership-reports.repository';
 import { HoldersQuery, LeadershipDayQuery, ReviewQuery, TermLimitsQuery } from './leadership-reports.dto';
 
@@ -112,9 +112,9 @@ export class LeadershipReportsService {
     };
   }
 
-  async pipeline(q: LeadershipDayQuery): Promise<{ on: string; areas: PipelineArea[]; readings: string[] }> {
+  async pipeline(q: LeadershipDayQuery): Promise<{ on: string; leadKinds: string[]; areas: PipelineArea[]; readings: string[] }> {
     const on = q.on ?? today();
-    return { on, ...deputyPipeline(await this.dataSource.query(DEPUTY_PIPELINE, [on])) };
+    return { on, leadKinds: LEAD_KINDS, ...deputyPipeline(await this.dataSource.query(DEPUTY_PIPELINE, [on, LEAD_KINDS])) };
   }
 
   async termLimits(q: TermLimitsQuery): Promise<{ on: string; withinDays: number; items: TermLimitStatus[] }> {

@@ -58,7 +58,7 @@ export class ReviewReportView implements ReviewReport {
 export class PipelineAreaView implements PipelineArea {
   @ApiProperty() area: string;
   @ApiProperty({ description: 'People who served as a deputy in the area' }) deputies: number;
-  @ApiProperty({ description: 'Of them, those who later began a convener term in the area' }) becameConveners: number;
+  @ApiProperty({ description: 'Of them, those who later began a term as convener (or in another lead post, leadKinds) of the area' }) becameConveners: number;
   @ApiProperty({ type: Number, nullable: true }) share: number | null;
   @ApiProperty({ type: [Number], nullable: true, description: 'Wilson score 95 % interval' }) ci95: [number, number] | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Median years from first deputy term to first convener term' })
@@ -67,6 +67,7 @@ export class PipelineAreaView implements PipelineArea {
 
 export class PipelineReportView {
   @ApiProperty() on: string;
+  @ApiProperty({ type: [String], description: 'The kinds of post counted as becoming a convener (the area\'s lead posts)' }) leadKinds: string[];
   @ApiProperty({ type: [PipelineAreaView] }) areas: PipelineAreaView[];
   @ApiProperty({ type: [String] }) readings: string[];
 }

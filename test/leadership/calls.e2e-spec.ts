@@ -71,10 +71,20 @@ describe('open calls for leadership positions', () => {
       .send({ memberId: cleo.id, statement: 'Strong record' })).status).toBe(201);
     const duplicate = await t.http.post(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(committee)).send({ memberId: ben.id, statement: 'again' });
     expect(duplicate.status).toBe(409);
+    // A nominee may decline to stand; someone else's nomination is not found for a member.
+    const dora = await createMember(t.dataSource, { instituteId: ada.instituteId, name: 'Dora Maar', email: 'dora@calls.test' });
+    const forDora = await t.http.post(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(nominator.token)).send({ memberId: dora.id, statement: 'Dora' });
+    const doraToken = (await account(['member'], dora.id)).token;
+    const withdraw = (token: string, id: string) => t.http.post(`/api/v1/leadership/calls/${call}/nominations/${id}/withdraw`).set(bearer(token));
+    expect((await withdraw(adaToken, forDora.body.id)).status).toBe(404);
+    const declined = await withdraw(doraToken, forDora.body.id);
+    expect(declined.status).toBe(200);
+    expect(declined.body.status).toBe('withdrawn');
+    expect((await withdraw(doraToken, forDora.body.id)).status).toBe(409);
     // A nominator sees their own nominations; the committee all of them.
-    expect((await t.http.get(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(nominator.token))).body.map((n: { memberId: string }) => n.memberId))
-      .toEqual([ben.id]);
-    expect((await t.http.get(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(committee))).body).toHaveLength(3);
+    expect((await t.http.get(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(nominator.token))).body
+      .map((n: { memberId: string; status: string }) => [n.memberId, n.status])).toEqual([[ben.id, 'submitted'], [dora.id, 'withdrawn']]);
+    expect((await t.http.get(`/api/v1/leadership/calls/${call}/nominations`).set(bearer(committee))).body).toHaveLength(4);
 
     const early = await t.http.post(`/api/v1/leadership/calls/${call}/decision`).set(bearer(committee)).send({ memberId: ben.id, rationale: 'Best fit' });
     expect(early.status).toBe(422);

@@ -161,6 +161,7 @@ const INTENDED: Record<string, Rule> = {
   'GET /api/v1/leadership/calls/{id}': ANY,
   'POST /api/v1/leadership/calls/{id}/nominations': ['nominator', 'committee', 'member'],
   'GET /api/v1/leadership/calls/{id}/nominations': ['nominator', 'committee', 'member', 'admin'],
+  'POST /api/v1/leadership/calls/{id}/nominations/{nominationId}/withdraw': ['nominator', 'committee', 'member'],
   'POST /api/v1/leadership/calls/{id}/decision': ['committee'],
   'GET /api/v1/reports/leadership': ['monitor', 'committee', 'admin'],
   'GET /api/v1/reports/leadership/holders': ['monitor', 'committee', 'admin'],
