@@ -59,6 +59,8 @@ export class CreateLeadershipPositions1765100000000 implements MigrationInterfac
         member_id uuid NOT NULL REFERENCES member (id),
         starts_on date NOT NULL,
         ends_on date,
+        -- The end of the term under the position's rules when the appointment was made.
+        term_ends_on date NOT NULL,
         career_stage text NOT NULL CHECK (career_stage IN ('student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other')),
         institute_id uuid NOT NULL REFERENCES institute (id),
         region_code text NOT NULL REFERENCES region (code) ON UPDATE CASCADE,
@@ -73,6 +75,7 @@ export class CreateLeadershipPositions1765100000000 implements MigrationInterfac
         updated_at timestamptz NOT NULL DEFAULT now(),
         version int NOT NULL DEFAULT 1 CHECK (version >= 1),
         CHECK (ends_on IS NULL OR ends_on > starts_on),
+        CHECK (term_ends_on > starts_on),
         CHECK (cardinality(overridden_rules) = 0 OR override_reason IS NOT NULL),
         CHECK ((source = 'call') = (call_id IS NOT NULL))
       );

@@ -60,7 +60,7 @@ export class AppointmentView {
   @ApiProperty() memberName: string;
   @ApiProperty({ example: '2026-09-01' }) startsOn: string;
   @ApiProperty({ nullable: true, type: String, description: 'null while in force' }) endsOn: string | null;
-  @ApiProperty({ description: 'startsOn plus the position\'s term' }) termEndsOn: string;
+  @ApiProperty({ description: 'startsOn plus the position\'s term when the appointment was made' }) termEndsOn: string;
   @ApiProperty({ enum: CAREER_STAGES, description: 'The holder\'s career stage on startsOn' }) careerStage: CareerStage;
   @ApiProperty({ format: 'uuid', description: 'The holder\'s institute on startsOn' }) instituteId: string;
   @ApiProperty() instituteName: string;

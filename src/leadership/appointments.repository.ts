@@ -70,13 +70,15 @@ Promise<HolderOnDay[]> {
 export async function insertAppointments(manager: EntityManager, rows: NewAppointmentRow[], actorId: string | null):
 Promise<Array<{ id: string; positionId: string; memberId: string; startsOn: string }>> {
   return manager.query(
-    `INSERT INTO leadership_appointment (position_id, member_id, starts_on, ends_on, career_stage, institute_id, region_code,
-                                         source, call_id, overridden_rules, override_reason, created_by)
-     SELECT r.position_id, r.member_id, r.starts_on, r.ends_on, r.career_stage, r.institute_id, r.region_code, r.source, r.call_id,
+    `INSERT INTO leadership_appointment (position_id, member_id, starts_on, ends_on, term_ends_on, career_stage, institute_id,
+                                         region_code, source, call_id, overridden_rules, override_reason, created_by)
+     SELECT r.position_id, r.member_id, r.starts_on, r.ends_on, (r.starts_on + make_interval(years => p.term_years))::date,
+            r.career_stage, r.institute_id, r.region_code, r.source, r.call_id,
             COALESCE(string_to_array(NULLIF(r.rules, ''), ','), '{}'), r.override_reason, $2
      FROM jsonb_to_recordset($1::jsonb) AS r(position_id uuid, member_id uuid, starts_on date, ends_on date, career_stage text,
                                             institute_id uuid, region_code text, source text, call_id uuid, rules text,
                                             override_reason text)
+     JOIN leadership_position p ON p.id = r.position_id
      RETURNING id, position_id AS "positionId", member_id AS "memberId", starts_on AS "startsOn"`,
     [JSON.stringify(rows.map((r) => ({
       position_id: r.positionId, member_id: r.memberId, starts_on: r.startsOn, ends_on: r.endsOn, career_stage: r.careerStage,
@@ -90,7 +92,7 @@ Promise<Array<{ id: string; positionId: string; memberId: string; startsOn: stri
 export const APPOINTMENT_COLUMNS = `
   a.id, a.position_id AS "positionId", p.title AS "positionTitle", p.level, p.area, p.kind,
   a.member_id AS "memberId", m.name AS "memberName", a.starts_on AS "startsOn", a.ends_on AS "endsOn",
-  (a.starts_on + make_interval(years => p.term_years))::date AS "termEndsOn",
+  a.term_ends_on AS "termEndsOn",
   a.career_stage AS "careerStage", a.institute_id AS "instituteId", i.name AS "instituteName", a.region_code AS region,
   a.source, a.call_id AS "callId", a.overridden_rules AS "overriddenRules", a.override_reason AS "overrideReason",
   a.end_reason AS "endReason", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.version`;

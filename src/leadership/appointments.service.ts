@@ -7,12 +7,13 @@ import { capErrors, ImportFormatError, ImportRowError } from '../members/member-
 import { AppointmentLifecycle, AppointmentRefusal, AppointmentRequest } from './appointment-lifecycle';
 import { checkAppointmentImport, readAppointmentCsv } from './appointment-import';
 import { APPOINTMENT_COLUMNS, APPOINTMENT_FROM } from './appointments.repository';
+import { OVERRIDABLE_RULES } from './term-rules';
 import { AppointmentImportResult, AppointmentQuery, AppointmentView, CreateAppointmentDto } from './appointments.dto';
 
 /** 422 for one appointment, naming every rule broken (`rule`: the first, `rules`: all of them). */
 export function refused(refusals: AppointmentRefusal[]): ProblemException {
   const rules = [...new Set(refusals.map((r) => r.rule).filter((r): r is string => r !== undefined))];
-  const overridable = rules.length > 0 && rules.every((r) => ['seats-full', 'max-consecutive-terms', 'term-length'].includes(r));
+  const overridable = rules.length > 0 && rules.every((r) => (OVERRIDABLE_RULES as readonly string[]).includes(r));
   return unprocessable(
     refusals.map((r) => r.message).join('; ') + (overridable ? '. To appoint anyway, give override: { reason }' : ''),
     refusals.map(({ field, message }) => ({ field, message })),

@@ -60,7 +60,7 @@ export class CallsService {
     return this.dataSource.transaction(async (manager) => {
       const [position] = await manager.query(`SELECT id FROM leadership_position WHERE id = $1`, [dto.positionId]);
       if (!position) errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
-      if (errors.length) throw unprocessable(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+      if (errors.length) throw unprocessable(`The call cannot be opened: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
       const [{ id }] = await manager.query(
         `INSERT INTO leadership_call (position_id, opens_on, deadline, term_starts_on, note, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,

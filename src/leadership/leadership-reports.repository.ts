@@ -78,7 +78,7 @@ export const DEPUTY_PIPELINE = `
 export const TERMS_IN_FORCE = `
   SELECT a.id AS "appointmentId", a.position_id AS "positionId", p.title AS "positionTitle", p.level, p.area, p.kind,
          a.member_id AS "memberId", m.name AS "memberName", a.starts_on AS "startsOn", a.ends_on AS "endsOn",
-         (a.starts_on + make_interval(years => p.term_years))::date AS "termEndsOn", p.term_years AS "termYears",
+         a.term_ends_on AS "termEndsOn", p.term_years AS "termYears",
          p.max_terms AS "maxTerms",
          (SELECT json_agg(json_build_object('startsOn', o.starts_on, 'endsOn', o.ends_on))
           FROM leadership_appointment o WHERE o.position_id = a.position_id AND o.member_id = a.member_id) AS tenures

@@ -31,7 +31,16 @@ describeInBrowser('the leadership panel of the dashboard', () => {
     seeded = await seedDatabase(t.databaseUrl, { members: 1500, talks: 3000, seed: 42, today: new Date().toISOString().slice(0, 10) });
     const history = await demoLeadershipHistory(t.app, { seed: 42 });
     expect(history!.appointments).toBeGreaterThan(100);
-    await t.app.listen(0, '127.0.0.1');
+    // A port below the ephemeral range: other tests take a free port there (freePort) and start a service
+    // on it a moment later, which this app must not take in between.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await t.app.listen(20_000 + Math.floor(Math.random() * 10_000), '127.0.0.1');
+        break;
+      } catch (error) {
+        if (attempt > 20 || (error as { code?: string }).code !== 'EADDRINUSE') throw error;
+      }
+    }
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true,

@@ -107,6 +107,10 @@ describe('leadership positions and appointments', () => {
       const on = await t.http.get(`/api/v1/leadership/appointments?positionId=${position}&on=2013-01-01`).set(bearer(monitor));
       expect(on.body.total).toBe(1);
       expect(await audits('leadership-appointment.end')).toBe(1);
+      // A later change of the term leaves the terms already made as they were.
+      await t.http.patch(`/api/v1/leadership/positions/${position}`).set(bearer(committee)).send({ termYears: 4 });
+      expect((await t.http.get(`/api/v1/leadership/appointments/${first.body.id}`).set(bearer(monitor))).body.termEndsOn).toBe('2014-09-01');
+      await t.http.patch(`/api/v1/leadership/positions/${position}`).set(bearer(committee)).send({ termYears: 2 });
     });
 
     it('answers 422 naming the term rule, and appoints with an override whose reason is recorded', async () => {
