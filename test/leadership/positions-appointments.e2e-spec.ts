@@ -142,6 +142,15 @@ describe('leadership positions and appointments', () => {
       expect(twice.body.rule).toBe('already-holding');
     });
 
+    it('gives the last seat to one of two appointments made at the same moment', async () => {
+      const single = (await t.http.post('/api/v1/leadership/positions').set(bearer(committee))
+        .send({ ...POSITION, title: 'Run coordinator', area: 'operations', kind: 'coordinator', seats: 1 })).body.id;
+      const answers = await Promise.all([carol, dave].map((m) => t.http.post('/api/v1/leadership/appointments').set(bearer(committee))
+        .send({ positionId: single, memberId: m.id, startsOn: '2024-01-01' })));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+      expect(answers.find((a) => a.status === 422)!.body.rule).toBe('seats-full');
+    });
+
     it('refuses bad appointments with 400 or 422 and writes nothing', async () => {
       const before = await count('leadership_appointment');
       const audited = await count('audit_event');
