@@ -1,7 +1,7 @@
 import {
   Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
 } from 'typeorm';
-import { AllocationStatus } from '../common/enums';
+import { AllocationStatus, DeclineCategory } from '../common/enums';
 
 @Entity('allocation')
 export class Allocation {
@@ -13,6 +13,7 @@ export class Allocation {
   @Column('text', { nullable: true }) rationale: string | null;
   /** Confidential to the committee. */
   @Column('text', { nullable: true }) declineReason: string | null;
+  @Column('text', { nullable: true }) declineCategory: DeclineCategory | null;
   /** What the rank said when the committee chose: kept so the choice can be reviewed later. */
   @Column('int', { nullable: true }) rankAtAllocation: number | null;
   @Column('double precision', { nullable: true }) scoreAtAllocation: number | null;

@@ -3,8 +3,12 @@
 // Every query answers rows of (value, value_name, group_key, group_name, count); the statistics and
 // the suppression happen afterwards, in TypeScript, on these few rows.
 
-export const POPULATIONS = ['members', 'nominations', 'allocations', 'talks'] as const;
+export const POPULATIONS = ['members', 'authors', 'nominations', 'allocations', 'talks'] as const;
 export type Population = (typeof POPULATIONS)[number];
+
+/** Populations counted as they stand on a day (the collaboration, its authors), not as events in a period. */
+export const isSnapshot = (population: Population): population is 'members' | 'authors' =>
+  population === 'members' || population === 'authors';
 
 export const DIMENSIONS = ['region', 'institute', 'careerStage', 'gender'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -62,10 +66,14 @@ class Parameters {
  *   counted on the day the invitation was made (UTC).
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
-function populationRecords(population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all'): string {
-  if (population === 'members') {
+function populationRecords(
+  population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
+  dayOf: 'made' | 'conference' = 'made',
+): string {
+  if (isSnapshot(population)) {
     if (f.conferenceId || f.tier || f.talkType) {
-      throw new Error('members are not filtered by conference, tier or talk type');
+      throw new Error(`${population} are not filtered by conference, tier or talk type`);
     }
     const on = p.add(f.to, 'date');
     // Entries on or before the day first, the latest of them; else the earliest later entry.
@@ -80,7 +88,7 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
         ON hs.member_id = m.id
       LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, institute_id FROM member_affiliation ${inForce}) ha
         ON ha.member_id = m.id
-      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})`;
+      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})${population === 'authors' ? authorOn('m', on) : ''}`;
   }
   const conditions: string[] = [];
   if (population === 'talks') {
@@ -115,8 +123,13 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     record = 'a.record_key';
     conditions.push(subset === 'accepted' ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
   }
-  if (f.conferenceId || f.tier || f.talkType) {
+  if (dayOf === 'conference') {
+    source += ` JOIN slot s ON s.id = ${slot} JOIN conference c ON c.id = s.conference_id`;
+    day = 'c.start_date';
+  } else if (f.conferenceId || f.tier || f.talkType) {
     source += ` JOIN slot s ON s.id = ${slot}`;
+  }
+  if (f.conferenceId || f.tier || f.talkType) {
     if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`s.talk_type = ${p.add(f.talkType, 'text')}`);
     if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
@@ -126,6 +139,11 @@ function populationRecords(population: Population, f: CountFilters, p: Parameter
     SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day, ${record} AS record_key
     FROM ${source}
     WHERE ${conditions.join(' AND ')}`;
+}
+
+/** An author on the day: authorship begun by then and not ended (author_until is the last day). */
+function authorOn(member: string, day: string): string {
+  return ` AND ${member}.author_since <= ${day} AND (${member}.author_until IS NULL OR ${member}.author_until >= ${day})`;
 }
 
 function dateConditions(day: string, f: CountFilters, p: Parameters): string[] {
@@ -139,7 +157,7 @@ interface Axis {
   joins: string[];
 }
 
-function axis(dimension: Dimension | 'year', alias: string): Axis {
+export function axis(dimension: Dimension | 'year', alias: string): Axis {
   switch (dimension) {
     case 'region':
       return {
@@ -214,18 +232,24 @@ export function balanceCountQuery(
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
 export function trendCountQuery(
-  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false,
+  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false, compareTo?: Population,
 ): SqlQuery {
   const p = new Parameters();
-  const records = population === 'members' ? membersAtYearEnds(filters, p) : populationRecords(population, filters, p);
-  return { text: countBy(records, dimension, 'year', 'main', byPeriod), values: p.values };
+  // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
+  const recordsOf = (which: Population) => (isSnapshot(which)
+    ? membersAtYearEnds({ from: filters.from, to: filters.to }, p, which === 'authors')
+    : populationRecords(which, filters, p, 'all', 'conference'));
+  let text = countBy(recordsOf(population), dimension, 'year', 'main', byPeriod);
+  // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
+  if (compareTo) text += `\n    UNION ALL${countBy(recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;
+  return { text, values: p.values };
 }
 
 /**
  * Members as they were on 31 December of each year from `from` to `to` (on `to` itself for its own
  * year), one record per member and year, with the history entries in force on that day.
  */
-function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): string {
+function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters, authorsOnly = false): string {
   const from = p.add(f.from, 'date');
   const to = p.add(f.to, 'date');
   // Each history entry with the days it is in force; the first one also before its date.
@@ -245,7 +269,7 @@ function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): s
            COALESCE(hs.career_stage, m.career_stage) AS career_stage,
            m.id AS member_id, d.day, m.record_key
     FROM year_end d
-    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
+    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)${authorsOnly ? authorOn('m', 'd.day') : ''}
     LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
     LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to`;
 }
@@ -302,4 +326,46 @@ export function equityRows(rows: readonly CountRow[]): EquityRow[] {
     byCell.set(key, cell);
   }
   return [...byCell.values()];
+}
+
+export interface DeclineCountRow {
+  value: string;
+  value_name: string | null;
+  /** accepted, expired, or declined:<category> (declined:unstated when none was given). */
+  outcome: string;
+  count: number;
+}
+
+/**
+ * GET /reports/declines: invitations that ended with an answer or lapsed (accepted, declined, expired;
+ * a withdrawal is the committee's, not the speaker's), per value of the dimension (the nomination's
+ * snapshot: career stage and institute when nominated) and outcome, counted on the day the invitation
+ * was made.
+ */
+export function declinesCountQuery(dimension: 'region' | 'careerStage', f: CountFilters): SqlQuery {
+  const p = new Parameters();
+  let source = 'allocation a JOIN nomination x ON x.id = a.nomination_id';
+  const conditions = [`a.status IN ('accepted', 'declined', 'expired')`];
+  if (f.conferenceId || f.tier) {
+    source += ' JOIN slot s ON s.id = a.slot_id';
+    if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
+    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+  }
+  conditions.push(...dateConditions(`(a.created_at AT TIME ZONE 'UTC')::date`, f, p));
+  const value = axis(dimension, 'v');
+  return {
+    text: `
+    SELECT ${value.key} AS value, ${value.name} AS value_name, r.outcome, sum(r.n)::int AS count
+    FROM (
+      SELECT x.institute_id, x.career_stage,
+             CASE WHEN a.status = 'declined' THEN 'declined:' || COALESCE(a.decline_category, 'unstated') ELSE a.status END AS outcome,
+             count(*) AS n
+      FROM ${source}
+      WHERE ${conditions.join(' AND ')}
+      GROUP BY 1, 2, 3
+    ) r
+    ${value.joins.join('\n    ')}
+    GROUP BY 1, 2, 3`,
+    values: p.values,
+  };
 }

@@ -10,12 +10,13 @@ import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gen
 import { reportEpsilon } from '../privacy/noise';
 import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
-  balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
-  FunnelStage, Population, SqlQuery, trendCountQuery,
+  balanceCountQuery, CountFilters, CountRow, DeclineCountRow, declinesCountQuery, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
+  FunnelStage, isSnapshot, Population, SqlQuery, trendCountQuery,
 } from './balance.sql';
+import { DeclineTable, declineTable } from './declines-report';
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue, funnelValues } from './funnel-report';
-import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { BalanceQuery, DeclinesQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
 import { HOLM, TWO_PROPORTION_TEST } from './statistics';
 import { minimumCellCount } from './suppression';
 
@@ -65,6 +66,16 @@ export interface EquityReport {
   test: EquityTest;
 }
 
+export interface DeclinesReport extends DeclineTable {
+  dimension: 'region' | 'careerStage';
+  filters: Filters;
+  minimumCellCount: number;
+  /** Whether small counts (and the cells that would give them away) are hidden: for everyone but admins. */
+  suppressed: boolean;
+  test: string;
+  correction: string;
+}
+
 export interface TrendsReport {
   population: Population;
   dimension: Dimension;
@@ -73,13 +84,16 @@ export interface TrendsReport {
   yearOf: string;
   minimumCellCount: number;
   disclosure: Disclosure;
+  comparison: Comparison | null;
+  readings: string[];
   years: BalanceGroup[];
 }
 
 const YEAR_OF: Record<Population, string> = {
   members: 'the membership on 31 December of each year (on `to` in its last year)',
-  nominations: 'the calendar year in which the nomination was made',
-  allocations: 'the calendar year in which the invitation was made (not the conference\'s year)',
+  authors: 'the authors on 31 December of each year (on `to` in its last year)',
+  nominations: 'the calendar year of the conference the nomination is for (a nomination made in 2026 for a 2027 conference counts in 2027)',
+  allocations: 'the calendar year of the conference the invitation is for (an invitation made in 2026 for a 2027 conference counts in 2027)',
   talks: 'the calendar year of the talk',
 };
 
@@ -92,10 +106,10 @@ export function checkPeriod(from: string | undefined, to: string): ProblemFieldE
 
 export function conferenceFiltersOn(population: Population, q: { conferenceId?: string; tier?: string; talkType?: string }):
   ProblemFieldError[] {
-  if (population !== 'members') return [];
+  if (!isSnapshot(population)) return [];
   return (['conferenceId', 'tier', 'talkType'] as const)
     .filter((field) => q[field] !== undefined)
-    .map((field) => ({ field, message: `${field} does not apply to population members (membership is not per conference)` }));
+    .map((field) => ({ field, message: `${field} does not apply to population ${population} (membership is not per conference)` }));
 }
 
 export function fail(errors: ProblemFieldError[]): void {
@@ -172,19 +186,19 @@ export class ReportsService {
     const period = this.periodFor(noisy, q.from, to);
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
     const membersOn = period ? period.membersOn : to;
-    const filters: CountFilters = population === 'members'
+    const filters: CountFilters = isSnapshot(population)
       ? { to: membersOn }
       : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
     // Membership is not per conference: a members baseline is the collaboration on `to`.
     const baseline = q.compareTo
-      ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to: membersOn } : { ...filters, ...conference } }
+      ? { population: q.compareTo, filters: isSnapshot(q.compareTo) ? { to: membersOn } : { ...filters, ...conference } }
       : undefined;
     let counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline, noisy), options);
     if (noisy) {
       const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
       counted = await this.release(counted, {
         populationOf,
-        filtersOf: (side) => (populationOf(side) === 'members' ? {} : conference),
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? {} : conference),
         genderOn: q.dimension === 'gender' ? 'value' : 'group',
         otherAxis: q.dimension === 'gender' ? within : q.dimension,
       });
@@ -199,7 +213,7 @@ export class ReportsService {
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
-      comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
+      comparison: q.compareTo ? comparisonOf(q.compareTo, compared(population, filters, q.compareTo, membersOn)) : null,
       readings: balanceReadings(groups, population, q.compareTo ?? null),
       groups,
     };
@@ -258,32 +272,63 @@ export class ReportsService {
     };
   }
 
+  /**
+   * Declines by the speaker's region or career stage when nominated, with the kind of reason. No gender
+   * (and no noise): small counts are hidden from everyone but admins, with the cells that would give them away.
+   */
+  async declines(q: DeclinesQuery, reader: Reader, options: CountOptions = {}): Promise<DeclinesReport> {
+    const to = q.to ?? today();
+    fail(checkPeriod(q.from, to));
+    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
+    const rows = await this.count<DeclineCountRow>(declinesCountQuery(q.dimension, filters), options);
+    const exact = readsExactGender(reader);
+    const label = q.dimension === 'region' ? 'region' : 'career stage';
+    return {
+      dimension: q.dimension,
+      filters: describeFilters(filters),
+      minimumCellCount: this.minimumCellCount,
+      suppressed: !exact,
+      test: `${TWO_PROPORTION_TEST}, each ${label}'s decline rate against all other invitations`,
+      correction: HOLM,
+      ...declineTable(rows, this.minimumCellCount, exact, label),
+    };
+  }
+
   async trends(q: TrendsQuery, reader: Reader, options: CountOptions = {}): Promise<TrendsReport> {
     const population = q.population ?? 'allocations';
-    const asked = q.to ?? today();
+    // Counted under their conference's year, nominations and invitations for next year's conferences
+    // are shown by default too (ICHEP 2027's invitations, made now, under 2027).
+    const asked = q.to ?? (isSnapshot(population) || population === 'talks' ? today() : `${Number(today().slice(0, 4)) + 1}-12-31`);
     const noisy = q.dimension === 'gender' && !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from ?? `${Number(asked.slice(0, 4)) - 9}-01-01`, asked);
-    const to = period ? (population === 'members' ? period.membersOn : period.to) : asked;
+    const to = period ? (isSnapshot(population) ? period.membersOn : period.to) : asked;
     const from = period?.from ?? q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
     fail([
       ...checkPeriod(q.from, asked),
       ...conferenceFiltersOn(population, q),
+      ...(q.compareTo && q.compareTo === population ? [{ field: 'compareTo', message: 'compareTo must differ from population' }] : []),
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
     const filters: CountFilters & { from: string } = { from, to, ...conference };
-    let rows = await this.count(trendCountQuery(population, q.dimension, filters, noisy), options);
+    let counted = await this.count(trendCountQuery(population, q.dimension, filters, noisy, q.compareTo), options);
     if (noisy) {
-      rows = await this.release(rows, {
-        populationOf: () => population,
-        filtersOf: () => conference,
+      const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
+      counted = await this.release(counted, {
+        populationOf,
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? {} : conference),
         genderOn: 'value',
         otherAxis: null,
       });
     }
-    const years = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
+    const rows = counted.filter((r) => r.side === 'main');
+    const baselineRows = q.compareTo ? counted.filter((r) => r.side === 'baseline') : undefined;
+    const yearKeys = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
       (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
+    const groups = balanceGroups(rows, {
+      dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: yearKeys,
+    }, baselineRows);
     return {
       population,
       dimension: q.dimension,
@@ -291,9 +336,12 @@ export class ReportsService {
       yearOf: YEAR_OF[population],
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
-      years: balanceGroups(rows, {
-        dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years,
-      }),
+      comparison: q.compareTo
+        ? comparisonOf(q.compareTo, `each year's ${population} against ${isSnapshot(q.compareTo)
+          ? `the ${q.compareTo} on 31 December of that year (on ${to} in its last year)` : `that year's ${q.compareTo}`}`)
+        : null,
+      readings: balanceReadings(groups, population, q.compareTo ?? null),
+      years: groups,
     };
   }
 
@@ -306,6 +354,15 @@ export class ReportsService {
     }, { fresh: options.fresh, tables: tablesRead(query.text) });
     return rows as T[];
   }
+}
+
+/** What a balance comparison sets against what: the period's records against one day's membership. */
+function compared(population: Population, f: CountFilters, baseline: Population, membersOn: string): string {
+  const main = isSnapshot(population) ? `the ${population} on ${f.to}` : `${population} ${f.from ? `from ${f.from} ` : ''}up to ${f.to}`;
+  const against = isSnapshot(baseline) ? `the ${baseline} on ${membersOn}` : `${baseline} of the same period`;
+  const hint = !isSnapshot(population) && isSnapshot(baseline)
+    ? ' (one day\'s membership for the whole period; GET /reports/trends with compareTo sets each year against that year\'s)' : '';
+  return `${main} against ${against}${hint}`;
 }
 
 export function describeFilters(f: CountFilters): Filters {

@@ -91,8 +91,11 @@ function filters() {
 async function renderBalance(container) {
   const dimension = container.dataset.dimension;
   const f = filters();
+  const population = $('population').value;
+  // Authors, like the membership, are counted as on one day and not per conference.
+  const asked = population === 'authors' ? { to: f.to } : f;
   const [report, members] = await Promise.all([
-    api('/reports/balance', { population: $('population').value, dimension, ...f }),
+    api('/reports/balance', { population, dimension, ...asked }),
     api('/reports/balance', { population: 'members', dimension, to: f.to }),
   ]);
   const baseline = new Map((members.groups[0]?.cells || []).map((c) => [c.value, c.suppressed ? null : c.share]));
@@ -142,16 +145,22 @@ async function renderFunnel() {
 async function renderTrends() {
   const population = $('population').value;
   const f = filters();
+  const snapshot = population === 'members' || population === 'authors';
+  // Each year against that year's membership (on 31 December), not today's.
   const report = await api('/reports/trends', {
-    dimension: $('trend-dimension').value, population, ...(population === 'members' ? {} : { conferenceId: f.conferenceId }),
+    dimension: $('trend-dimension').value, population,
+    ...(snapshot ? { compareTo: population === 'authors' ? 'members' : undefined } : { conferenceId: f.conferenceId, compareTo: 'members' }),
   });
   const years = report.years.map((y) => y.key);
   const values = [...new Map(report.years.flatMap((y) => y.cells.map((c) => [c.value, c.name || c.value]))).entries()];
-  const rows = values.map(([value, label]) => [label, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
+  const yearCell = (cell) => (cell && !cell.suppressed && cell.baselineShare != null && cell.share != null
+    ? el('span', { class: cell.significant ? 'flag' : '' }, `${cell.count} (${pct(cell.share)}; members ${pct(cell.baselineShare)})`)
+    : cellText(cell));
+  const rows = values.map(([value, label]) => [label, ...report.years.map((y) => yearCell(y.cells.find((c) => c.value === value)))]);
   $('trends').replaceChildren(report.years.length
     ? table(['', ...years.map((y) => `${y} (${report.years.find((g) => g.key === y).total})`)], rows)
-    : el('p', { class: 'muted' }, 'No data yet.'), covers(report),
-    el('p', { class: 'muted' }, `A year is ${report.yearOf}.`));
+    : el('p', { class: 'muted' }, 'No data yet.'), readings(report.readings), covers(report),
+    el('p', { class: 'muted' }, `A year is ${report.yearOf}.${report.comparison ? ` Compared: ${report.comparison.compared}.` : ''}`));
 }
 
 async function renderEquity() {
@@ -171,6 +180,47 @@ async function renderEquity() {
       ? `${test.comparison}: common odds ratio ${test.oddsRatio.toFixed(2)} (95% CI ${test.ci95[0].toFixed(2)} to ${test.ci95[1].toFixed(2)}), `
         + `chi-square ${test.chiSquare.toFixed(2)}, p = ${test.pValue.toFixed(3)}. ${test.name}.`
       : `${test.name}: not shown (${test.reason}).`),
+  );
+}
+
+const DECLINE_KINDS = ['funding', 'travel', 'schedule', 'family', 'other', 'unstated'];
+
+/** One row's declines by kind of reason as a stacked bar; hidden counts leave a hatched gap. */
+function declineBar(byCategory, declined, width = 220) {
+  const svg = el('svg', { viewBox: `0 0 ${width} 16`, width, height: 16, role: 'img', class: 'decline-bar' });
+  if (!declined) return svg;
+  let x = 0;
+  for (const kind of DECLINE_KINDS) {
+    const n = byCategory[kind];
+    if (n == null) continue;
+    const w = (n / declined) * width;
+    if (w > 0) svg.append(el('rect', { class: `kind-${kind}`, x, y: 2, width: w, height: 12 }, el('title', {}, `${kind}: ${n}`)));
+    x += w;
+  }
+  if (x < width - 0.5) svg.append(el('rect', { class: 'kind-hidden', x, y: 2, width: width - x, height: 12 }, el('title', {}, 'hidden: small counts')));
+  return svg;
+}
+
+async function renderDeclines() {
+  const f = filters();
+  const report = await api('/reports/declines', { dimension: $('declines-dimension').value, ...f });
+  const hidden = el('span', { class: 'suppressed' }, 'suppressed');
+  const rows = report.values.map((v) => [
+    v.name || v.value,
+    v.invitations ?? hidden.cloneNode(true),
+    v.declined ?? hidden.cloneNode(true),
+    v.declineRate ? `${pct(v.declineRate.share)} [${pct(v.declineRate.ci95[0])}, ${pct(v.declineRate.ci95[1])}]` : '',
+    declineBar(v.byCategory, v.declined),
+    v.test && v.test.pValueAdjusted < 0.05 ? el('span', { class: 'flag' }, v.test.z > 0 ? 'more often' : 'less often') : '',
+  ]);
+  const all = report.totals;
+  rows.push([el('strong', {}, 'All'), all.invitations, all.declined,
+    all.invitations ? pct(all.declined / all.invitations) : '', declineBar(all.byCategory, all.declined), '']);
+  $('declines').replaceChildren(
+    table(['', 'Invitations', 'Declined', 'Decline rate (95% CI)', 'Kind of reason', 'Against the rest'], rows),
+    el('p', { class: 'legend decline-legend' }, ...DECLINE_KINDS.map((kind) => el('span', { class: `key kind-${kind}` }, kind))),
+    readings(report.readings), covers(report),
+    ...(report.suppressed ? [el('p', { class: 'muted' }, `Counts below ${report.minimumCellCount}, and those that would give them away, are hidden.`)] : []),
   );
 }
 
@@ -214,7 +264,7 @@ async function renderOutbox() {
 async function refresh() {
   showError(null);
   const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
-  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderProgramme());
+  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderDeclines(), renderProgramme());
   if (state.roles.includes('admin')) tasks.push(renderOutbox());
   const results = await Promise.allSettled(tasks);
   const failed = results.filter((r) => r.status === 'rejected');
@@ -342,7 +392,7 @@ document.addEventListener('DOMContentLoaded', () => {
     sessionStorage.setItem('sa-token', state.token);
     void open();
   });
-  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension']) {
+  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension', 'declines-dimension']) {
     $(id).addEventListener('change', () => void refresh());
   }
   $('refresh').addEventListener('click', () => void refresh());
