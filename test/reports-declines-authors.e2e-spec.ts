@@ -246,3 +246,46 @@ describe('trends against each year\'s own membership', () => {
       .set(bearer(t.admin))).status).toBe(400);
   });
 });
+
+describe('the collaboration\'s own yearly statistics', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(); });
+  afterAll(async () => { await t?.close(); });
+
+  it('counts the membership by gender per region per year, and women by career stage for members and for authors', async () => {
+    const db = t.dataSource;
+    const desy = await institute(db, 'DESY Hamburg', 'DE');
+    const cern = await institute(db, 'CERN Meyrin', 'CH', 'CERN');
+    await members(db, 8, { instituteId: desy, gender: 'woman', careerStage: 'postdoc', joinedOn: '2015-03-01' });
+    await members(db, 20, { instituteId: desy, gender: 'man', careerStage: 'postdoc', joinedOn: '2015-03-01' });
+    await members(db, 6, { instituteId: desy, gender: 'woman', careerStage: 'student', joinedOn: '2017-09-01' });
+    const atCern = await members(db, 30, { instituteId: cern, gender: 'woman', careerStage: 'tenured', joinedOn: '2015-01-01' });
+    const yearly = await t.http.get(`${api}/reports/trends`)
+      .query({ population: 'members', dimension: 'gender', region: 'GERMANY', from: '2015-01-01', to: '2019-12-31' }).set(bearer(t.admin));
+    expect(yearly.status).toBe(200);
+    expect(yearly.body.filters.region).toBe('GERMANY');
+    const women = yearly.body.years.map((y: { key: string; cells: Array<{ value: string; count: number }> }) =>
+      [y.key, y.cells.find((c) => c.value === 'woman')!.count, y.cells.find((c) => c.value === 'man')!.count]);
+    expect(women).toEqual([['2015', 8, 20], ['2016', 8, 20], ['2017', 14, 20], ['2018', 14, 20], ['2019', 14, 20]]);
+    // Monitors get the same table with noise, per region a cell of its own; nobody outside the region is in it.
+    const noisy = await t.http.get(`${api}/reports/trends`)
+      .query({ population: 'members', dimension: 'gender', region: 'GERMANY', from: '2015-01-01', to: '2019-12-31' })
+      .set(bearer(await t.token('monitor')));
+    expect(noisy.status).toBe(200);
+    expect(noisy.body.disclosure.perturbed).toBe(true);
+    for (const year of noisy.body.years) expect(year.total).toBeLessThan(34 + 20);
+
+    for (const id of atCern.slice(0, 10)) {
+      expect((await t.http.patch(`${api}/members/${id}`).set(bearer(t.admin)).send({ authorSince: '2016-01-01' })).status).toBe(200);
+    }
+    const byStage = (population: string) => t.http.get(`${api}/reports/balance`)
+      .query({ population, dimension: 'gender', within: 'careerStage', to: '2019-12-31' }).set(bearer(t.admin));
+    const tenuredWomen = (body: { groups: Array<{ key: string; cells: Array<{ value: string; count: number }> }> }) =>
+      body.groups.find((g) => g.key === 'tenured')!.cells.find((c) => c.value === 'woman')!.count;
+    expect(tenuredWomen((await byStage('members')).body)).toBe(30);
+    expect(tenuredWomen((await byStage('authors')).body)).toBe(10);
+
+    expect((await t.http.get(`${api}/reports/trends`).query({ dimension: 'gender', region: 'ATLANTIS' }).set(bearer(t.admin))).status).toBe(422);
+    expect((await t.http.get(`${api}/reports/balance`).query({ dimension: 'gender', region: 'not a code' }).set(bearer(t.admin))).status).toBe(400);
+  });
+});

@@ -26,6 +26,8 @@ export interface CountFilters {
   conferenceId?: string;
   tier?: string;
   talkType?: string;
+  /** Only people of this region (by the institute they were at: on the day for members, when it happened otherwise). */
+  region?: string;
 }
 
 /** One row of every counting query. */
@@ -88,7 +90,8 @@ function populationRecords(
         ON hs.member_id = m.id
       LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, institute_id FROM member_affiliation ${inForce}) ha
         ON ha.member_id = m.id
-      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})${population === 'authors' ? authorOn('m', on) : ''}`;
+      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})${population === 'authors' ? authorOn('m', on) : ''}
+        ${f.region ? `AND ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
   }
   const conditions: string[] = [];
   if (population === 'talks') {
@@ -96,6 +99,7 @@ function populationRecords(
     if (f.talkType) conditions.push(`x.talk_type = ${p.add(f.talkType, 'text')}`);
     if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
     conditions.push(...dateConditions('x.date', f, p));
+    if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
     return `
       SELECT x.institute_id, x.career_stage, x.member_id, x.date AS day, x.record_key
       FROM talk x
@@ -135,10 +139,16 @@ function populationRecords(
     if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
   }
   conditions.push(...dateConditions(day, f, p));
+  if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
   return `
     SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day, ${record} AS record_key
     FROM ${source}
     WHERE ${conditions.join(' AND ')}`;
+}
+
+/** The institute is in the region (its override, else its country's). */
+function inRegion(institute: string, region: string, p: Parameters): string {
+  return `${institute} IN (SELECT institute_id FROM institute_region WHERE region_code = ${p.add(region, 'text')})`;
 }
 
 /** An author on the day: authorship begun by then and not ended (author_until is the last day). */
@@ -237,7 +247,7 @@ export function trendCountQuery(
   const p = new Parameters();
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
   const recordsOf = (which: Population) => (isSnapshot(which)
-    ? membersAtYearEnds({ from: filters.from, to: filters.to }, p, which === 'authors')
+    ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
     : populationRecords(which, filters, p, 'all', 'conference'));
   let text = countBy(recordsOf(population), dimension, 'year', 'main', byPeriod);
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
@@ -271,7 +281,8 @@ function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters, au
     FROM year_end d
     JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)${authorsOnly ? authorOn('m', 'd.day') : ''}
     LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
-    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to`;
+    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to
+    ${f.region ? `WHERE ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
 }
 
 export const FUNNEL_STAGES = ['members', 'nominations', 'allocations', 'accepted'] as const;

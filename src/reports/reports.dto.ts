@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
+import { REGION_CODE } from '../members/validators';
 import { Dimension, DIMENSIONS, Population, POPULATIONS } from './balance.sql';
 
 const CalendarDate = () => Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' });
@@ -27,7 +29,15 @@ export class ConferenceFilterQuery extends PeriodQuery {
   tier?: ConferenceTier;
 }
 
+const RegionFilter = () => applyDecorators(
+  ApiPropertyOptional({ example: 'GERMANY', description: 'Only people of this region (by their institute then); applies to the baseline too' }),
+  IsOptional(), Matches(REGION_CODE, { message: 'region must be a region code such as GERMANY' }),
+);
+
 export class BalanceQuery extends ConferenceFilterQuery {
+  @RegionFilter()
+  region?: string;
+
   @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations',
     description: 'members (in the collaboration on `to`), authors (members who are authors on `to`), nominations (not withdrawn), allocations (invited and accepted), talks (recorded history)' })
   @IsOptional() @OneOf(POPULATIONS)
@@ -60,6 +70,9 @@ export class FunnelQuery extends ConferenceFilterQuery {
 export class EquityQuery extends ConferenceFilterQuery {}
 
 export class TrendsQuery extends ConferenceFilterQuery {
+  @RegionFilter()
+  region?: string;
+
   // Default period: the ten calendar years up to `to`; default `to`: today, or the end of next year for
   // nominations and allocations (counted under their conference's year, next year's conferences included).
   @ApiProperty({ enum: DIMENSIONS })

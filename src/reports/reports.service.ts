@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
-import { badRequest, ProblemFieldError } from '../common/problem';
+import { badRequest, ProblemFieldError, unprocessable } from '../common/problem';
 import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
 import { randomBytes } from 'node:crypto';
 import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
@@ -26,6 +26,7 @@ export interface Filters {
   conferenceId: string | null;
   tier: string | null;
   talkType: string | null;
+  region: string | null;
 }
 
 export interface BalanceReport {
@@ -184,21 +185,23 @@ export class ReportsService {
     ]);
     const noisy = (q.dimension === 'gender' || within === 'gender') && !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from, to);
+    await this.checkRegion(q.region);
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
+    const region = q.region;
     const membersOn = period ? period.membersOn : to;
     const filters: CountFilters = isSnapshot(population)
-      ? { to: membersOn }
-      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
-    // Membership is not per conference: a members baseline is the collaboration on `to`.
+      ? { to: membersOn, region }
+      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference, region };
+    // Membership is not per conference: a members baseline is the collaboration (of the region) on `to`.
     const baseline = q.compareTo
-      ? { population: q.compareTo, filters: isSnapshot(q.compareTo) ? { to: membersOn } : { ...filters, ...conference } }
+      ? { population: q.compareTo, filters: isSnapshot(q.compareTo) ? { to: membersOn, region } : { ...filters, ...conference } }
       : undefined;
     let counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline, noisy), options);
     if (noisy) {
       const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
       counted = await this.release(counted, {
         populationOf,
-        filtersOf: (side) => (isSnapshot(populationOf(side)) ? {} : conference),
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
         genderOn: q.dimension === 'gender' ? 'value' : 'group',
         otherAxis: q.dimension === 'gender' ? within : q.dimension,
       });
@@ -304,6 +307,7 @@ export class ReportsService {
     const to = period ? (isSnapshot(population) ? period.membersOn : period.to) : asked;
     const from = period?.from ?? q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
+    const region = q.region;
     fail([
       ...checkPeriod(q.from, asked),
       ...conferenceFiltersOn(population, q),
@@ -311,13 +315,14 @@ export class ReportsService {
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
-    const filters: CountFilters & { from: string } = { from, to, ...conference };
+    await this.checkRegion(region);
+    const filters: CountFilters & { from: string } = { from, to, ...conference, region };
     let counted = await this.count(trendCountQuery(population, q.dimension, filters, noisy, q.compareTo), options);
     if (noisy) {
       const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
       counted = await this.release(counted, {
         populationOf,
-        filtersOf: (side) => (isSnapshot(populationOf(side)) ? {} : conference),
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
         genderOn: 'value',
         otherAxis: null,
       });
@@ -345,6 +350,13 @@ export class ReportsService {
     };
   }
 
+  /** A region filter names a region of the current scheme: 422 otherwise (an empty report would look like an answer). */
+  private async checkRegion(region: string | undefined): Promise<void> {
+    if (region === undefined) return;
+    const [found] = await this.dataSource.query(`SELECT 1 FROM region WHERE code = $1`, [region]);
+    if (!found) throw unprocessable(`There is no region ${region}`, [{ field: 'region', message: 'not a region of the current scheme' }]);
+  }
+
   private async count<T = CountRow>(query: SqlQuery, options: CountOptions): Promise<T[]> {
     const key = `${query.text}\n${JSON.stringify(query.values)}`;
     const rows = await this.counts.get(key, async () => {
@@ -368,5 +380,6 @@ function compared(population: Population, f: CountFilters, baseline: Population,
 export function describeFilters(f: CountFilters): Filters {
   return {
     from: f.from ?? null, to: f.to, conferenceId: f.conferenceId ?? null, tier: f.tier ?? null, talkType: f.talkType ?? null,
+    region: f.region ?? null,
   };
 }

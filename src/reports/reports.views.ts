@@ -15,6 +15,7 @@ const interval = (description = 'Wilson score 95 % interval [lo, hi]; null when 
   ({ type: [Number], nullable: true, minItems: 2, maxItems: 2, description });
 
 export class ReportFiltersView implements Filters {
+  @ApiProperty({ type: String, nullable: true, description: 'Only people of this region' }) region: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2025-01-01' }) from: string | null;
   @ApiProperty({ example: '2026-11-24' }) to: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) conferenceId: string | null;
