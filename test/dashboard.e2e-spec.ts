@@ -198,6 +198,20 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-suppressed.png'), fullPage: true });
   });
 
+  it('shows a nominator their own nominations, and no report panels to refuse them', async () => {
+    await openAs('nominator');
+    expect(await page.isVisible('#error')).toBe(false);
+    expect(await page.isVisible('#nominator')).toBe(true);
+    expect(await page.isVisible('#app')).toBe(false);
+    const own = await t.http.get('/api/v1/nominations').query({ limit: 200 }).set(bearer(tokenFor('nominator')));
+    expect(own.body.total).toBeGreaterThan(0);
+    expect(await page.textContent('#nominator-summary')).toMatch(new RegExp(`^${own.body.total} nominations`));
+    expect(await page.$$eval('#nominator-list tbody tr', (r) => r.length)).toBe(Math.min(200, own.body.items.length));
+    const names = await page.$$eval('#nominator-list tbody tr td:first-child', (c) => c.map((x) => x.textContent));
+    expect(names).toEqual(own.body.items.map((n: { memberName: string }) => n.memberName));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-nominator.png'), fullPage: true });
+  });
+
   it('raised no script errors', () => {
     expect(errors).toEqual([]);
   });

@@ -313,6 +313,8 @@ async function renderMe() {
     inv.answers.length ? el('span', { class: 'answers' },
       el('button', { type: 'button', class: 'accept', 'data-invitation': inv.id }, 'Accept'),
       el('input', { class: 'reason', 'data-invitation': inv.id, placeholder: 'reason (optional, committee only)', size: 28 }),
+      el('select', { class: 'category', 'data-invitation': inv.id, 'aria-label': 'kind of reason' },
+        el('option', { value: '' }, 'kind: not said'), ...['funding', 'travel', 'schedule', 'family', 'other'].map((k) => el('option', { value: k }, k))),
       el('button', { type: 'button', class: 'decline', 'data-invitation': inv.id }, 'Decline')) : '',
   ]);
   $('me-invitations').replaceChildren(el('h3', {}, 'My invitations'), invitations.items.length
@@ -339,11 +341,30 @@ async function answerInvitation(id, accept) {
   showError(null);
   try {
     const reason = accept ? '' : document.querySelector(`input.reason[data-invitation="${id}"]`)?.value.trim();
-    await api(`/me/invitations/${id}/${accept ? 'accept' : 'decline'}`, {}, { method: 'POST', body: reason ? { reason } : {} });
+    const category = accept ? '' : document.querySelector(`select.category[data-invitation="${id}"]`)?.value;
+    await api(`/me/invitations/${id}/${accept ? 'accept' : 'decline'}`, {}, {
+      method: 'POST', body: { ...(reason ? { reason } : {}), ...(category ? { category } : {}) },
+    });
     await renderMe();
   } catch (error) {
     showError(error);
   }
+}
+
+/** A nominator's own nominations: status per nominee, with counts per status on top. */
+async function renderNominator() {
+  const page = await api('/nominations', { limit: 200 });
+  const byStatus = page.items.reduce((acc, n) => ({ ...acc, [n.status]: (acc[n.status] || 0) + 1 }), {});
+  $('nominator').hidden = false;
+  $('nominator-list').replaceChildren(
+    el('p', { id: 'nominator-summary' }, `${page.total} nominations`
+      + (Object.keys(byStatus).length ? `: ${Object.entries(byStatus).map(([s, n]) => `${n} ${s}`).join(', ')}` : '')),
+    page.items.length
+      ? table(['Nominee', 'Slot', 'Conference', 'Status', 'Nominated on'], page.items.map((n) => [
+        n.memberName, n.slotTitle, n.conferenceName, el('span', { class: `nomination-${n.status}` }, n.status), String(n.createdAt).slice(0, 10),
+      ]))
+      : el('p', { class: 'muted' }, 'You have not nominated anyone yet: POST /api/v1/nominations { memberId, slotId, reason }.'),
+  );
 }
 
 async function open() {
@@ -351,8 +372,12 @@ async function open() {
     const me = await api('/users/me');
     $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
     state.roles = me.roles;
+    // Another token may have been open before: only this one's pages show.
+    for (const id of ['app', 'me', 'nominator']) $(id).hidden = true;
     $('panel-outbox').hidden = !me.roles.includes('admin');
     if (me.roles.includes('member')) await renderMe();
+    // A nominator who reads no reports sees their own nominations, not a page of refusals.
+    if (me.roles.includes('nominator') && !me.roles.includes('committee')) await renderNominator();
     // A member who reads no reports sees only their own page.
     if (me.roles.some((role) => REPORT_READERS.includes(role))) {
       $('app').hidden = false;
