@@ -64,7 +64,7 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
     it('gives the allocation rate by gender within each career stage, with Wilson intervals', async () => {
       const res = await get('equity', period);
       expect(res.status).toBe(200);
-      expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null });
+      expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null, region: null });
       expect(res.body.test.reading).toMatch(/^No evidence that women and men at the same career stage are allocated at different rates \(common odds ratio 0\.74, 95 % CI 0\.33 to 1\.66, p = 0\.6\)\.$/);
       const strata = res.body.strata as Stratum[];
       expect(strata.map((s) => s.careerStage)).toEqual(['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other']);

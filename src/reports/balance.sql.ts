@@ -3,6 +3,8 @@
 // Every query answers rows of (value, value_name, group_key, group_name, count); the statistics and
 // the suppression happen afterwards, in TypeScript, on these few rows.
 
+import { SqlQuery, StatementParts } from '../database/sql';
+
 export const POPULATIONS = ['members', 'authors', 'nominations', 'allocations', 'talks'] as const;
 export type Population = (typeof POPULATIONS)[number];
 
@@ -13,10 +15,7 @@ export const isSnapshot = (population: Population): population is 'members' | 'a
 export const DIMENSIONS = ['region', 'institute', 'careerStage', 'gender'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
+export type { SqlQuery } from '../database/sql';
 
 export interface CountFilters {
   /** First day counted (talk date, nomination or allocation creation day). */
@@ -45,13 +44,6 @@ export interface CountRow {
   cell_key?: number | null;
 }
 
-class Parameters {
-  readonly values: unknown[] = [];
-  add(value: unknown, cast: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${cast}`;
-  }
-}
 
 /**
  * The records of one population with the raw attributes the dimensions are made of: institute_id,
@@ -69,7 +61,7 @@ class Parameters {
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
 function populationRecords(
-  population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  population: Population, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
   /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
   dayOf: 'made' | 'conference' = 'made',
 ): string {
@@ -78,6 +70,7 @@ function populationRecords(
       throw new Error(`${population} are not filtered by conference, tier or talk type`);
     }
     const on = p.add(f.to, 'date');
+    p.reads('member', 'member_career_stage', 'member_affiliation');
     // Entries on or before the day first, the latest of them; else the earliest later entry.
     const inForce = `ORDER BY member_id, (valid_from <= ${on}) DESC,
                        CASE WHEN valid_from <= ${on} THEN ${on} - valid_from ELSE valid_from - ${on} END`;
@@ -97,7 +90,8 @@ function populationRecords(
   if (population === 'talks') {
     if (f.conferenceId) conditions.push(`x.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`x.talk_type = ${p.add(f.talkType, 'text')}`);
-    if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
+    p.reads('talk');
     conditions.push(...dateConditions('x.date', f, p));
     if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
     return `
@@ -115,13 +109,15 @@ function populationRecords(
     slot = 'x.slot_id';
     record = 'x.record_key';
     conditions.push(`x.status <> 'withdrawn'`);
+    p.reads('nomination');
     // The committee chose them: an invitation that was not withdrawn (declining is the speaker's choice).
     if (subset === 'allocated') {
-      conditions.push(`EXISTS (SELECT 1 FROM allocation a
+      conditions.push(`EXISTS (SELECT 1 FROM ${p.reads('allocation')} a
                                WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined'))`);
     }
   } else {
     source = `allocation a JOIN nomination x ON x.id = a.nomination_id`;
+    p.reads('allocation', 'nomination');
     day = `(a.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'a.slot_id';
     record = 'a.record_key';
@@ -129,14 +125,16 @@ function populationRecords(
   }
   if (dayOf === 'conference') {
     source += ` JOIN slot s ON s.id = ${slot} JOIN conference c ON c.id = s.conference_id`;
+    p.reads('slot', 'conference');
     day = 'c.start_date';
   } else if (f.conferenceId || f.tier || f.talkType) {
     source += ` JOIN slot s ON s.id = ${slot}`;
+    p.reads('slot');
   }
   if (f.conferenceId || f.tier || f.talkType) {
     if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`s.talk_type = ${p.add(f.talkType, 'text')}`);
-    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
   }
   conditions.push(...dateConditions(day, f, p));
   if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
@@ -147,8 +145,8 @@ function populationRecords(
 }
 
 /** The institute is in the region (its override, else its country's). */
-function inRegion(institute: string, region: string, p: Parameters): string {
-  return `${institute} IN (SELECT institute_id FROM institute_region WHERE region_code = ${p.add(region, 'text')})`;
+function inRegion(institute: string, region: string, p: StatementParts): string {
+  return `${institute} IN (SELECT institute_id FROM ${p.reads('institute_region')} WHERE region_code = ${p.add(region, 'text')})`;
 }
 
 /** An author on the day: authorship begun by then and not ended (author_until is the last day). */
@@ -156,7 +154,7 @@ function authorOn(member: string, day: string): string {
   return ` AND ${member}.author_since <= ${day} AND (${member}.author_until IS NULL OR ${member}.author_until >= ${day})`;
 }
 
-function dateConditions(day: string, f: CountFilters, p: Parameters): string[] {
+function dateConditions(day: string, f: CountFilters, p: StatementParts): string[] {
   return [...(f.from ? [`${day} >= ${p.add(f.from, 'date')}`] : []), `${day} <= ${p.add(f.to, 'date')}`];
 }
 
@@ -165,6 +163,8 @@ interface Axis {
   key: string;
   name: string;
   joins: string[];
+  /** The tables (or views) the joins read. */
+  reads: string[];
 }
 
 export function axis(dimension: Dimension | 'year', alias: string): Axis {
@@ -175,15 +175,16 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
         name: `${alias}_r.name`,
         joins: [`JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
           `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`],
+        reads: ['institute_region', 'region'],
       };
     case 'institute':
-      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`] };
+      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`], reads: ['institute'] };
     case 'careerStage':
-      return { key: 'r.career_stage', name: 'NULL::text', joins: [] };
+      return { key: 'r.career_stage', name: 'NULL::text', joins: [], reads: [] };
     case 'gender':
-      return { key: 'r.gender', name: 'NULL::text', joins: [] };
+      return { key: 'r.gender', name: 'NULL::text', joins: [], reads: [] };
     case 'year':
-      return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [] };
+      return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [], reads: [] };
   }
 }
 
@@ -195,7 +196,9 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
  * reporting period (the calendar quarter of an event, the day of a membership snapshot) and carry the
  * sum of their records' keys, the fingerprint the noise is drawn from.
  */
-function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false): string {
+function countBy(
+  p: StatementParts, records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false,
+): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');
@@ -209,6 +212,7 @@ function countBy(records: string, dimension: Dimension, within: Dimension | 'yea
     : c === 'gender' ? 'gm.gender' : `records.${c}`));
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
+  p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') ? ['member'] : []));
   return `
     SELECT '${side}' AS side, ${value.key} AS value, ${value.name} AS value_name,
            ${group ? group.key : 'NULL::text'} AS group_key, ${group ? group.name : 'NULL::text'} AS group_name,
@@ -232,36 +236,37 @@ export function balanceCountQuery(
   population: Population, dimension: Dimension, within: Dimension | null, filters: CountFilters,
   baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
 ): SqlQuery {
-  const p = new Parameters();
-  let text = countBy(populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
+  const p = new StatementParts();
+  let text = countBy(p, populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
   if (baseline) {
-    text += `\n    UNION ALL${countBy(populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
+    text += `\n    UNION ALL${countBy(p, populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
   }
-  return { text, values: p.values };
+  return p.query(text);
 }
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
 export function trendCountQuery(
   population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false, compareTo?: Population,
 ): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
   const recordsOf = (which: Population) => (isSnapshot(which)
     ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
     : populationRecords(which, filters, p, 'all', 'conference'));
-  let text = countBy(recordsOf(population), dimension, 'year', 'main', byPeriod);
+  let text = countBy(p, recordsOf(population), dimension, 'year', 'main', byPeriod);
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
-  if (compareTo) text += `\n    UNION ALL${countBy(recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;
-  return { text, values: p.values };
+  if (compareTo) text += `\n    UNION ALL${countBy(p, recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;
+  return p.query(text);
 }
 
 /**
  * Members as they were on 31 December of each year from `from` to `to` (on `to` itself for its own
  * year), one record per member and year, with the history entries in force on that day.
  */
-function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters, authorsOnly = false): string {
+function membersAtYearEnds(f: CountFilters & { from: string }, p: StatementParts, authorsOnly = false): string {
   const from = p.add(f.from, 'date');
   const to = p.add(f.to, 'date');
+  p.reads('member', 'member_career_stage', 'member_affiliation');
   // Each history entry with the days it is in force; the first one also before its date.
   const inForce = (table: string, column: string) => `
     SELECT member_id, ${column},
@@ -294,14 +299,14 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
  * accepted is the subset of the allocations that were accepted.
  */
 export function funnelCountQuery(dimension: Dimension, filters: CountFilters, membersOn = filters.to, byPeriod = false): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   const parts = [
-    countBy(populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
-    countBy(populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
-    countBy(populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
-    countBy(populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
+    countBy(p, populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
+    countBy(p, populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
+    countBy(p, populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
   ];
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 export interface EquityRow {
@@ -318,12 +323,12 @@ export interface EquityRow {
  * not the committee's). The nominations are the same cells as the balance report's.
  */
 export function equityCountQuery(filters: CountFilters, byPeriod = false): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   const parts = [
-    countBy(populationRecords('nominations', filters, p), 'gender', 'careerStage', 'nominations', byPeriod),
-    countBy(populationRecords('nominations', filters, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p), 'gender', 'careerStage', 'nominations', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
   ];
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 /** The equity table from its counted rows (gender within career stage, per side). */
@@ -354,18 +359,19 @@ export interface DeclineCountRow {
  * was made.
  */
 export function declinesCountQuery(dimension: 'region' | 'careerStage', f: CountFilters): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   let source = 'allocation a JOIN nomination x ON x.id = a.nomination_id';
+  p.reads('allocation', 'nomination');
   const conditions = [`a.status IN ('accepted', 'declined', 'expired')`];
   if (f.conferenceId || f.tier) {
-    source += ' JOIN slot s ON s.id = a.slot_id';
+    source += ` JOIN ${p.reads('slot')} s ON s.id = a.slot_id`;
     if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
-    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
   }
   conditions.push(...dateConditions(`(a.created_at AT TIME ZONE 'UTC')::date`, f, p));
   const value = axis(dimension, 'v');
-  return {
-    text: `
+  p.reads(...value.reads);
+  return p.query(`
     SELECT ${value.key} AS value, ${value.name} AS value_name, r.outcome, sum(r.n)::int AS count
     FROM (
       SELECT x.institute_id, x.career_stage,
@@ -376,7 +382,5 @@ export function declinesCountQuery(dimension: 'region' | 'careerStage', f: Count
       GROUP BY 1, 2, 3
     ) r
     ${value.joins.join('\n    ')}
-    GROUP BY 1, 2, 3`,
-    values: p.values,
-  };
+    GROUP BY 1, 2, 3`);
 }

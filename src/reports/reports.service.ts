@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
+import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { badRequest, ProblemFieldError, unprocessable } from '../common/problem';
 import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
 import { randomBytes } from 'node:crypto';
@@ -363,7 +363,7 @@ export class ReportsService {
       // Shared between requests from now on: frozen, so no report can alter another's counts.
       const counted: object[] = await this.dataSource.query(query.text, query.values);
       return Object.freeze(counted.map((row) => Object.freeze(row)));
-    }, { fresh: options.fresh, tables: tablesRead(query.text) });
+    }, { fresh: options.fresh, tables: query.tables ?? [] });
     return rows as T[];
   }
 }
