@@ -111,9 +111,45 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     const equityApi = await t.http.get('/api/v1/reports/equity').set(bearer(tokenFor('monitor')));
     expect(await page.textContent('#equity .reading')).toBe(equityApi.body.test.reading);
     expect(await page.$$eval('#funnel .readings li', (l) => l.length)).toBe(funnelApi.body.readings.length);
+    await page.locator('#panel-trends').screenshot({ path: join(ARTIFACTS, 'dashboard-trends.png') });
     for (const panel of ['#funnel', '#trends', '#equity']) {
       expect(await page.textContent(`${panel} .covers`)).toMatch(/^Covers all conferences, (up to |\d{4}-\d{2}-\d{2} to )\d{4}-\d{2}-\d{2}\./);
     }
+  });
+
+  it('shows declines by region with the kinds of reason, small counts hidden, as the API gives them', async () => {
+    const api = await t.http.get('/api/v1/reports/declines').query({ dimension: 'region' }).set(bearer(tokenFor('monitor')));
+    expect(api.status).toBe(200);
+    expect(api.body.totals.declined).toBeGreaterThan(20);
+    // The demo's declines carry kinds of reason, funding among them.
+    expect(api.body.totals.byCategory.funding).toBeGreaterThan(0);
+    const rows = await page.$$eval('#declines tbody tr', (r) => r.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.length).toBe(api.body.values.length + 1);
+    expect(rows[api.body.values.length].slice(0, 3)).toEqual(['All', String(api.body.totals.invitations), String(api.body.totals.declined)]);
+    for (const [i, v] of api.body.values.entries()) {
+      expect(rows[i][0]).toBe(v.name ?? v.value);
+      expect(rows[i][2]).toBe(v.declined === null ? 'suppressed' : String(v.declined));
+    }
+    expect(await page.$$eval('#declines svg.decline-bar', (b) => b.length)).toBe(api.body.values.length + 1);
+    expect(await page.textContent('#declines .readings')).toContain(api.body.readings[0]);
+    expect(await page.textContent('#declines .covers')).toMatch(/^Covers all conferences/);
+    await page.locator('#panel-declines').screenshot({ path: join(ARTIFACTS, 'dashboard-declines.png') });
+  });
+
+  it('compares the authors with the membership when authors are chosen', async () => {
+    await page.evaluate(() => document.body.removeAttribute('data-ready'));
+    await page.selectOption('#population', 'authors');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    expect(await page.isVisible('#error')).toBe(false);
+    const api = await t.http.get('/api/v1/reports/balance').query({ population: 'authors', dimension: 'careerStage' })
+      .set(bearer(tokenFor('monitor')));
+    const total = await page.getAttribute('.chart[data-dimension=careerStage] .total', 'data-total');
+    expect(Number(total)).toBe(api.body.groups[0].total);
+    expect(api.body.groups[0].total).toBeGreaterThan(500);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-authors.png'), fullPage: true });
+    await page.evaluate(() => document.body.removeAttribute('data-ready'));
+    await page.selectOption('#population', 'allocations');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
   });
 
   it('shows a conference\'s programme with allocation statuses to the committee', async () => {
@@ -134,10 +170,12 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
   it('shows small gender cells as suppressed for a single conference, never estimated', async () => {
     // A conference with only a few speakers: the published (noisy) gender counts there are mostly
     // small; the first whose answer hides a cell is shown.
+    // Invitations of quarters that have ended: the current quarter's are not published to the committee yet.
     const small: { id: string }[] = await t.dataSource.query(
       `SELECT s.conference_id AS id FROM allocation a JOIN slot s ON s.id = a.slot_id
-       WHERE a.status IN ('invited', 'accepted') GROUP BY s.conference_id HAVING count(*) BETWEEN 1 AND 4
-       ORDER BY s.conference_id LIMIT 30`);
+       WHERE a.status IN ('invited', 'accepted') AND a.created_at < date_trunc('quarter', now())
+       GROUP BY s.conference_id HAVING count(*) BETWEEN 1 AND 6
+       ORDER BY s.conference_id LIMIT 60`);
     const report = (id: string) => t.http.get('/api/v1/reports/balance')
       .query({ population: 'allocations', dimension: 'gender', conferenceId: id }).set(bearer(tokenFor('committee')));
     let chosen: { id: string; body: { groups: { cells: { suppressed: boolean }[] }[] } } | undefined;
@@ -158,6 +196,20 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     // No share or count of this conference's speakers is printed for a suppressed cell.
     expect(await page.$$eval('.chart[data-dimension=gender] .share-label', (l) => l.length)).toBe(cellsShown(api.body));
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-suppressed.png'), fullPage: true });
+  });
+
+  it('shows a nominator their own nominations, and no report panels to refuse them', async () => {
+    await openAs('nominator');
+    expect(await page.isVisible('#error')).toBe(false);
+    expect(await page.isVisible('#nominator')).toBe(true);
+    expect(await page.isVisible('#app')).toBe(false);
+    const own = await t.http.get('/api/v1/nominations').query({ limit: 200 }).set(bearer(tokenFor('nominator')));
+    expect(own.body.total).toBeGreaterThan(0);
+    expect(await page.textContent('#nominator-summary')).toMatch(new RegExp(`^${own.body.total} nominations`));
+    expect(await page.$$eval('#nominator-list tbody tr', (r) => r.length)).toBe(Math.min(200, own.body.items.length));
+    const names = await page.$$eval('#nominator-list tbody tr td:first-child', (c) => c.map((x) => x.textContent));
+    expect(names).toEqual(own.body.items.map((n: { memberName: string }) => n.memberName));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-nominator.png'), fullPage: true });
   });
 
   it('raised no script errors', () => {

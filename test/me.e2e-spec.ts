@@ -58,8 +58,12 @@ describe('a member\'s own data (/me)', () => {
     conferenceId = future.id;
     slotId = (await createSlot(t.dataSource, { conferenceId, title: 'Top physics plenary', seats: 2 })).id;
     openSlotId = (await createSlot(t.dataSource, { conferenceId, title: 'Volunteer lightning talks', talkType: 'parallel', seats: 5 })).id;
-    // Self-nominations are for calls for volunteers; slots refuse them unless they say otherwise.
-    await t.dataSource.query(`UPDATE slot SET self_nomination_allowed = true WHERE id = $1`, [openSlotId]);
+    // Self-nominations are for calls for volunteers; slots refuse them unless the committee says otherwise.
+    const opened = await t.http.patch(`/api/v1/slots/${openSlotId}`).set(bearer(committee)).send({ selfNominationAllowed: true });
+    expect(opened.status).toBe(200);
+    expect(opened.body.selfNominationAllowed).toBe(true);
+    expect((await t.http.get(`/api/v1/slots/${slotId}`).set(bearer(committee))).body.selfNominationAllowed).toBe(false);
+    expect((await t.http.patch(`/api/v1/slots/${slotId}`).set(bearer(committee)).send({ selfNominationAllowed: 'yes' })).status).toBe(400);
   });
   afterAll(async () => { await t?.close(); });
 

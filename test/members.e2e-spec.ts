@@ -30,7 +30,7 @@ describe('members: create, read, change, history, privacy', () => {
     expect(res.body).toEqual({
       id: expect.any(String), externalId: 'M-1', name: 'Marie Curie', email: 'marie@example.org',
       instituteId: cernId, institute: { id: cernId, name: 'CERN', country: 'CH' }, country: 'CH', region: 'CERN',
-      careerStage: 'postdoc', joinedOn: '2020-03-01', leftOn: null, gender: 'woman', version: 1,
+      careerStage: 'postdoc', joinedOn: '2020-03-01', leftOn: null, authorSince: null, authorUntil: null, gender: 'woman', version: 1,
     });
     const history = await t.http.get(`${api}/members/${res.body.id}/history`).set(bearer(committee));
     expect(history.body).toEqual({

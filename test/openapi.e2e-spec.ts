@@ -71,7 +71,7 @@ describe('the OpenAPI document', () => {
   it('documents the CSV and iCalendar exports with their media types', () => {
     const produces = (path: string) => Object.keys((document.paths[path].get?.responses['200'] as ResponseObject).content ?? {});
     expect(produces('/api/v1/conferences/{id}/programme')).toEqual(['application/json', 'text/csv', 'text/calendar']);
-    for (const report of ['balance', 'funnel', 'equity', 'trends']) {
+    for (const report of ['balance', 'funnel', 'equity', 'trends', 'declines']) {
       expect(produces(`/api/v1/reports/${report}`)).toEqual(['application/json', 'text/csv']);
     }
     expect(produces('/api/v1/members/export')).toEqual(['text/csv']);

@@ -124,6 +124,25 @@ describe('attacks on the gender reports', () => {
     expect(hits / newcomers.length).toBeLessThan(0.8);
   }, 120_000);
 
+  it('by region: the region\'s own yearly membership, a quarter apart and a day apart, guesses no better than a coin', async () => {
+    let hits = 0;
+    for (const { joinedOn, gender } of newcomers) {
+      const on = await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: joinedOn });
+      const before = await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: dayBefore(joinedOn) });
+      expect(on.status).toBe(200);
+      expect(counts(on.body)).toEqual(counts(before.body));
+      // The region's table beside the whole collaboration's: two cells of their own, each with its own noise.
+      const score = womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: quarterEnd(joinedOn) })).body, undefined)
+        - womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: previousQuarterEnd(joinedOn) })).body, undefined)
+        + womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', to: quarterEnd(joinedOn) })).body, undefined)
+        - womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', to: previousQuarterEnd(joinedOn) })).body, undefined);
+      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : (rand() < 0.5 ? 'woman' : 'man');
+      if (guess === gender) hits++;
+    }
+    // Two snapshots of two tables per newcomer: a likelihood ratio of at most e^(2 x 2 x 0.5); measured below 0.8.
+    expect(hits / newcomers.length).toBeLessThan(0.8);
+  }, 120_000);
+
   it('by tier: all tiers minus the major tier, and the minor conference alone, guess no better than a coin', async () => {
     let hits = 0;
     for (const { quarterEnd: end, gender } of minorTalks) {

@@ -177,7 +177,8 @@ describe('GET /reports/balance', () => {
   it('compares with the membership: baseline share and a two-proportion score test per cell', async () => {
     const res = await balance({ dimension: 'gender', conferenceId: ids.c, compareTo: 'members', to: '2026-09-30' });
     expect(res.status).toBe(200);
-    expect(res.body.comparison).toEqual({ population: 'members', test: expect.stringMatching(/two-proportion score test/), alpha: 0.05, correction: expect.stringMatching(/Holm/) });
+    expect(res.body.comparison).toEqual({ population: 'members', test: expect.stringMatching(/two-proportion score test/), alpha: 0.05, correction: expect.stringMatching(/Holm/),
+      compared: expect.stringMatching(/^allocations up to \d{4}-\d{2}-\d{2} against the members on /) });
     const [group] = res.body.groups as Group[];
     expect(group).toMatchObject({ total: 50, baselineTotal: 204 });
     // Women 10/50 = 0.2 against 103/204 = 0.504902: pooled p = 113/254,

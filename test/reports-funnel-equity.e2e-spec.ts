@@ -64,7 +64,7 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
     it('gives the allocation rate by gender within each career stage, with Wilson intervals', async () => {
       const res = await get('equity', period);
       expect(res.status).toBe(200);
-      expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null });
+      expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null, region: null });
       expect(res.body.test.reading).toMatch(/^No evidence that women and men at the same career stage are allocated at different rates \(common odds ratio 0\.74, 95 % CI 0\.33 to 1\.66, p = 0\.6\)\.$/);
       const strata = res.body.strata as Stratum[];
       expect(strata.map((s) => s.careerStage)).toEqual(['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other']);
@@ -123,7 +123,8 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       expect(standard.strata.find((s: Stratum) => s.careerStage === 'postdoc')).toMatchObject({ nominations: 6, allocations: 0 });
       const major = (await get('equity', { from: '2025-01-01', to: '2026-06-30', tier: 'major' })).body;
       expect(major.strata.find((s: Stratum) => s.careerStage === 'postdoc')).toMatchObject({ nominations: 60 });
-      const trend = (await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2025-01-01', to: '2026-06-30', tier: 'major' })).body;
+      // Trends count under the conference's year, and the period is of conference dates: the 2026 conference is in September.
+      const trend = (await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2025-01-01', to: '2026-12-31', tier: 'major' })).body;
       expect(trend.years.map((y: { key: string; total: number }) => [y.key, y.total])).toEqual([['2025', 0], ['2026', 112]]);
       expect((await get('trends', { population: 'members', dimension: 'gender', tier: 'major' })).status).toBe(400);
     });
@@ -184,7 +185,7 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
 
   describe('trends', () => {
     it('gives the shares per calendar year, every year of the period present', async () => {
-      const res = await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2024-01-01', to: '2026-06-30' });
+      const res = await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2024-01-01', to: '2026-12-31' });
       expect(res.status).toBe(200);
       const years = res.body.years as { key: string; total: number; cells: { value: string; count: number }[] }[];
       expect(years.map((y) => [y.key, y.total])).toEqual([['2024', 0], ['2025', 6], ['2026', 112]]);
@@ -200,14 +201,14 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
     });
 
     it('suppresses small gender counts per year and defaults to ten years', async () => {
-      const res = await get('trends', { dimension: 'gender', to: '2026-06-30' });
-      expect(res.body.filters).toMatchObject({ from: '2017-01-01', to: '2026-06-30' });
-      expect(res.body.yearOf).toMatch(/invitation was made/);
+      const res = await get('trends', { dimension: 'gender', to: '2026-12-31' });
+      expect(res.body.filters).toMatchObject({ from: '2017-01-01', to: '2026-12-31' });
+      expect(res.body.yearOf).toMatch(/year of the conference the invitation is for/);
       expect(res.body.years).toHaveLength(10);
       const y2026 = res.body.years.find((y: { key: string }) => y.key === '2026');
       expect(y2026.total).toBe(54);
       expect(y2026.cells.find((c: { value: string }) => c.value === 'woman')).toMatchObject({ count: 15, suppressed: false });
-      const csv = await get('trends', { dimension: 'gender', to: '2026-06-30' }).set('Accept', 'text/csv');
+      const csv = await get('trends', { dimension: 'gender', to: '2026-12-31' }).set('Accept', 'text/csv');
       expect(csv.text.split('\r\n')[0]).toMatch(/^population,dimension,year,total,value,/);
     });
   });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
-import { AllocationStatus, NominationStatus } from '../common/enums';
+import { AllocationStatus, DeclineCategory, NominationStatus } from '../common/enums';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { NominationLifecycle } from '../nominations/nomination-lifecycle';
 import { insertTalkFromAllocation } from '../talks/talk-records';
@@ -38,6 +38,8 @@ export interface AllocationStatusChange {
   actor: Actor | null;
   /** Why it was declined or withdrawn; confidential to the committee, never audited. */
   reason?: string;
+  /** The kind of reason a decline had, for the declines report (audited: it is no one's words). */
+  category?: DeclineCategory;
   /** The version the change is based on; a newer one in the database answers 409. */
   expectedVersion?: number;
   /** How the change arrived when it is not the committee's PATCH, kept in the audit entry. */
@@ -127,17 +129,25 @@ export class AllocationLifecycle {
       throw unprocessable('A reason is recorded only for a decline or a withdrawal',
         [{ field: 'reason', message: `not recorded when the allocation becomes ${to}` }]);
     }
+    if (change.category !== undefined && to !== 'declined') {
+      throw unprocessable('A reason category is recorded only for a decline',
+        [{ field: 'category', message: `not recorded when the allocation becomes ${to}` }]);
+    }
     await manager.query(
       `UPDATE allocation
-       SET status = $2, decline_reason = COALESCE($3, decline_reason), version = version + 1, updated_at = now(),
+       SET status = $2, decline_reason = COALESCE($3, decline_reason), decline_category = $4,
+           version = version + 1, updated_at = now(),
            responded_at = CASE WHEN $2 IN ('accepted', 'declined') THEN now() ELSE responded_at END
        WHERE id = $1`,
-      [id, to, change.reason ?? null],
+      [id, to, change.reason ?? null, change.category ?? null],
     );
     const entries: AuditEntry[] = [{
       action: AUDIT_ACTION[to as Exclude<AllocationStatus, 'invited'>], entity: 'allocation', entityId: id,
       before: { status: from, version: current.version },
-      after: { status: to, version: current.version + 1, ...(change.via ? { via: change.via } : {}) },
+      after: {
+        status: to, version: current.version + 1, ...(change.via ? { via: change.via } : {}),
+        ...(change.category ? { category: change.category } : {}),
+      },
     }];
     if (to === 'accepted') {
       const talk = await insertTalkFromAllocation(manager, id);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { ALLOCATION_STATUSES, AllocationStatus, CareerStage } from '../common/enums';
+import { ALLOCATION_STATUSES, AllocationStatus, CareerStage, DECLINE_CATEGORIES, DeclineCategory } from '../common/enums';
 import { PageQuery } from '../common/pagination';
 import { BalancePreview } from './balance-preview';
 
@@ -26,6 +26,9 @@ export class UpdateAllocationDto {
 
   @ApiPropertyOptional({ description: 'Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators' })
   @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+
+  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
+  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
 
   @ApiPropertyOptional({ description: 'The version the change is based on (or send If-Match: "<version>"); a stale one gets 409' })
   @IsOptional() @IsInt() @Min(1) @Max(2_000_000_000) version?: number;

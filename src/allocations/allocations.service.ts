@@ -81,7 +81,7 @@ export class AllocationsService {
   ): Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
       const changed = await this.lifecycle.changeAllocationStatus(manager, {
-        allocationId: id, to: dto.status, as: options.as ?? ['committee'], actor, reason: dto.reason, expectedVersion,
+        allocationId: id, to: dto.status, as: options.as ?? ['committee'], actor, reason: dto.reason, category: dto.category, expectedVersion,
         via: options.via,
       });
       return this.answer(manager, changed);

@@ -6,8 +6,8 @@ export class AuditEvent {
   @Column({ type: 'timestamptz', insert: false }) at: Date;
   @Column('uuid', { nullable: true }) actorId: string | null;
   @Column('text', { array: true }) actorRoles: string[];
-  @Column() action: string;
-  @Column() entity: string;
+  @Column('text') action: string;
+  @Column('text') entity: string;
   @Column('text', { nullable: true }) entityId: string | null;
   @Column('jsonb', { nullable: true }) before: unknown;
   @Column('jsonb', { nullable: true }) after: unknown;

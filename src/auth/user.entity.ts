@@ -4,8 +4,8 @@ import { Role } from '../common/enums';
 @Entity('app_user')
 export class User {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column() name: string;
-  @Column() email: string;
+  @Column('text') name: string;
+  @Column('text') email: string;
   @Column('text', { array: true }) roles: Role[];
   /** Null once retired (the bootstrap admin's token after ADMIN_TOKEN is removed): no token opens the account. */
   @Column('text', { select: false, nullable: true }) tokenHash: string | null;

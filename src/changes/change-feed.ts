@@ -19,20 +19,6 @@ export function tablesNamed(sql: string): string[] {
   return NAMES.filter(({ pattern }) => pattern.test(sql)).map(({ table }) => table);
 }
 
-/** Views, with the tables they read. */
-const VIEWS = [
-  { pattern: /\binstitute_region\b/i, behind: ['institute', 'region_country'] },
-];
-
-/** The notifying tables a query reads: those it names, and those behind the views it names. */
-export function tablesRead(sql: string): string[] {
-  const tables = new Set(tablesNamed(sql));
-  for (const { pattern, behind } of VIEWS) {
-    if (pattern.test(sql)) for (const table of behind) tables.add(table);
-  }
-  return [...tables].sort();
-}
-
 /** A statement that may write (outside a transaction it commits on its own). */
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|ALTER|DROP|CREATE|WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b)/i;
 

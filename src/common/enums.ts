@@ -21,6 +21,10 @@ export type ConferenceTier = (typeof CONFERENCE_TIERS)[number];
 export const ALLOCATION_STATUSES = ['invited', 'accepted', 'declined', 'withdrawn', 'expired'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
+/** What kind of reason a decline had, for the declines report; the free text stays with the committee. */
+export const DECLINE_CATEGORIES = ['funding', 'travel', 'schedule', 'family', 'other'] as const;
+export type DeclineCategory = (typeof DECLINE_CATEGORIES)[number];
+
 export const NOMINATION_STATUSES = ['submitted', 'shortlisted', 'allocated', 'rejected', 'withdrawn'] as const;
 export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
 

@@ -17,6 +17,19 @@ export function createLogger(level: string = loadConfig().log.level, destination
   return destination ? pino(options, destination) : pino(options);
 }
 
+/**
+ * Query values that are credentials never reach the log: the identity provider's authorization code
+ * and state on the sign-in callback (single-use, but a log outlives them).
+ */
+const SECRET_QUERY = new Set(['code', 'state', 'session_state', 'id_token', 'access_token']);
+
+export function loggedUrl(url: string | undefined): string | undefined {
+  if (!url || !url.includes('?')) return url;
+  const [path, query] = [url.slice(0, url.indexOf('?')), new URLSearchParams(url.slice(url.indexOf('?') + 1))];
+  for (const name of [...query.keys()]) if (SECRET_QUERY.has(name)) query.set(name, '[redacted]');
+  return `${path}?${query.toString()}`;
+}
+
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
@@ -28,7 +41,7 @@ export function requestLogger(logger: Logger) {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     serializers: {
-      req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req) => ({ id: req.id, method: req.method, url: loggedUrl(req.url) }),
       res: (res) => ({ statusCode: res.statusCode }),
     },
   });

@@ -1,10 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ConferenceTier, TalkType } from '../common/enums';
+import { ConferenceTier } from '../common/enums';
 
 @Entity('conference')
 export class Conference {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column() name: string;
+  @Column('text') name: string;
   @Column('date') startDate: string;
   @Column('date') endDate: string;
   @Column('char', { length: 2, nullable: true }) country: string | null;
@@ -14,22 +14,6 @@ export class Conference {
   /** IANA time zone of the venue: how the programme's times read there. */
   @Column('text', { nullable: true }) timeZone: string | null;
   /** Days a speaker has to answer an invitation, unless the slot says otherwise. */
-  @Column('int', { nullable: true }) respondWithinDays: number | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-}
-
-@Entity('slot')
-export class Slot {
-  @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid') conferenceId: string;
-  @Column() title: string;
-  @Column('text') talkType: TalkType;
-  @Column('int') seats: number;
-  @Column('text', { nullable: true }) topic: string | null;
-  @Column('timestamptz', { nullable: true }) startsAt: Date | null;
-  @Column('int', { nullable: true }) durationMinutes: number | null;
-  @Column('text', { nullable: true }) room: string | null;
   @Column('int', { nullable: true }) respondWithinDays: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

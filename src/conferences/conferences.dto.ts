@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy,
+  IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy,
 } from 'class-validator';
 import { isCountryCode } from '../common/countries';
 import { isTimeZone } from './local-time';
@@ -120,6 +120,8 @@ export class ConferenceView {
   @ApiProperty({ nullable: true, type: Number, description: 'Days to answer an invitation; null: 7' }) respondWithinDays: number | null;
 }
 
+const SELF_NOMINATION_HELP = 'Whether a nominator linked to a member may nominate themselves for this slot (otherwise 422)';
+
 export class CreateSlotDto {
   @ApiProperty({ example: 'Top quark mass measurements' }) @Transform(trim) @IsString() @Length(1, 500) title: string;
   @ApiProperty({ enum: TALK_TYPES }) @IsIn(TALK_TYPES) talkType: TalkType;
@@ -140,6 +142,9 @@ export class CreateSlotDto {
 
   @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 90, description: 'Days a speaker has to answer (default: the conference\'s)' })
   @IsOptional() @IsInt() @Min(1) @Max(90) respondWithinDays?: number;
+
+  @ApiPropertyOptional({ default: false, description: SELF_NOMINATION_HELP })
+  @IsOptional() @IsBoolean() selfNominationAllowed?: boolean;
 }
 
 /** Every field optional; `null` clears topic and startsAt. Seats cannot drop below the seats already taken. */
@@ -160,6 +165,8 @@ export class UpdateSlotDto {
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 90 })
   @Nullable() @IsInt() @Min(1) @Max(90) respondWithinDays?: number | null;
+
+  @ApiPropertyOptional({ description: SELF_NOMINATION_HELP }) @IsOptional() @IsBoolean() selfNominationAllowed?: boolean;
 }
 
 export class SlotView {
@@ -174,6 +181,7 @@ export class SlotView {
   @ApiProperty({ nullable: true, type: Number, example: 30 }) durationMinutes: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'Forum Hall' }) room: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Days to answer an invitation; null: the conference\'s' }) respondWithinDays: number | null;
+  @ApiProperty({ description: SELF_NOMINATION_HELP }) selfNominationAllowed: boolean;
 }
 
 export class ConferenceWithSlotsView extends ConferenceView {

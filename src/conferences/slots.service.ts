@@ -11,7 +11,8 @@ const SLOT_VIEW = `
   SELECT s.id, s.conference_id AS "conferenceId", s.title, s.talk_type AS "talkType", s.seats,
          (SELECT count(*) FROM allocation a WHERE a.slot_id = s.id AND a.status IN ('invited','accepted'))::int AS "seatsTaken",
          s.topic, to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "startsAt",
-         s.duration_minutes AS "durationMinutes", s.room, s.respond_within_days AS "respondWithinDays"
+         s.duration_minutes AS "durationMinutes", s.room, s.respond_within_days AS "respondWithinDays",
+         s.self_nomination_allowed AS "selfNominationAllowed"
   FROM slot s`;
 
 /**
@@ -36,11 +37,12 @@ export class SlotsService {
       const conference = await manager.query(`SELECT 1 FROM conference WHERE id = $1 FOR SHARE`, [conferenceId]);
       if (conference.length === 0) throw notFound('Conference', conferenceId);
       const [{ id }] = await manager.query(
-        `INSERT INTO slot (conference_id, title, talk_type, seats, topic, starts_at, duration_minutes, room, respond_within_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO slot (conference_id, title, talk_type, seats, topic, starts_at, duration_minutes, room, respond_within_days,
+                           self_nomination_allowed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [conferenceId, dto.title, dto.talkType, dto.seats ?? 1, dto.topic ?? null,
           (await startInstant(manager, conferenceId, dto.startsAt)) ?? null, dto.durationMinutes ?? null, dto.room ?? null,
-          dto.respondWithinDays ?? null],
+          dto.respondWithinDays ?? null, dto.selfNominationAllowed ?? false],
       );
       const view = await this.find(id, manager);
       await this.audit.record(manager, actor, { action: 'slot.create', entity: 'slot', entityId: id, after: view });
@@ -69,12 +71,13 @@ export class SlotsService {
            duration_minutes = CASE WHEN $9 THEN $10::int ELSE duration_minutes END,
            room = CASE WHEN $11 THEN $12 ELSE room END,
            respond_within_days = CASE WHEN $13 THEN $14::int ELSE respond_within_days END,
+           self_nomination_allowed = COALESCE($15, self_nomination_allowed),
            updated_at = now()
          WHERE id = $1`,
         [id, dto.title ?? null, dto.talkType ?? null, dto.seats ?? null,
           dto.topic !== undefined, dto.topic ?? null, startsAt !== undefined, startsAt ?? null,
           dto.durationMinutes !== undefined, dto.durationMinutes ?? null, dto.room !== undefined, dto.room ?? null,
-          dto.respondWithinDays !== undefined, dto.respondWithinDays ?? null],
+          dto.respondWithinDays !== undefined, dto.respondWithinDays ?? null, dto.selfNominationAllowed ?? null],
       );
       const after = await this.find(id, manager);
       await this.audit.record(manager, actor, { action: 'slot.update', entity: 'slot', entityId: id, before, after });

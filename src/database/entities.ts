@@ -1,18 +1,11 @@
-import { Allocation } from '../allocations/allocation.entity';
+// The tables read and written through TypeORM's repositories. The other tables are read and written
+// with SQL (src/database/sql.ts); the schema itself is the reviewed SQL of migrations/, never generated
+// from these classes, so they hold only what their repositories use.
 import { AuditEvent } from '../audit/audit-event.entity';
 import { User } from '../auth/user.entity';
-import { Conference, Slot } from '../conferences/conference.entity';
+import { Conference } from '../conferences/conference.entity';
 import { Incident, IncidentEntry } from '../incidents/incident.entity';
-import { Institute } from '../members/institute.entity';
-import { Member, MemberAffiliation, MemberCareerStage } from '../members/member.entity';
-import { Region, RegionCountry } from '../members/region.entity';
-import { Nomination } from '../nominations/nomination.entity';
 import { RankPolicy } from '../ranking/rank-policy.entity';
 import { SlateSuggestion } from '../slates/slate-suggestion.entity';
-import { Talk } from '../talks/talk.entity';
 
-export const ENTITIES = [
-  User, AuditEvent, Region, RegionCountry, Institute, Member, MemberCareerStage, MemberAffiliation,
-  Conference, Slot, Talk, Nomination, RankPolicy, Allocation,
-  Incident, IncidentEntry, SlateSuggestion,
-];
+export const ENTITIES = [User, AuditEvent, Conference, RankPolicy, Incident, IncidentEntry, SlateSuggestion];

@@ -2,6 +2,7 @@
 // one transaction, foreign keys dropped during the load and re-added (checked in bulk) before commit,
 // as pg_restore does. `npm run seed -- --members 50000 --talks 1000000 [--seed 42] [--reset]`
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -9,10 +10,43 @@ import { Logger } from '@nestjs/common';
 import { Client, Submittable } from 'pg';
 import { DataSource } from 'typeorm';
 import { hashToken, newToken } from '../auth/tokens';
-import { Role } from '../common/enums';
+import { DeclineCategory, Role } from '../common/enums';
 import { dataSourceOptions } from '../database/data-source-options';
 import { resolveDatabase } from '../database/database';
 import { Collaboration, CollaborationOptions, generateCollaboration } from './collaboration';
+
+/** A number in [0, 1) fixed by a text: the demo's later details, drawn without moving the generator's stream. */
+function uniformOf(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * Authors: most members sign the collaboration's papers a year after joining (a qualification task
+ * done), until they leave; engineers less often. Dates as the collaboration's author list keeps them.
+ */
+function authorship(m: { id: string; joinedOn: string; leftOn: string | null; careerStage: string }, today: string): [string | null, string | null] {
+  if (uniformOf(`author:${m.id}`) >= (m.careerStage === 'engineer' ? 0.5 : 0.9)) return [null, null];
+  const since = new Date(Date.parse(`${m.joinedOn}T00:00:00Z`) + 365 * 86_400_000).toISOString().slice(0, 10);
+  if (since > today || (m.leftOn && since >= m.leftOn)) return [null, null];
+  const until = m.leftOn ? new Date(Date.parse(`${m.leftOn}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) : null;
+  return [since, until];
+}
+
+/** Where travel money is short, declines are more often for funding or visas: the seed's "downward outliers". */
+const FUNDING_STRAINED = new Set(['IN', 'PK', 'LK', 'IR', 'EG', 'BR', 'MX', 'CO', 'EC', 'UA', 'RS', 'ME', 'TR', 'LB', 'TH', 'MY']);
+const CATEGORY_OF_REASON: Record<string, DeclineCategory> = {
+  'Schedule conflict': 'schedule', 'Teaching duties': 'schedule', 'Travel not possible': 'travel', 'Personal reasons': 'family',
+};
+
+function declineOf(id: string, reason: string | null, country: string | undefined): { reason: string | null; category: DeclineCategory } {
+  const u = uniformOf(`decline:${id}`);
+  if (country && FUNDING_STRAINED.has(country) && u < 0.55) {
+    return u < 0.4 ? { reason: 'No travel funding left this year', category: 'funding' } : { reason: 'The visa did not come in time', category: 'travel' };
+  }
+  if (u < 0.08) return { reason: 'No travel funding left this year', category: 'funding' };
+  if (u > 0.95) return { reason, category: 'other' };
+  return { reason, category: (reason ? CATEGORY_OF_REASON[reason] : undefined) ?? 'other' };
+}
 
 // pg-copy-streams ships without type declarations; this is the one function used.
 const { from: copyFrom } = require('pg-copy-streams') as { from(sql: string): Writable & Submittable };
@@ -235,8 +269,10 @@ async function copyCollaboration(
   };
   await copy('institute', ['id', 'name', 'country', 'region_override'],
     c.institutes.filter((i) => !i.existing).map((i) => [i.id, i.name, i.country, i.regionOverride]));
-  await copy('member', ['id', 'external_id', 'name', 'email', 'gender', 'institute_id', 'career_stage', 'joined_on', 'left_on'],
-    c.members.map((m) => [m.id, m.externalId, m.name, m.email, m.gender, m.instituteId, m.careerStage, m.joinedOn, m.leftOn]));
+  await copy('member', ['id', 'external_id', 'name', 'email', 'gender', 'institute_id', 'career_stage', 'joined_on', 'left_on',
+    'author_since', 'author_until'],
+    c.members.map((m) => [m.id, m.externalId, m.name, m.email, m.gender, m.instituteId, m.careerStage, m.joinedOn, m.leftOn,
+      ...authorship(m, c.today)]));
   await copy('member_career_stage', ['member_id', 'valid_from', 'career_stage'],
     c.members.flatMap((m) => m.careerStages.map((e) => [m.id, e.validFrom, e.careerStage])));
   await copy('member_affiliation', ['member_id', 'valid_from', 'institute_id'],
@@ -247,9 +283,14 @@ async function copyCollaboration(
     c.slots.map((s) => [s.id, s.conferenceId, s.title, s.talkType, s.seats, s.topic]));
   await copy('nomination', ['id', 'member_id', 'slot_id', 'nominator_id', 'reason', 'status', 'career_stage', 'institute_id', 'created_at', 'updated_at'],
     c.nominations.map((n) => [n.id, n.memberId, n.slotId, userId.get(n.nominatorId), n.reason, n.status, n.careerStage, n.instituteId, n.createdAt, n.createdAt]));
-  await copy('allocation', ['id', 'slot_id', 'member_id', 'nomination_id', 'status', 'rationale', 'decline_reason', 'policy_version', 'allocated_by', 'created_at', 'updated_at', 'responded_at'],
-    c.allocations.map((a) => [a.id, a.slotId, a.memberId, a.nominationId, a.status, a.rationale, a.declineReason, 1,
-      userId.get(a.allocatedBy), a.createdAt, a.respondedAt ?? a.createdAt, a.respondedAt]));
+  const instituteCountry = new Map(c.institutes.map((i) => [i.id, i.country]));
+  const countryOf = new Map(c.members.map((m) => [m.id, instituteCountry.get(m.instituteId)]));
+  await copy('allocation', ['id', 'slot_id', 'member_id', 'nomination_id', 'status', 'rationale', 'decline_reason', 'decline_category', 'policy_version', 'allocated_by', 'created_at', 'updated_at', 'responded_at'],
+    c.allocations.map((a) => {
+      const decline = a.status === 'declined' ? declineOf(a.id, a.declineReason, countryOf.get(a.memberId)) : null;
+      return [a.id, a.slotId, a.memberId, a.nominationId, a.status, a.rationale, decline?.reason ?? a.declineReason,
+        decline?.category ?? null, 1, userId.get(a.allocatedBy), a.createdAt, a.respondedAt ?? a.createdAt, a.respondedAt];
+    }));
   await copy('talk', ['id', 'member_id', 'conference_id', 'talk_type', 'date', 'title', 'career_stage', 'institute_id', 'allocation_id'],
     (function* () {
       for (const t of c.talks()) yield [t.id, t.memberId, t.conferenceId, t.talkType, t.date, t.title, t.careerStage, t.instituteId, t.allocationId];

@@ -3,7 +3,8 @@
 // so the same countBy counts them, split by quarter and with their record keys when gender counts are
 // published with noise. Reads leadership_appointment, leadership_position, member and its histories,
 // institute, institute_region, region.
-import { countBy, CountRow, Dimension, Parameters, populationRecords, SqlQuery } from '../reports/balance.sql';
+import { StatementParts } from '../database/sql';
+import { countBy, CountRow, Dimension, populationRecords, SqlQuery } from '../reports/balance.sql';
 
 export const LEVELS = `SELECT DISTINCT level FROM leadership_position ORDER BY level`;
 
@@ -11,8 +12,9 @@ export const LEVELS = `SELECT DISTINCT level FROM leadership_position ORDER BY l
  * The people holding a position of `level` on `on`, one record each (whoever holds two positions of
  * the level counts once), with the career stage and institute recorded on their appointment's first day.
  */
-function holderRecords(level: string, on: string, p: Parameters): string {
+function holderRecords(level: string, on: string, p: StatementParts): string {
   const day = p.add(on, 'date');
+  p.reads('leadership_appointment', 'leadership_position');
   return `
     SELECT DISTINCT ON (a.member_id) a.institute_id, a.career_stage, a.member_id, ${day} AS day, a.record_key
     FROM leadership_appointment a JOIN leadership_position lp ON lp.id = a.position_id
@@ -21,8 +23,9 @@ function holderRecords(level: string, on: string, p: Parameters): string {
 }
 
 /** The holders of `level` on 31 December of each year from `from` to `to` (on `to` in its own year). */
-function holderRecordsAtYearEnds(level: string, from: string, to: string, p: Parameters): string {
+function holderRecordsAtYearEnds(level: string, from: string, to: string, p: StatementParts): string {
   const last = p.add(to, 'date');
+  p.reads('leadership_appointment', 'leadership_position');
   return `
     SELECT DISTINCT ON (a.member_id, d.day) a.institute_id, a.career_stage, a.member_id, d.day, a.record_key
     FROM (SELECT least(make_date(y, 12, 31), ${last}) AS day
@@ -34,17 +37,18 @@ function holderRecordsAtYearEnds(level: string, from: string, to: string, p: Par
 
 /** One side per level (side = the level), and the membership on the same day (side 'members'). */
 export function holdersCountQuery(levels: readonly string[], dimension: Dimension, on: string, byPeriod: boolean): SqlQuery {
-  const p = new Parameters();
-  const parts = levels.map((level) => countBy(holderRecords(level, on, p), dimension, null, level, byPeriod));
-  parts.push(countBy(populationRecords('members', { to: on }, p), dimension, null, 'members', byPeriod));
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  const p = new StatementParts();
+  const parts = levels.map((level) => countBy(p, holderRecords(level, on, p), dimension, null, level, byPeriod));
+  parts.push(countBy(p, populationRecords('members', { to: on }, p), dimension, null, 'members', byPeriod));
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 /** One side per level, grouped by calendar year (group_key 'YYYY'). */
 export function holdersTrendQuery(levels: readonly string[], dimension: Dimension, from: string, to: string, byPeriod: boolean): SqlQuery {
-  const p = new Parameters();
-  const parts = levels.map((level) => countBy(holderRecordsAtYearEnds(level, from, to, p), dimension, 'year', level, byPeriod));
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  const p = new StatementParts();
+  p.reads('leadership_appointment', 'leadership_position');
+  const parts = levels.map((level) => countBy(p, holderRecordsAtYearEnds(level, from, to, p), dimension, 'year', level, byPeriod));
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 export type SideRow = CountRow & { side: string };

@@ -57,6 +57,8 @@ export class LeadershipReportsService {
 
   /** Counted rows, released through src/privacy when gender counts are published with noise. */
   private async count(query: SqlQuery, noisy: boolean): Promise<SideRow[]> {
+    // No level on record: nothing to count.
+    if (query.text.trim() === '') return [];
     const rows: CountRow[] = await this.dataSource.query(query.text, query.values);
     if (!noisy) return rows as SideRow[];
     return await this.reports.release(rows, {

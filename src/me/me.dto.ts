@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import {
-  ALLOCATION_STATUSES, AllocationStatus, CAREER_STAGES, CareerStage, CONFERENCE_TIERS, ConferenceTier, GENDERS, Gender,
+  ALLOCATION_STATUSES, AllocationStatus, CAREER_STAGES, CareerStage, CONFERENCE_TIERS, ConferenceTier, DECLINE_CATEGORIES,
+  DeclineCategory, GENDERS, Gender,
   NOMINATION_STATUSES, NominationStatus, ROLES, Role, TALK_TYPES, TalkType,
 } from '../common/enums';
 import { Nullable } from '../common/validation';
@@ -110,6 +111,9 @@ export class DeclineInvitationDto extends AcceptInvitationDto {
     description: 'Why, if you wish to say: read by the committee only, never counted against you, never in reports',
   })
   @IsOptional() @Trimmed() @IsString() @Length(1, 4000) reason?: string;
+
+  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
+  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
 }
 
 export class MyActivityView {

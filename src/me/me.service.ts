@@ -102,7 +102,7 @@ export class MeService {
   Promise<MyInvitationView> {
     const memberId = await this.memberOf(actor);
     if (!(await this.repository.invitation(memberId, id))) throw NO_SUCH_INVITATION();
-    await this.allocations.transition(id, { status: answer, reason: dto.reason }, expectedVersion, actor, { as: ['speaker'], via: 'member' });
+    await this.allocations.transition(id, { status: answer, reason: dto.reason, category: dto.category }, expectedVersion, actor, { as: ['speaker'], via: 'member' });
     return this.invitation(actor, id);
   }
 

@@ -4,6 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { isCountryCode } from '../common/countries';
+import { importedText } from '../common/import-cells';
 import { csvImportedText, csvText } from '../privacy/csv';
 
 export const IMPORT_COLUMNS = ['externalId', 'name', 'email', 'institute', 'country', 'careerStage', 'gender', 'joinedOn'] as const;
@@ -115,21 +116,8 @@ export function checkMemberImport(records: readonly unknown[]): ImportCheck {
       if (key !== CELL_COUNT && !(IMPORT_COLUMNS as readonly string[]).includes(key)) fail(key, 'is not an accepted field');
     }
 
-    const text = (column: ImportColumn): string | null => {
-      const value = cells[column];
-      if (value === undefined || value === null) return null;
-      if (typeof value === 'number' && column === 'externalId' && Number.isFinite(value)) return String(value);
-      if (typeof value !== 'string') {
-        fail(column, 'must be a string');
-        return null;
-      }
-      const trimmed = value.trim();
-      if (trimmed.length > MAX_LENGTH[column]) {
-        fail(column, `must be at most ${MAX_LENGTH[column]} characters`);
-        return null;
-      }
-      return trimmed === '' ? null : trimmed;
-    };
+    const text = (column: ImportColumn): string | null =>
+      importedText(cells[column], column, MAX_LENGTH[column], column === 'externalId', fail);
 
     const externalId = text('externalId');
     if (externalId === null && !rowErrors.some((e) => e.field === 'externalId')) fail('externalId', 'is required');

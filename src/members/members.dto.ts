@@ -34,6 +34,10 @@ export class UpdateMemberDto {
   @IsOptional() @IsDateOnly() effectiveFrom?: string;
   @ApiPropertyOptional({ nullable: true, type: String, example: '2026-12-31', description: 'Leaving the collaboration; null to rejoin' })
   @Nullable() @IsDateOnly() leftOn?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '2021-01-01', description: 'First day as an author of the collaboration\'s papers; null: not an author (clears authorUntil too)' })
+  @Nullable() @IsDateOnly() authorSince?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '2027-06-30', description: 'Last day as an author; null: still an author' })
+  @Nullable() @IsDateOnly() authorUntil?: string | null;
   @ApiPropertyOptional({ description: 'The version read; a stale one answers 409 (or send If-Match)' })
   @IsOptional() @IsInt() @Min(1) version?: number;
 }
@@ -69,6 +73,8 @@ export class MemberView {
   @ApiProperty({ enum: CAREER_STAGES }) careerStage: CareerStage;
   @ApiProperty({ example: '2024-09-01' }) joinedOn: string;
   @ApiProperty({ nullable: true, type: String }) leftOn: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'First day as an author of the collaboration\'s papers' }) authorSince: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Last day as an author (null: still one, if authorSince is set)' }) authorUntil: string | null;
   @ApiPropertyOptional({ enum: GENDERS, description: 'Present for admins only' }) gender?: Gender;
   @ApiProperty({ description: 'Increases with every change; send it back (or If-Match) to avoid overwriting' }) version: number;
 }

@@ -13,7 +13,7 @@ import {
 import { MEMBER_FROM, memberColumns, MemberFilter, memberWhere } from './members.sql';
 
 /** The member fields the audit log may keep: never gender. */
-const AUDITED_FIELDS = ['externalId', 'name', 'email', 'instituteId', 'careerStage', 'joinedOn', 'leftOn'] as const;
+const AUDITED_FIELDS = ['externalId', 'name', 'email', 'instituteId', 'careerStage', 'joinedOn', 'leftOn', 'authorSince', 'authorUntil'] as const;
 
 interface CurrentMember {
   id: string;
@@ -25,6 +25,8 @@ interface CurrentMember {
   careerStage: string;
   joinedOn: string;
   leftOn: string | null;
+  authorSince: string | null;
+  authorUntil: string | null;
   version: number;
   today: string;
   latestPlanned: string;
@@ -92,7 +94,8 @@ export class MembersService {
     return this.dataSource.transaction(async (manager) => {
       const [current]: CurrentMember[] = await manager.query(
         `SELECT id, external_id AS "externalId", name, email, gender, institute_id AS "instituteId", career_stage AS "careerStage",
-                joined_on AS "joinedOn", left_on AS "leftOn", version, current_date::text AS today,
+                joined_on AS "joinedOn", left_on AS "leftOn", author_since::text AS "authorSince", author_until::text AS "authorUntil",
+                version, current_date::text AS today,
                 (current_date + make_interval(years => $2))::date::text AS "latestPlanned"
          FROM member WHERE id = $1 FOR UPDATE`,
         [id, PLANNING_YEARS],
@@ -121,6 +124,17 @@ export class MembersService {
       if (dto.leftOn && dto.leftOn < current.joinedOn) {
         errors.push({ field: 'leftOn', message: `must not be before the member joined (${current.joinedOn})` });
       }
+      // Authorship is one span of days; clearing authorSince ends being an author altogether.
+      const authorSince = dto.authorSince !== undefined ? dto.authorSince : current.authorSince;
+      const authorUntil = dto.authorSince === null ? null : dto.authorUntil !== undefined ? dto.authorUntil : current.authorUntil;
+      if (authorUntil && !authorSince) {
+        errors.push({ field: 'authorUntil', message: 'needs authorSince: a member is an author from a day' });
+      } else if (authorSince && authorUntil && authorUntil < authorSince) {
+        errors.push({ field: 'authorUntil', message: `must not be before authorSince (${authorSince})` });
+      }
+      if (authorSince && authorSince < current.joinedOn) {
+        errors.push({ field: 'authorSince', message: `must not be before the member joined (${current.joinedOn})` });
+      }
       if (errors.length) throw unprocessable('The change cannot be applied', errors);
       if (dto.instituteId) await assertInstitute(manager, dto.instituteId);
       if (dto.email && dto.email.toLowerCase() !== current.email?.toLowerCase()) await assertUnique(manager, { email: dto.email }, id);
@@ -134,6 +148,7 @@ export class MembersService {
         email: dto.email !== undefined && dto.email !== current.email,
         gender: dto.gender !== undefined && dto.gender !== current.gender,
         leftOn: dto.leftOn !== undefined && dto.leftOn !== current.leftOn,
+        authorship: authorSince !== current.authorSince || authorUntil !== current.authorUntil,
       };
       if (!historyChanged && !Object.values(fields).some(Boolean)) return before;
 
@@ -144,13 +159,15 @@ export class MembersService {
            email = CASE WHEN $4 THEN $5 ELSE email END,
            gender = CASE WHEN $6 THEN $7 ELSE gender END,
            left_on = CASE WHEN $8 THEN $9::date ELSE left_on END,
+           author_since = CASE WHEN $12 THEN $13::date ELSE author_since END,
+           author_until = CASE WHEN $12 THEN $14::date ELSE author_until END,
            career_stage = member_career_stage_at(id, current_date),
            institute_id = member_institute_at(id, current_date),
            version = version + 1,
            updated_at = now()
          WHERE id = $1`,
         [id, fields.name, dto.name ?? null, fields.email, dto.email ?? null, fields.gender, dto.gender ?? null,
-          fields.leftOn, dto.leftOn ?? null, fields.externalId, dto.externalId ?? null],
+          fields.leftOn, dto.leftOn ?? null, fields.externalId, dto.externalId ?? null, fields.authorship, authorSince, authorUntil],
       );
       const after = await this.get(id, true, manager);
       await this.audit.record(manager, actor, {

@@ -21,7 +21,7 @@ export function memberColumns(withGender: boolean): string {
   return `m.id, m.external_id AS "externalId", m.name, m.email, m.institute_id AS "instituteId",
     json_build_object('id', i.id, 'name', i.name, 'country', i.country) AS institute,
     i.country::text AS country, ir.region_code AS region, m.career_stage AS "careerStage",
-    m.joined_on AS "joinedOn", m.left_on AS "leftOn",${withGender ? ' m.gender,' : ''} m.version`;
+    m.joined_on AS "joinedOn", m.left_on AS "leftOn", m.author_since::text AS "authorSince", m.author_until::text AS "authorUntil",${withGender ? ' m.gender,' : ''} m.version`;
 }
 
 /** WHERE clause for the list and export filters; pushes its parameters onto `params`. */

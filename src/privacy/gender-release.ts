@@ -31,7 +31,7 @@ export interface ReleaseSpec {
   /** Which population a row's side counts (e.g. 'main' -> 'talks'). */
   populationOf: (side: string) => string;
   /** The conference filters, the same for every side but the membership. */
-  filtersOf: (side: string) => { conferenceId?: string | null; tier?: string | null; talkType?: string | null };
+  filtersOf: (side: string) => CellFilters;
   /** Whether gender is the rows' value or their group. */
   genderOn: 'value' | 'group';
   /** The dimension of the other axis, or null when it is none or the calendar year (part of the period). */
@@ -39,13 +39,16 @@ export interface ReleaseSpec {
 }
 
 /** The name of one published cell: the same in every report that shows it. */
+export interface CellFilters { conferenceId?: string | null; tier?: string | null; talkType?: string | null; region?: string | null }
+
 export function cellIdentity(
-  population: string, period: string, filters: { conferenceId?: string | null; tier?: string | null; talkType?: string | null },
-  gender: string, other: { axis: string; value: string } | null,
+  population: string, period: string, filters: CellFilters, gender: string, other: { axis: string; value: string } | null,
 ): string {
   return JSON.stringify([
     population, period, filters.conferenceId ?? null, filters.tier ?? null, filters.talkType ?? null,
     gender, other ? other.axis : null, other ? other.value : null,
+    // A region filter names a cell of its own (appended, so cells without one keep their names).
+    ...(filters.region ? [filters.region] : []),
   ]);
 }
 

@@ -9,10 +9,9 @@
 import { CAREER_STAGES, CareerStage, CONFERENCE_TIERS, TALK_TYPES } from '../common/enums';
 import { RankWeights } from './eligibility';
 
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
+import { SqlQuery } from '../database/sql';
+
+export type { SqlQuery };
 
 /** `weights[section][column's value]` as a float8 CASE (keys come from the fixed vocabularies). */
 function weightOf(weights: string, section: keyof RankWeights, keys: readonly string[], column: string): string {

@@ -43,6 +43,8 @@ export interface Comparison {
   alpha: number;
   /** How the many cells tested at once are corrected for. */
   correction: string;
+  /** What exactly is set against what, in one sentence (which day's membership, which period). */
+  compared: string;
 }
 
 /** The axis of a table that is not the cells' dimension: a dimension, a calendar year, a stage or a leadership level. */
@@ -211,8 +213,8 @@ export function balanceGroups(rows: CountRow[], options: TableOptions, baselineR
   return groups;
 }
 
-export function comparisonOf(population: string): Comparison {
-  return { population, test: TWO_PROPORTION_TEST, alpha: ALPHA, correction: HOLM };
+export function comparisonOf(population: string, compared: string): Comparison {
+  return { population, test: TWO_PROPORTION_TEST, alpha: ALPHA, correction: HOLM, compared };
 }
 
 /**

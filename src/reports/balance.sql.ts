@@ -3,16 +3,19 @@
 // Every query answers rows of (value, value_name, group_key, group_name, count); the statistics and
 // the suppression happen afterwards, in TypeScript, on these few rows.
 
-export const POPULATIONS = ['members', 'nominations', 'allocations', 'talks'] as const;
+import { SqlQuery, StatementParts } from '../database/sql';
+
+export const POPULATIONS = ['members', 'authors', 'nominations', 'allocations', 'talks'] as const;
 export type Population = (typeof POPULATIONS)[number];
+
+/** Populations counted as they stand on a day (the collaboration, its authors), not as events in a period. */
+export const isSnapshot = (population: Population): population is 'members' | 'authors' =>
+  population === 'members' || population === 'authors';
 
 export const DIMENSIONS = ['region', 'institute', 'careerStage', 'gender'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
+export type { SqlQuery } from '../database/sql';
 
 export interface CountFilters {
   /** First day counted (talk date, nomination or allocation creation day). */
@@ -22,6 +25,8 @@ export interface CountFilters {
   conferenceId?: string;
   tier?: string;
   talkType?: string;
+  /** Only people of this region (by the institute they were at: on the day for members, when it happened otherwise). */
+  region?: string;
 }
 
 /** One row of every counting query. */
@@ -39,13 +44,6 @@ export interface CountRow {
   cell_key?: number | null;
 }
 
-export class Parameters {
-  readonly values: unknown[] = [];
-  add(value: unknown, cast: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${cast}`;
-  }
-}
 
 /**
  * The records of one population with the raw attributes the dimensions are made of: institute_id,
@@ -62,12 +60,17 @@ export class Parameters {
  *   counted on the day the invitation was made (UTC).
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
-export function populationRecords(population: Population, f: CountFilters, p: Parameters, subset: 'all' | 'accepted' | 'allocated' = 'all'): string {
-  if (population === 'members') {
+export function populationRecords(
+  population: Population, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
+  dayOf: 'made' | 'conference' = 'made',
+): string {
+  if (isSnapshot(population)) {
     if (f.conferenceId || f.tier || f.talkType) {
-      throw new Error('members are not filtered by conference, tier or talk type');
+      throw new Error(`${population} are not filtered by conference, tier or talk type`);
     }
     const on = p.add(f.to, 'date');
+    p.reads('member', 'member_career_stage', 'member_affiliation');
     // Entries on or before the day first, the latest of them; else the earliest later entry.
     const inForce = `ORDER BY member_id, (valid_from <= ${on}) DESC,
                        CASE WHEN valid_from <= ${on} THEN ${on} - valid_from ELSE valid_from - ${on} END`;
@@ -80,14 +83,17 @@ export function populationRecords(population: Population, f: CountFilters, p: Pa
         ON hs.member_id = m.id
       LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, institute_id FROM member_affiliation ${inForce}) ha
         ON ha.member_id = m.id
-      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})`;
+      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})${population === 'authors' ? authorOn('m', on) : ''}
+        ${f.region ? `AND ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
   }
   const conditions: string[] = [];
   if (population === 'talks') {
     if (f.conferenceId) conditions.push(`x.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`x.talk_type = ${p.add(f.talkType, 'text')}`);
-    if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    if (f.tier) conditions.push(`x.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
+    p.reads('talk');
     conditions.push(...dateConditions('x.date', f, p));
+    if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
     return `
       SELECT x.institute_id, x.career_stage, x.member_id, x.date AS day, x.record_key
       FROM talk x
@@ -103,32 +109,52 @@ export function populationRecords(population: Population, f: CountFilters, p: Pa
     slot = 'x.slot_id';
     record = 'x.record_key';
     conditions.push(`x.status <> 'withdrawn'`);
+    p.reads('nomination');
     // The committee chose them: an invitation that was not withdrawn (declining is the speaker's choice).
     if (subset === 'allocated') {
-      conditions.push(`EXISTS (SELECT 1 FROM allocation a
+      conditions.push(`EXISTS (SELECT 1 FROM ${p.reads('allocation')} a
                                WHERE a.nomination_id = x.id AND a.status IN ('invited', 'accepted', 'declined'))`);
     }
   } else {
     source = `allocation a JOIN nomination x ON x.id = a.nomination_id`;
+    p.reads('allocation', 'nomination');
     day = `(a.created_at AT TIME ZONE 'UTC')::date`;
     slot = 'a.slot_id';
     record = 'a.record_key';
     conditions.push(subset === 'accepted' ? `a.status = 'accepted'` : `a.status IN ('invited', 'accepted')`);
   }
-  if (f.conferenceId || f.tier || f.talkType) {
+  if (dayOf === 'conference') {
+    source += ` JOIN slot s ON s.id = ${slot} JOIN conference c ON c.id = s.conference_id`;
+    p.reads('slot', 'conference');
+    day = 'c.start_date';
+  } else if (f.conferenceId || f.tier || f.talkType) {
     source += ` JOIN slot s ON s.id = ${slot}`;
+    p.reads('slot');
+  }
+  if (f.conferenceId || f.tier || f.talkType) {
     if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
     if (f.talkType) conditions.push(`s.talk_type = ${p.add(f.talkType, 'text')}`);
-    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM conference WHERE tier = ${p.add(f.tier, 'text')})`);
+    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
   }
   conditions.push(...dateConditions(day, f, p));
+  if (f.region) conditions.push(inRegion('x.institute_id', f.region, p));
   return `
     SELECT x.institute_id, x.career_stage, x.member_id, ${day} AS day, ${record} AS record_key
     FROM ${source}
     WHERE ${conditions.join(' AND ')}`;
 }
 
-function dateConditions(day: string, f: CountFilters, p: Parameters): string[] {
+/** The institute is in the region (its override, else its country's). */
+function inRegion(institute: string, region: string, p: StatementParts): string {
+  return `${institute} IN (SELECT institute_id FROM ${p.reads('institute_region')} WHERE region_code = ${p.add(region, 'text')})`;
+}
+
+/** An author on the day: authorship begun by then and not ended (author_until is the last day). */
+function authorOn(member: string, day: string): string {
+  return ` AND ${member}.author_since <= ${day} AND (${member}.author_until IS NULL OR ${member}.author_until >= ${day})`;
+}
+
+function dateConditions(day: string, f: CountFilters, p: StatementParts): string[] {
   return [...(f.from ? [`${day} >= ${p.add(f.from, 'date')}`] : []), `${day} <= ${p.add(f.to, 'date')}`];
 }
 
@@ -137,9 +163,11 @@ interface Axis {
   key: string;
   name: string;
   joins: string[];
+  /** The tables (or views) the joins read. */
+  reads: string[];
 }
 
-function axis(dimension: Dimension | 'year', alias: string): Axis {
+export function axis(dimension: Dimension | 'year', alias: string): Axis {
   switch (dimension) {
     case 'region':
       return {
@@ -147,15 +175,16 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
         name: `${alias}_r.name`,
         joins: [`JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
           `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`],
+        reads: ['institute_region', 'region'],
       };
     case 'institute':
-      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`] };
+      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`], reads: ['institute'] };
     case 'careerStage':
-      return { key: 'r.career_stage', name: 'NULL::text', joins: [] };
+      return { key: 'r.career_stage', name: 'NULL::text', joins: [], reads: [] };
     case 'gender':
-      return { key: 'r.gender', name: 'NULL::text', joins: [] };
+      return { key: 'r.gender', name: 'NULL::text', joins: [], reads: [] };
     case 'year':
-      return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [] };
+      return { key: `to_char(r.day, 'YYYY')`, name: 'NULL::text', joins: [], reads: [] };
   }
 }
 
@@ -167,7 +196,9 @@ function axis(dimension: Dimension | 'year', alias: string): Axis {
  * reporting period (the calendar quarter of an event, the day of a membership snapshot) and carry the
  * sum of their records' keys, the fingerprint the noise is drawn from.
  */
-export function countBy(records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false): string {
+export function countBy(
+  p: StatementParts, records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false,
+): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
     if (d === 'region' || d === 'institute') needs.add('institute_id');
@@ -181,6 +212,7 @@ export function countBy(records: string, dimension: Dimension, within: Dimension
     : c === 'gender' ? 'gm.gender' : `records.${c}`));
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
+  p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') ? ['member'] : []));
   return `
     SELECT '${side}' AS side, ${value.key} AS value, ${value.name} AS value_name,
            ${group ? group.key : 'NULL::text'} AS group_key, ${group ? group.name : 'NULL::text'} AS group_name,
@@ -204,30 +236,37 @@ export function balanceCountQuery(
   population: Population, dimension: Dimension, within: Dimension | null, filters: CountFilters,
   baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
 ): SqlQuery {
-  const p = new Parameters();
-  let text = countBy(populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
+  const p = new StatementParts();
+  let text = countBy(p, populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
   if (baseline) {
-    text += `\n    UNION ALL${countBy(populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
+    text += `\n    UNION ALL${countBy(p, populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
   }
-  return { text, values: p.values };
+  return p.query(text);
 }
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
 export function trendCountQuery(
-  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false,
+  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false, compareTo?: Population,
 ): SqlQuery {
-  const p = new Parameters();
-  const records = population === 'members' ? membersAtYearEnds(filters, p) : populationRecords(population, filters, p);
-  return { text: countBy(records, dimension, 'year', 'main', byPeriod), values: p.values };
+  const p = new StatementParts();
+  // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
+  const recordsOf = (which: Population) => (isSnapshot(which)
+    ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
+    : populationRecords(which, filters, p, 'all', 'conference'));
+  let text = countBy(p, recordsOf(population), dimension, 'year', 'main', byPeriod);
+  // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
+  if (compareTo) text += `\n    UNION ALL${countBy(p, recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;
+  return p.query(text);
 }
 
 /**
  * Members as they were on 31 December of each year from `from` to `to` (on `to` itself for its own
  * year), one record per member and year, with the history entries in force on that day.
  */
-function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): string {
+function membersAtYearEnds(f: CountFilters & { from: string }, p: StatementParts, authorsOnly = false): string {
   const from = p.add(f.from, 'date');
   const to = p.add(f.to, 'date');
+  p.reads('member', 'member_career_stage', 'member_affiliation');
   // Each history entry with the days it is in force; the first one also before its date.
   const inForce = (table: string, column: string) => `
     SELECT member_id, ${column},
@@ -245,9 +284,10 @@ function membersAtYearEnds(f: CountFilters & { from: string }, p: Parameters): s
            COALESCE(hs.career_stage, m.career_stage) AS career_stage,
            m.id AS member_id, d.day, m.record_key
     FROM year_end d
-    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
+    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)${authorsOnly ? authorOn('m', 'd.day') : ''}
     LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
-    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to`;
+    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to
+    ${f.region ? `WHERE ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
 }
 
 export const FUNNEL_STAGES = ['members', 'nominations', 'allocations', 'accepted'] as const;
@@ -259,14 +299,14 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
  * accepted is the subset of the allocations that were accepted.
  */
 export function funnelCountQuery(dimension: Dimension, filters: CountFilters, membersOn = filters.to, byPeriod = false): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   const parts = [
-    countBy(populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
-    countBy(populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
-    countBy(populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
-    countBy(populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
+    countBy(p, populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
+    countBy(p, populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
+    countBy(p, populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
   ];
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 export interface EquityRow {
@@ -283,12 +323,12 @@ export interface EquityRow {
  * not the committee's). The nominations are the same cells as the balance report's.
  */
 export function equityCountQuery(filters: CountFilters, byPeriod = false): SqlQuery {
-  const p = new Parameters();
+  const p = new StatementParts();
   const parts = [
-    countBy(populationRecords('nominations', filters, p), 'gender', 'careerStage', 'nominations', byPeriod),
-    countBy(populationRecords('nominations', filters, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p), 'gender', 'careerStage', 'nominations', byPeriod),
+    countBy(p, populationRecords('nominations', filters, p, 'allocated'), 'gender', 'careerStage', 'allocated', byPeriod),
   ];
-  return { text: parts.join('\n    UNION ALL'), values: p.values };
+  return p.query(parts.join('\n    UNION ALL'));
 }
 
 /** The equity table from its counted rows (gender within career stage, per side). */
@@ -302,4 +342,45 @@ export function equityRows(rows: readonly CountRow[]): EquityRow[] {
     byCell.set(key, cell);
   }
   return [...byCell.values()];
+}
+
+export interface DeclineCountRow {
+  value: string;
+  value_name: string | null;
+  /** accepted, expired, or declined:<category> (declined:unstated when none was given). */
+  outcome: string;
+  count: number;
+}
+
+/**
+ * GET /reports/declines: invitations that ended with an answer or lapsed (accepted, declined, expired;
+ * a withdrawal is the committee's, not the speaker's), per value of the dimension (the nomination's
+ * snapshot: career stage and institute when nominated) and outcome, counted on the day the invitation
+ * was made.
+ */
+export function declinesCountQuery(dimension: 'region' | 'careerStage', f: CountFilters): SqlQuery {
+  const p = new StatementParts();
+  let source = 'allocation a JOIN nomination x ON x.id = a.nomination_id';
+  p.reads('allocation', 'nomination');
+  const conditions = [`a.status IN ('accepted', 'declined', 'expired')`];
+  if (f.conferenceId || f.tier) {
+    source += ` JOIN ${p.reads('slot')} s ON s.id = a.slot_id`;
+    if (f.conferenceId) conditions.push(`s.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
+    if (f.tier) conditions.push(`s.conference_id IN (SELECT id FROM ${p.reads('conference')} WHERE tier = ${p.add(f.tier, 'text')})`);
+  }
+  conditions.push(...dateConditions(`(a.created_at AT TIME ZONE 'UTC')::date`, f, p));
+  const value = axis(dimension, 'v');
+  p.reads(...value.reads);
+  return p.query(`
+    SELECT ${value.key} AS value, ${value.name} AS value_name, r.outcome, sum(r.n)::int AS count
+    FROM (
+      SELECT x.institute_id, x.career_stage,
+             CASE WHEN a.status = 'declined' THEN 'declined:' || COALESCE(a.decline_category, 'unstated') ELSE a.status END AS outcome,
+             count(*) AS n
+      FROM ${source}
+      WHERE ${conditions.join(' AND ')}
+      GROUP BY 1, 2, 3
+    ) r
+    ${value.joins.join('\n    ')}
+    GROUP BY 1, 2, 3`);
 }

@@ -1,6 +1,7 @@
 // Reports as CSV (RFC 4180) for spreadsheets: one line per cell, the group repeated on each line,
 // hidden numbers as empty fields with `suppressed` true. Pure text building.
 import { BalanceGroup } from './balance-report';
+import { DECLINE_COLUMNS, DeclineValue } from './declines-report';
 import { EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue } from './funnel-report';
 import { csvText as writeCsv, CsvValue } from '../privacy/csv';
@@ -60,4 +61,15 @@ export function equityCsv(strata: EquityStratum[], test: EquityTest): string {
     cell.suppressed, ...summary,
   ]));
   return csvText(header, rows);
+}
+
+/** One line per value: invitations, declines, the rate with its interval, each kind of reason, the test. */
+export function declinesCsv(dimension: string, values: DeclineValue[]): string {
+  const header = [dimension, 'name', 'invitations', 'declined', 'declineRate', 'ci95Low', 'ci95High',
+    ...DECLINE_COLUMNS, 'z', 'pValue', 'pValueAdjusted'];
+  return csvText(header, values.map((v) => [
+    v.value, v.name, v.invitations, v.declined, v.declineRate?.share ?? null, v.declineRate?.ci95?.[0] ?? null,
+    v.declineRate?.ci95?.[1] ?? null, ...DECLINE_COLUMNS.map((c) => v.byCategory[c]),
+    v.test?.z ?? null, v.test?.pValue ?? null, v.test?.pValueAdjusted ?? null,
+  ]));
 }

@@ -4,10 +4,10 @@ import type { Request, Response } from 'express';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
 import { ApiProblems, ApiRepresentations, ApiSecured } from '../common/openapi';
 import { ProblemException } from '../common/problem';
-import { balanceCsv, equityCsv, funnelCsv } from './report-csv';
-import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
-import { BalanceReportView, EquityReportView, FunnelReportView, TrendsReportView } from './reports.views';
-import { BalanceReport, EquityReport, FunnelReport, ReportsService, TrendsReport } from './reports.service';
+import { balanceCsv, declinesCsv, equityCsv, funnelCsv } from './report-csv';
+import { BalanceQuery, DeclinesQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { BalanceReportView, DeclinesReportView, EquityReportView, FunnelReportView, TrendsReportView } from './reports.views';
+import { BalanceReport, DeclinesReport, EquityReport, FunnelReport, ReportsService, TrendsReport } from './reports.service';
 
 type Format = 'json' | 'csv';
 
@@ -91,6 +91,25 @@ export class ReportsController {
     const report = await this.reports.equity(query, actor, { fresh: wantsFresh(req) });
     if (format === 'json') return report;
     return sendCsv(res, 'equity', equityCsv(report.strata, report.test));
+  }
+
+  @Get('declines')
+  @Roles('monitor', 'committee', 'admin')
+  @ApiOperation({
+    summary: 'Declined invitations by the speaker\'s region or career stage, with the kind of reason',
+    description: 'Invitations accepted, declined or lapsed (counted on the day they were made), declines per kind of reason '
+      + '(funding, travel, schedule, family, other, unstated) and the decline rate with its Wilson interval; each value is tested '
+      + 'against every other invitation (Holm-corrected). The free-text reasons never appear. Counts from 1 to REPORT_MIN_CELL - 1, '
+      + 'and the cells that would give them away, are hidden from everyone but admins.',
+  })
+  @ApiRepresentations(200, { json: DeclinesReportView, csv: 'one line per region or career stage' })
+  @ApiProblems(400, 406)
+  async declines(@Query() query: DeclinesQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
+    Promise<DeclinesReport | string> {
+    const format = negotiate(req, res);
+    const report = await this.reports.declines(query, actor, { fresh: wantsFresh(req) });
+    if (format === 'json') return report;
+    return sendCsv(res, `declines-${report.dimension}`, declinesCsv(report.dimension, report.values));
   }
 
   @Get('trends')

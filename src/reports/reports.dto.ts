@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
+import { REGION_CODE } from '../members/validators';
 import { Dimension, DIMENSIONS, Population, POPULATIONS } from './balance.sql';
 
 const CalendarDate = () => Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' });
@@ -18,18 +20,26 @@ export class PeriodQuery {
 }
 
 export class ConferenceFilterQuery extends PeriodQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only this conference (not for population=members)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only this conference (not for population=members or authors)' })
   @IsOptional() @IsUUID(undefined, { message: 'conferenceId must be a UUID' })
   conferenceId?: string;
 
-  @ApiPropertyOptional({ enum: CONFERENCE_TIERS, description: 'Only conferences of this tier (not for population=members)' })
+  @ApiPropertyOptional({ enum: CONFERENCE_TIERS, description: 'Only conferences of this tier (not for population=members or authors)' })
   @IsOptional() @OneOf(CONFERENCE_TIERS)
   tier?: ConferenceTier;
 }
 
+const RegionFilter = () => applyDecorators(
+  ApiPropertyOptional({ example: 'GERMANY', description: 'Only people of this region (by their institute then); applies to the baseline too' }),
+  IsOptional(), Matches(REGION_CODE, { message: 'region must be a region code such as GERMANY' }),
+);
+
 export class BalanceQuery extends ConferenceFilterQuery {
+  @RegionFilter()
+  region?: string;
+
   @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations',
-    description: 'members (in the collaboration on `to`), nominations (not withdrawn), allocations (invited and accepted), talks (recorded history)' })
+    description: 'members (in the collaboration on `to`), authors (members who are authors on `to`), nominations (not withdrawn), allocations (invited and accepted), talks (recorded history)' })
   @IsOptional() @OneOf(POPULATIONS)
   population?: Population;
 
@@ -41,7 +51,7 @@ export class BalanceQuery extends ConferenceFilterQuery {
   @IsOptional() @OneOf(DIMENSIONS)
   within?: Dimension;
 
-  @ApiPropertyOptional({ enum: TALK_TYPES, description: 'Only slots or talks of this type (not for population=members)' })
+  @ApiPropertyOptional({ enum: TALK_TYPES, description: 'Only slots or talks of this type (not for population=members or authors)' })
   @IsOptional() @OneOf(TALK_TYPES)
   talkType?: TalkType;
 
@@ -60,12 +70,29 @@ export class FunnelQuery extends ConferenceFilterQuery {
 export class EquityQuery extends ConferenceFilterQuery {}
 
 export class TrendsQuery extends ConferenceFilterQuery {
-  // Default period: the ten calendar years up to `to`.
+  @RegionFilter()
+  region?: string;
+
+  // Default period: the ten calendar years up to `to`; default `to`: today, or the end of next year for
+  // nominations and allocations (counted under their conference's year, next year's conferences included).
   @ApiProperty({ enum: DIMENSIONS })
   @OneOf(DIMENSIONS)
   dimension!: Dimension;
 
-  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations', description: 'members are counted as on 31 December of each year (on `to` in its own year)' })
+  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations', description: 'members and authors are counted as on 31 December of each year (on `to` in its own year)' })
   @IsOptional() @OneOf(POPULATIONS)
   population?: Population;
+
+  @ApiPropertyOptional({ enum: POPULATIONS,
+    description: 'Baseline of each year: that year\'s membership (or authors) on 31 December, or that year\'s records of another population' })
+  @IsOptional() @OneOf(POPULATIONS)
+  compareTo?: Population;
+}
+
+export const DECLINE_DIMENSIONS = ['region', 'careerStage'] as const;
+
+export class DeclinesQuery extends ConferenceFilterQuery {
+  @ApiProperty({ enum: DECLINE_DIMENSIONS, description: 'The speaker\'s region or career stage when nominated' })
+  @OneOf(DECLINE_DIMENSIONS)
+  dimension!: (typeof DECLINE_DIMENSIONS)[number];
 }

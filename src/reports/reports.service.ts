@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { ChangeFeed, TableCache, tablesRead } from '../changes/change-feed';
-import { badRequest, ProblemFieldError } from '../common/problem';
+import { ChangeFeed, TableCache } from '../changes/change-feed';
+import { badRequest, ProblemFieldError, unprocessable } from '../common/problem';
 import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
 import { randomBytes } from 'node:crypto';
 import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
@@ -10,12 +10,13 @@ import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gen
 import { reportEpsilon } from '../privacy/noise';
 import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
-  balanceCountQuery, CountFilters, CountRow, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
-  FunnelStage, Population, SqlQuery, trendCountQuery,
+  balanceCountQuery, CountFilters, CountRow, DeclineCountRow, declinesCountQuery, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
+  FunnelStage, isSnapshot, Population, SqlQuery, trendCountQuery,
 } from './balance.sql';
+import { DeclineTable, declineTable } from './declines-report';
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue, funnelValues } from './funnel-report';
-import { BalanceQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { BalanceQuery, DeclinesQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
 import { HOLM, TWO_PROPORTION_TEST } from './statistics';
 import { minimumCellCount } from './suppression';
 
@@ -25,6 +26,7 @@ export interface Filters {
   conferenceId: string | null;
   tier: string | null;
   talkType: string | null;
+  region: string | null;
 }
 
 export interface BalanceReport {
@@ -65,6 +67,16 @@ export interface EquityReport {
   test: EquityTest;
 }
 
+export interface DeclinesReport extends DeclineTable {
+  dimension: 'region' | 'careerStage';
+  filters: Filters;
+  minimumCellCount: number;
+  /** Whether small counts (and the cells that would give them away) are hidden: for everyone but admins. */
+  suppressed: boolean;
+  test: string;
+  correction: string;
+}
+
 export interface TrendsReport {
   population: Population;
   dimension: Dimension;
@@ -73,13 +85,16 @@ export interface TrendsReport {
   yearOf: string;
   minimumCellCount: number;
   disclosure: Disclosure;
+  comparison: Comparison | null;
+  readings: string[];
   years: BalanceGroup[];
 }
 
 const YEAR_OF: Record<Population, string> = {
   members: 'the membership on 31 December of each year (on `to` in its last year)',
-  nominations: 'the calendar year in which the nomination was made',
-  allocations: 'the calendar year in which the invitation was made (not the conference\'s year)',
+  authors: 'the authors on 31 December of each year (on `to` in its last year)',
+  nominations: 'the calendar year of the conference the nomination is for (a nomination made in 2026 for a 2027 conference counts in 2027)',
+  allocations: 'the calendar year of the conference the invitation is for (an invitation made in 2026 for a 2027 conference counts in 2027)',
   talks: 'the calendar year of the talk',
 };
 
@@ -92,10 +107,10 @@ export function checkPeriod(from: string | undefined, to: string): ProblemFieldE
 
 export function conferenceFiltersOn(population: Population, q: { conferenceId?: string; tier?: string; talkType?: string }):
   ProblemFieldError[] {
-  if (population !== 'members') return [];
+  if (!isSnapshot(population)) return [];
   return (['conferenceId', 'tier', 'talkType'] as const)
     .filter((field) => q[field] !== undefined)
-    .map((field) => ({ field, message: `${field} does not apply to population members (membership is not per conference)` }));
+    .map((field) => ({ field, message: `${field} does not apply to population ${population} (membership is not per conference)` }));
 }
 
 export function fail(errors: ProblemFieldError[]): void {
@@ -171,21 +186,23 @@ export class ReportsService {
     ]);
     const noisy = (q.dimension === 'gender' || within === 'gender') && !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from, to);
+    await this.checkRegion(q.region);
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier, talkType: q.talkType };
+    const region = q.region;
     const membersOn = period ? period.membersOn : to;
-    const filters: CountFilters = population === 'members'
-      ? { to: membersOn }
-      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
-    // Membership is not per conference: a members baseline is the collaboration on `to`.
+    const filters: CountFilters = isSnapshot(population)
+      ? { to: membersOn, region }
+      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference, region };
+    // Membership is not per conference: a members baseline is the collaboration (of the region) on `to`.
     const baseline = q.compareTo
-      ? { population: q.compareTo, filters: q.compareTo === 'members' ? { to: membersOn } : { ...filters, ...conference } }
+      ? { population: q.compareTo, filters: isSnapshot(q.compareTo) ? { to: membersOn, region } : { ...filters, ...conference } }
       : undefined;
     let counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline, noisy), options);
     if (noisy) {
       const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
       counted = await this.release(counted, {
         populationOf,
-        filtersOf: (side) => (populationOf(side) === 'members' ? {} : conference),
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
         genderOn: q.dimension === 'gender' ? 'value' : 'group',
         otherAxis: q.dimension === 'gender' ? within : q.dimension,
       });
@@ -200,7 +217,7 @@ export class ReportsService {
       filters: describeFilters(filters),
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
-      comparison: q.compareTo ? comparisonOf(q.compareTo) : null,
+      comparison: q.compareTo ? comparisonOf(q.compareTo, compared(population, filters, q.compareTo, membersOn)) : null,
       readings: balanceReadings(groups, population, q.compareTo ?? null),
       groups,
     };
@@ -259,32 +276,65 @@ export class ReportsService {
     };
   }
 
+  /**
+   * Declines by the speaker's region or career stage when nominated, with the kind of reason. No gender
+   * (and no noise): small counts are hidden from everyone but admins, with the cells that would give them away.
+   */
+  async declines(q: DeclinesQuery, reader: Reader, options: CountOptions = {}): Promise<DeclinesReport> {
+    const to = q.to ?? today();
+    fail(checkPeriod(q.from, to));
+    const filters: CountFilters = { from: q.from, to, conferenceId: q.conferenceId, tier: q.tier };
+    const rows = await this.count<DeclineCountRow>(declinesCountQuery(q.dimension, filters), options);
+    const exact = readsExactGender(reader);
+    const label = q.dimension === 'region' ? 'region' : 'career stage';
+    return {
+      dimension: q.dimension,
+      filters: describeFilters(filters),
+      minimumCellCount: this.minimumCellCount,
+      suppressed: !exact,
+      test: `${TWO_PROPORTION_TEST}, each ${label}'s decline rate against all other invitations`,
+      correction: HOLM,
+      ...declineTable(rows, this.minimumCellCount, exact, label),
+    };
+  }
+
   async trends(q: TrendsQuery, reader: Reader, options: CountOptions = {}): Promise<TrendsReport> {
     const population = q.population ?? 'allocations';
-    const asked = q.to ?? today();
+    // Counted under their conference's year, nominations and invitations for next year's conferences
+    // are shown by default too (ICHEP 2027's invitations, made now, under 2027).
+    const asked = q.to ?? (isSnapshot(population) || population === 'talks' ? today() : `${Number(today().slice(0, 4)) + 1}-12-31`);
     const noisy = q.dimension === 'gender' && !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from ?? `${Number(asked.slice(0, 4)) - 9}-01-01`, asked);
-    const to = period ? (population === 'members' ? period.membersOn : period.to) : asked;
+    const to = period ? (isSnapshot(population) ? period.membersOn : period.to) : asked;
     const from = period?.from ?? q.from ?? `${Number(to.slice(0, 4)) - 9}-01-01`;
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
+    const region = q.region;
     fail([
       ...checkPeriod(q.from, asked),
       ...conferenceFiltersOn(population, q),
+      ...(q.compareTo && q.compareTo === population ? [{ field: 'compareTo', message: 'compareTo must differ from population' }] : []),
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
         ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
     ]);
-    const filters: CountFilters & { from: string } = { from, to, ...conference };
-    let rows = await this.count(trendCountQuery(population, q.dimension, filters, noisy), options);
+    await this.checkRegion(region);
+    const filters: CountFilters & { from: string } = { from, to, ...conference, region };
+    let counted = await this.count(trendCountQuery(population, q.dimension, filters, noisy, q.compareTo), options);
     if (noisy) {
-      rows = await this.release(rows, {
-        populationOf: () => population,
-        filtersOf: () => conference,
+      const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
+      counted = await this.release(counted, {
+        populationOf,
+        filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
         genderOn: 'value',
         otherAxis: null,
       });
     }
-    const years = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
+    const rows = counted.filter((r) => r.side === 'main');
+    const baselineRows = q.compareTo ? counted.filter((r) => r.side === 'baseline') : undefined;
+    const yearKeys = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
       (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
+    const groups = balanceGroups(rows, {
+      dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: yearKeys,
+    }, baselineRows);
     return {
       population,
       dimension: q.dimension,
@@ -292,10 +342,20 @@ export class ReportsService {
       yearOf: YEAR_OF[population],
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
-      years: balanceGroups(rows, {
-        dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: years,
-      }),
+      comparison: q.compareTo
+        ? comparisonOf(q.compareTo, `each year's ${population} against ${isSnapshot(q.compareTo)
+          ? `the ${q.compareTo} on 31 December of that year (on ${to} in its last year)` : `that year's ${q.compareTo}`}`)
+        : null,
+      readings: balanceReadings(groups, population, q.compareTo ?? null),
+      years: groups,
     };
+  }
+
+  /** A region filter names a region of the current scheme: 422 otherwise (an empty report would look like an answer). */
+  private async checkRegion(region: string | undefined): Promise<void> {
+    if (region === undefined) return;
+    const [found] = await this.dataSource.query(`SELECT 1 FROM region WHERE code = $1`, [region]);
+    if (!found) throw unprocessable(`There is no region ${region}`, [{ field: 'region', message: 'not a region of the current scheme' }]);
   }
 
   private async count<T = CountRow>(query: SqlQuery, options: CountOptions): Promise<T[]> {
@@ -304,13 +364,23 @@ export class ReportsService {
       // Shared between requests from now on: frozen, so no report can alter another's counts.
       const counted: object[] = await this.dataSource.query(query.text, query.values);
       return Object.freeze(counted.map((row) => Object.freeze(row)));
-    }, { fresh: options.fresh, tables: tablesRead(query.text) });
+    }, { fresh: options.fresh, tables: query.tables ?? [] });
     return rows as T[];
   }
+}
+
+/** What a balance comparison sets against what: the period's records against one day's membership. */
+function compared(population: Population, f: CountFilters, baseline: Population, membersOn: string): string {
+  const main = isSnapshot(population) ? `the ${population} on ${f.to}` : `${population} ${f.from ? `from ${f.from} ` : ''}up to ${f.to}`;
+  const against = isSnapshot(baseline) ? `the ${baseline} on ${membersOn}` : `${baseline} of the same period`;
+  const hint = !isSnapshot(population) && isSnapshot(baseline)
+    ? ' (one day\'s membership for the whole period; GET /reports/trends with compareTo sets each year against that year\'s)' : '';
+  return `${main} against ${against}${hint}`;
 }
 
 export function describeFilters(f: CountFilters): Filters {
   return {
     from: f.from ?? null, to: f.to, conferenceId: f.conferenceId ?? null, tier: f.tier ?? null, talkType: f.talkType ?? null,
+    region: f.region ?? null,
   };
 }

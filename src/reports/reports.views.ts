@@ -5,15 +5,17 @@ import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { Disclosure } from '../privacy/disclosure';
 import { BalanceCell, BalanceGroup, Comparison } from './balance-report';
 import { Dimension, DIMENSIONS, FUNNEL_STAGES, FunnelStage, Population, POPULATIONS } from './balance.sql';
+import { DeclineColumn, DeclineValue } from './declines-report';
 import { EquityCell, EquityStratum, EquityTest } from './equity-report';
 import { FunnelCell, FunnelValue } from './funnel-report';
-import { BalanceReport, EquityReport, Filters, FunnelReport, TrendsReport } from './reports.service';
+import { BalanceReport, DeclinesReport, EquityReport, Filters, FunnelReport, TrendsReport } from './reports.service';
 
 const nullableNumber = (description?: string): ApiPropertyOptions => ({ type: Number, nullable: true, description });
 const interval = (description = 'Wilson score 95 % interval [lo, hi]; null when hidden'): ApiPropertyOptions =>
   ({ type: [Number], nullable: true, minItems: 2, maxItems: 2, description });
 
 export class ReportFiltersView implements Filters {
+  @ApiProperty({ type: String, nullable: true, description: 'Only people of this region' }) region: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2025-01-01' }) from: string | null;
   @ApiProperty({ example: '2026-11-24' }) to: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) conferenceId: string | null;
@@ -44,6 +46,7 @@ export class ComparisonView implements Comparison {
   @ApiProperty() test: string;
   @ApiProperty({ example: 0.05 }) alpha: number;
   @ApiProperty() correction: string;
+  @ApiProperty({ example: 'talks from 2020-01-01 to 2026-11-30 against the members on 2026-11-30' }) compared: string;
 }
 
 export class BalanceCellView implements BalanceCell {
@@ -91,6 +94,9 @@ export class TrendsReportView implements TrendsReport {
   @ApiProperty({ description: 'What a year is for this population' }) yearOf: string;
   @ApiProperty() minimumCellCount: number;
   @ApiProperty({ type: DisclosureView }) disclosure: DisclosureView;
+  @ApiProperty({ type: ComparisonView, nullable: true, description: 'With compareTo: each year against the baseline of that same year' })
+  comparison: ComparisonView | null;
+  @ApiProperty({ type: [String], description: 'The comparison in plain sentences' }) readings: string[];
   @ApiProperty({ type: [BalanceGroupView], description: 'One group per calendar year, key the year' }) years: BalanceGroupView[];
 }
 
@@ -176,4 +182,54 @@ export class EquityReportView implements EquityReport {
   @ApiProperty({ type: DisclosureView }) disclosure: DisclosureView;
   @ApiProperty({ type: [EquityStratumView] }) strata: EquityStratumView[];
   @ApiProperty({ type: EquityTestView }) test: EquityTestView;
+}
+
+export class DeclineCategoriesView implements Record<DeclineColumn, number | null> {
+  @ApiProperty({ type: Number, nullable: true }) funding: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Travel, visa included' }) travel: number | null;
+  @ApiProperty({ type: Number, nullable: true }) schedule: number | null;
+  @ApiProperty({ type: Number, nullable: true }) family: number | null;
+  @ApiProperty({ type: Number, nullable: true }) other: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Declines that gave no kind of reason' }) unstated: number | null;
+}
+
+export class DeclineRateView {
+  @ApiProperty(nullableNumber()) share: number | null;
+  @ApiProperty(nullableNumber()) stderr: number | null;
+  @ApiProperty(interval()) ci95: [number, number] | null;
+}
+
+export class DeclineTestView {
+  @ApiProperty() z: number;
+  @ApiProperty() pValue: number;
+  @ApiProperty({ description: 'Holm-adjusted over the values tested' }) pValueAdjusted: number;
+}
+
+export class DeclineValueView implements DeclineValue {
+  @ApiProperty() value: string;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Accepted, declined or lapsed; null when hidden' }) invitations: number | null;
+  @ApiProperty({ type: Number, nullable: true }) declined: number | null;
+  @ApiProperty({ type: DeclineRateView, nullable: true }) declineRate: DeclineRateView | null;
+  @ApiProperty({ type: DeclineCategoriesView }) byCategory: DeclineCategoriesView;
+  @ApiProperty({ type: DeclineTestView, nullable: true, description: 'This value\'s decline rate against every other invitation' })
+  test: DeclineTestView | null;
+}
+
+export class DeclineTotalsView {
+  @ApiProperty() invitations: number;
+  @ApiProperty() declined: number;
+  @ApiProperty({ type: DeclineCategoriesView }) byCategory: DeclineCategoriesView;
+}
+
+export class DeclinesReportView implements DeclinesReport {
+  @ApiProperty({ enum: ['region', 'careerStage'] }) dimension: 'region' | 'careerStage';
+  @ApiProperty({ type: ReportFiltersView }) filters: ReportFiltersView;
+  @ApiProperty() minimumCellCount: number;
+  @ApiProperty({ description: 'Whether small counts, and the cells that would give them away, are hidden' }) suppressed: boolean;
+  @ApiProperty() test: string;
+  @ApiProperty() correction: string;
+  @ApiProperty({ type: [String] }) readings: string[];
+  @ApiProperty({ type: DeclineTotalsView }) totals: DeclineTotalsView;
+  @ApiProperty({ type: [DeclineValueView] }) values: DeclineValueView[];
 }

@@ -1,6 +1,7 @@
 // What a suggestion is computed from, as stored with it, and the translation both ways between that
 // snapshot and the optimiser's terms. Creating and replaying a suggestion go through the same code.
-import { CareerStage, Gender, NominationStatus } from '../common/enums';
+import { Gender } from '../common/enums';
+import type { Candidate } from '../ranking/ranking.service';
 import { FixedOut, SlateAnswer, SlateProblem, SlateSolved, SlotChoice } from './slate-model';
 import type { CreateSlateSuggestionDto, SlateSlotView, SlateSuggestionView } from './slates.dto';
 
@@ -12,19 +13,10 @@ export interface SlotSnapshot {
   heldByOthers: number;
 }
 
-export interface NomineeSnapshot {
-  slotId: string;
-  memberId: string;
-  name: string;
-  nominationId: string;
-  nominationStatus: NominationStatus;
-  rank: number;
-  score: number;
-  careerStage: CareerStage;
-  region: string;
-  instituteId: string;
-  instituteName: string;
-}
+/** A nominee of one slot as the optimiser reads them: the candidate's own fields, for that slot. */
+export type NomineeSnapshot = Pick<Candidate,
+  'memberId' | 'name' | 'nominationId' | 'nominationStatus' | 'rank' | 'score' | 'careerStage' | 'region' | 'instituteId' | 'instituteName'>
+  & { slotId: string };
 
 export interface SlateInputs {
   request: CreateSlateSuggestionDto;

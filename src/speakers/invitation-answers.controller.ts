@@ -58,6 +58,6 @@ export class InvitationAnswersController {
     @Headers(TOKEN_HEADER) token: string | undefined, @Body() dto: DeclineInvitationDto, @Res({ passthrough: true }) res: Response,
   ): Promise<InvitationLinkView> {
     res.setHeader('Cache-Control', 'no-store');
-    return this.answers.answer(token, 'declined', dto.reason);
+    return this.answers.answer(token, 'declined', dto.reason, dto.category);
   }
 }

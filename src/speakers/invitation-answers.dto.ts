@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length } from 'class-validator';
-import { ALLOCATION_STATUSES, AllocationStatus } from '../common/enums';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ALLOCATION_STATUSES, AllocationStatus, DECLINE_CATEGORIES, DeclineCategory } from '../common/enums';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeclineInvitationDto {
   @ApiPropertyOptional({ description: 'Why, if the speaker wants to say: seen by the committee only, never audited, mailed or reported' })
   @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+
+  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
+  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
 }
 
 export class InvitationSlotView {

@@ -4,6 +4,7 @@ import { AllocationLifecycle } from '../allocations/allocation-lifecycle';
 import { DEFAULT_TALK_MINUTES, venueLocation } from '../allocations/programme-export';
 import { InvitationLinks, LinkClaims } from '../allocations/invitation-links';
 import { venueTime } from '../conferences/local-time';
+import { DeclineCategory } from '../common/enums';
 import { notFound } from '../common/problem';
 import { InvitationLinkView } from './invitation-answers.dto';
 
@@ -25,12 +26,12 @@ export class InvitationAnswers {
     return this.view(this.dataSource.manager, claims, (await this.links.usage(claims))?.answer as 'accepted' | 'declined' | undefined);
   }
 
-  async answer(token: string | undefined, answer: 'accepted' | 'declined', reason?: string): Promise<InvitationLinkView> {
+  async answer(token: string | undefined, answer: 'accepted' | 'declined', reason?: string, category?: DeclineCategory): Promise<InvitationLinkView> {
     const claims = await this.links.verify(token);
     return this.dataSource.transaction(async (manager) => {
       await this.links.consume(manager, claims, answer);
       await this.lifecycle.changeAllocationStatus(manager, {
-        allocationId: claims.allocationId, to: answer, as: ['speaker'], actor: null, reason, via: 'invitation-link',
+        allocationId: claims.allocationId, to: answer, as: ['speaker'], actor: null, reason, category, via: 'invitation-link',
       });
       return this.view(manager, claims, answer);
     });

@@ -2,6 +2,7 @@
 // the file alone is decided here (shapes, vocabularies, dates, the conferences the file would create);
 // whether members and conferences exist is the service's set-based second pass.
 import { isCountryCode } from '../common/countries';
+import { importedText } from '../common/import-cells';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
 import { CsvReader, CsvSyntaxError } from './csv';
 
@@ -229,23 +230,8 @@ export class TalkImportChecker {
         fail(key, 'is not an accepted field');
       }
     }
-    const text = (column: TalkImportColumn): string | null => {
-      const value = cells[column];
-      if (value === undefined || value === null) return null;
-      if (typeof value === 'number' && (column === 'externalId' || column === 'year') && Number.isFinite(value)) {
-        return String(value);
-      }
-      if (typeof value !== 'string') {
-        fail(column, 'must be a string');
-        return null;
-      }
-      const trimmed = value.trim();
-      if (trimmed.length > MAX_LENGTH[column]) {
-        fail(column, `must be at most ${MAX_LENGTH[column]} characters`);
-        return null;
-      }
-      return trimmed === '' ? null : trimmed;
-    };
+    const text = (column: TalkImportColumn): string | null =>
+      importedText(cells[column], column, MAX_LENGTH[column], column === 'externalId' || column === 'year', fail);
     const required = (column: TalkImportColumn): string | null => {
       const failedBefore = failed;
       const value = text(column);

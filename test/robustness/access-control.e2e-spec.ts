@@ -96,6 +96,7 @@ const INTENDED: Record<string, Rule> = {
   'GET /api/v1/reports/equity': ['monitor', 'committee', 'admin'],
   'GET /api/v1/reports/funnel': ['monitor', 'committee', 'admin'],
   'GET /api/v1/reports/trends': ['monitor', 'committee', 'admin'],
+  'GET /api/v1/reports/declines': ['monitor', 'committee', 'admin'],
 
   // Issue 10: the committee's tool.
   'POST /api/v1/conferences/{id}/slate-suggestions': ['committee'],
@@ -500,6 +501,7 @@ describe('access control', () => {
           { population: 'nominations', dimension: 'gender' },
           { population: 'members', dimension: 'region' },
         ],
+        'GET /api/v1/reports/declines': [{ dimension: 'region' }, { dimension: 'careerStage' }],
       };
       const ids2 = { ...PLACEHOLDER_IDS, ...ids };
       const leaks: string[] = [];
@@ -544,7 +546,7 @@ describe('access control', () => {
           'GET /api/v1/allocations/{id}', 'GET /api/v1/reports/balance',
         ],
         nominator: ['GET /api/v1/nominations', 'GET /api/v1/nominations/{id}'],
-        monitor: ['GET /api/v1/conferences/{id}/programme', 'GET /api/v1/reports/balance'],
+        monitor: ['GET /api/v1/conferences/{id}/programme', 'GET /api/v1/reports/balance', 'GET /api/v1/reports/declines'],
         contact: ['GET /api/v1/incidents/{id}', 'GET /api/v1/incidents'],
         member: ['GET /api/v1/me', 'GET /api/v1/me/talks', 'GET /api/v1/me/eligibility', 'GET /api/v1/me/nominations',
           'GET /api/v1/me/invitations', 'GET /api/v1/me/invitations/{id}', 'GET /api/v1/me/activity'],

@@ -7,6 +7,8 @@
 //
 // Each --person is username:password:externalId[:group,group...]; the externalId is matched to a
 // member's externalId at the first sign-in. It prints the OIDC_* settings to start the service with.
+// --host 0.0.0.0 listens on every address (in a container) and --secret fixes the client secret
+// (docker-compose.yml's sign-in profile configures the service with it ahead).
 // Everything is in memory and for trials only: the people, their passwords, the signing key.
 import { TestIdentityProvider } from './oidc-provider';
 
@@ -27,7 +29,9 @@ async function main(): Promise<void> {
       groups: groups.split(',').filter(Boolean),
     };
   });
-  const idp = await TestIdentityProvider.start({ port, redirectUris, people });
+  const idp = await TestIdentityProvider.start({
+    port, redirectUris, people, listenHost: option(args, 'host')[0], clientSecret: option(args, 'secret')[0],
+  });
   const env = Object.entries(idp.env()).map(([k, v]) => `${k}=${v}`).join(' ');
   console.log(`Local identity provider on ${idp.issuer} (${people.length} people; redirects to ${redirectUris.join(', ')})`);
   console.log(`Start the service with: ${env} OIDC_ROLE_MAP=cms-conf-committee=committee,cms-do=do-chair npm start`);

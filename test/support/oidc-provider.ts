@@ -27,6 +27,10 @@ export interface TestIdentityProviderOptions {
   /** The audience (resource indicator) of the JWT access tokens the provider issues for the service. */
   audience?: string;
   port?: number;
+  /** The address to listen on (a container's 0.0.0.0 for local trials); the issuer stays 127.0.0.1. */
+  listenHost?: string;
+  /** A fixed client secret (local trials, where the service is configured ahead); random by default. */
+  clientSecret?: string;
 }
 
 const CLIENT_ID = 'speaker-allocation';
@@ -43,7 +47,7 @@ export async function freePort(): Promise<number> {
 
 export class TestIdentityProvider {
   readonly clientId = CLIENT_ID;
-  readonly clientSecret = randomBytes(24).toString('base64url');
+  readonly clientSecret: string;
   private server: Server | null = null;
   private provider!: ProviderClass;
   private signingKey!: CryptoKey;
@@ -53,10 +57,15 @@ export class TestIdentityProvider {
     readonly port: number,
     readonly audience: string,
     private readonly redirectUris: string[],
-  ) {}
+    private readonly listenHost: string,
+    clientSecret: string | undefined,
+  ) {
+    this.clientSecret = clientSecret ?? randomBytes(24).toString('base64url');
+  }
 
   static async start(options: TestIdentityProviderOptions): Promise<TestIdentityProvider> {
-    const idp = new TestIdentityProvider(options.port ?? await freePort(), options.audience ?? DEFAULT_AUDIENCE, options.redirectUris);
+    const idp = new TestIdentityProvider(options.port ?? await freePort(), options.audience ?? DEFAULT_AUDIENCE, options.redirectUris,
+      options.listenHost ?? '127.0.0.1', options.clientSecret);
     for (const person of options.people) idp.people.set(person.sub, { ...person, groups: [...person.groups] });
     await idp.build();
     await idp.resume();
@@ -141,7 +150,7 @@ export class TestIdentityProvider {
         res.end(String(error));
       });
     });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(this.port, this.listenHost, resolve));
     this.server = server;
   }
 

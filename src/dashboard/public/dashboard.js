@@ -91,8 +91,11 @@ function filters() {
 async function renderBalance(container) {
   const dimension = container.dataset.dimension;
   const f = filters();
+  const population = $('population').value;
+  // Authors, like the membership, are counted as on one day and not per conference.
+  const asked = population === 'authors' ? { to: f.to } : f;
   const [report, members] = await Promise.all([
-    api('/reports/balance', { population: $('population').value, dimension, ...f }),
+    api('/reports/balance', { population, dimension, ...asked }),
     api('/reports/balance', { population: 'members', dimension, to: f.to }),
   ]);
   const baseline = new Map((members.groups[0]?.cells || []).map((c) => [c.value, c.suppressed ? null : c.share]));
@@ -142,16 +145,22 @@ async function renderFunnel() {
 async function renderTrends() {
   const population = $('population').value;
   const f = filters();
+  const snapshot = population === 'members' || population === 'authors';
+  // Each year against that year's membership (on 31 December), not today's.
   const report = await api('/reports/trends', {
-    dimension: $('trend-dimension').value, population, ...(population === 'members' ? {} : { conferenceId: f.conferenceId }),
+    dimension: $('trend-dimension').value, population,
+    ...(snapshot ? { compareTo: population === 'authors' ? 'members' : undefined } : { conferenceId: f.conferenceId, compareTo: 'members' }),
   });
   const years = report.years.map((y) => y.key);
   const values = [...new Map(report.years.flatMap((y) => y.cells.map((c) => [c.value, c.name || c.value]))).entries()];
-  const rows = values.map(([value, label]) => [label, ...report.years.map((y) => cellText(y.cells.find((c) => c.value === value)))]);
+  const yearCell = (cell) => (cell && !cell.suppressed && cell.baselineShare != null && cell.share != null
+    ? el('span', { class: cell.significant ? 'flag' : '' }, `${cell.count} (${pct(cell.share)}; members ${pct(cell.baselineShare)})`)
+    : cellText(cell));
+  const rows = values.map(([value, label]) => [label, ...report.years.map((y) => yearCell(y.cells.find((c) => c.value === value)))]);
   $('trends').replaceChildren(report.years.length
     ? table(['', ...years.map((y) => `${y} (${report.years.find((g) => g.key === y).total})`)], rows)
-    : el('p', { class: 'muted' }, 'No data yet.'), covers(report),
-    el('p', { class: 'muted' }, `A year is ${report.yearOf}.`));
+    : el('p', { class: 'muted' }, 'No data yet.'), readings(report.readings), covers(report),
+    el('p', { class: 'muted' }, `A year is ${report.yearOf}.${report.comparison ? ` Compared: ${report.comparison.compared}.` : ''}`));
 }
 
 async function renderEquity() {
@@ -171,6 +180,47 @@ async function renderEquity() {
       ? `${test.comparison}: common odds ratio ${test.oddsRatio.toFixed(2)} (95% CI ${test.ci95[0].toFixed(2)} to ${test.ci95[1].toFixed(2)}), `
         + `chi-square ${test.chiSquare.toFixed(2)}, p = ${test.pValue.toFixed(3)}. ${test.name}.`
       : `${test.name}: not shown (${test.reason}).`),
+  );
+}
+
+const DECLINE_KINDS = ['funding', 'travel', 'schedule', 'family', 'other', 'unstated'];
+
+/** One row's declines by kind of reason as a stacked bar; hidden counts leave a hatched gap. */
+function declineBar(byCategory, declined, width = 220) {
+  const svg = el('svg', { viewBox: `0 0 ${width} 16`, width, height: 16, role: 'img', class: 'decline-bar' });
+  if (!declined) return svg;
+  let x = 0;
+  for (const kind of DECLINE_KINDS) {
+    const n = byCategory[kind];
+    if (n == null) continue;
+    const w = (n / declined) * width;
+    if (w > 0) svg.append(el('rect', { class: `kind-${kind}`, x, y: 2, width: w, height: 12 }, el('title', {}, `${kind}: ${n}`)));
+    x += w;
+  }
+  if (x < width - 0.5) svg.append(el('rect', { class: 'kind-hidden', x, y: 2, width: width - x, height: 12 }, el('title', {}, 'hidden: small counts')));
+  return svg;
+}
+
+async function renderDeclines() {
+  const f = filters();
+  const report = await api('/reports/declines', { dimension: $('declines-dimension').value, ...f });
+  const hidden = el('span', { class: 'suppressed' }, 'suppressed');
+  const rows = report.values.map((v) => [
+    v.name || v.value,
+    v.invitations ?? hidden.cloneNode(true),
+    v.declined ?? hidden.cloneNode(true),
+    v.declineRate ? `${pct(v.declineRate.share)} [${pct(v.declineRate.ci95[0])}, ${pct(v.declineRate.ci95[1])}]` : '',
+    declineBar(v.byCategory, v.declined),
+    v.test && v.test.pValueAdjusted < 0.05 ? el('span', { class: 'flag' }, v.test.z > 0 ? 'more often' : 'less often') : '',
+  ]);
+  const all = report.totals;
+  rows.push([el('strong', {}, 'All'), all.invitations, all.declined,
+    all.invitations ? pct(all.declined / all.invitations) : '', declineBar(all.byCategory, all.declined), '']);
+  $('declines').replaceChildren(
+    table(['', 'Invitations', 'Declined', 'Decline rate (95% CI)', 'Kind of reason', 'Against the rest'], rows),
+    el('p', { class: 'legend decline-legend' }, ...DECLINE_KINDS.map((kind) => el('span', { class: `key kind-${kind}` }, kind))),
+    readings(report.readings), covers(report),
+    ...(report.suppressed ? [el('p', { class: 'muted' }, `Counts below ${report.minimumCellCount}, and those that would give them away, are hidden.`)] : []),
   );
 }
 
@@ -242,7 +292,7 @@ async function renderOutbox() {
 async function refresh() {
   showError(null);
   const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
-  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderLeadership(), renderProgramme());
+  tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderDeclines(), renderLeadership(), renderProgramme());
   if (state.roles.includes('admin')) tasks.push(renderOutbox());
   const results = await Promise.allSettled(tasks);
   const failed = results.filter((r) => r.status === 'rejected');
@@ -291,6 +341,8 @@ async function renderMe() {
     inv.answers.length ? el('span', { class: 'answers' },
       el('button', { type: 'button', class: 'accept', 'data-invitation': inv.id }, 'Accept'),
       el('input', { class: 'reason', 'data-invitation': inv.id, placeholder: 'reason (optional, committee only)', size: 28 }),
+      el('select', { class: 'category', 'data-invitation': inv.id, 'aria-label': 'kind of reason' },
+        el('option', { value: '' }, 'kind: not said'), ...['funding', 'travel', 'schedule', 'family', 'other'].map((k) => el('option', { value: k }, k))),
       el('button', { type: 'button', class: 'decline', 'data-invitation': inv.id }, 'Decline')) : '',
   ]);
   $('me-invitations').replaceChildren(el('h3', {}, 'My invitations'), invitations.items.length
@@ -317,11 +369,30 @@ async function answerInvitation(id, accept) {
   showError(null);
   try {
     const reason = accept ? '' : document.querySelector(`input.reason[data-invitation="${id}"]`)?.value.trim();
-    await api(`/me/invitations/${id}/${accept ? 'accept' : 'decline'}`, {}, { method: 'POST', body: reason ? { reason } : {} });
+    const category = accept ? '' : document.querySelector(`select.category[data-invitation="${id}"]`)?.value;
+    await api(`/me/invitations/${id}/${accept ? 'accept' : 'decline'}`, {}, {
+      method: 'POST', body: { ...(reason ? { reason } : {}), ...(category ? { category } : {}) },
+    });
     await renderMe();
   } catch (error) {
     showError(error);
   }
+}
+
+/** A nominator's own nominations: status per nominee, with counts per status on top. */
+async function renderNominator() {
+  const page = await api('/nominations', { limit: 200 });
+  const byStatus = page.items.reduce((acc, n) => ({ ...acc, [n.status]: (acc[n.status] || 0) + 1 }), {});
+  $('nominator').hidden = false;
+  $('nominator-list').replaceChildren(
+    el('p', { id: 'nominator-summary' }, `${page.total} nominations`
+      + (Object.keys(byStatus).length ? `: ${Object.entries(byStatus).map(([s, n]) => `${n} ${s}`).join(', ')}` : '')),
+    page.items.length
+      ? table(['Nominee', 'Slot', 'Conference', 'Status', 'Nominated on'], page.items.map((n) => [
+        n.memberName, n.slotTitle, n.conferenceName, el('span', { class: `nomination-${n.status}` }, n.status), String(n.createdAt).slice(0, 10),
+      ]))
+      : el('p', { class: 'muted' }, 'You have not nominated anyone yet: POST /api/v1/nominations { memberId, slotId, reason }.'),
+  );
 }
 
 async function open() {
@@ -329,8 +400,12 @@ async function open() {
     const me = await api('/users/me');
     $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
     state.roles = me.roles;
+    // Another token may have been open before: only this one's pages show.
+    for (const id of ['app', 'me', 'nominator']) $(id).hidden = true;
     $('panel-outbox').hidden = !me.roles.includes('admin');
     if (me.roles.includes('member')) await renderMe();
+    // A nominator who reads no reports sees their own nominations, not a page of refusals.
+    if (me.roles.includes('nominator') && !me.roles.includes('committee')) await renderNominator();
     // A member who reads no reports sees only their own page.
     if (me.roles.some((role) => REPORT_READERS.includes(role))) {
       $('app').hidden = false;
@@ -370,7 +445,7 @@ document.addEventListener('DOMContentLoaded', () => {
     sessionStorage.setItem('sa-token', state.token);
     void open();
   });
-  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension', 'leadership-dimension']) {
+  for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension', 'declines-dimension', 'leadership-dimension']) {
     $(id).addEventListener('change', () => void refresh());
   }
   $('refresh').addEventListener('click', () => void refresh());

@@ -48,8 +48,11 @@
     $('accept').disabled = true;
     $('decline').disabled = true;
     const reason = $('reason').value.trim();
+    const category = $('category').value;
     try {
-      show(await call('POST', `/${kind}`, kind === 'decline' && reason ? { reason } : undefined));
+      const body = kind === 'decline' && (reason || category)
+        ? { ...(reason ? { reason } : {}), ...(category ? { category } : {}) } : undefined;
+      show(await call('POST', `/${kind}`, body));
     } catch (error) {
       fail(error);
     }
