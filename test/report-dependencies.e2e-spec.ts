@@ -8,6 +8,7 @@ import {
   balanceCountQuery, CountFilters, declinesCountQuery, DIMENSIONS, equityCountQuery, funnelCountQuery, isSnapshot, POPULATIONS,
   trendCountQuery,
 } from '../src/reports/balance.sql';
+import { holdersCountQuery, holdersTrendQuery } from '../src/leadership/leadership-reports.repository';
 import { createTestApp, TestApp } from './support/test-app';
 
 const CONFERENCE = '00000000-0000-4000-8000-000000000001';
@@ -55,6 +56,10 @@ describe('the tables a report statement declares', () => {
     out.push(['equity', equityCountQuery(eventFilters[1], true)], ['equity plain', equityCountQuery(eventFilters[0])]);
     for (const dimension of ['region', 'careerStage'] as const) {
       for (const f of eventFilters) out.push([`declines ${dimension} ${JSON.stringify(f)}`, declinesCountQuery(dimension, f)]);
+    }
+    for (const dimension of DIMENSIONS) {
+      out.push([`leadership holders ${dimension}`, holdersCountQuery(['L1', 'L2'], dimension, '2026-09-30', true)]);
+      out.push([`leadership trend ${dimension}`, holdersTrendQuery(['L1', 'L2'], dimension, '2020-01-01', '2026-09-30', false)]);
     }
     return out;
   };
