@@ -14,6 +14,7 @@ import { AddNominationDisclosurePolicy1764830000000 } from './1764830000000-AddN
 import { AddProgrammeTimesAndVenues1764900000000 } from './1764900000000-AddProgrammeTimesAndVenues';
 import { AddInvitationDeadlines1764910000000 } from './1764910000000-AddInvitationDeadlines';
 import { CreateMailOutbox1764920000000 } from './1764920000000-CreateMailOutbox';
+import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   AddMemberSignIn1764800000000, RecordNominatorMember1764810000000, CreateDiversityOfficeBox1764820000000,
   AddNominationDisclosurePolicy1764830000000,
   AddProgrammeTimesAndVenues1764900000000, AddInvitationDeadlines1764910000000, CreateMailOutbox1764920000000,
+  CreateMentorshipProgramme1765100000000,
 ];
