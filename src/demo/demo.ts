@@ -25,6 +25,7 @@ const ROLE_USERS: Record<Role, string> = {
   contact: 'contact@demo.example',
   member: 'member@demo.example',
   'do-chair': 'do-chair@demo.example',
+  'mentorship-coordinator': 'mentorship@demo.example',
 };
 
 async function main(): Promise<void> {
