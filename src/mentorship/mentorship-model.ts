@@ -1,5 +1,11 @@
 // The mentorship matching: which mentee gets which mentor so that the total match quality is as high
 // as possible. Solved exactly as a 0-1 integer program: x[k] = 1 when the k-th allowed pair is made.
+// Each mentee at most one mentor and each mentor at most their capacity is a bipartite b-matching,
+// whose constraint matrix is totally unimodular: the linear program's basic optimum (simplex) is
+// already whole, so HiGHS solves the LP, and the answer is checked to be whole (branch and bound on
+// the full program otherwise). Columns are generated: each mentee's best pairs first, then every pair
+// whose reduced cost under the LP's duals is positive, until none is: then no left-out pair could
+// improve the optimum, which is therefore the optimum over all allowed pairs.
 // Rules (a pair that breaks one is never a column): never the same institute, the mentor more senior
 // (or a peer a year ahead at the same stage), at least one kind of mentoring sought and offered; each
 // mentee at most one mentor, each mentor at most their capacity. Last round's pairs are kept when both
@@ -8,9 +14,8 @@
 // Consented identity groups enter only the objective, as a bonus hidden from every explanation: a
 // pair's shown score and components are what can be told to coordinators.
 import { CareerStage } from '../common/enums';
-import type { LpSolver } from '../slates/slate-solver';
-import { writeLp } from '../slates/slate-model';
 import { offsetMinutes } from '../conferences/local-time';
+import type { PairSolver } from './matching-solver';
 
 export const MENTORSHIP_KINDS = ['career', 'relocation', 'allyship', 'connection'] as const;
 export type MentorshipKind = (typeof MENTORSHIP_KINDS)[number];
@@ -90,6 +95,8 @@ export interface MatchProblem {
   previousPairs?: PreviousPair[];
   /** The day time-zone offsets are compared on (the round's matching day). */
   on: Date;
+  /** Each mentee's best pairs in the first restricted program (default 12); the answer is the same whatever it is. */
+  firstPairsPerMentee?: number;
 }
 
 export interface ScoreComponent {
@@ -209,7 +216,7 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
     components.push({ component: 'region', points: regionPoints, reason: `${sameRegion ? 'same' : 'different'} region: ${said}` });
   }
   if (mentor.timeZone && mentee.timeZone) {
-    const hours = Math.abs(offsetMinutes(on, mentor.timeZone) - offsetMinutes(on, mentee.timeZone)) / 60;
+    const hours = Math.abs(offsetOn(on, mentor.timeZone) - offsetOn(on, mentee.timeZone)) / 60;
     const points = hours <= 3 ? POINTS.nearTime : hours <= 6 ? POINTS.someTime : 0;
     components.push({ component: 'timeZone', points, reason: `${round(hours)} hours apart` });
   }
@@ -222,6 +229,19 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
   return { allowed: true, score: components.reduce((total, c) => total + c.points, 0), components, hiddenBonus };
 }
 
+// Offsets of a zone on a day: Intl is slow, and a round compares the same few zones 180,000 times.
+const offsets = new Map<string, number>();
+function offsetOn(on: Date, zone: string): number {
+  const key = `${zone}@${on.getTime()}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 10_000) offsets.clear();
+    offset = offsetMinutes(on, zone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 interface Edge {
   mentor: number;
   mentee: number;
@@ -231,7 +251,7 @@ interface Edge {
 }
 
 /** The optimal matching, the pairs kept from last round, and who was left without a partner and why. */
-export function matchRound(problem: MatchProblem, solve: LpSolver): MatchResult {
+export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResult {
   const people = problem.participants;
   const bySignup = new Set<string>();
   for (const p of people) {
@@ -283,18 +303,19 @@ export function matchRound(problem: MatchProblem, solve: LpSolver): MatchResult 
 
   const edges: Edge[] = [];
   const candidates = new Map<number, number>();
+  const couldMentor = new Set<number>();
   for (const ei of mentees) {
-    if (matchedMentee.has(ei)) continue;
     for (const mi of mentors) {
-      if ((capacity.get(mi) ?? 0) < 1) continue;
       const assessed = assessPair(people[mi], people[ei], problem.on);
       if (!assessed.allowed) continue;
+      couldMentor.add(mi);
+      if (matchedMentee.has(ei) || (capacity.get(mi) ?? 0) < 1) continue;
       edges.push({ mentor: mi, mentee: ei, weight: assessed.score + assessed.hiddenBonus, score: assessed.score, components: assessed.components });
       candidates.set(ei, (candidates.get(ei) ?? 0) + 1);
     }
   }
 
-  const chosen = solveMatching(edges, capacity, solve);
+  const chosen = solveMatching(edges, capacity, solve, problem.firstPairsPerMentee ?? FIRST_PAIRS_PER_MENTEE);
   for (const edge of chosen) {
     matchedMentee.add(edge.mentee);
     pairs.push({
@@ -321,10 +342,9 @@ export function matchRound(problem: MatchProblem, solve: LpSolver): MatchResult 
     const p = people[mi];
     const spare = p.capacity - (taken.get(p.signupId) ?? 0);
     if (spare <= 0 || (taken.get(p.signupId) ?? 0) > 0) continue;
-    const couldMentor = mentees.some((ei) => assessPair(p, people[ei], problem.on).allowed);
     unmatched.push({
       signupId: p.signupId, memberId: p.memberId, name: p.name ?? null, as: 'mentor', spareCapacity: spare,
-      reason: couldMentor
+      reason: couldMentor.has(mi)
         ? 'the mentees who could be paired with them were matched with mentors who scored higher in total'
         : 'no mentee could be paired with them (institute, career stage or kinds of mentoring)',
     });
@@ -357,26 +377,74 @@ function whyNoCandidate(people: MatchParticipant[], mentors: number[], ei: numbe
   return 'every mentor who could be paired with them is taken by pairs continued from last round';
 }
 
+/** Each mentee's best pairs the first restricted program holds; the reduced costs bring in any other that matters. */
+const FIRST_PAIRS_PER_MENTEE = 12;
+const EPS = 1e-7;
+
 /** Maximum-weight b-matching: each mentee at most one mentor, each mentor at most their capacity. */
-function solveMatching(edges: Edge[], capacity: Map<number, number>, solve: LpSolver): Edge[] {
+function solveMatching(edges: Edge[], capacity: Map<number, number>, solve: PairSolver, firstPairs: number): Edge[] {
   if (edges.length === 0) return [];
-  const byMentee = new Map<number, number[]>();
-  const byMentor = new Map<number, number[]>();
-  edges.forEach((e, k) => {
-    byMentee.set(e.mentee, [...(byMentee.get(e.mentee) ?? []), k]);
-    byMentor.set(e.mentor, [...(byMentor.get(e.mentor) ?? []), k]);
+  // Rows: one per mentee, then one per mentor, in the order they first appear.
+  const rowOf = new Map<string, number>();
+  const rowUpper: number[] = [];
+  const row = (key: string, upper: number) => {
+    let r = rowOf.get(key);
+    if (r === undefined) {
+      r = rowUpper.length;
+      rowOf.set(key, r);
+      rowUpper.push(upper);
+    }
+    return r;
+  };
+  const menteeRow = edges.map((e) => row(`e${e.mentee}`, 1));
+  const mentorRow = edges.map((e) => row(`m${e.mentor}`, capacity.get(e.mentor) ?? 0));
+  const upper = Float64Array.from(rowUpper);
+  const program = (columns: number[], integral: boolean) => solve({
+    cost: Float64Array.from(columns, (k) => edges[k].weight),
+    menteeRow: Int32Array.from(columns, (k) => menteeRow[k]),
+    mentorRow: Int32Array.from(columns, (k) => mentorRow[k]),
+    rowUpper: upper, integral,
   });
-  const rows = [
-    ...[...byMentee.values()].filter((ks) => ks.length > 1)
-      .map((ks) => ({ terms: ks.map((k) => [k, 1] as [number, number]), sense: '<=' as const, rhs: 1 })),
-    ...[...byMentor].filter(([mi, ks]) => ks.length > (capacity.get(mi) ?? 0))
-      .map(([mi, ks]) => ({ terms: ks.map((k) => [k, 1] as [number, number]), sense: '<=' as const, rhs: capacity.get(mi) ?? 0 })),
-  ];
-  // With no row at all every allowed pair is made; the LP format still wants one constraint.
-  if (rows.length === 0) return edges;
-  const outcome = solve(writeLp(edges.map((e) => e.weight), rows));
-  if (outcome.status !== 'optimal') throw new Error('the matching program has no solution, which cannot be: choosing no pair is one');
-  return edges.filter((_, k) => (outcome.values[`x${k}`] ?? 0) > 0.5);
+
+  const byMentee = new Map<number, number[]>();
+  edges.forEach((e, k) => {
+    const ks = byMentee.get(e.mentee);
+    if (ks) ks.push(k);
+    else byMentee.set(e.mentee, [k]);
+  });
+  const inProgram = new Uint8Array(edges.length);
+  let columns: number[] = [];
+  for (const ks of byMentee.values()) {
+    for (const k of [...ks].sort((a, b) => edges[b].weight - edges[a].weight || a - b).slice(0, firstPairs)) {
+      inProgram[k] = 1;
+      columns.push(k);
+    }
+  }
+  for (;;) {
+    const solution = program(columns, false);
+    if (!solution.optimal) throw new Error('the matching program has no optimum, which cannot be: choosing no pair is one');
+    const dual = solution.dual.map(Math.abs);
+    // Per mentee, the few pairs whose reduced cost is highest: enough to move the duals, few enough to keep the program small.
+    const entering: number[] = [];
+    for (const ks of byMentee.values()) {
+      const better = ks.filter((k) => !inProgram[k] && edges[k].weight - dual[menteeRow[k]] - dual[mentorRow[k]] > EPS);
+      const reduced = (k: number) => edges[k].weight - dual[mentorRow[k]];
+      entering.push(...better.sort((a, b) => reduced(b) - reduced(a) || a - b).slice(0, firstPairs));
+    }
+    if (entering.length === 0) {
+      if ([...solution.x].every((v) => Math.abs(v - Math.round(v)) <= 1e-6)) {
+        return columns.filter((_, j) => solution.x[j] > 0.5).map((k) => edges[k]);
+      }
+      break;
+    }
+    for (const k of entering) inProgram[k] = 1;
+    columns = columns.concat(entering);
+  }
+  // Not reached on a bipartite program; kept so the answer is exact whatever the LP returns.
+  const all = edges.map((_, k) => k);
+  const whole = program(all, true);
+  if (!whole.optimal) throw new Error('the matching program stopped without a proven optimum');
+  return all.filter((k) => whole.x[k] > 0.5).map((k) => edges[k]);
 }
 
 function round(value: number): number {

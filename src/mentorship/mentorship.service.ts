@@ -14,7 +14,7 @@ import { NoiseKey } from '../privacy/disclosure';
 import { cellIdentity } from '../privacy/gender-release';
 import { cellNoise, noiseVariance, reportEpsilon } from '../privacy/noise';
 import { minimumCellCount } from '../reports/suppression';
-import { loadSlateSolver } from '../slates/slate-solver';
+import { loadPairSolver } from './matching-solver';
 import { introductionLetter } from './mentorship-letters';
 import {
   assessPair, ConsentedIdentity, KIND_NAMES, MatchParticipant, matchRound, MENTORSHIP_KINDS, UnmatchedParticipant,
@@ -275,7 +275,7 @@ export class MentorshipService {
       ...row, identity: identitySealed ? this.openIdentity(row.id, identitySealed) : null, signupId: row.id,
     }));
     const previousPairs = await this.repository.previousPairs(round.year);
-    const result = matchRound({ participants, previousPairs, on: new Date(`${round.matchingOn}T12:00:00Z`) }, await loadSlateSolver());
+    const result = matchRound({ participants, previousPairs, on: new Date(`${round.matchingOn}T12:00:00Z`) }, await loadPairSolver());
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.repository.round(roundId, manager, true);
       if (locked!.status === 'published') throw conflict(`The ${round.year} pairs are published: the matching can no longer change`);
