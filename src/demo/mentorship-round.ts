@@ -93,6 +93,13 @@ export function drawSignups(random: Random, pool: readonly PoolMember[], counts:
     const mentee = byId.get(pair.menteeMemberId);
     if (mentor && !choices.has(mentor.memberId) && chance(random, 0.65)) add(mentor, 'mentor', chance(random, 0.75));
     if (mentee && !choices.has(mentee.memberId) && chance(random, 0.6)) add(mentee, 'mentee', chance(random, 0.7));
+    // A pair that goes on still seeks and offers what brought it together.
+    const offering = mentor && choices.get(mentor.memberId);
+    const seeking = mentee && choices.get(mentee.memberId);
+    if (offering && seeking && offering.role !== 'mentee' && seeking.role !== 'mentor'
+      && !seeking.kindsSought.some((k) => offering.kindsOffered.includes(k))) {
+      seeking.kindsSought = MENTORSHIP_KINDS.filter((k) => seeking.kindsSought.includes(k) || k === offering.kindsOffered[0]);
+    }
   }
   // The rest, in a random order of the pool, each by the weight of their career stage.
   const order = pool.map((m) => ({ m, key: random() })).sort((a, b) => a.key - b.key).map(({ m }) => m);
@@ -167,7 +174,7 @@ export async function demoMentorshipRounds(app: INestApplication, seed: number,
     year: previousYear, signUpOpens: `${previousYear}-01-10`, signUpCloses: `${previousYear}-02-14`, matchingOn: `${previousYear}-03-01`,
   }, actor));
   const previousPool = await poolOn(`${previousYear}-01-20`);
-  await at(`${previousYear}-01-20`, () => signUp(previous.id, drawSignups(random, previousPool, { mentees: 140, mentors: 80 })));
+  await at(`${previousYear}-01-20`, () => signUp(previous.id, drawSignups(random, previousPool, { mentees: 140, mentors: 70 })));
   const lastYear = await at(`${previousYear}-02-20`, async () => {
     const solved = await service.solve(previous.id, actor);
     return service.publish(solved.roundId, actor);
@@ -179,7 +186,7 @@ export async function demoMentorshipRounds(app: INestApplication, seed: number,
   }, actor));
   const pool = await poolOn(day(-20));
   const again = lastYear.pairs.map((p) => ({ mentorMemberId: p.mentor.memberId, menteeMemberId: p.mentee.memberId }));
-  const choices = drawSignups(random, pool, { mentees: 170, mentors: 95 }, again);
+  const choices = drawSignups(random, pool, { mentees: 170, mentors: 75 }, again);
   await at(day(-20), () => signUp(current.id, choices));
   const proposed = await service.solve(current.id, actor);
   return {
