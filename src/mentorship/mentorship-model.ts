@@ -218,7 +218,7 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
   if (mentor.timeZone && mentee.timeZone) {
     const hours = Math.abs(offsetOn(on, mentor.timeZone) - offsetOn(on, mentee.timeZone)) / 60;
     const points = hours <= 3 ? POINTS.nearTime : hours <= 6 ? POINTS.someTime : 0;
-    components.push({ component: 'timeZone', points, reason: `${round(hours)} hours apart` });
+    components.push({ component: 'timeZone', points, reason: hours === 0 ? 'the same time of day' : `${round(hours)} hour${hours === 1 ? '' : 's'} apart` });
   }
   const languages = mentee.languages.filter((l) => mentor.languages.includes(l));
   if (languages.length > 0) components.push({ component: 'language', points: POINTS.language, reason: `both speak ${languages.join(', ')}` });

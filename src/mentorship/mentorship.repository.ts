@@ -185,15 +185,14 @@ export class MentorshipRepository {
     return row?.identity_sealed ?? null;
   }
 
-  async signups(roundId: string, filter: { role?: SignupRole; memberId?: string }, limit: number, offset: number):
-  Promise<{ items: SignupRow[]; total: number }> {
+  async signups(roundId: string, filter: { role?: SignupRole; memberId?: string }, limit: number, offset: number,
+    manager?: EntityManager): Promise<{ items: SignupRow[]; total: number }> {
     const where = `s.round_id = $1 AND ($2::text IS NULL OR s.role = $2) AND ($3::uuid IS NULL OR s.member_id = $3)`;
     const params = [roundId, filter.role ?? null, filter.memberId ?? null];
-    const [items, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE ${where} ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5`,
-        [...params, limit, offset]),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM mentorship_signup s WHERE ${where}`, params),
-    ]);
+    const db = this.db(manager);
+    const items = await db.query(`SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE ${where} ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5`,
+      [...params, limit, offset]);
+    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM mentorship_signup s WHERE ${where}`, params);
     return { items, total };
   }
 

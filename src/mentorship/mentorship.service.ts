@@ -341,9 +341,9 @@ export class MentorshipService {
       const pairs = await this.repository.pairs(roundId, manager);
       const pair = pairs.find((p) => p.id === pairId);
       if (!pair) throw notFound('Pair', pairId);
-      const [mentor, mentee] = await Promise.all([
-        this.repository.signup(dto.mentorSignupId, manager), this.repository.signup(dto.menteeSignupId, manager),
-      ]);
+      // One connection in a transaction: one statement after the other.
+      const mentor = await this.repository.signup(dto.mentorSignupId, manager);
+      const mentee = await this.repository.signup(dto.menteeSignupId, manager);
       const errors = [
         ...(!mentor || mentor.roundId !== roundId ? [{ field: 'mentorSignupId', message: 'not a sign-up of this round' }] : []),
         ...(!mentee || mentee.roundId !== roundId ? [{ field: 'menteeSignupId', message: 'not a sign-up of this round' }] : []),
@@ -389,8 +389,12 @@ export class MentorshipService {
       if (!matching) throw unprocessable(`The ${round.year} round has no matching yet: solve it first`, [{ field: 'roundId', message: 'no matching' }]);
       await this.repository.publish(manager, roundId, actor.id);
       const pairs = await this.repository.pairs(roundId, manager);
+      const signups = await this.repository.signups(roundId, {}, 100_000, 0, manager);
+      const byId = new Map(signups.items.map((row) => [row.id, row]));
       let mails = 0;
-      for (const pair of pairs) mails += await this.introduce(manager, round.year, pair) ? 1 : 0;
+      for (const pair of pairs) {
+        mails += await this.introduce(manager, round.year, pair, byId.get(pair.mentorSignupId)!, byId.get(pair.menteeSignupId)!) ? 1 : 0;
+      }
       await this.audit.record(manager, actor, {
         action: 'mentorship_matching.publish', entity: 'mentorship_round', entityId: roundId, after: { pairs: pairs.length, mails },
       });
@@ -398,18 +402,15 @@ export class MentorshipService {
     return this.matching(roundId);
   }
 
-  private async introduce(manager: EntityManager, year: number, pair: { id: string; mentorSignupId: string; menteeSignupId: string; source: string }):
+  private async introduce(manager: EntityManager, year: number, pair: { id: string; source: string }, mentor: SignupRow, mentee: SignupRow):
   Promise<boolean> {
-    const [mentor, mentee] = await Promise.all([
-      this.repository.signup(pair.mentorSignupId, manager), this.repository.signup(pair.menteeSignupId, manager),
-    ]);
-    const kinds = MENTORSHIP_KINDS.filter((k) => mentee!.kindsSought.includes(k) && mentor!.kindsOffered.includes(k)).map((k) => KIND_NAMES[k]);
+    const kinds = MENTORSHIP_KINDS.filter((k) => mentee.kindsSought.includes(k) && mentor.kindsOffered.includes(k)).map((k) => KIND_NAMES[k]);
     const letter = introductionLetter({
-      year, mentorName: mentor!.name, mentorInstitute: mentor!.institute, menteeName: mentee!.name, menteeInstitute: mentee!.institute,
+      year, mentorName: mentor.name, mentorInstitute: mentor.institute, menteeName: mentee.name, menteeInstitute: mentee.institute,
       kinds, continued: pair.source === 'continued',
     });
     const written = await this.outbox.write(manager, {
-      kind: 'mentorship', to: [mentor!.email ?? '', mentee!.email ?? ''], subject: letter.subject, body: letter.body,
+      kind: 'mentorship', to: [mentor.email ?? '', mentee.email ?? ''], subject: letter.subject, body: letter.body,
       dedupeKey: `mentorship-pair:${pair.id}`,
     });
     return written !== null;
