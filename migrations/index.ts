@@ -15,6 +15,7 @@ import { AddProgrammeTimesAndVenues1764900000000 } from './1764900000000-AddProg
 import { AddInvitationDeadlines1764910000000 } from './1764910000000-AddInvitationDeadlines';
 import { CreateMailOutbox1764920000000 } from './1764920000000-CreateMailOutbox';
 import { AddDeclineCategoriesAndAuthorship1764930000000 } from './1764930000000-AddDeclineCategoriesAndAuthorship';
+import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   AddNominationDisclosurePolicy1764830000000,
   AddProgrammeTimesAndVenues1764900000000, AddInvitationDeadlines1764910000000, CreateMailOutbox1764920000000,
   AddDeclineCategoriesAndAuthorship1764930000000,
+  CreateMentorshipProgramme1765100000000,
 ];

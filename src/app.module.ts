@@ -16,6 +16,7 @@ import { MeModule } from './me/me.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
+import { MentorshipModule } from './mentorship/mentorship.module';
 import { NominationsModule } from './nominations/nominations.module';
 import { RankingModule } from './ranking/ranking.module';
 import { ReportsModule } from './reports/reports.module';
@@ -54,6 +55,7 @@ export class AppModule {
         DashboardModule,
         IncidentsModule,
         MeModule,
+        MentorshipModule,
       ],
     };
   }
