@@ -11,20 +11,6 @@ COPY src ./src
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
-# For local trials of sign-in only (docker compose --profile sign-in up): the tests' OpenID Connect
-# provider (oidc-provider) as a program. Not part of the service's image, which is the last stage.
-FROM node:24-bookworm-slim AS idp
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
-RUN npm ci --no-audit --no-fund
-COPY src ./src
-COPY migrations ./migrations
-COPY test/support ./test/support
-RUN npx tsc -p tsconfig.json
-USER node
-EXPOSE 4000
-ENTRYPOINT ["node", "dist/test/support/local-identity-provider.js"]
-
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000

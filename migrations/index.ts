@@ -15,7 +15,8 @@ import { AddProgrammeTimesAndVenues1764900000000 } from './1764900000000-AddProg
 import { AddInvitationDeadlines1764910000000 } from './1764910000000-AddInvitationDeadlines';
 import { CreateMailOutbox1764920000000 } from './1764920000000-CreateMailOutbox';
 import { AddDeclineCategoriesAndAuthorship1764930000000 } from './1764930000000-AddDeclineCategoriesAndAuthorship';
-import { CreateLeadershipPositions1765100000000 } from './1765100000000-CreateLeadershipPositions';
+import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
+import { CreateLeadershipPositions1765200000000 } from './1765200000000-CreateLeadershipPositions';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -24,5 +25,6 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   AddNominationDisclosurePolicy1764830000000,
   AddProgrammeTimesAndVenues1764900000000, AddInvitationDeadlines1764910000000, CreateMailOutbox1764920000000,
   AddDeclineCategoriesAndAuthorship1764930000000,
-  CreateLeadershipPositions1765100000000,
+  CreateMentorshipProgramme1765100000000,
+  CreateLeadershipPositions1765200000000,
 ];

@@ -17,6 +17,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LeadershipModule } from './leadership/leadership.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
+import { MentorshipModule } from './mentorship/mentorship.module';
 import { NominationsModule } from './nominations/nominations.module';
 import { RankingModule } from './ranking/ranking.module';
 import { ReportsModule } from './reports/reports.module';
@@ -55,6 +56,7 @@ export class AppModule {
         DashboardModule,
         IncidentsModule,
         MeModule,
+        MentorshipModule,
         LeadershipModule,
       ],
     };

@@ -44,6 +44,7 @@ describe('parseRoleMap', () => {
     expect(map.get('cms-admins')).toEqual(['admin']);
     expect(map.get('cms-chairs')).toEqual(['committee']);
     expect(parseRoleMap('').size).toBe(0);
+    expect(parseRoleMap('cms-mentoring=mentorship-coordinator').get('cms-mentoring')).toEqual(['mentorship-coordinator']);
   });
 
   it('refuses unknown roles, member (which only the member link gives) and malformed entries', () => {

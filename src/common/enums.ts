@@ -2,8 +2,9 @@
 // constraints, the DTO validators, the rank policy and the reports all speak them.
 
 // member: a person signed in through the identity provider (or an admin-linked account) reading their
-// own record; do-chair: reads the diversity office's anonymous box.
-export const ROLES = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair'] as const;
+// own record; do-chair: reads the diversity office's anonymous box; mentorship-coordinator: runs the
+// mentorship programme's rounds (sign-ups, matching, publishing the pairs).
+export const ROLES = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair', 'mentorship-coordinator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CAREER_STAGES = ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'] as const;

@@ -533,6 +533,7 @@ const USERS: [name: string, email: string, roles: Role[]][] = [
   ['Mo Monitor', 'monitor@demo.example', ['monitor']],
   ['Cleo Contact', 'contact@demo.example', ['contact']],
   ['Dora DO co-chair', 'do-chair@demo.example', ['do-chair']],
+  ['Mina Mentorship coordinator', 'mentorship@demo.example', ['mentorship-coordinator']],
   // Renamed after the member record it is linked to once the invitations are drawn (see below).
   ['A member', 'member@demo.example', ['member']],
   ['Higgs physics conveners', 'conveners.higgs@demo.example', ['nominator']],

@@ -12,6 +12,7 @@ import { startService } from '../bootstrap';
 import { Role, ROLES } from '../common/enums';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrate, seedDatabase } from './seed';
+import { demoMentorshipRounds } from './mentorship-round';
 import { demoLeadershipHistory } from './leadership-history';
 import { demoSpeakerFlow } from './speaker-flow';
 
@@ -26,6 +27,7 @@ const ROLE_USERS: Record<Role, string> = {
   contact: 'contact@demo.example',
   member: 'member@demo.example',
   'do-chair': 'do-chair@demo.example',
+  'mentorship-coordinator': 'mentorship@demo.example',
 };
 
 async function main(): Promise<void> {
@@ -62,6 +64,11 @@ async function main(): Promise<void> {
   if (speakers) {
     console.log(`Speaker flow: ${speakers.invitations} invitations at ${speakers.conferences} conferences, `
       + `${speakers.answered} answered by link, ${speakers.mails} mails in the outbox`);
+  }
+  const mentorship = await demoMentorshipRounds(app, DEMO_SEED);
+  if (mentorship) {
+    console.log(`Mentorship: the ${mentorship.previousYear} round published; ${mentorship.year}: ${mentorship.signups} sign-ups, `
+      + `${mentorship.pairs} pairs proposed (${mentorship.continued} continued), ${mentorship.unmatched} mentees unmatched`);
   }
   const leadership = await demoLeadershipHistory(app, { seed: DEMO_SEED });
   if (leadership) {
@@ -134,7 +141,9 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
       `SELECT m.name FROM app_user u JOIN member m ON m.id = u.member_id WHERE lower(u.email) = $1`, [ROLE_USERS.member])).rows[0]?.name ?? '';
     const timed = (await client.query<{ id: string }>(`
       SELECT conference_id AS id FROM slot WHERE starts_at IS NOT NULL ORDER BY starts_at LIMIT 1`)).rows[0]?.id ?? null;
-    return { slot, member, memberName, timed };
+    const round = (await client.query<{ id: string }>(`
+      SELECT id FROM mentorship_round WHERE status = 'open'`)).rows[0]?.id ?? null;
+    return { slot, member, memberName, timed, round };
   });
   const base = `http://localhost:${port}`;
   const api = `${base}/api/v1`;
@@ -184,6 +193,11 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     'A message to the diversity office\'s anonymous box, and the DO co-chairs reading it:',
     `  curl ${auth('member')} -H "Content-Type: application/json" -d '{"text":"About the coffee-break jokes"}' ${api}/diversity-office/messages`,
     `  curl ${auth('do-chair')} ${api}/diversity-office/messages`,
+    'The mentorship programme: the rounds, this year\'s proposed pairs with their explanations, the round\'s report:',
+    `  curl ${auth('mentorship-coordinator')} ${api}/mentorship/rounds`,
+    ...(examples.round ? [
+      `  curl ${auth('mentorship-coordinator')} ${api}/mentorship/rounds/${examples.round}/matching`,
+      `  curl ${auth('mentorship-coordinator')} "${api}/reports/mentorship?roundId=${examples.round}"`] : []),
     `The dashboard shows the member's own page: open ${base}/dashboard and paste $DEMO_MEMBER (or sign in through`,
     '  the identity provider when OIDC_ISSUER is set).',
     '',

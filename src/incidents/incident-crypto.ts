@@ -37,7 +37,9 @@ export function readIncidentKey(value: string | undefined): IncidentKeyReading {
 /** The fields that are encrypted; part of the associated data. */
 export type SealedField = 'description' | 'concerns' | 'reporter' | 'addition' | 'note' | 'action'
   // The diversity office's anonymous box (its own table, ids of its own): the label keeps the two apart.
-  | 'diversity-office-message';
+  | 'diversity-office-message'
+  // A mentorship sign-up's consented identity groups (ids of mentorship_signup).
+  | 'mentorship-identity';
 
 export class IncidentDecryptionError extends Error {
   constructor() {

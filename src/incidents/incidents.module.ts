@@ -9,5 +9,7 @@ import { IncidentsService } from './incidents.service';
 @Module({
   controllers: [IncidentsController, DiversityOfficeController],
   providers: [IncidentKeyring, IncidentReportingConfigured, IncidentsService, IncidentLifecycle, DiversityOfficeService],
+  // The mentorship programme seals consented identity groups with the same key.
+  exports: [IncidentKeyring],
 })
 export class IncidentsModule {}

@@ -18,6 +18,7 @@ import { seedDatabase, SeedResult } from '../../src/demo/seed';
 import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { cannon, Request, watchMemory } from './cannon';
 import { measureCsvReader } from './csv-reader';
+import { describeMentorship, measureMentorship } from './mentorship-bench';
 import { soak, SoakPart, SoakResult, soakVerdict } from './soak';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   log(`CSV reader, ${csv.rows} rows: own ${csv.ownMs.toFixed(0)} ms, csv-parse ${csv.csvParseMs.toFixed(0)} ms `
     + `(${(csv.csvParseMs / csv.ownMs).toFixed(1)}x); in 64 KiB pieces as an import reads them: own ${csv.ownPiecesMs.toFixed(0)} ms, `
     + `csv-parse ${csv.csvParsePiecesMs.toFixed(0)} ms (${(csv.csvParsePiecesMs / csv.ownPiecesMs).toFixed(1)}x)`);
+  log(describeMentorship(await measureMentorship(options.seed)));
   const today = new Date().toISOString().slice(0, 10);
   const work = mkdtempSync(join(tmpdir(), 'sa-bench-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach its data folder inside this one.

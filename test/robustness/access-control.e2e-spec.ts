@@ -11,7 +11,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no token needed. Otherwise the roles that get past authorisation; every other role gets 403. */
 type Rule = 'public' | Role[];
 
-const ROLES: Role[] = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair'];
+const ROLES: Role[] = ['admin', 'committee', 'nominator', 'monitor', 'contact', 'member', 'do-chair', 'mentorship-coordinator'];
 const ANY = ROLES;
 
 /** The intended access, route by route (CONTRACT.md "who" column, else the issue that defines the route). */
@@ -144,6 +144,20 @@ const INTENDED: Record<string, Rule> = {
   'POST /api/v1/invitation-link/accept': 'public',
   'POST /api/v1/invitation-link/decline': 'public',
 
+  // Issue 22: coordinators and admins run the mentorship rounds; members read the rounds and sign
+  // themselves up (reading only their own sign-up); the round's report is read like the other reports.
+  'POST /api/v1/mentorship/rounds': ['mentorship-coordinator', 'admin'],
+  'GET /api/v1/mentorship/rounds': ['mentorship-coordinator', 'admin', 'member'],
+  'GET /api/v1/mentorship/rounds/{id}': ['mentorship-coordinator', 'admin', 'member'],
+  'POST /api/v1/mentorship/rounds/{id}/signups': ['member', 'mentorship-coordinator', 'admin'],
+  'GET /api/v1/mentorship/rounds/{id}/signups': ['member', 'mentorship-coordinator', 'admin'],
+  'GET /api/v1/mentorship/rounds/{id}/signups/{signupId}': ['member', 'mentorship-coordinator', 'admin'],
+  'PATCH /api/v1/mentorship/rounds/{id}/signups/{signupId}': ['member', 'mentorship-coordinator', 'admin'],
+  'POST /api/v1/mentorship/rounds/{id}/matching': ['mentorship-coordinator', 'admin'],
+  'GET /api/v1/mentorship/rounds/{id}/matching': ['mentorship-coordinator', 'admin'],
+  'PUT /api/v1/mentorship/rounds/{id}/matching/pairs/{pairId}': ['mentorship-coordinator', 'admin'],
+  'POST /api/v1/mentorship/rounds/{id}/matching/publish': ['mentorship-coordinator', 'admin'],
+  'GET /api/v1/reports/mentorship': ['mentorship-coordinator', 'admin', 'monitor', 'committee'],
   // Issue 21: admins and the committee keep the positions and their history, everyone signed in reads
   // them; calls take nominations from nominators, the committee and members (themselves); the
   // committee decides; the leadership reports are the diversity office's like the other reports.
@@ -192,6 +206,8 @@ const REPORTED_DIFFERENCES: Array<{ route: string; role: Role; answers: 'allowed
   { route: 'GET /api/v1/conferences/{id}', role: 'member', answers: '403', why: 'issue 11' },
   { route: 'GET /api/v1/conferences', role: 'do-chair', answers: '403', why: 'issue 11' },
   { route: 'GET /api/v1/conferences/{id}', role: 'do-chair', answers: '403', why: 'issue 11' },
+  { route: 'GET /api/v1/conferences', role: 'mentorship-coordinator', answers: '403', why: 'issue 11' },
+  { route: 'GET /api/v1/conferences/{id}', role: 'mentorship-coordinator', answers: '403', why: 'issue 11' },
 ];
 
 /** Routes served outside the OpenAPI document. */

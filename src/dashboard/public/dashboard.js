@@ -8,6 +8,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 // session: GET /auth/session's answer once signed in through the identity provider (its cookie is HttpOnly).
 const state = { token: sessionStorage.getItem('sa-token') || '', roles: [], session: null };
 const REPORT_READERS = ['monitor', 'committee', 'admin'];
+const MENTORSHIP_COORDINATORS = ['mentorship-coordinator', 'admin'];
 const $ = (id) => document.getElementById(id);
 
 async function api(path, params = {}, { method = 'GET', body } = {}) {
@@ -365,6 +366,63 @@ async function renderMe() {
     : el('p', { class: 'muted' }, 'No talks recorded yet.'));
 }
 
+// ---- The mentorship programme (coordinators and admins) ------------------------------------
+
+async function openMentorship() {
+  const rounds = await api('/mentorship/rounds', { limit: 50 });
+  $('mentorship').hidden = false;
+  if (!rounds.items.length) {
+    $('mentorship-summary').replaceChildren(el('p', { class: 'muted' }, 'No round yet: POST /api/v1/mentorship/rounds opens one.'));
+    return;
+  }
+  $('mentorship-round').replaceChildren(...rounds.items.map((r) =>
+    el('option', { value: r.id }, `${r.year} (${r.status === 'open' ? 'open' : 'published'})`)));
+  await renderMentorship();
+}
+
+/** The round's report (counts as the privacy rules publish them) and its matching, when there is one. */
+async function renderMentorship() {
+  const id = $('mentorship-round').value;
+  const [round, report, regions] = await Promise.all([
+    api(`/mentorship/rounds/${id}`), api('/reports/mentorship', { roundId: id }), api('/regions').catch(() => []),
+  ]);
+  const regionName = new Map(regions.map((r) => [r.code, r.name]));
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const matching = report.matching.solved ? await api(`/mentorship/rounds/${id}/matching`) : null;
+  const m = report.matching;
+  const c = report.continuation;
+  const roles = report.byRole;
+  const facts = [
+    ['Sign-up', `${round.signUpOpens} to ${round.signUpCloses}${round.signUpOpen ? ' (open now)' : ''}; matching on ${round.matchingOn}`],
+    ['Participants', `${report.participants}: ${roles.mentee} mentees, ${roles.mentor} mentors, ${roles.both} both`],
+    ['Matching', m.solved
+      ? `${plural(m.pairs, 'pair')} (${m.published ? 'published' : 'proposed, awaiting review'}); ${plural(m.matchedMentees, 'mentee')} matched, `
+        + `${m.unmatchedMentees} unmatched; ${plural(m.mentorsWithoutMentee, 'mentor')} without a mentee`
+      : 'not solved yet'],
+    ['Continuation', c.previousPairs
+      ? `${c.continued} of last round's ${c.previousPairs} pairs continue (${pct(c.rate)}); both asked in ${c.bothAsked}`
+      : 'no published round before this one'],
+  ];
+  $('mentorship-summary').replaceChildren(el('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [
+    el('dt', {}, k), el('dd', { 'data-fact': k.toLowerCase() }, v)])));
+  const bars = (dimension) => {
+    const group = report.groups.find((g) => g.dimension === dimension);
+    const rows = group.cells.filter((cell) => cell.suppressed || cell.count > 0)
+      .map((cell) => ({ ...cell, label: dimension === 'region' ? regionName.get(cell.value) || cell.value : cell.value }));
+    return rows.length ? shareChart(rows, { width: 520 }) : el('p', { class: 'muted' }, 'Nobody yet.');
+  };
+  $('mentorship-stage').replaceChildren(bars('careerStage'));
+  $('mentorship-region').replaceChildren(bars('region'));
+  const unmatched = (matching?.unmatched || []).filter((u) => u.as === 'mentee');
+  $('mentorship-unmatched').replaceChildren(
+    el('h3', {}, `Mentees without a mentor (${unmatched.length})`),
+    unmatched.length
+      ? table(['Mentee', 'Why'], unmatched.slice(0, 15).map((u) => [u.name || u.memberId, u.reason]))
+      : el('p', { class: 'muted' }, matching ? 'Every mentee has a mentor.' : 'The round has not been matched yet.'),
+    ...(unmatched.length > 15 ? [el('p', { class: 'muted' }, `and ${unmatched.length - 15} more: GET /api/v1/mentorship/rounds/${id}/matching`)] : []),
+  );
+}
+
 async function answerInvitation(id, accept) {
   showError(null);
   try {
@@ -406,6 +464,8 @@ async function open() {
     if (me.roles.includes('member')) await renderMe();
     // A nominator who reads no reports sees their own nominations, not a page of refusals.
     if (me.roles.includes('nominator') && !me.roles.includes('committee')) await renderNominator();
+    $('mentorship').hidden = true;
+    if (me.roles.some((role) => MENTORSHIP_COORDINATORS.includes(role))) await openMentorship();
     // A member who reads no reports sees only their own page.
     if (me.roles.some((role) => REPORT_READERS.includes(role))) {
       $('app').hidden = false;
@@ -449,6 +509,7 @@ document.addEventListener('DOMContentLoaded', () => {
     $(id).addEventListener('change', () => void refresh());
   }
   $('refresh').addEventListener('click', () => void refresh());
+  $('mentorship-round').addEventListener('change', () => void renderMentorship().catch(showError));
   $('sign-out').addEventListener('click', () => void signOut());
   void startSession().then((signedIn) => {
     if (signedIn || state.token) void open();

@@ -9,8 +9,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * with the reason it was overridden. record_key is the random key the gender reports' noise is drawn
  * with (see AddRecordKeys), never shown.
  */
-export class CreateLeadershipPositions1765100000000 implements MigrationInterface {
-  name = 'CreateLeadershipPositions1765100000000';
+export class CreateLeadershipPositions1765200000000 implements MigrationInterface {
+  name = 'CreateLeadershipPositions1765200000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -1,0 +1,94 @@
+/// <reference lib="dom" />
+// The dashboard's mentorship panel in a real browser (Chromium through playwright-core), on the demo
+// collaboration with its two mentorship rounds: a coordinator sees the round's participants by stage
+// and region, matched and unmatched, continuation, with the numbers the API gives; the screenshot
+// goes to test-artifacts/mentorship-dashboard.png.
+import { existsSync, mkdirSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { demoMentorshipRounds } from '../src/demo/mentorship-round';
+import { seedDatabase, SeedResult } from '../src/demo/seed';
+import { bearer, createTestApp, TestApp } from './support/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+if (!haveBrowser) console.warn(`mentorship dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+
+describeInBrowser('dashboard: the mentorship panel', () => {
+  let t: TestApp;
+  let seeded: SeedResult;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const errors: string[] = [];
+  const tokenOf = (email: string) => seeded.users.find((u) => u.email === email)!.token;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await createTestApp();
+    seeded = await seedDatabase(t.databaseUrl, { members: 800, talks: 2000, seed: 42, today: new Date().toISOString().slice(0, 10) });
+    await demoMentorshipRounds(t.app, 42);
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1300, height: 1200 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function openAs(email: string): Promise<void> {
+    await page.goto(`${base}/dashboard`);
+    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.fill('#token', tokenOf(email));
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+  }
+
+  it('shows a coordinator the open round: participants by stage and region, matched, unmatched, continuation', async () => {
+    const token = tokenOf('mentorship@demo.example');
+    await openAs('mentorship@demo.example');
+    expect(await page.isVisible('#error')).toBe(false);
+    expect(await page.isVisible('#mentorship')).toBe(true);
+    expect(await page.isVisible('#app')).toBe(false);
+    const rounds = (await t.http.get('/api/v1/mentorship/rounds').set(bearer(token))).body.items;
+    const open = rounds.find((r: { status: string }) => r.status === 'open');
+    expect(await page.inputValue('#mentorship-round')).toBe(open.id);
+    const report = (await t.http.get('/api/v1/reports/mentorship').query({ roundId: open.id }).set(bearer(token))).body;
+    for (const [dimension, chart] of [['careerStage', '#mentorship-stage'], ['region', '#mentorship-region']]) {
+      const shown = await page.$$eval(`${chart} g.row`, (rows) => rows.map((r) => [r.getAttribute('data-value'), r.getAttribute('data-count')]));
+      const cells = report.groups.find((g: { dimension: string }) => g.dimension === dimension).cells
+        .filter((c: { count: number }) => c.count > 0).map((c: { value: string; count: number }) => [c.value, String(c.count)]);
+      expect(shown).toEqual(cells);
+    }
+    const matching = await page.textContent('[data-fact=matching]');
+    expect(matching).toContain(`${report.matching.pairs} pairs (proposed, awaiting review)`);
+    expect(matching).toContain(`${report.matching.unmatchedMentees} unmatched`);
+    expect(await page.textContent('[data-fact=continuation]')).toContain(`${report.continuation.continued} of last round's ${report.continuation.previousPairs} pairs`);
+    expect(await page.textContent('#mentorship-unmatched h3')).toBe(`Mentees without a mentor (${report.matching.unmatchedMentees})`);
+    await page.locator('#mentorship').screenshot({ path: join(ARTIFACTS, 'mentorship-dashboard.png') });
+
+    // The published round, chosen in the list.
+    const published = rounds.find((r: { status: string }) => r.status === 'published');
+    await page.selectOption('#mentorship-round', published.id);
+    await page.waitForFunction(() => document.querySelector('[data-fact=matching]')?.textContent?.includes('(published'));
+    expect(errors).toEqual([]);
+  });
+
+  it('is not shown to a monitor, who reads the other reports', async () => {
+    await openAs('monitor@demo.example');
+    expect(await page.isVisible('#mentorship')).toBe(false);
+    expect(await page.isVisible('#app')).toBe(true);
+  });
+});
