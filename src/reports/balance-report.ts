@@ -242,7 +242,7 @@ export function balanceReadings(groups: BalanceGroup[], population: string, base
   const differing = tested.filter(({ c }) => c.significant);
   if (!differing.length) {
     return [`No share of ${population} differs from ${baseline} beyond what chance explains `
-      + `(${tested.length} cells tested, Holm-corrected, 5 % level).`];
+      + `(${tested.length} ${tested.length === 1 ? 'cell' : 'cells'} tested, Holm-corrected, 5 % level).`];
   }
   return differing.map(({ g, c }) => {
     const label = c.name ?? c.value;

@@ -102,6 +102,6 @@ function funnelReadings(values: FunnelValue[]): string[] {
     });
   }
   if (!tested) return ['Too little data to compare the stages: the counts are empty or hidden.'];
-  if (!readings.length) return [`No step of the funnel changes any share beyond what chance explains (${tested} steps tested, Holm-corrected, 5 % level).`];
+  if (!readings.length) return [`No step of the funnel changes any share beyond what chance explains (${tested} ${tested === 1 ? 'step' : 'steps'} tested, Holm-corrected, 5 % level).`];
   return readings;
 }
