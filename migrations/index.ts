@@ -17,6 +17,7 @@ import { CreateMailOutbox1764920000000 } from './1764920000000-CreateMailOutbox'
 import { AddDeclineCategoriesAndAuthorship1764930000000 } from './1764930000000-AddDeclineCategoriesAndAuthorship';
 import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
 import { CreateLeadershipPositions1765200000000 } from './1765200000000-CreateLeadershipPositions';
+import { AddWithdrawalMail1765300000000 } from './1765300000000-AddWithdrawalMail';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   AddDeclineCategoriesAndAuthorship1764930000000,
   CreateMentorshipProgramme1765100000000,
   CreateLeadershipPositions1765200000000,
+  AddWithdrawalMail1765300000000,
 ];

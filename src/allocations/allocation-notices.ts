@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import {
-  answerLetter, InvitationFacts, invitationLetter, lapsedLetter, lapsedNotice, outcomeLetter, reminderLetter,
+  answerLetter, InvitationFacts, invitationLetter, lapsedLetter, lapsedNotice, outcomeLetter, reminderLetter, withdrawnLetter,
 } from '../mail/letters';
 import { Outbox } from '../mail/outbox.service';
 import { RankingService } from '../ranking/ranking.service';
@@ -105,8 +105,16 @@ export class AllocationNotices {
   }
 
   /** After a status change: the speaker's confirmation, the nominators' outcome, the committee's notice of a lapse. */
-  async changed(manager: EntityManager, change: { id: string; to: string; slotId: string }): Promise<void> {
+  async changed(manager: EntityManager, change: { id: string; from?: string; to: string; slotId: string }): Promise<void> {
     const row = await this.invitation(manager, change.id);
+    if (change.to === 'withdrawn' && row.email) {
+      // The committee's reason stays with the committee: the speaker is told that, not why.
+      await this.outbox.write(manager, {
+        kind: 'withdrawn', to: [row.email], allocationId: change.id, dedupeKey: `withdrawn:${change.id}`,
+        ...withdrawnLetter({ speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name },
+          change.from === 'accepted'),
+      });
+    }
     if (change.to === 'accepted' || change.to === 'declined') {
       if (row.email) {
         await this.outbox.write(manager, {

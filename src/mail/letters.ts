@@ -104,6 +104,17 @@ export function lapsedLetter(f: Pick<InvitationFacts, 'speakerName' | 'slotTitle
   };
 }
 
+/** To the speaker: the committee withdrew the invitation (or the accepted talk); the link no longer works. */
+export function withdrawnLetter(f: Pick<InvitationFacts, 'speakerName' | 'slotTitle' | 'conferenceName'>, accepted: boolean): Letter {
+  return {
+    subject: `Your ${accepted ? 'talk' : 'invitation'} at ${f.conferenceName} has been withdrawn`,
+    body: [`Dear ${f.speakerName},`, '',
+      `the committee has withdrawn ${accepted ? 'your talk' : 'the invitation to give the talk'} "${f.slotTitle}" at ${f.conferenceName}.`,
+      ...(accepted ? [] : ['The link in the invitation no longer works.']),
+      'This does not count against you; the committee will write to you if anything about it is unclear.', SIGNATURE].join('\n'),
+  };
+}
+
 export interface NextCandidateFacts {
   name: string;
   rank: number;

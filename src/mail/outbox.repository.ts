@@ -2,7 +2,7 @@
 // admin's view of it.
 import { EntityManager } from 'typeorm';
 
-export const MAIL_KINDS = ['invitation', 'reminder', 'expired', 'answer', 'outcome', 'digest', 'mentorship'] as const;
+export const MAIL_KINDS = ['invitation', 'reminder', 'expired', 'answer', 'outcome', 'digest', 'mentorship', 'withdrawn'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const MAIL_STATUSES = ['held', 'queued', 'sending', 'sent', 'failed'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
