@@ -86,6 +86,37 @@ describeInBrowser('dashboard: the mentorship panel', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a member paired in last year\'s published round their partner on their own page', async () => {
+    const [paired] = await t.dataSource.query(
+      `SELECT mentee.member_id AS "memberId", m.name, mentor_member.name AS "mentorName"
+       FROM mentorship_pair p
+       JOIN mentorship_matching mm ON mm.round_id = p.round_id AND mm.published_at IS NOT NULL
+       JOIN mentorship_signup mentee ON mentee.id = p.mentee_signup_id
+       JOIN mentorship_signup mentor ON mentor.id = p.mentor_signup_id
+       JOIN member m ON m.id = mentee.member_id
+       JOIN member mentor_member ON mentor_member.id = mentor.member_id
+       ORDER BY m.name LIMIT 1`);
+    expect(paired).toBeDefined();
+    const account = await t.http.post('/api/v1/users').set(bearer(t.admin))
+      .send({ name: paired.name, email: `mentee.${paired.memberId.slice(0, 8)}@demo.example`, roles: ['member'], memberId: paired.memberId });
+    expect(account.status).toBe(201);
+    const mine = await t.http.get('/api/v1/me/mentorship').set(bearer(account.body.token));
+    expect(mine.body.pairs).toEqual([expect.objectContaining({ myRole: 'mentee', partnerName: paired.mentorName })]);
+    await page.goto(`${base}/dashboard`);
+    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.fill('#token', account.body.token);
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.isVisible('#me')).toBe(true);
+    expect(await page.isVisible('#me-mentorship')).toBe(true);
+    const text = await page.textContent('#me-mentorship');
+    expect(text).toContain(paired.mentorName);
+    expect(text).toContain('mentee');
+    await page.locator('#me-mentorship').screenshot({ path: join(ARTIFACTS, 'me-mentorship.png') });
+    expect(errors).toEqual([]);
+  });
+
   it('is not shown to a monitor, who reads the other reports', async () => {
     await openAs('monitor@demo.example');
     expect(await page.isVisible('#mentorship')).toBe(false);

@@ -231,6 +231,8 @@ describe('mentorship programme', () => {
     });
 
     it('publishes: each pair is introduced by mail through the outbox, once', async () => {
+      // Before publication nobody sees a pairing of their own.
+      expect((await as(people.Sara.token).get('/me/mentorship')).body).toEqual({ pairs: [] });
       const published = seen('publish', await as(coordinator).post(`/mentorship/rounds/${roundId}/matching/publish`));
       expect(published.status).toBe(200);
       expect(published.body.status).toBe('published');
@@ -243,6 +245,14 @@ describe('mentorship programme', () => {
       expect((await as(coordinator).post(`/mentorship/rounds/${roundId}/matching/publish`)).status).toBe(409);
       expect((await as(coordinator).post(`/mentorship/rounds/${roundId}/matching`)).status).toBe(409);
       expect((await as(coordinator).get(`/mentorship/rounds/${roundId}`)).body.status).toBe('published');
+      // Each partner reads the pairing on their own page, as the mail named it; the unmatched read none.
+      const sara = (await as(people.Sara.token).get('/me/mentorship')).body.pairs;
+      expect(sara).toEqual([expect.objectContaining({ roundId, myRole: 'mentee', partnerEmail: 'tess@mentorship.test', continued: false })]);
+      const tess = (await as(people.Tess.token).get('/me/mentorship')).body.pairs;
+      expect(tess).toEqual([expect.objectContaining({ roundId, myRole: 'mentor', partnerEmail: 'sara@mentorship.test' })]);
+      expect(JSON.stringify([sara, tess])).not.toMatch(/lgbtq|disability|first-generation|identity|score|components/i);
+      expect((await as(people.Rita.token).get('/me/mentorship')).body).toEqual({ pairs: [] });
+      expect((await as(coordinator).get('/me/mentorship')).status).toBe(403);
     });
   });
 

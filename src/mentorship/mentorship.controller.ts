@@ -6,7 +6,7 @@ import { ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import { PageQuery } from '../common/pagination';
 import {
   CreateRoundDto, CreateSignupDto, MatchingView, MentorshipReportQuery, MentorshipReportView, ReplacePairDto, RoundPage,
-  RoundView, SignupPage, SignupQuery, SignupView, UpdateSignupDto,
+  MyMentorshipView, RoundView, SignupPage, SignupQuery, SignupView, UpdateSignupDto,
 } from './mentorship.dto';
 import { MentorshipService } from './mentorship.service';
 
@@ -170,5 +170,22 @@ export class MentorshipReportController {
   @ApiProblems(400, 404)
   report(@Query() query: MentorshipReportQuery, @CurrentActor() actor: Actor): Promise<MentorshipReportView> {
     return this.mentorship.report(query.roundId, actor);
+  }
+}
+
+/** A member's own pairings, once their round is published: who, from where, for what. */
+@ApiTags('mentorship')
+@ApiSecured()
+@Controller('me/mentorship')
+export class MyMentorshipController {
+  constructor(private readonly mentorship: MentorshipService) {}
+
+  @Get()
+  @Roles('member')
+  @ApiOperation({ summary: 'Your mentors and mentees in published rounds (nothing before the coordinators publish)' })
+  @ApiOkResponse({ type: MyMentorshipView })
+  @ApiProblem(404, 'No member record is linked to your account')
+  mine(@CurrentActor() actor: Actor): Promise<MyMentorshipView> {
+    return this.mentorship.myPairs(actor);
   }
 }

@@ -259,3 +259,20 @@ export class MentorshipReportView {
   @ApiProperty({ type: ReportMatchingView }) matching: ReportMatchingView;
   @ApiProperty({ type: ReportContinuationView }) continuation: ReportContinuationView;
 }
+
+export class MyMentorshipPairView {
+  @ApiProperty() roundId: string;
+  @ApiProperty({ example: 2026 }) year: number;
+  @ApiProperty({ enum: ['mentor', 'mentee'] }) myRole: 'mentor' | 'mentee';
+  @ApiProperty() partnerName: string;
+  @ApiProperty({ type: String, nullable: true, description: 'As in the introduction mail, which went to you both' }) partnerEmail: string | null;
+  @ApiProperty() partnerInstitute: string;
+  @ApiProperty({ type: [String], description: 'The kinds of mentoring you both named' }) kinds: string[];
+  @ApiProperty({ description: 'Whether you both asked to continue from the round before' }) continued: boolean;
+  @ApiProperty({ example: '2026-03-01' }) publishedOn: string;
+}
+
+export class MyMentorshipView {
+  @ApiProperty({ type: [MyMentorshipPairView], description: 'Your pairings in published rounds, newest first' })
+  pairs: MyMentorshipPairView[];
+}

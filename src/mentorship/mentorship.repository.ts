@@ -97,12 +97,46 @@ export interface PairRow {
   source: 'optimiser' | 'continued' | 'coordinator';
 }
 
+/** One pairing of a member in a published round, seen by that member. */
+export interface MyMentorshipPair {
+  roundId: string;
+  year: number;
+  myRole: 'mentor' | 'mentee';
+  partnerName: string;
+  partnerEmail: string | null;
+  partnerInstitute: string;
+  kinds: string[];
+  continued: boolean;
+  publishedOn: string;
+}
+
 @Injectable()
 export class MentorshipRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   private db(manager?: EntityManager) {
     return manager ?? this.dataSource;
+  }
+
+  /** The member's pairs in published rounds, with the partner as the introduction mail names them. */
+  async publishedPairsOf(memberId: string): Promise<MyMentorshipPair[]> {
+    return this.dataSource.query(
+      `SELECT r.id AS "roundId", r.year, p.source = 'continued' AS continued,
+              CASE WHEN mentee.member_id = $1 THEN 'mentee' ELSE 'mentor' END AS "myRole",
+              partner.name AS "partnerName", partner.email AS "partnerEmail", pi.name AS "partnerInstitute",
+              ARRAY(SELECT k FROM unnest(mentor.kinds_offered) k WHERE k = ANY (mentee.kinds_sought) ORDER BY k) AS kinds,
+              to_char(mm.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "publishedOn"
+       FROM mentorship_pair p
+       JOIN mentorship_matching mm ON mm.round_id = p.round_id AND mm.published_at IS NOT NULL
+       JOIN mentorship_round r ON r.id = p.round_id
+       JOIN mentorship_signup mentor ON mentor.id = p.mentor_signup_id
+       JOIN mentorship_signup mentee ON mentee.id = p.mentee_signup_id
+       JOIN member partner ON partner.id = CASE WHEN mentee.member_id = $1 THEN mentor.member_id ELSE mentee.member_id END
+       JOIN institute pi ON pi.id = partner.institute_id
+       WHERE mentor.member_id = $1 OR mentee.member_id = $1
+       ORDER BY r.year DESC, partner.name`,
+      [memberId],
+    );
   }
 
   async memberOfAccount(userId: string): Promise<string | null> {

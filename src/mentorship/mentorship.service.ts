@@ -21,7 +21,7 @@ import {
 } from './mentorship-model';
 import { rate, reportGroup } from './mentorship-report';
 import {
-  CreateRoundDto, CreateSignupDto, IDENTITY_GROUPS, IdentityGroup, MatchingView, MentorshipReportView, PairPartyView,
+  CreateRoundDto, CreateSignupDto, IDENTITY_GROUPS, IdentityGroup, MatchingView, MentorshipReportView, MyMentorshipView, PairPartyView,
   ReplacePairDto, RoundView, SignupQuery, SignupView, UpdateSignupDto,
 } from './mentorship.dto';
 import { MentorshipRepository, RoundRow, SignupRow, SignupValues } from './mentorship.repository';
@@ -111,6 +111,13 @@ export class MentorshipService {
   /** The member record of the account, or null (an account without one). */
   private memberOf(actor: Actor): Promise<string | null> {
     return this.repository.memberOfAccount(actor.id);
+  }
+
+  /** The signed-in member's pairings in published rounds; 404 for an account without a member record. */
+  async myPairs(actor: Actor): Promise<MyMentorshipView> {
+    const memberId = await this.memberOf(actor);
+    if (!memberId) throw new ProblemException(HttpStatus.NOT_FOUND, 'No member record is linked to your account; ask an admin to link it');
+    return { pairs: await this.repository.publishedPairsOf(memberId) };
   }
 
   /** Whom a sign-up is for: a member themself; a coordinator or admin anyone, named by memberId. */

@@ -131,6 +131,7 @@ const INTENDED: Record<string, Rule> = {
   'POST /api/v1/me/invitations/{id}/accept': ['member'],
   'POST /api/v1/me/invitations/{id}/decline': ['member'],
   'GET /api/v1/me/activity': ['member'],
+  'GET /api/v1/me/mentorship': ['member'],
   'GET /api/v1/nomination-disclosure-policy': ['committee', 'admin', 'member'],
   'PUT /api/v1/nomination-disclosure-policy': ['committee'],
   'POST /api/v1/diversity-office/messages': ANY,

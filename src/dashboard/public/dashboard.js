@@ -360,6 +360,12 @@ async function renderMe() {
         ...(withReason ? [n.reason ?? ''] : [])]))
     : el('p', { class: 'muted' }, 'No nominations.'));
 
+  // The mentorship programme: my pairings once a round is published (nothing to show: no panel).
+  const mentorship = await api('/me/mentorship').catch(() => ({ pairs: [] }));
+  $('me-mentorship').hidden = mentorship.pairs.length === 0;
+  $('me-mentorship').replaceChildren(el('h3', {}, 'My mentorship'), table(['Year', 'I am', 'With', 'Institute', 'E-mail', 'For'],
+    mentorship.pairs.map((p) => [String(p.year), p.myRole, p.partnerName, p.partnerInstitute, p.partnerEmail || '', p.kinds.join(', ')])));
+
   $('me-talks').replaceChildren(el('h3', {}, `My talks (${talks.total})`), talks.items.length
     ? table(['Date', 'Conference', 'Tier', 'Type', 'Title', 'Stage then'], talks.items.map((t) => [
       t.date, t.conference, t.tier, t.talkType, t.title || '', t.careerStage]))
@@ -453,9 +459,14 @@ async function renderNominator() {
   );
 }
 
+// Each open() counts; one overtaken by a later one (another token pasted meanwhile) stops drawing.
+let openings = 0;
+
 async function open() {
+  const opening = ++openings;
   try {
     const me = await api('/users/me');
+    if (opening !== openings) return;
     $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
     state.roles = me.roles;
     // Another token may have been open before: only this one's pages show.
