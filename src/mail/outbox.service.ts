@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page } from '../common/pagination';
-import { notFound } from '../common/problem';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { conflict, notFound } from '../common/problem';
 import { JobQueue } from '../jobs/job-queue';
 import { MailTransport } from './mail-transport';
 import { insertMail, MAIL_COLUMNS, MailAttachment, MailKind, MailStatus, StoredMail } from './outbox.repository';
@@ -33,6 +35,7 @@ export class Outbox {
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     private readonly transport: MailTransport,
+    private readonly audit: AuditService,
   ) {}
 
   /** Writes the mail (and its delivery job when SMTP is configured); null when its dedupe key was used before. */
@@ -75,6 +78,32 @@ export class Outbox {
       })),
       total, limit: query.limit, offset: query.offset, counts, smtpConfigured: this.transport.configured,
     };
+  }
+
+  /**
+   * An admin sends a mail that is not on its way: one held while SMTP_URL was unset, or one whose
+   * delivery gave up. Nothing is re-sent on its own: a held reminder for an invitation long answered
+   * would only confuse. 409 for a mail already sent or on its way, and while SMTP_URL is unset.
+   */
+  async send(id: string, actor: Actor): Promise<StoredMail> {
+    if (!this.transport.configured) {
+      throw conflict('SMTP_URL is unset: mail stays in the outbox until the service is started with it');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(`SELECT status FROM mail_outbox WHERE id = $1 FOR UPDATE`, [id]);
+      if (!row) throw notFound('Mail', id);
+      if (row.status !== 'held' && row.status !== 'failed') {
+        throw conflict(`The mail is ${row.status}: only a held or failed mail is sent again`, { currentStatus: row.status });
+      }
+      await manager.query(`UPDATE mail_outbox SET status = 'queued', attempts = 0, last_error = NULL WHERE id = $1`, [id]);
+      // A job of its own: the mail's first job (id = the mail's) may have run already.
+      await this.jobs.sendInTransaction(manager, MAIL_DELIVERY_QUEUE, { outboxId: id }, { id: randomUUID() });
+      await this.audit.record(manager, actor, {
+        action: 'mail.send', entity: 'mail_outbox', entityId: id, before: { status: row.status }, after: { status: 'queued' },
+      });
+      const [mail] = await manager.query(`SELECT ${MAIL_COLUMNS} FROM mail_outbox WHERE id = $1`, [id]);
+      return mail;
+    });
   }
 
   async get(id: string): Promise<StoredMail> {

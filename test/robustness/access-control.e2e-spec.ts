@@ -141,6 +141,7 @@ const INTENDED: Record<string, Rule> = {
   // Issue 18: the outbox is the admins'; the answer link of an invitation mail needs no account, its token decides.
   'GET /api/v1/outbox': ['admin'],
   'GET /api/v1/outbox/{id}': ['admin'],
+  'POST /api/v1/outbox/{id}/send': ['admin'],
   'GET /api/v1/invitation-link': 'public',
   'POST /api/v1/invitation-link/accept': 'public',
   'POST /api/v1/invitation-link/decline': 'public',
