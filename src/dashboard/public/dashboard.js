@@ -290,7 +290,8 @@ async function renderOutbox() {
   );
 }
 
-async function refresh() {
+/** Redraws the report panels; `ready: false` leaves marking the page ready to the caller. */
+async function refresh({ ready = true } = {}) {
   showError(null);
   const tasks = [...document.querySelectorAll('.chart[data-dimension]')].map(renderBalance);
   tasks.push(renderFunnel(), renderTrends(), renderEquity(), renderDeclines(), renderLeadership(), renderProgramme());
@@ -298,7 +299,7 @@ async function refresh() {
   const results = await Promise.allSettled(tasks);
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length) showError(failed.map((r) => r.reason.message).join('\n'));
-  document.body.dataset.ready = 'true';
+  if (ready) document.body.dataset.ready = 'true';
 }
 
 // ---- A member's own page -------------------------------------------------------------------
@@ -464,28 +465,35 @@ let openings = 0;
 
 async function open() {
   const opening = ++openings;
+  // Overtaken by a later open() (another token pasted meanwhile): stop, and leave the page to it.
+  const overtaken = () => opening !== openings;
   try {
     const me = await api('/users/me');
-    if (opening !== openings) return;
+    if (overtaken()) return;
     $('whoami').textContent = `${me.name} (${me.roles.join(', ')})`;
     state.roles = me.roles;
     // Another token may have been open before: only this one's pages show.
-    for (const id of ['app', 'me', 'nominator']) $(id).hidden = true;
+    for (const id of ['app', 'me', 'nominator', 'mentorship']) $(id).hidden = true;
     $('panel-outbox').hidden = !me.roles.includes('admin');
     if (me.roles.includes('member')) await renderMe();
+    if (overtaken()) return;
     // A nominator who reads no reports sees their own nominations, not a page of refusals.
     if (me.roles.includes('nominator') && !me.roles.includes('committee')) await renderNominator();
-    $('mentorship').hidden = true;
+    if (overtaken()) return;
     if (me.roles.some((role) => MENTORSHIP_COORDINATORS.includes(role))) await openMentorship();
+    if (overtaken()) return;
     // A member who reads no reports sees only their own page.
     if (me.roles.some((role) => REPORT_READERS.includes(role))) {
       $('app').hidden = false;
       const conferences = await api('/conferences', { limit: 500 }).catch(() => ({ items: [] }));
+      if (overtaken()) return;
       $('conference').replaceChildren(el('option', { value: '' }, 'All conferences'),
         ...conferences.items.map((c) => el('option', { value: c.id }, `${c.name} (${c.startDate.slice(0, 4)}, ${c.tier})`)));
-      await refresh();
+      await refresh({ ready: false });
+      if (overtaken()) return;
     }
   } catch (error) {
+    if (overtaken()) return;
     showError(error);
   }
   document.body.dataset.ready = 'true';
