@@ -285,9 +285,24 @@ async function renderOutbox() {
     el('p', { id: 'outbox-total' }, `${outbox.total} mails${counts ? ` (${counts})` : ''}`
       + (outbox.smtpConfigured ? '' : ' - SMTP_URL is unset, so mail is kept here: GET /api/v1/outbox')),
     table(['Written', 'Kind', 'To', 'Subject', 'Status'], outbox.items.map((m) => [
-      m.createdAt.slice(0, 16).replace('T', ' '), m.kind, m.recipients.join(', '), m.subject, m.status,
+      m.createdAt.slice(0, 16).replace('T', ' '), m.kind, m.recipients.join(', '), m.subject,
+      // With SMTP configured, a held mail (written while it was not) or a failed one can be sent from here.
+      outbox.smtpConfigured && (m.status === 'held' || m.status === 'failed')
+        ? el('span', {}, `${m.status} `, el('button', { type: 'button', class: 'send-mail', 'data-mail': m.id }, 'Send'))
+        : m.status,
     ])),
   );
+  for (const button of document.querySelectorAll('#outbox button.send-mail')) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await api(`/outbox/${button.dataset.mail}/send`, {}, { method: 'POST', body: {} });
+        await renderOutbox();
+      } catch (error) {
+        showError(error);
+      }
+    });
+  }
 }
 
 /** Redraws the report panels; `ready: false` leaves marking the page ready to the caller. */

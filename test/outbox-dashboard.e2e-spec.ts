@@ -1,0 +1,62 @@
+/// <reference lib="dom" />
+// The dashboard's outbox panel with SMTP configured, in a real browser: an admin sends a held mail
+// with one click and it arrives at a real SMTP server.
+import { existsSync, mkdirSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { MailServer, startMailServer } from './support/mail-server';
+import { createTestApp, TestApp } from './support/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+if (!haveBrowser) console.warn(`outbox dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+
+describeInBrowser('dashboard: sending a held mail from the outbox', () => {
+  let smtp: MailServer;
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    smtp = await startMailServer();
+    t = await createTestApp({ env: { SMTP_URL: smtp.url, JOB_POLLING_SECONDS: '1' } });
+    await t.app.listen(0, '127.0.0.1');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await smtp?.close();
+  });
+
+  it('offers Send for a held mail, sends it with a click, and shows it queued', async () => {
+    await t.dataSource.query(
+      `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, status, message_id)
+       VALUES (gen_random_uuid(), 'digest', ARRAY['committee@collab.example'], 'Digest kept while mail was off', 'Two answers.', '[]', 'held',
+               '<' || gen_random_uuid() || '@collab.example>')`);
+    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    await page.goto(`${base}/dashboard`);
+    await page.fill('#token', t.admin);
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await page.waitForSelector('#outbox button.send-mail', { timeout: 10_000 });
+    await page.locator('#panel-outbox').screenshot({ path: join(ARTIFACTS, 'outbox-send.png') });
+    await page.click('#outbox button.send-mail');
+    await page.waitForFunction(() => !document.querySelector('#outbox button.send-mail'), undefined, { timeout: 10_000 });
+    expect(await page.textContent('#outbox tbody')).toMatch(/queued|sending|sent/);
+    await smtp.waitFor((mails) => mails.some((m) => m.subject === 'Digest kept while mail was off'), 20_000);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
