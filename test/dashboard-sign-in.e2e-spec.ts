@@ -3,19 +3,17 @@
 // Connect provider started by this test: the sign-in link, the provider's login form, back to the
 // dashboard with a session cookie, and the member's own page with the numbers the API gives; an
 // invitation answered from the page. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser } from './support/browser';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { freePort, TestIdentityProvider } from './support/oidc-provider';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const TODAY = new Date().toISOString().slice(0, 10);
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`dashboard sign-in browser test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('dashboard sign-in browser test');
 
 describeInBrowser('dashboard: signing in through the identity provider, and a member\'s own page', () => {
   let t: TestApp;
@@ -44,12 +42,7 @@ describeInBrowser('dashboard: signing in through the identity provider, and a me
     expect(member).toBeDefined();
     idp.addPerson({ sub: 'sub-marta', username: 'marta', password: 'marta-pw', name: member.name, externalId: member.externalId, groups: [] });
     await t.app.listen(port, '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
     page.on('pageerror', (e) => errors.push(e.message));
     // The test provider's pages have no favicon; what counts is the dashboard's own requests.

@@ -2,20 +2,17 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the demo
 // collaboration: the charts must render, with the numbers the API gives, and suppressed cells shown
 // as suppressed. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const TODAY = new Date().toISOString().slice(0, 10);
-// CI installs Chromium (.ci/run); elsewhere the test says it is skipped rather than pretending.
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('dashboard browser test');
 
 const cellsShown = (report: { groups: { cells: { suppressed: boolean }[] }[] }) =>
   report.groups[0].cells.filter((c) => !c.suppressed).length;
@@ -35,15 +32,8 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     seeded = await seedDatabase(t.databaseUrl, { members: 1500, talks: 15000, seed: 42, today: TODAY });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    browser = await launchBrowser();
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1800 }, errors);
   }, 120_000);
 
   afterAll(async () => {

@@ -3,19 +3,17 @@
 // collaboration with its two mentorship rounds: a coordinator sees the round's participants by stage
 // and region, matched and unmatched, continuation, with the numbers the API gives; the screenshot
 // goes to test-artifacts/mentorship-dashboard.png.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
 import { demoMentorshipRounds } from '../src/demo/mentorship-round';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`mentorship dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('mentorship dashboard browser test');
 
 describeInBrowser('dashboard: the mentorship panel', () => {
   let t: TestApp;
@@ -33,14 +31,8 @@ describeInBrowser('dashboard: the mentorship panel', () => {
     await demoMentorshipRounds(t.app, 42);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1200 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    browser = await launchBrowser();
+    page = await pageCollectingErrors(browser, { width: 1300, height: 1200 }, errors);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,18 +1,16 @@
 /// <reference lib="dom" />
 // The dashboard's outbox panel with SMTP configured, in a real browser: an admin sends a held mail
 // with one click and it arrives at a real SMTP server.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
 import { MailServer, startMailServer } from './support/mail-server';
 import { createTestApp, TestApp } from './support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`outbox dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('outbox dashboard browser test');
 
 describeInBrowser('dashboard: sending a held mail from the outbox', () => {
   let smtp: MailServer;
@@ -26,14 +24,8 @@ describeInBrowser('dashboard: sending a held mail from the outbox', () => {
     smtp = await startMailServer();
     t = await createTestApp({ env: { SMTP_URL: smtp.url, JOB_POLLING_SECONDS: '1' } });
     await t.app.listen(0, '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    browser = await launchBrowser();
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, errors);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

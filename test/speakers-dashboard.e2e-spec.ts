@@ -2,19 +2,17 @@
 // The speaker's flow as people see it, in Chromium (playwright-core): the demo's speaker data made by
 // the service's own code, the programme with venue times, rooms and answer deadlines on the dashboard,
 // the outbox count for admins, and the answer page behind the link in an invitation mail, clicked.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
 import { demoSpeakerFlow } from '../src/demo/speaker-flow';
 import { createConference, createInstitute, createMember, createNomination, createSlot } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`speaker dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('speaker dashboard browser test');
 
 describeInBrowser('the speaker flow in a browser', () => {
   let t: TestApp;
@@ -49,14 +47,8 @@ describeInBrowser('the speaker flow in a browser', () => {
     expect(flow).toMatchObject({ conferences: 1, invitations: 5, answered: 4 });
     expect(await demoSpeakerFlow(t.app, email)).toBeNull();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    browser = await launchBrowser();
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1600 }, errors);
   }, 120_000);
 
   afterAll(async () => {

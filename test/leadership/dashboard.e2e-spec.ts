@@ -2,19 +2,17 @@
 // The dashboard's leadership panel in a real browser (Debian's Chromium, as test/dashboard.e2e-spec.ts
 // drives it) on the demo collaboration with its generated leadership history: one chart per level
 // with the API's numbers, the readings, and the trend. The screenshot goes to test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { browserDescribe, launchBrowser, pageCollectingErrors } from '../support/browser';
 import { demoLeadershipHistory } from '../../src/demo/leadership-history';
 import { seedDatabase, SeedResult } from '../../src/demo/seed';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-const describeInBrowser = haveBrowser ? describe : describe.skip;
-if (!haveBrowser) console.warn(`leadership dashboard test skipped: no Chromium at ${CHROMIUM}`);
+const describeInBrowser = browserDescribe('leadership dashboard test');
 
 describeInBrowser('the leadership panel of the dashboard', () => {
   let t: TestApp;
@@ -42,14 +40,8 @@ describeInBrowser('the leadership panel of the dashboard', () => {
       }
     }
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    browser = await launchBrowser();
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1800 }, errors);
   }, 180_000);
 
   afterAll(async () => {
