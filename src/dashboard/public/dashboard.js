@@ -537,6 +537,8 @@ document.addEventListener('DOMContentLoaded', () => {
     event.preventDefault();
     state.token = $('token').value.trim();
     sessionStorage.setItem('sa-token', state.token);
+    // The page is ready again once this token's open() is done, not an earlier one's.
+    delete document.body.dataset.ready;
     void open();
   });
   for (const id of ['conference', 'population', 'from', 'to', 'funnel-dimension', 'trend-dimension', 'declines-dimension', 'leadership-dimension']) {
