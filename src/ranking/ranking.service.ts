@@ -6,7 +6,7 @@ import { eligibility, PastTalk } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
 import { RankPolicyService } from './rank-policy.service';
 import { EligibilityView, RankingsQuery, RankingsView } from './ranking.dto';
-import { candidatesQuery, memberTalksQuery, rankingsQuery } from './ranking.sql';
+import { basisAnswers, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery } from './ranking.sql';
 
 export interface EligibilityBreakdown {
   policyVersion: number;
@@ -199,16 +199,21 @@ export class RankingService {
 
   /** Every current member ranked across the collaboration in one query, optionally narrowed, one page. */
   async rankings(query: RankingsQuery): Promise<RankingsView> {
-    const [clock] = await this.dataSource.query(`SELECT ${CLOCK}`);
+    const [clock] = await this.dataSource.query(
+      `SELECT ${CLOCK}, (SELECT max(version) FROM rank_policy) AS latest_policy, (SELECT max(date) FROM talk) AS latest_talk`);
     const asOf: string = query.asOf ?? clock.today;
     // Without knownAt every talk committed so far counts, which is what `now` means: the filter is
     // then left out of the query (it would cost a heap visit per talk).
     const knownAt: string = query.knownAt ?? clock.now;
     const policy = await this.policies.resolve(query.policyVersion);
-    const page = (limit: number, offset: number) => rankingsQuery({
-      asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset,
-      knownAt: query.knownAt,
-    });
+    // The maintained basis answers for the latest policy as the talks stand now; a replay (knownAt)
+    // or another policy version is computed from the talks themselves.
+    const fromBasis = !query.knownAt && policy.version === clock.latest_policy
+      && basisAnswers({ asOf, weights: policy.weights, latestTalk: clock.latest_talk });
+    const page = (limit: number, offset: number) => {
+      const p = { asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset };
+      return fromBasis ? rankingsFromBasisQuery(p) : rankingsQuery({ ...p, knownAt: query.knownAt });
+    };
     const sql = page(query.limit, query.offset);
     const rows: RankingRow[] = await this.dataSource.query(sql.text, sql.values);
     let total = rows[0]?.total ?? 0;

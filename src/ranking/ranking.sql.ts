@@ -199,6 +199,105 @@ export function rankingsQuery(p: {
 }
 
 /**
+ * The largest whole number of days a counted talk may lie before asOf: age = days / 365.25 must not
+ * exceed windowYears, compared in float8 as weighedTalks compares it.
+ */
+export function windowDays(windowYears: number): number {
+  let days = Math.ceil(windowYears * 365.25);
+  while (days > 0 && days / 365.25 > windowYears) days--;
+  return days;
+}
+
+/**
+ * Whether rankingsFromBasisQuery may answer: member_rank_basis is kept for the latest policy only, and
+ * its running sums stay far from float8's range only for half-lives of half a year or more and asOf
+ * no more than a century before the latest talk (see the MaintainRankBasis migration).
+ */
+export function basisAnswers(p: { asOf: string; weights: RankWeights; latestTalk: string | null }): boolean {
+  if (p.weights.halfLifeYears < 0.5) return false;
+  if (!p.latestTalk) return true;
+  return Date.parse(p.asOf) >= Date.parse(p.latestTalk) - 100 * 365.25 * 86_400_000;
+}
+
+/**
+ * rankingsQuery's answer from member_rank_basis: per member a few array look-ups instead of a sum over
+ * their talks. sum over the talks in (asOf - windowDays - 1, asOf - 1] of weight x 0.5^((asOf - t)/h)
+ * = 0.5^((asOf - ref)/h) x (cum[days <= asOf - 1] - cum[days <= asOf - windowDays - 1]), ref being the
+ * member's last talk day. The same columns, order and parameters as rankingsQuery (without knownAt),
+ * plus $7 windowDays.
+ */
+export function rankingsFromBasisQuery(p: {
+  asOf: string;
+  weights: RankWeights;
+  region?: string | null;
+  careerStage?: CareerStage | null;
+  limit: number;
+  offset: number;
+}): SqlQuery {
+  const filtered = Boolean(p.region || p.careerStage);
+  const halfLife = number('$2::jsonb', 'halfLifeYears');
+  // The entry in force on asOf, else (asOf before the first) the first; the last one without a search.
+  const inForce = (from: string, values: string, lastFrom: string, last: string) =>
+    `CASE WHEN b.${lastFrom} <= $1::date THEN b.${last} ELSE b.${values}[greatest(width_bucket($1::date, b.${from}), 1)] END`;
+  const upTo = (day: string, column: 'talk_cum' | 'talk_n', total: 'talk_total' | 'talk_count') =>
+    `CASE WHEN b.talk_last IS NULL OR b.talk_first > ${day} THEN 0
+          WHEN b.talk_last <= ${day} THEN b.${total}
+          ELSE b.${column}[width_bucket(${day}, b.talk_days)] END`;
+  const text = `
+    WITH basis AS (
+      SELECT m.id AS member_id, m.name,
+             COALESCE(${inForce('stage_from', 'stages', 'last_stage_from', 'last_stage')}, m.career_stage) AS career_stage,
+             COALESCE(${inForce('institute_from', 'institutes', 'last_institute_from', 'last_institute')}, m.institute_id) AS institute_id,
+             ${upTo('$1::date - 1', 'talk_cum', 'talk_total')} - ${upTo('$1::date - $7::int - 1', 'talk_cum', 'talk_total')} AS window_sum,
+             (${upTo('$1::date - 1', 'talk_n', 'talk_count')}) - (${upTo('$1::date - $7::int - 1', 'talk_n', 'talk_count')}) AS talks_counted,
+             b.talk_last
+      FROM member m
+      LEFT JOIN member_rank_basis b ON b.member_id = m.id
+      WHERE m.left_on IS NULL OR m.left_on > $1::date
+    ),
+    scored AS (
+      SELECT s.member_id, s.name, s.career_stage, s.institute_id, ir.region_code AS region, s.talk_load, s.talks_counted,
+             ${bonusOf('$2::jsonb', 's.career_stage')} - s.talk_load AS score
+      FROM (
+        SELECT basis.*, CASE WHEN talks_counted = 0 THEN 0::float8
+                             ELSE window_sum * power(0.5::float8, (($1::date - talk_last)::float8 / 365.25) / ${halfLife}) END AS talk_load
+        FROM basis
+      ) s
+      JOIN institute_region ir ON ir.institute_id = s.institute_id
+    ),
+    ranked AS MATERIALIZED (
+      SELECT keyed.*${filtered ? ', rank() OVER (ORDER BY rank_key DESC)::int AS rank' : ''}
+      FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) keyed
+    ),
+    selected AS (
+      ${filtered ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
+      FROM ranked
+      WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)`
+      : `SELECT ranked.* FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`}
+    ),
+    page AS (
+      -- (rank_key DESC, name, member_id) is the order (rank, name, member_id): one sort for both.
+      SELECT selected.*, (SELECT count(*)::int FROM ranked) AS collaboration,
+             rank() OVER (ORDER BY rank_key DESC)::int AS position
+      FROM selected ORDER BY rank_key DESC, name, member_id LIMIT $5::int + $6::int
+    )
+    SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
+           ${bonusOf('$2::jsonb', 'page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
+           ${filtered ? 'page.rank' : 'page.position'} AS rank,
+           ${filtered ? 'page.rank_in_selection' : 'page.position'} AS rank_in_selection,
+           ${filtered ? '(SELECT count(*)::int FROM selected)' : 'page.collaboration'} AS total
+    FROM page
+    JOIN institute i ON i.id = page.institute_id
+    ORDER BY page.rank_key DESC, page.name, page.member_id
+    OFFSET $6::int`;
+  return {
+    text,
+    values: [p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset, windowDays(p.weights.windowYears)],
+    tables: ['institute', 'member', 'member_rank_basis', 'region_country'],
+  };
+}
+
+/**
  * One member's counted talks at `asOf`, for the eligibility breakdown computed by eligibility().
  * Parameters: $1 member id, $2 asOf, $3 weights (only windowYears and halfLifeYears are read), [$4 knownAt].
  */
