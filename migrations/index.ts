@@ -19,6 +19,7 @@ import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMe
 import { CreateLeadershipPositions1765200000000 } from './1765200000000-CreateLeadershipPositions';
 import { AddWithdrawalMail1765300000000 } from './1765300000000-AddWithdrawalMail';
 import { MaintainRankBasis1765400000000 } from './1765400000000-MaintainRankBasis';
+import { MaintainTalkTally1765500000000 } from './1765500000000-MaintainTalkTally';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   CreateLeadershipPositions1765200000000,
   AddWithdrawalMail1765300000000,
   MaintainRankBasis1765400000000,
+  MaintainTalkTally1765500000000,
 ];

@@ -19,6 +19,18 @@ export function tablesNamed(sql: string): string[] {
   return NAMES.filter(({ pattern }) => pattern.test(sql)).map(({ table }) => table);
 }
 
+/**
+ * Tables the database keeps from others by trigger, in the same transaction: they change exactly when
+ * one of their sources does, so a write to a source moves them too.
+ */
+export const DERIVED_TABLES: Readonly<Record<string, readonly string[]>> = {
+  talk: ['talk_tally', 'member_rank_basis'],
+  member: ['talk_tally'],
+  conference: ['talk_tally', 'member_rank_basis'],
+  member_career_stage: ['member_rank_basis'],
+  member_affiliation: ['member_rank_basis'],
+};
+
 /** A statement that may write (outside a transaction it commits on its own). */
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|ALTER|DROP|CREATE|WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b)/i;
 
@@ -102,7 +114,12 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
    */
   committed(tables: Iterable<string>): void {
     this.local++;
-    for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
+    for (const table of tables) this.moved(table);
+  }
+
+  /** `table` changed, and with it whatever the database derives from it. */
+  private moved(table: string): void {
+    for (const t of [table, ...(DERIVED_TABLES[table] ?? [])]) this.generations.set(t, (this.generations.get(t) ?? 0) + 1);
   }
 
   /** True while notifications are being received. */
@@ -128,7 +145,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-      this.generations.set(message.payload, (this.generations.get(message.payload) ?? 0) + 1);
+      this.moved(message.payload);
     });
     const lost = (error?: Error) => {
       if (this.client !== client) return;

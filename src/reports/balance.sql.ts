@@ -4,6 +4,7 @@
 // the suppression happen afterwards, in TypeScript, on these few rows.
 
 import { SqlQuery, StatementParts } from '../database/sql';
+import { previousQuarterEnd, quarterEnd, quarterStart } from '../privacy/reporting-period';
 
 export const POPULATIONS = ['members', 'authors', 'nominations', 'allocations', 'talks'] as const;
 export type Population = (typeof POPULATIONS)[number];
@@ -198,6 +199,8 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
  */
 export function countBy(
   p: StatementParts, records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false,
+  /** The records are already counted: they carry gender, `n` (how many) and `k` (their keys' sum). */
+  counted = false,
 ): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
@@ -208,24 +211,133 @@ export function countBy(
   }
   if (byPeriod) needs.add('period');
   const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', records.day)::date AS day`
-    : c === 'period' ? `date_trunc('quarter', records.day)::date AS period`
-    : c === 'gender' ? 'gm.gender' : `records.${c}`));
+    // Counted records are per quarter already: their day is the quarter's first.
+    : c === 'period' ? (counted ? 'records.day AS period' : `date_trunc('quarter', records.day)::date AS period`)
+    : c === 'gender' ? (counted ? 'records.gender' : 'gm.gender') : `records.${c}`));
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
-  p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') ? ['member'] : []));
+  p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') && !counted ? ['member'] : []));
+  const n = counted ? 'sum(records.n)' : 'count(*)';
+  const k = counted ? 'sum(records.k)' : 'sum(records.record_key)';
   return `
     SELECT '${side}' AS side, ${value.key} AS value, ${value.name} AS value_name,
            ${group ? group.key : 'NULL::text'} AS group_key, ${group ? group.name : 'NULL::text'} AS group_name,
            ${byPeriod ? `to_char(r.period, 'YYYY-MM-DD')` : 'NULL::text'} AS period,
            sum(r.n)::int AS count, ${byPeriod ? `(sum(r.k) % 1000000007)::int` : 'NULL::int'} AS cell_key
     FROM (
-      SELECT ${raw.join(', ')}, count(*) AS n${byPeriod ? ', sum(records.record_key) AS k' : ''}
+      SELECT ${raw.join(', ')}, ${n} AS n${byPeriod ? `, ${k} AS k` : ''}
       FROM (${records}) records
-      ${needs.has('gender') ? 'JOIN member gm ON gm.id = records.member_id' : ''}
+      ${needs.has('gender') && !counted ? 'JOIN member gm ON gm.id = records.member_id' : ''}
       GROUP BY ${raw.map((_, i) => i + 1).join(', ')}
+      ${counted ? 'HAVING sum(records.n) <> 0' : ''}
     ) r
     ${[...value.joins, ...(group?.joins ?? [])].join('\n    ')}
     GROUP BY 1, 2, 3, 4, 5, 6`;
+}
+
+/**
+ * countBy over a population's records; talks from the maintained tally (the TallyTalks migration)
+ * when one of its levels holds every attribute the count needs, else from the talks themselves.
+ */
+export function countPopulation(
+  p: StatementParts, population: Population, f: CountFilters, dimension: Dimension, within: Dimension | 'year' | null,
+  side: string, byPeriod: boolean,
+): string {
+  const level = population === 'talks' ? tallyLevel(f, [dimension, within]) : null;
+  const span = level === null ? null : tallySpan(f);
+  if (level === null || span === null) return countBy(p, populationRecords(population, f, p), dimension, within, side, byPeriod);
+  return countBy(p, talkTallyRecords(f, level, span, p), dimension, within, side, byPeriod, true);
+}
+
+/** The tally level (mask: 1 institute, 2 career stage, 4 gender, 8 tier, 16 talk type) a talk count needs, or null. */
+export function tallyLevel(f: CountFilters, axes: ReadonlyArray<Dimension | 'year' | null>): number | null {
+  if (f.conferenceId) return null;
+  let level = 0;
+  if (f.region || axes.includes('region') || axes.includes('institute')) level |= 1;
+  if (axes.includes('careerStage')) level |= 2;
+  if (axes.includes('gender')) level |= 4;
+  if (f.tier) level |= 8;
+  if (f.talkType) level |= 16;
+  // The institute is kept with career stage and gender only.
+  return level & 1 && level & (8 | 16) ? null : level;
+}
+
+/** Whole quarters read from the tally, and the days at either end counted from the talks with a sign. */
+export interface TallySpan {
+  /** First and last quarter (their first days) taken whole; `from` null: every quarter up to `to`. */
+  quarters: { from: string | null; to: string };
+  corrections: Array<{ from: string; to: string; sign: 1 | -1 }>;
+}
+
+const addDays = (day: string, days: number) => new Date(Date.parse(day) + days * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000) + 1;
+
+/**
+ * [from, to] as whole quarters plus corrections: a quarter cut by `from` or `to` is either left out and
+ * its days inside added from the talks, or taken whole and its days outside taken away, whichever
+ * reads fewer days (a report up to today takes its quarter whole and subtracts the days still to
+ * come, usually none). Null when from and to cut the same quarter: then the talks are counted directly.
+ */
+export function tallySpan(f: { from?: string; to: string }): TallySpan | null {
+  const corrections: TallySpan['corrections'] = [];
+  let last = quarterStart(f.to);
+  if (quarterEnd(f.to) !== f.to) {
+    if (f.from && quarterStart(f.from) === last) return null;
+    const inside = daysBetween(last, f.to);
+    const outside = daysBetween(addDays(f.to, 1), quarterEnd(f.to));
+    if (outside < inside) corrections.push({ from: addDays(f.to, 1), to: quarterEnd(f.to), sign: -1 });
+    else {
+      corrections.push({ from: last, to: f.to, sign: 1 });
+      last = quarterStart(previousQuarterEnd(f.to));
+    }
+  }
+  let first: string | null = null;
+  if (f.from) {
+    first = quarterStart(f.from);
+    if (first !== f.from) {
+      const before = daysBetween(first, addDays(f.from, -1));
+      const inside = daysBetween(f.from, quarterEnd(f.from));
+      if (before < inside) corrections.push({ from: first, to: addDays(f.from, -1), sign: -1 });
+      else {
+        corrections.push({ from: f.from, to: quarterEnd(f.from), sign: 1 });
+        first = addDays(quarterEnd(f.from), 1);
+      }
+    }
+  }
+  return { quarters: { from: first, to: last }, corrections };
+}
+
+/**
+ * Counted talk records for countBy(..., counted = true): the tally's rows of one level for the whole
+ * quarters, and the talks of the cut days with their sign. `day` is the quarter's first day.
+ */
+function talkTallyRecords(f: CountFilters, level: number, span: TallySpan, p: StatementParts): string {
+  const filters = (tier: string, type: string, institute: string) => [
+    ...(f.tier ? [`${tier} = ${p.add(f.tier, 'text')}`] : []),
+    ...(f.talkType ? [`${type} = ${p.add(f.talkType, 'text')}`] : []),
+    ...(f.region ? [inRegion(institute, f.region, p)] : []),
+  ];
+  const tally = [
+    `y.level = ${p.add(level, 'int2')}`,
+    ...(span.quarters.from ? [`y.quarter >= ${p.add(span.quarters.from, 'date')}`] : []),
+    `y.quarter <= ${p.add(span.quarters.to, 'date')}`,
+    ...filters('y.tier', 'y.talk_type', 'y.institute_id'),
+  ];
+  const parts = [`
+      SELECT y.institute_id, y.career_stage, y.gender, y.quarter AS day, y.n, y.k
+      FROM ${p.reads('talk_tally')} y
+      WHERE ${tally.join(' AND ')}`];
+  for (const c of span.corrections) {
+    const where = [`x.date BETWEEN ${p.add(c.from, 'date')} AND ${p.add(c.to, 'date')}`, ...filters('c.tier', 'x.talk_type', 'x.institute_id')];
+    const gender = (level & 4) !== 0;
+    p.reads('talk', ...(gender ? ['member'] : []), ...(f.tier ? ['conference'] : []));
+    parts.push(`
+      SELECT x.institute_id, x.career_stage, ${gender ? 'm.gender' : 'NULL::text'}, date_trunc('quarter', x.date)::date AS day,
+             ${c.sign} AS n, ${c.sign} * x.record_key AS k
+      FROM talk x${gender ? ' JOIN member m ON m.id = x.member_id' : ''}${f.tier ? ' JOIN conference c ON c.id = x.conference_id' : ''}
+      WHERE ${where.join(' AND ')}`);
+  }
+  return parts.join('\n      UNION ALL');
 }
 
 /**
@@ -237,9 +349,9 @@ export function balanceCountQuery(
   baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
 ): SqlQuery {
   const p = new StatementParts();
-  let text = countBy(p, populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
+  let text = countPopulation(p, population, filters, dimension, within, 'main', byPeriod);
   if (baseline) {
-    text += `\n    UNION ALL${countBy(p, populationRecords(baseline.population, baseline.filters, p), dimension, within, 'baseline', byPeriod)}`;
+    text += `\n    UNION ALL${countPopulation(p, baseline.population, baseline.filters, dimension, within, 'baseline', byPeriod)}`;
   }
   return p.query(text);
 }
@@ -250,12 +362,14 @@ export function trendCountQuery(
 ): SqlQuery {
   const p = new StatementParts();
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
-  const recordsOf = (which: Population) => (isSnapshot(which)
-    ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
-    : populationRecords(which, filters, p, 'all', 'conference'));
-  let text = countBy(p, recordsOf(population), dimension, 'year', 'main', byPeriod);
+  const countsOf = (which: Population, side: string) => (which === 'talks'
+    ? countPopulation(p, which, filters, dimension, 'year', side, byPeriod)
+    : countBy(p, isSnapshot(which)
+      ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
+      : populationRecords(which, filters, p, 'all', 'conference'), dimension, 'year', side, byPeriod));
+  let text = countsOf(population, 'main');
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
-  if (compareTo) text += `\n    UNION ALL${countBy(p, recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;
+  if (compareTo) text += `\n    UNION ALL${countsOf(compareTo, 'baseline')}`;
   return p.query(text);
 }
 
