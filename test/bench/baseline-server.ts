@@ -1,6 +1,8 @@
 // The benchmark's baseline: a bare Node `http` server with a `pg` pool running the service's own SQL
 // (the exported query builders), with nothing around it: no framework, no auth, no validation, no
 // logging, the policy and the slot's date read once. Each service figure is set against this one.
+// Under /fullscan/ the same answers computed by the full-scan SQL (test/support/full-scan.ts): what
+// the service's SQL did before it kept aggregates, timed beside it.
 // Started by bench.ts as a child process: DATABASE_URL, PORT.
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
@@ -8,6 +10,9 @@ import { RankWeights } from '../../src/ranking/eligibility';
 import { candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
 import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
+import {
+  fullScanBalanceCountQuery, fullScanCandidatesQuery, fullScanEquityCountQuery, fullScanFunnelCountQuery, fullScanRankingsQuery, SqlQuery,
+} from '../support/full-scan';
 import { baselineReportQueries } from './report-queries';
 
 async function main(): Promise<void> {
@@ -17,32 +22,46 @@ async function main(): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
   const reports = baselineReportQueries(today);
 
+  const startOf = async (slotId: string) => {
+    if (!slotStart.has(slotId)) {
+      const { rows } = await pool.query(
+        `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`, [slotId]);
+      slotStart.set(slotId, rows[0].start);
+    }
+    return slotStart.get(slotId)!;
+  };
+  const run = async (q: SqlQuery) => (await pool.query(q.text, q.values)).rows;
+  // A monitor's gender report: split by quarter, up to the last quarter that has ended.
+  const balanceOf = (url: URL, build: typeof balanceCountQuery | typeof fullScanBalanceCountQuery) => {
+    const dimension = url.searchParams.get('dimension') as Dimension;
+    const within = (url.searchParams.get('within') as Dimension | null) ?? null;
+    const gender = dimension === 'gender' || within === 'gender';
+    return build(url.searchParams.get('population') as Population, dimension, within,
+      { to: gender ? previousQuarterEnd(today) : today }, undefined, gender);
+  };
+  const fullScanReports: Record<string, SqlQuery> = {
+    funnel: fullScanFunnelCountQuery('gender', { to: previousQuarterEnd(today) }, previousQuarterEnd(today), true),
+    equity: fullScanEquityCountQuery({ to: previousQuarterEnd(today) }, true),
+  };
+
   const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {
     '/candidates': async (url) => {
       const slotId = url.searchParams.get('slotId')!;
-      if (!slotStart.has(slotId)) {
-        const { rows } = await pool.query(
-          `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`, [slotId]);
-        slotStart.set(slotId, rows[0].start);
-      }
-      const q = candidatesQuery({ slotId, asOf: slotStart.get(slotId)!, weights });
-      return (await pool.query(q.text, q.values)).rows;
+      return run(candidatesQuery({ slotId, asOf: await startOf(slotId), weights }));
     },
+    '/fullscan/candidates': async (url) => {
+      const slotId = url.searchParams.get('slotId')!;
+      return run(fullScanCandidatesQuery({ slotId, asOf: await startOf(slotId), weights }));
+    },
+    '/fullscan/rankings': (url) =>
+      run(fullScanRankingsQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 })),
+    '/fullscan/balance': (url) => run(balanceOf(url, fullScanBalanceCountQuery)),
+    '/fullscan/report': (url) => run(fullScanReports[url.searchParams.get('name')!]),
     '/rankings': async (url) => {
       const q = rankingsQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 });
       return (await pool.query(q.text, q.values)).rows;
     },
-    '/balance': async (url) => {
-      const dimension = url.searchParams.get('dimension') as Dimension;
-      const within = (url.searchParams.get('within') as Dimension | null) ?? null;
-      // A monitor's gender report: split by quarter, up to the last quarter that has ended.
-      const gender = dimension === 'gender' || within === 'gender';
-      const q = balanceCountQuery(
-        url.searchParams.get('population') as Population, dimension, within,
-        { to: gender ? previousQuarterEnd(today) : today }, undefined, gender,
-      );
-      return (await pool.query(q.text, q.values)).rows;
-    },
+    '/balance': (url) => run(balanceOf(url, balanceCountQuery)),
     '/report': async (url) => {
       const q = reports[url.searchParams.get('name') as keyof typeof reports];
       return (await pool.query(q.text, q.values)).rows;
