@@ -7,7 +7,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { RankWeights } from '../../src/ranking/eligibility';
-import { candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
+import { candidatesQuery, rankingsFromBasisQuery } from '../../src/ranking/ranking.sql';
 import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
 import {
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     '/fullscan/balance': (url) => run(balanceOf(url, fullScanBalanceCountQuery)),
     '/fullscan/report': (url) => run(fullScanReports[url.searchParams.get('name')!]),
     '/rankings': async (url) => {
-      const q = rankingsQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 });
+      const q = rankingsFromBasisQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 });
       return (await pool.query(q.text, q.values)).rows;
     },
     '/balance': (url) => run(balanceOf(url, balanceCountQuery)),
