@@ -5,14 +5,17 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { RankWeights } from '../../src/ranking/eligibility';
-import { candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
+import { CandidateConference, CandidateRow, conferencesOf, nomineesOf, rankCandidates } from '../../src/ranking/candidates';
+import { CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, rankingsQuery } from '../../src/ranking/ranking.sql';
 import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
 import { baselineReportQueries } from './report-queries';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
-  const weights: RankWeights = (await pool.query('SELECT weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0].weights;
+  const policy: { version: number; weights: RankWeights } =
+    (await pool.query('SELECT version, weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0];
+  const { weights } = policy;
   const slotStart = new Map<string, string>();
   const today = new Date().toISOString().slice(0, 10);
   const reports = baselineReportQueries(today);
@@ -25,8 +28,14 @@ async function main(): Promise<void> {
           `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`, [slotId]);
         slotStart.set(slotId, rows[0].start);
       }
-      const q = candidatesQuery({ slotId, asOf: slotStart.get(slotId)!, weights });
-      return (await pool.query(q.text, q.values)).rows;
+      // The same two statements and the same pure formula as the service: only the framework is left out.
+      const asOf = slotStart.get(slotId)!;
+      const q = candidatesQuery({ slotId, asOf, weights });
+      const nominees = nomineesOf((await pool.query<CandidateRow>({ name: CANDIDATES.name, text: q.text, values: q.values })).rows);
+      const conferences = (await pool.query<CandidateConference>({
+        name: CANDIDATE_CONFERENCES.name, text: CANDIDATE_CONFERENCES.text, values: [conferencesOf(nominees)],
+      })).rows;
+      return rankCandidates(nominees, conferences, asOf, policy);
     },
     '/rankings': async (url) => {
       const q = rankingsQuery({ asOf: today, weights, region: url.searchParams.get('region'), limit: 50, offset: 0 });
