@@ -18,7 +18,7 @@ import { AddDeclineCategoriesAndAuthorship1764930000000 } from './1764930000000-
 import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
 import { CreateLeadershipPositions1765200000000 } from './1765200000000-CreateLeadershipPositions';
 import { AddWithdrawalMail1765300000000 } from './1765300000000-AddWithdrawalMail';
-import { IncludeTalkIdInMemberDateIndex1765400000000 } from './1765400000000-IncludeTalkIdInMemberDateIndex';
+import { IncludeTalkIdInMemberDateIndex1765350000000 } from './1765350000000-IncludeTalkIdInMemberDateIndex';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -30,5 +30,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   CreateMentorshipProgramme1765100000000,
   CreateLeadershipPositions1765200000000,
   AddWithdrawalMail1765300000000,
-  IncludeTalkIdInMemberDateIndex1765400000000,
+  IncludeTalkIdInMemberDateIndex1765350000000,
 ];

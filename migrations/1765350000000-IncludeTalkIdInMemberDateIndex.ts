@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * index too, reading a nominee's talks in the window is an index-only scan: no visit to a heap page
  * per talk. The index is rebuilt under its own name, so nothing that relies on it changes.
  */
-export class IncludeTalkIdInMemberDateIndex1765400000000 implements MigrationInterface {
-  name = 'IncludeTalkIdInMemberDateIndex1765400000000';
+export class IncludeTalkIdInMemberDateIndex1765350000000 implements MigrationInterface {
+  name = 'IncludeTalkIdInMemberDateIndex1765350000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
