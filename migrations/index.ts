@@ -18,6 +18,7 @@ import { AddDeclineCategoriesAndAuthorship1764930000000 } from './1764930000000-
 import { CreateMentorshipProgramme1765100000000 } from './1765100000000-CreateMentorshipProgramme';
 import { CreateLeadershipPositions1765200000000 } from './1765200000000-CreateLeadershipPositions';
 import { AddWithdrawalMail1765300000000 } from './1765300000000-AddWithdrawalMail';
+import { IncludeTalkIdInMemberDateIndex1765350000000 } from './1765350000000-IncludeTalkIdInMemberDateIndex';
 import { MaintainRankBasis1765400000000 } from './1765400000000-MaintainRankBasis';
 import { MaintainTalkTally1765500000000 } from './1765500000000-MaintainTalkTally';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   CreateMentorshipProgramme1765100000000,
   CreateLeadershipPositions1765200000000,
   AddWithdrawalMail1765300000000,
+  IncludeTalkIdInMemberDateIndex1765350000000,
   MaintainRankBasis1765400000000,
   MaintainTalkTally1765500000000,
 ];

@@ -1,6 +1,6 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** A statement PostgreSQL parses and plans once per connection instead of once per call. */
 export interface PreparedStatement {
@@ -20,5 +20,19 @@ export async function runPrepared<T extends QueryResultRow>(
 ): Promise<T[]> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const { rows } = await pool.query<T>({ name: statement.name, text: statement.text, values });
+  return rows;
+}
+
+/**
+ * Runs a prepared read through `manager`: on its transaction's connection when it has one, so that it
+ * sees that transaction's writes; otherwise as runPrepared does.
+ */
+export async function queryPrepared<T extends QueryResultRow>(
+  manager: EntityManager, statement: PreparedStatement, values: unknown[],
+): Promise<T[]> {
+  const runner = manager.queryRunner;
+  if (!runner || runner.isReleased) return runPrepared<T>(manager.connection, statement, values);
+  const client = (await runner.connect()) as PoolClient;
+  const { rows } = await client.query<T>({ name: statement.name, text: statement.text, values });
   return rows;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CAREER_STAGES, CONFERENCE_TIERS, TALK_TYPES } from '../common/enums';
-import { ageInYears, competitionRanks, eligibility, PastTalk, RankWeights } from './eligibility';
+import { ageInYears, competitionRanks, eligibility, PastTalk, rankKey, RankWeights } from './eligibility';
 
 const DEFAULTS: RankWeights = {
   typeWeight: { plenary: 3, summary: 3, parallel: 1, seminar: 0.5, poster: 0.25 },
@@ -117,6 +117,15 @@ describe('competitionRanks', () => {
   it('gives equal scores the same rank and skips the ranks they take ("1224")', () => {
     expect(competitionRanks([0.5, 1, 0.5, -2])).toEqual([2, 1, 2, 4]);
     expect(competitionRanks([])).toEqual([]);
+  });
+
+  it('ties scores that differ only by summation noise, and never scores 1e-9 apart', () => {
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(competitionRanks([0.1 + 0.2, 0.3, 0.3 - 1e-9])).toEqual([1, 1, 3]);
+  });
+
+  it('rounds halves of 1e-9 to the even neighbour, as PostgreSQL does', () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5].map((x) => rankKey(x / 1e9))).toEqual([0, 2, 2, -0, -2, -2]);
   });
 
   it('property: rank = 1 + number of strictly better scores; equal scores share a rank', () => {

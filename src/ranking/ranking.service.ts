@@ -6,7 +6,11 @@ import { eligibility, PastTalk } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
 import { RankPolicyService } from './rank-policy.service';
 import { EligibilityView, RankingsQuery, RankingsView } from './ranking.dto';
-import { basisAnswers, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery } from './ranking.sql';
+import { queryPrepared } from '../database/prepared';
+import { CandidateConference, CandidateRow, conferencesOf, nomineesOf, rankCandidates } from './candidates';
+import {
+  basisAnswers, CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery,
+} from './ranking.sql';
 
 export interface EligibilityBreakdown {
   policyVersion: number;
@@ -51,25 +55,6 @@ export interface CandidateNominator {
   userId: string;
   memberId: string | null;
   name: string;
-}
-
-interface CandidateRow {
-  member_id: string;
-  name: string;
-  nomination_id: string;
-  nomination_status: NominationStatus;
-  nominator: CandidateNominator;
-  reason: string;
-  conflicts_of_interest: Candidate['conflictsOfInterest'];
-  career_stage: CareerStage;
-  institute_id: string;
-  institute_name: string;
-  region: string;
-  bonus: number;
-  talk_load: number;
-  score: number;
-  talks: EligibilityBreakdown['talks'];
-  rank: number;
 }
 
 interface RankingRow {
@@ -122,30 +107,12 @@ export class RankingService {
     const asOf: string = slot.asOf;
     const policy = await this.policies.resolve(options.policyVersion, manager);
     const query = candidatesQuery({ slotId, asOf, weights: policy.weights });
-    const rows: CandidateRow[] = await manager.query(query.text, query.values);
-    return rows.map((row) => ({
-      memberId: row.member_id,
-      name: row.name,
-      nominationId: row.nomination_id,
-      nominationStatus: row.nomination_status,
-      rank: row.rank,
-      score: row.score,
-      careerStage: row.career_stage,
-      region: row.region,
-      instituteId: row.institute_id,
-      instituteName: row.institute_name,
-      nominator: row.nominator,
-      reason: row.reason,
-      conflictsOfInterest: row.conflicts_of_interest,
-      breakdown: {
-        policyVersion: policy.version,
-        asOf,
-        careerStage: row.career_stage,
-        bonus: row.bonus,
-        talkLoad: row.talk_load,
-        talks: row.talks,
-      },
-    }));
+    const nominees = nomineesOf(await queryPrepared<CandidateRow>(manager, CANDIDATES, query.values));
+    const conferenceIds = conferencesOf(nominees);
+    const conferences = conferenceIds.length
+      ? await queryPrepared<CandidateConference>(manager, CANDIDATE_CONFERENCES, [conferenceIds])
+      : [];
+    return rankCandidates(nominees, conferences, asOf, policy);
   }
 
   /**

@@ -9,6 +9,7 @@
 import { CAREER_STAGES, CareerStage, CONFERENCE_TIERS, TALK_TYPES } from '../common/enums';
 import { RankWeights } from './eligibility';
 
+import type { PreparedStatement } from '../database/prepared';
 import { SqlQuery } from '../database/sql';
 
 export type { SqlQuery };
@@ -56,14 +57,14 @@ const bonusOf = (weights: string, column: string) => weightOf(weights, 'careerBo
 const RANK_KEY = `round(score * 1e9)`;
 
 /**
- * member_career_stage_at / member_institute_at for one member, written out so the planner can use
- * the history's primary key: the entry in force at the date, else (date before the first) the first.
+ * A member's entry of a history table in force at `date`, else (date before the first) the first:
+ * the rule of member_career_stage_at / member_institute_at, as two probes of the primary key
+ * (member_id, valid_from), each reading one index entry; the second runs only when the first finds none.
  */
-function historyAt(table: string, column: string, memberId: string, date: string): string {
-  return `(SELECT h.${column} FROM ${table} h WHERE h.member_id = ${memberId}
-           ORDER BY (h.valid_from <= ${date}) DESC,
-                    CASE WHEN h.valid_from <= ${date} THEN h.valid_from END DESC NULLS LAST, h.valid_from
-           LIMIT 1)`;
+function historyEntryAt(table: string, column: string, memberId: string, date: string): string {
+  return `COALESCE(
+    (SELECT h.${column} FROM ${table} h WHERE h.member_id = ${memberId} AND h.valid_from <= ${date} ORDER BY h.valid_from DESC LIMIT 1),
+    (SELECT h.${column} FROM ${table} h WHERE h.member_id = ${memberId} ORDER BY h.valid_from LIMIT 1))`;
 }
 
 /** The same rule for everybody at once: two hash aggregates instead of a sort per member. */
@@ -78,56 +79,56 @@ function everyoneHistoryAt(table: string, column: string, date: string): string 
 }
 
 /**
- * The active nominees of one slot (submitted, shortlisted, allocated), scored as of `asOf` (the
- * conference start) with a per-talk breakdown, best first.
- * Parameters: $1 slot id, $2 asOf (date), $3 policy weights (jsonb).
+ * The active nominees of one slot (submitted, shortlisted, allocated) as of `asOf` (the conference
+ * start), listed by name, each with the talks that may count: those before asOf and within the
+ * window's whole days, as plain text, `talk id,conference id,talk type,date` joined by `;`, latest
+ * first. eligibility() applies the formula to them (candidates.ts): the exact window test, the decay
+ * and the weights are its, so PostgreSQL only finds the talks, from the index alone, and builds no
+ * JSON. The statement's text never changes, so it is prepared once per connection.
+ * Parameters: $1 slot id, $2 asOf (date), $3 windowYears (float8).
  */
 export function candidatesQuery(p: { slotId: string; asOf: string; weights: RankWeights }): SqlQuery {
-  const text = `
+  return { text: CANDIDATES.text, values: [p.slotId, p.asOf, p.weights.windowYears] };
+}
+
+export const CANDIDATES: PreparedStatement = {
+  name: 'candidates',
+  text: `
     WITH nominee AS MATERIALIZED (
       SELECT n.id AS nomination_id, n.status AS nomination_status, n.member_id, m.name,
-             COALESCE(${historyAt('member_career_stage', 'career_stage', 'm.id', '$2::date')}, m.career_stage) AS career_stage,
-             COALESCE(${historyAt('member_affiliation', 'institute_id', 'm.id', '$2::date')}, m.institute_id) AS institute_id,
-             -- Who nominated and why, beside the rank: the committee weighs them together.
-             json_build_object('userId', n.nominator_id, 'memberId', n.nominator_member_id, 'name', COALESCE(nm.name, u.name)) AS nominator,
-             n.reason,
+             ${historyEntryAt('member_career_stage', 'career_stage', 'm.id', '$2::date')} AS stage_at,
+             ${historyEntryAt('member_affiliation', 'institute_id', 'm.id', '$2::date')} AS institute_at,
+             m.career_stage AS member_career_stage, m.institute_id AS member_institute_id,
+             n.nominator_id, n.nominator_member_id, n.reason,
              array_remove(ARRAY[
                CASE WHEN n.nominator_member_id = n.member_id THEN 'self-nomination' END,
                CASE WHEN n.nominator_member_id <> n.member_id AND n.nominator_institute_id = n.institute_id THEN 'same-institute' END
              ], NULL) AS conflicts_of_interest
       FROM nomination n
       JOIN member m ON m.id = n.member_id
-      JOIN app_user u ON u.id = n.nominator_id
-      LEFT JOIN member nm ON nm.id = n.nominator_member_id
       WHERE n.slot_id = $1::uuid AND n.status IN ('submitted', 'shortlisted', 'allocated')
-    ),
-    talk_load AS (
-      SELECT member_id, sum(contribution) AS talk_load,
-             json_agg(json_build_object(
-               'talkId', talk_id, 'conferenceId', conference_id, 'conferenceName', conference_name, 'tier', tier,
-               'talkType', talk_type, 'date', date, 'ageYears', age_years, 'decay', decay, 'contribution', contribution
-             ) ORDER BY contribution DESC, date DESC, talk_id) AS talks
-      FROM (${weighedTalks({ members: 'nominee', asOf: '$2::date', weights: '$3::jsonb', withConference: true })}) w
-      GROUP BY member_id
-    ),
-    scored AS (
-      SELECT nominee.*, ${bonusOf('$3::jsonb', 'nominee.career_stage')} AS bonus,
-             COALESCE(l.talk_load, 0) AS talk_load,
-             ${bonusOf('$3::jsonb', 'nominee.career_stage')} - COALESCE(l.talk_load, 0) AS score,
-             COALESCE(l.talks, '[]'::json) AS talks
-      FROM nominee
-      LEFT JOIN talk_load l ON l.member_id = nominee.member_id
     )
-    SELECT s.member_id, s.name, s.nomination_id, s.nomination_status, s.nominator, s.reason, s.conflicts_of_interest,
-           s.career_stage, s.institute_id,
-           i.name AS institute_name, ir.region_code AS region, s.bonus, s.talk_load, s.score, s.talks,
-           rank() OVER (ORDER BY ${RANK_KEY} DESC)::int AS rank
-    FROM scored s
-    JOIN institute i ON i.id = s.institute_id
-    JOIN institute_region ir ON ir.institute_id = s.institute_id
-    ORDER BY rank, s.name, s.member_id`;
-  return { text, values: [p.slotId, p.asOf, JSON.stringify(p.weights)] };
-}
+    SELECT s.member_id, s.name, s.nomination_id, s.nomination_status,
+           -- Who nominated and why, beside the rank: the committee weighs them together.
+           s.nominator_id, s.nominator_member_id, COALESCE(nm.name, u.name) AS nominator_name, s.reason, s.conflicts_of_interest,
+           COALESCE(s.stage_at, s.member_career_stage) AS career_stage, i.id AS institute_id, i.name AS institute_name,
+           ir.region_code AS region,
+           (SELECT string_agg(concat_ws(',', t.id, t.conference_id, t.talk_type, t.date), ';' ORDER BY t.date DESC, t.id)
+            FROM talk t
+            WHERE t.member_id = s.member_id AND t.date < $2::date AND t.date >= $2::date - ceil($3::float8 * 365.25)::int) AS talks
+    FROM nominee s
+    JOIN institute i ON i.id = COALESCE(s.institute_at, s.member_institute_id)
+    JOIN institute_region ir ON ir.institute_id = i.id
+    JOIN app_user u ON u.id = s.nominator_id
+    LEFT JOIN member nm ON nm.id = s.nominator_member_id
+    ORDER BY s.name, s.member_id`,
+};
+
+/** Name and tier of the given conferences. Parameters: $1 conference ids (uuid[]). */
+export const CANDIDATE_CONFERENCES: PreparedStatement = {
+  name: 'candidate-conferences',
+  text: `SELECT c.id, c.name, c.tier FROM conference c WHERE c.id = ANY($1::uuid[])`,
+};
 
 /**
  * Every member who had not left by `asOf`, scored and ranked across the whole collaboration; then

@@ -7,7 +7,8 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { RankWeights } from '../../src/ranking/eligibility';
-import { candidatesQuery, rankingsFromBasisQuery } from '../../src/ranking/ranking.sql';
+import { CandidateConference, CandidateRow, conferencesOf, nomineesOf, rankCandidates } from '../../src/ranking/candidates';
+import { CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, rankingsFromBasisQuery } from '../../src/ranking/ranking.sql';
 import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
 import {
@@ -17,7 +18,9 @@ import { baselineReportQueries } from './report-queries';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
-  const weights: RankWeights = (await pool.query('SELECT weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0].weights;
+  const policy: { version: number; weights: RankWeights } =
+    (await pool.query('SELECT version, weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0];
+  const { weights } = policy;
   const slotStart = new Map<string, string>();
   const today = new Date().toISOString().slice(0, 10);
   const reports = baselineReportQueries(today);
@@ -47,7 +50,14 @@ async function main(): Promise<void> {
   const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {
     '/candidates': async (url) => {
       const slotId = url.searchParams.get('slotId')!;
-      return run(candidatesQuery({ slotId, asOf: await startOf(slotId), weights }));
+      // The same two statements and the same pure formula as the service: only the framework is left out.
+      const asOf = await startOf(slotId);
+      const q = candidatesQuery({ slotId, asOf, weights });
+      const nominees = nomineesOf((await pool.query<CandidateRow>({ name: CANDIDATES.name, text: q.text, values: q.values })).rows);
+      const conferences = (await pool.query<CandidateConference>({
+        name: CANDIDATE_CONFERENCES.name, text: CANDIDATE_CONFERENCES.text, values: [conferencesOf(nominees)],
+      })).rows;
+      return rankCandidates(nominees, conferences, asOf, policy);
     },
     '/fullscan/candidates': async (url) => {
       const slotId = url.searchParams.get('slotId')!;
