@@ -41,9 +41,18 @@ export class MaintainRankBasis1765400000000 implements MigrationInterface {
         PERFORM pg_advisory_xact_lock(hashtext('member_rank_basis'));
         SELECT weights INTO w FROM rank_policy ORDER BY version DESC LIMIT 1;
         h := (w ->> 'halfLifeYears')::float8;
+        -- Most of the collaboration (an import): rebuilt whole, into an emptied table rather than
+        -- beside as many dead rows.
+        IF p_members IS NOT NULL AND cardinality(p_members) > 1000
+           AND cardinality(p_members) > (SELECT count(*) FROM member) / 2 THEN
+          p_members := NULL;
+        END IF;
+        IF p_members IS NULL THEN
+          TRUNCATE member_rank_basis;
+        ELSE
+          DELETE FROM member_rank_basis WHERE member_id = ANY (p_members);
+        END IF;
         -- Planned afresh each time: a whole rebuild and one member's talk want different plans.
-        EXECUTE 'DELETE FROM member_rank_basis' || CASE WHEN p_members IS NULL THEN '' ELSE ' WHERE member_id = ANY ($1)' END
-          USING p_members;
         EXECUTE format($sql$
         INSERT INTO member_rank_basis
         WITH who AS MATERIALIZED (

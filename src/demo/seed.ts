@@ -136,6 +136,8 @@ export async function seedDatabase(url: string, options: SeedOptions = {}): Prom
         [JSON.stringify({ ...counts, seed: options.seed ?? 42, today: collaboration.today })],
       );
       await client.query('COMMIT');
+      // The ranking basis was rebuilt once per history table loaded: leave none of the old rows behind.
+      await client.query('VACUUM member_rank_basis');
       await client.query('ANALYZE');
       const analyzed = Date.now();
       return {
