@@ -240,20 +240,24 @@ export function rankingsFromBasisQuery(p: {
   // The entry in force on asOf, else (asOf before the first) the first; the last one without a search.
   const inForce = (from: string, values: string, lastFrom: string, last: string) =>
     `CASE WHEN b.${lastFrom} <= $1::date THEN b.${last} ELSE b.${values}[greatest(width_bucket($1::date, b.${from}), 1)] END`;
-  const upTo = (day: string, column: 'talk_cum' | 'talk_n', total: 'talk_total' | 'talk_count') =>
-    `CASE WHEN b.talk_last IS NULL OR b.talk_first > ${day} THEN 0
-          WHEN b.talk_last <= ${day} THEN b.${total}
-          ELSE b.${column}[width_bucket(${day}, b.talk_days)] END`;
+  // Where day D falls among the talk days: 0 before the first, -1 on or after the last (the totals
+  // answer without a search), else the position of the last day on or before D.
+  const position = (day: string) => `CASE WHEN b.talk_last IS NULL OR b.talk_first > ${day} THEN 0
+                                          WHEN b.talk_last <= ${day} THEN -1
+                                          ELSE width_bucket(${day}, b.talk_days) END`;
+  const upTo = (at: string, column: 'talk_cum' | 'talk_n', total: 'talk_total' | 'talk_count') =>
+    `CASE ${at} WHEN 0 THEN 0 WHEN -1 THEN b.${total} ELSE b.${column}[${at}] END`;
   const text = `
     WITH basis AS (
       SELECT m.id AS member_id, m.name,
              COALESCE(${inForce('stage_from', 'stages', 'last_stage_from', 'last_stage')}, m.career_stage) AS career_stage,
              COALESCE(${inForce('institute_from', 'institutes', 'last_institute_from', 'last_institute')}, m.institute_id) AS institute_id,
-             ${upTo('$1::date - 1', 'talk_cum', 'talk_total')} - ${upTo('$1::date - $7::int - 1', 'talk_cum', 'talk_total')} AS window_sum,
-             (${upTo('$1::date - 1', 'talk_n', 'talk_count')}) - (${upTo('$1::date - $7::int - 1', 'talk_n', 'talk_count')}) AS talks_counted,
+             ${upTo('at.hi', 'talk_cum', 'talk_total')} - ${upTo('at.lo', 'talk_cum', 'talk_total')} AS window_sum,
+             (${upTo('at.hi', 'talk_n', 'talk_count')}) - (${upTo('at.lo', 'talk_n', 'talk_count')}) AS talks_counted,
              b.talk_last
       FROM member m
       LEFT JOIN member_rank_basis b ON b.member_id = m.id
+      CROSS JOIN LATERAL (SELECT ${position('$1::date - 1')} AS hi, ${position('$1::date - $7::int - 1')} AS lo) at
       WHERE m.left_on IS NULL OR m.left_on > $1::date
     ),
     scored AS (
