@@ -52,34 +52,10 @@ export class MaintainTalkTally1765500000000 implements MigrationInterface {
       END $$;
 
       -- A member's gender changed: their talks move from one gender's cells to the other's.
-      CREATE FUNCTION talk_tally_gender_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE o.gender IS DISTINCT FROM n.gender) THEN
-          RETURN NULL;
-        END IF;
-        ${upsert(`
-          SELECT date_trunc('quarter', x.date)::date AS quarter, x.institute_id, x.career_stage, g.gender, c.tier, x.talk_type,
-                 g.sign AS n, g.sign * x.record_key AS k
-          FROM new_rows n JOIN old_rows o ON o.id = n.id AND o.gender IS DISTINCT FROM n.gender
-          CROSS JOIN LATERAL (VALUES (n.gender, 1), (o.gender, -1)) g (gender, sign)
-          JOIN talk x ON x.member_id = n.id JOIN conference c ON c.id = x.conference_id`)};
-        RETURN NULL;
-      END $$;
+      ${moved('talk_tally_gender_changed', 'gender', 'x.member_id = n.id JOIN conference c ON c.id = x.conference_id', 'x.institute_id, x.career_stage, g.gender, c.tier')}
 
       -- A conference's tier changed: its talks move from one tier's cells to the other's.
-      CREATE FUNCTION talk_tally_tier_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE o.tier IS DISTINCT FROM n.tier) THEN
-          RETURN NULL;
-        END IF;
-        ${upsert(`
-          SELECT date_trunc('quarter', x.date)::date AS quarter, x.institute_id, x.career_stage, m.gender, g.tier, x.talk_type,
-                 g.sign AS n, g.sign * x.record_key AS k
-          FROM new_rows n JOIN old_rows o ON o.id = n.id AND o.tier IS DISTINCT FROM n.tier
-          CROSS JOIN LATERAL (VALUES (n.tier, 1), (o.tier, -1)) g (tier, sign)
-          JOIN talk x ON x.conference_id = n.id JOIN member m ON m.id = x.member_id`)};
-        RETURN NULL;
-      END $$;
+      ${moved('talk_tally_tier_changed', 'tier', 'x.conference_id = n.id JOIN member m ON m.id = x.member_id', 'x.institute_id, x.career_stage, m.gender, g.tier')}
 
       CREATE TRIGGER talk_tally_insert AFTER INSERT ON talk
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION talk_tally_talks_changed();
@@ -108,6 +84,26 @@ export class MaintainTalkTally1765500000000 implements MigrationInterface {
     `);
   }
 }
+
+/**
+ * A trigger function for an update of `column` on the rows (members, conferences) talks point to:
+ * the talks of every changed row are taken from the old value's cells and added to the new one's.
+ * `talks`: how talk x joins the changed row n (and whatever else the record needs); `cells`: the
+ * record's institute, stage, gender and tier, the changed one read from g.
+ */
+const moved = (name: string, column: string, talks: string, cells: string) => `
+  CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE o.${column} IS DISTINCT FROM n.${column}) THEN
+      RETURN NULL;
+    END IF;
+    ${upsert(`
+      SELECT date_trunc('quarter', x.date)::date AS quarter, ${cells}, x.talk_type, g.sign AS n, g.sign * x.record_key AS k
+      FROM new_rows n JOIN old_rows o ON o.id = n.id AND o.${column} IS DISTINCT FROM n.${column}
+      CROSS JOIN LATERAL (VALUES (n.${column}, 1), (o.${column}, -1)) g (${column}, sign)
+      JOIN talk x ON ${talks}`)};
+    RETURN NULL;
+  END $$;`;
 
 /** The talks of `rows` (a transition table, or talk itself) as signed tally records. */
 const TALKS = (rows: string, sign: string) => `
