@@ -6,8 +6,7 @@ import http from 'node:http';
 import { Client } from 'pg';
 import { freePort } from '../../src/database/embedded-postgres';
 import { spawnService } from '../support/postgres-process';
-import { readState } from '../support/state';
-import { ADMIN_TOKEN } from '../support/test-app';
+import { ADMIN_TOKEN, cloneTemplate } from '../support/test-app';
 
 const APPLICATION = 'speaker-allocation';
 const MEMBERS = 60_000;
@@ -108,37 +107,19 @@ function talkCsv(count: number, members: number, prefix: string): string {
 }
 
 describe('an import killed halfway', () => {
-  const { adminUrl, template } = readState();
-  const databases: string[] = [];
-  const urlOf = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const databases: Array<{ drop(): Promise<void> }> = [];
 
   afterAll(async () => {
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    for (const database of databases) await database.drop();
   });
 
   /** A migrated database of its own, and a session watching it under another application name. */
   async function freshDatabase(prefix: string): Promise<{ url: string; watcher: Client }> {
-    const name = `${prefix}_${process.pid}_${Date.now()}`;
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (error) {
-        // Another test file cloning the template at the same instant.
-        if (attempt > 20 || !/being accessed by other users/.test(String(error))) throw error;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
-    await admin.end();
-    databases.push(name);
-    const watcher = new Client({ connectionString: urlOf(name), application_name: 'import-kill-test' });
+    const database = await cloneTemplate(prefix);
+    databases.push(database);
+    const watcher = new Client({ connectionString: database.url, application_name: 'import-kill-test' });
     await watcher.connect();
-    return { url: urlOf(name), watcher };
+    return { url: database.url, watcher };
   }
 
   it('of members leaves no member, institute or audit event, and the same file imports after a restart', async () => {

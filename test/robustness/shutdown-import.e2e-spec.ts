@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { spawnService } from '../support/postgres-process';
-import { readState } from '../support/state';
-import { ADMIN_TOKEN } from '../support/test-app';
+import { ADMIN_TOKEN, cloneTemplate } from '../support/test-app';
 
 const APPLICATION = 'speaker-allocation';
 const GRACE_MS = 3_000;
@@ -99,35 +98,17 @@ function streamingImport(port: number) {
 }
 
 describe('SIGTERM during a streamed talk import', () => {
-  const { adminUrl, template } = readState();
-  const databases: string[] = [];
-  const urlOf = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const databases: Array<{ drop(): Promise<void> }> = [];
 
   afterAll(async () => {
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    for (const database of databases) await database.drop();
   });
 
   /** A migrated database of its own. */
   async function freshDatabase(prefix: string): Promise<string> {
-    const name = `${prefix}_${process.pid}_${Date.now()}`;
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (error) {
-        // Another test file cloning the template at the same instant.
-        if (attempt > 20 || !/being accessed by other users/.test(String(error))) throw error;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
-    await admin.end();
-    databases.push(name);
-    return urlOf(name);
+    const database = await cloneTemplate(prefix);
+    databases.push(database);
+    return database.url;
   }
 
   /** The service on `databaseUrl` (or its embedded PostgreSQL), with members to give talks to, and a session watching its database. */

@@ -33,36 +33,49 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The real service on a fresh copy of the migrated template database. */
-export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+/** A fresh copy of the migrated template database, for one test file (or one case). */
+export async function cloneTemplate(prefix = 'sa_t'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const { adminUrl, template } = readState();
-  const name = `sa_t_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-      break;
-    } catch (error) {
-      // Two files cloning the template at the same instant: one waits and retries.
-      if (attempt > 20 || !/being accessed by other users/.test(String(error))) throw error;
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (error) {
+        // Two files cloning the template at the same instant: one waits and retries.
+        if (attempt > 20 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
     }
+  } finally {
+    await admin.end();
   }
-  await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-
-  const booted = await bootApp(databaseUrl, options);
   return {
-    ...booted,
-    close: async () => {
-      await booted.app.close();
+    name,
+    url: url.toString(),
+    drop: async () => {
       const cleanup = new Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
       await cleanup.end();
+    },
+  };
+}
+
+/** The real service on a fresh copy of the migrated template database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await cloneTemplate();
+  const booted = await bootApp(database.url, options);
+  return {
+    ...booted,
+    close: async () => {
+      await booted.app.close();
+      await database.drop();
     },
   };
 }
