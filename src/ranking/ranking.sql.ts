@@ -275,22 +275,19 @@ export function rankingsFromBasisQuery(p: {
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) keyed
     ),
     selected AS (
-      ${filtered ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
-      FROM ranked
-      WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)`
-      : `SELECT ranked.* FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`}
+      SELECT ranked.* FROM ranked
+      WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)
     ),
     page AS (
       -- (rank_key DESC, name, member_id) is the order (rank, name, member_id): one sort for both.
-      SELECT selected.*, (SELECT count(*)::int FROM ranked) AS collaboration,
-             rank() OVER (ORDER BY rank_key DESC)::int AS position
+      SELECT selected.*, (SELECT count(*)::int FROM selected) AS total,
+             rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
       FROM selected ORDER BY rank_key DESC, name, member_id LIMIT $5::int + $6::int
     )
     SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
            ${bonusOf('$2::jsonb', 'page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
-           ${filtered ? 'page.rank' : 'page.position'} AS rank,
-           ${filtered ? 'page.rank_in_selection' : 'page.position'} AS rank_in_selection,
-           ${filtered ? '(SELECT count(*)::int FROM selected)' : 'page.collaboration'} AS total
+           -- Nothing filtered out: the rank in the selection is the collaboration-wide rank.
+           ${filtered ? 'page.rank' : 'page.rank_in_selection'} AS rank, page.rank_in_selection, page.total
     FROM page
     JOIN institute i ON i.id = page.institute_id
     ORDER BY page.rank_key DESC, page.name, page.member_id
