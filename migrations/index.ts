@@ -21,6 +21,7 @@ import { AddWithdrawalMail1765300000000 } from './1765300000000-AddWithdrawalMai
 import { IncludeTalkIdInMemberDateIndex1765350000000 } from './1765350000000-IncludeTalkIdInMemberDateIndex';
 import { MaintainRankBasis1765400000000 } from './1765400000000-MaintainRankBasis';
 import { MaintainTalkTally1765500000000 } from './1765500000000-MaintainTalkTally';
+import { MaintainMemberTally1765600000000 } from './1765600000000-MaintainMemberTally';
 
 export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
   AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
@@ -35,4 +36,5 @@ export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables17
   IncludeTalkIdInMemberDateIndex1765350000000,
   MaintainRankBasis1765400000000,
   MaintainTalkTally1765500000000,
+  MaintainMemberTally1765600000000,
 ];

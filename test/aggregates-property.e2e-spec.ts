@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { CAREER_STAGES, CareerStage, CONFERENCE_TIERS, ConferenceTier, Gender, GENDERS, TALK_TYPES, TalkType } from '../src/common/enums';
 import { chance, integer, pick, Random, randomStream } from '../src/demo/random';
 import { RankWeights } from '../src/ranking/eligibility';
-import { balanceCountQuery, CountFilters, CountRow, Dimension, DIMENSIONS, Population } from '../src/reports/balance.sql';
+import { balanceCountQuery, CountFilters, CountRow, Dimension, DIMENSIONS, isSnapshot, Population } from '../src/reports/balance.sql';
 import {
   fullScanBalanceCountQuery, fullScanEquityCountQuery, fullScanFunnelCountQuery, fullScanRankingsQuery, fullScanTrendCountQuery,
 } from './support/full-scan';
@@ -26,7 +26,7 @@ const AS_OF = ['2026-01-01', '2023-07-01', '2020-02-29'];
 const EDGES = [0, 1, 3652, 3653, 2739, 2740, 1096];
 /** Countries of several regions, one of none (UNASSIGNED). */
 const COUNTRIES = ['DE', 'FR', 'IT', 'CH', 'GB', 'US', 'RU', 'PL', 'CN', 'BR', 'JP'];
-const POPULATIONS: Population[] = ['talks', 'nominations', 'allocations', 'members'];
+const POPULATIONS: Population[] = ['talks', 'nominations', 'allocations', 'members', 'authors'];
 const QUARTER_DAYS = ['2019-01-01', '2019-03-31', '2021-04-01', '2021-06-30', '2024-07-01', '2024-09-30', '2026-09-30'];
 
 interface History {
@@ -58,15 +58,18 @@ async function drawCollaboration(db: DataSource, random: Random, seed: number): 
     return {
       externalId: `X${seed}-${i}`, name: `Member ${i % 150}`, gender: pick(random, GENDERS) as Gender, joinedOn,
       leftOn: chance(random, 0.15) ? dayIn(random, addDays(joinedOn, 30), '2026-11-30') : null, stages, affiliations,
+      // Authors from some day after joining (some before it, as a record may say), some until a later day.
+      authorSince: chance(random, 0.6) ? dayIn(random, addDays(joinedOn, -200), '2026-06-30') : null,
+      authorUntilDays: chance(random, 0.3) ? integer(random, 0, 2000) : null,
     };
   });
   const members: History['members'] = [];
   for (const p of people) {
     const [row] = await db.query(
-      `INSERT INTO member (external_id, name, gender, institute_id, career_stage, joined_on, left_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      `INSERT INTO member (external_id, name, gender, institute_id, career_stage, joined_on, left_on, author_since, author_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8::date + $9::int) RETURNING id`,
       [p.externalId, p.name, p.gender, p.affiliations[p.affiliations.length - 1].institute, p.stages[p.stages.length - 1].stage,
-        p.joinedOn, p.leftOn],
+        p.joinedOn, p.leftOn, p.authorSince, p.authorSince ? p.authorUntilDays : null],
     );
     await db.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage)
                     SELECT $1, unnest($2::date[]), unnest($3::text[])`, [row.id, p.stages.map((s) => s.from), p.stages.map((s) => s.stage)]);
@@ -163,6 +166,15 @@ async function editHistory(t: TestApp, h: History, random: Random): Promise<void
     const res = await t.http.patch(`/api/v1/members/${member.id}`).set(bearer(t.admin)).send(change);
     expect([200, 409, 422]).toContain(res.status); // An entry on a day that already has one is refused; the others stand.
   }
+  // Members leave, become authors or stop being ones.
+  for (let i = 0; i < 6; i++) {
+    const member = pick(random, h.members);
+    const change = i % 3 === 0 ? { leftOn: chance(random, 0.8) ? dayIn(random, '2025-01-01', '2026-11-30') : null }
+      : i % 3 === 1 ? { authorSince: chance(random, 0.8) ? dayIn(random, '2012-01-01', '2024-12-31') : null }
+        : { authorUntil: dayIn(random, '2024-01-01', '2026-11-30') };
+    const res = await t.http.patch(`/api/v1/members/${member.id}`).set(bearer(t.admin)).send(change);
+    expect([200, 409, 422]).toContain(res.status); // A day before joining, or an end without a start, is refused.
+  }
   const moved = await t.http.patch(`/api/v1/institutes/${h.institutes[0].id}`).set(bearer(t.admin)).send({ region: 'UK' });
   expect(moved.status).toBe(200);
   const back = await t.http.patch(`/api/v1/institutes/${h.institutes[12].id}`).set(bearer(t.admin)).send({ region: null });
@@ -256,7 +268,7 @@ function drawBalanceAsks(random: Random, h: History): BalanceAsk[] {
         const ask: BalanceAsk = { population, dimension, to: b };
         if (chance(random, 0.5)) ask.within = pick(random, DIMENSIONS.filter((d) => d !== dimension));
         if (chance(random, 0.3)) ask.region = pick(random, ['GERMANY', 'CERN', 'UK', 'OTHER_STATES_B', 'UNASSIGNED']);
-        if (population !== 'members') {
+        if (!isSnapshot(population)) {
           if (chance(random, 0.7)) ask.from = a;
           const filter = integer(random, 0, 4);
           if (filter === 1) ask.tier = pick(random, CONFERENCE_TIERS);
@@ -270,7 +282,7 @@ function drawBalanceAsks(random: Random, h: History): BalanceAsk[] {
   return asks;
 }
 
-const filtersOf = (a: BalanceAsk): CountFilters => (a.population === 'members' ? { to: a.to, region: a.region }
+const filtersOf = (a: BalanceAsk): CountFilters => (isSnapshot(a.population) ? { to: a.to, region: a.region }
   : { from: a.from, to: a.to, tier: a.tier, talkType: a.talkType, conferenceId: a.conferenceId, region: a.region });
 
 async function compareBalance(t: TestApp, monitor: string, random: Random, h: History, label: string): Promise<number> {

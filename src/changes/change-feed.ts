@@ -25,10 +25,10 @@ export function tablesNamed(sql: string): string[] {
  */
 export const DERIVED_TABLES: Readonly<Record<string, readonly string[]>> = {
   talk: ['talk_tally', 'member_rank_basis'],
-  member: ['talk_tally'],
+  member: ['talk_tally', 'member_tally'],
   conference: ['talk_tally', 'member_rank_basis'],
-  member_career_stage: ['member_rank_basis'],
-  member_affiliation: ['member_rank_basis'],
+  member_career_stage: ['member_rank_basis', 'member_tally'],
+  member_affiliation: ['member_rank_basis', 'member_tally'],
 };
 
 /** A statement that may write (outside a transaction it commits on its own). */

@@ -4,7 +4,7 @@
 // published with noise. Reads leadership_appointment, leadership_position, member and its histories,
 // institute, institute_region, region.
 import { StatementParts } from '../database/sql';
-import { countBy, CountRow, Dimension, populationRecords, SqlQuery } from '../reports/balance.sql';
+import { countBy, countPopulation, CountRow, Dimension, SqlQuery } from '../reports/balance.sql';
 
 export const LEVELS = `SELECT DISTINCT level FROM leadership_position ORDER BY level`;
 
@@ -39,7 +39,7 @@ function holderRecordsAtYearEnds(level: string, from: string, to: string, p: Sta
 export function holdersCountQuery(levels: readonly string[], dimension: Dimension, on: string, byPeriod: boolean): SqlQuery {
   const p = new StatementParts();
   const parts = levels.map((level) => countBy(p, holderRecords(level, on, p), dimension, null, level, byPeriod));
-  parts.push(countBy(p, populationRecords('members', { to: on }, p), dimension, null, 'members', byPeriod));
+  parts.push(countPopulation(p, 'members', { to: on }, dimension, null, 'members', byPeriod));
   return p.query(parts.join('\n    UNION ALL'));
 }
 

@@ -46,15 +46,16 @@ export interface CountRow {
 }
 
 
+/** Populations counted as events in a period, record by record. */
+export type EventPopulation = Exclude<Population, 'members' | 'authors'>;
+
 /**
- * The records of one population with the raw attributes the dimensions are made of: institute_id,
- * career_stage, member_id (gender is looked up per member after counting), `day` (the date the
- * record counts on) and record_key (the row's random key for the cell-key method, see cell-key.ts).
+ * The records of one event population with the raw attributes the dimensions are made of:
+ * institute_id, career_stage, member_id (gender is looked up per member after counting), `day` (the
+ * date the record counts on) and record_key (the row's random key for the cell-key method, see
+ * cell-key.ts). The members and authors on a day are counted from the member tally instead
+ * (memberTallyRecords).
  *
- * - members: in the collaboration on `to` (joined on or before, not left by then), with the career
- *   stage and institute of their history entry in force on `to` (before the first entry the first one
- *   applies, as member_career_stage_at does), or the member's own columns without history.
- *   Computed set-based (one pass over each history table), not by a function call per member.
  * - nominations: every nomination not withdrawn, with its snapshot (career stage and institute when
  *   nominated), counted on the day it was made (UTC).
  * - allocations: invitations that stand (invited or accepted) with their nomination's snapshot,
@@ -62,31 +63,10 @@ export interface CountRow {
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
 export function populationRecords(
-  population: Population, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  population: EventPopulation, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
   /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
   dayOf: 'made' | 'conference' = 'made',
 ): string {
-  if (isSnapshot(population)) {
-    if (f.conferenceId || f.tier || f.talkType) {
-      throw new Error(`${population} are not filtered by conference, tier or talk type`);
-    }
-    const on = p.add(f.to, 'date');
-    p.reads('member', 'member_career_stage', 'member_affiliation');
-    // Entries on or before the day first, the latest of them; else the earliest later entry.
-    const inForce = `ORDER BY member_id, (valid_from <= ${on}) DESC,
-                       CASE WHEN valid_from <= ${on} THEN ${on} - valid_from ELSE valid_from - ${on} END`;
-    return `
-      SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
-             COALESCE(hs.career_stage, m.career_stage) AS career_stage,
-             m.id AS member_id, ${on} AS day, m.record_key
-      FROM member m
-      LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, career_stage FROM member_career_stage ${inForce}) hs
-        ON hs.member_id = m.id
-      LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, institute_id FROM member_affiliation ${inForce}) ha
-        ON ha.member_id = m.id
-      WHERE m.joined_on <= ${on} AND (m.left_on IS NULL OR m.left_on > ${on})${population === 'authors' ? authorOn('m', on) : ''}
-        ${f.region ? `AND ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
-  }
   const conditions: string[] = [];
   if (population === 'talks') {
     if (f.conferenceId) conditions.push(`x.conference_id = ${p.add(f.conferenceId, 'uuid')}`);
@@ -148,11 +128,6 @@ export function populationRecords(
 /** The institute is in the region (its override, else its country's). */
 function inRegion(institute: string, region: string, p: StatementParts): string {
   return `${institute} IN (SELECT institute_id FROM ${p.reads('institute_region')} WHERE region_code = ${p.add(region, 'text')})`;
-}
-
-/** An author on the day: authorship begun by then and not ended (author_until is the last day). */
-function authorOn(member: string, day: string): string {
-  return ` AND ${member}.author_since <= ${day} AND (${member}.author_until IS NULL OR ${member}.author_until >= ${day})`;
 }
 
 function dateConditions(day: string, f: CountFilters, p: StatementParts): string[] {
@@ -243,10 +218,38 @@ export function countPopulation(
   p: StatementParts, population: Population, f: CountFilters, dimension: Dimension, within: Dimension | 'year' | null,
   side: string, byPeriod: boolean,
 ): string {
+  if (isSnapshot(population)) {
+    if (f.conferenceId || f.tier || f.talkType) throw new Error(`${population} are not filtered by conference, tier or talk type`);
+    return countBy(p, memberTallyRecords(population, f, p), dimension, within, side, byPeriod, true);
+  }
   const level = population === 'talks' ? tallyLevel(f, [dimension, within]) : null;
   const span = level === null ? null : tallySpan(f);
   if (level === null || span === null) return countBy(p, populationRecords(population, f, p), dimension, within, side, byPeriod);
   return countBy(p, talkTallyRecords(f, level, span, p), dimension, within, side, byPeriod, true);
+}
+
+/**
+ * Counted records for countBy(..., counted = true) of the members (or authors) in the collaboration
+ * on `f.to`, or with `yearsFrom` on 31 December of each year from then (on `to` itself for its own
+ * year), from the member tally (migration MaintainMemberTally): one look-up per cell and day of the
+ * count on that day, with the career stage and institute in force then. `day` is the snapshot's
+ * quarter, as a record's quarter is for events.
+ */
+export function memberTallyRecords(
+  population: 'members' | 'authors', f: { to: string; region?: string }, p: StatementParts, yearsFrom?: string,
+): string {
+  const to = p.add(f.to, 'date');
+  const on = yearsFrom ? 'd.day' : to;
+  const days = yearsFrom ? `(
+        SELECT least(make_date(year, 12, 31), ${to}) AS day
+        FROM generate_series(extract(year FROM ${p.add(yearsFrom, 'date')})::int, extract(year FROM ${to})::int) year
+      ) d CROSS JOIN ` : '';
+  const where = [...(population === 'authors' ? ['y.author'] : []), ...(f.region ? [inRegion('y.institute_id', f.region, p)] : [])];
+  return `
+      SELECT y.institute_id, y.career_stage, y.gender, date_trunc('quarter', ${on})::date AS day,
+             y.n[width_bucket(${on}, y.days)] AS n, y.k[width_bucket(${on}, y.days)] AS k
+      FROM ${days}${p.reads('member_tally')} y
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
 }
 
 /** The tally level (mask: 1 institute, 2 career stage, 4 gender, 8 tier, 16 talk type) a talk count needs, or null. */
@@ -364,44 +367,13 @@ export function trendCountQuery(
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
   const countsOf = (which: Population, side: string) => (which === 'talks'
     ? countPopulation(p, which, filters, dimension, 'year', side, byPeriod)
-    : countBy(p, isSnapshot(which)
-      ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
-      : populationRecords(which, filters, p, 'all', 'conference'), dimension, 'year', side, byPeriod));
+    : isSnapshot(which)
+      ? countBy(p, memberTallyRecords(which, filters, p, filters.from), dimension, 'year', side, byPeriod, true)
+      : countBy(p, populationRecords(which, filters, p, 'all', 'conference'), dimension, 'year', side, byPeriod));
   let text = countsOf(population, 'main');
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
   if (compareTo) text += `\n    UNION ALL${countsOf(compareTo, 'baseline')}`;
   return p.query(text);
-}
-
-/**
- * Members as they were on 31 December of each year from `from` to `to` (on `to` itself for its own
- * year), one record per member and year, with the history entries in force on that day.
- */
-function membersAtYearEnds(f: CountFilters & { from: string }, p: StatementParts, authorsOnly = false): string {
-  const from = p.add(f.from, 'date');
-  const to = p.add(f.to, 'date');
-  p.reads('member', 'member_career_stage', 'member_affiliation');
-  // Each history entry with the days it is in force; the first one also before its date.
-  const inForce = (table: string, column: string) => `
-    SELECT member_id, ${column},
-           CASE WHEN row_number() OVER w = 1 THEN '-infinity'::date ELSE valid_from END AS valid_from,
-           COALESCE(lead(valid_from) OVER w, 'infinity'::date) AS valid_to
-    FROM ${table} WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)`;
-  return `
-    WITH year_end AS (
-      SELECT least(make_date(y, 12, 31), ${to}) AS day
-      FROM generate_series(extract(year FROM ${from})::int, extract(year FROM ${to})::int) y
-    ),
-    stage AS (${inForce('member_career_stage', 'career_stage')}),
-    affiliation AS (${inForce('member_affiliation', 'institute_id')})
-    SELECT COALESCE(ha.institute_id, m.institute_id) AS institute_id,
-           COALESCE(hs.career_stage, m.career_stage) AS career_stage,
-           m.id AS member_id, d.day, m.record_key
-    FROM year_end d
-    JOIN member m ON m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)${authorsOnly ? authorOn('m', 'd.day') : ''}
-    LEFT JOIN stage hs ON hs.member_id = m.id AND hs.valid_from <= d.day AND d.day < hs.valid_to
-    LEFT JOIN affiliation ha ON ha.member_id = m.id AND ha.valid_from <= d.day AND d.day < ha.valid_to
-    ${f.region ? `WHERE ${inRegion('COALESCE(ha.institute_id, m.institute_id)', f.region, p)}` : ''}`;
 }
 
 export const FUNNEL_STAGES = ['members', 'nominations', 'allocations', 'accepted'] as const;
@@ -415,7 +387,7 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 export function funnelCountQuery(dimension: Dimension, filters: CountFilters, membersOn = filters.to, byPeriod = false): SqlQuery {
   const p = new StatementParts();
   const parts = [
-    countBy(p, populationRecords('members', { to: membersOn }, p), dimension, null, 'members', byPeriod),
+    countPopulation(p, 'members', { to: membersOn }, dimension, null, 'members', byPeriod),
     countBy(p, populationRecords('nominations', filters, p), dimension, null, 'nominations', byPeriod),
     countBy(p, populationRecords('allocations', filters, p), dimension, null, 'allocations', byPeriod),
     countBy(p, populationRecords('allocations', filters, p, 'accepted'), dimension, null, 'accepted', byPeriod),
