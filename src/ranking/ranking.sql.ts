@@ -236,7 +236,10 @@ export function rankingsFromBasisQuery(p: {
   offset: number;
 }): SqlQuery {
   const filtered = Boolean(p.region || p.careerStage);
-  const halfLife = number('$2::jsonb', 'halfLifeYears');
+  // The policy's numbers as parameters, so no row looks into the JSON: $2 the half-life, $8... the bonuses.
+  const halfLife = '$2::float8';
+  const bonus = (column: string) =>
+    `(CASE ${column} ${CAREER_STAGES.map((stage, i) => `WHEN '${stage}' THEN $${8 + i}::float8`).join(' ')} ELSE 0::float8 END)`;
   // The entry in force on asOf, else (asOf before the first) the first; the last one without a search.
   const inForce = (from: string, values: string, lastFrom: string, last: string) =>
     `CASE WHEN b.${lastFrom} <= $1::date THEN b.${last} ELSE b.${values}[greatest(width_bucket($1::date, b.${from}), 1)] END`;
@@ -262,7 +265,7 @@ export function rankingsFromBasisQuery(p: {
     ),
     scored AS (
       SELECT s.member_id, s.name, s.career_stage, s.institute_id, ir.region_code AS region, s.talk_load, s.talks_counted,
-             ${bonusOf('$2::jsonb', 's.career_stage')} - s.talk_load AS score
+             ${bonus('s.career_stage')} - s.talk_load AS score
       FROM (
         SELECT basis.*, CASE WHEN talks_counted = 0 THEN 0::float8
                              ELSE window_sum * power(0.5::float8, (($1::date - talk_last)::float8 / 365.25) / ${halfLife}) END AS talk_load
@@ -270,31 +273,38 @@ export function rankingsFromBasisQuery(p: {
       ) s
       JOIN institute_region ir ON ir.institute_id = s.institute_id
     ),
-    ranked AS MATERIALIZED (
-      SELECT keyed.*${filtered ? ', rank() OVER (ORDER BY rank_key DESC)::int AS rank' : ''}
+    ${filtered ? `ranked AS MATERIALIZED (
+      -- The collaboration-wide rank, before the selection.
+      SELECT keyed.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) keyed
-    ),
-    selected AS (
+    ),` : `ranked AS (
+      SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
+    ),`}
+    -- Materialized as computed: the narrow rows, not the history arrays they were computed from.
+    selected AS MATERIALIZED (
       SELECT ranked.* FROM ranked
       WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)
     ),
     page AS (
-      -- (rank_key DESC, name, member_id) is the order (rank, name, member_id): one sort for both.
-      SELECT selected.*, (SELECT count(*)::int FROM selected) AS total,
-             rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
+      -- The first offset + limit rows by (rank_key DESC, name, member_id), the order (rank, name, member_id),
+      -- with a top-N sort: every row ranked above one of them is among them, so ranking these rows
+      -- alone gives their rank in the selection.
+      SELECT selected.*, (SELECT count(*)::int FROM selected) AS total
       FROM selected ORDER BY rank_key DESC, name, member_id LIMIT $5::int + $6::int
     )
     SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
-           ${bonusOf('$2::jsonb', 'page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
+           ${bonus('page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
            -- Nothing filtered out: the rank in the selection is the collaboration-wide rank.
-           ${filtered ? 'page.rank' : 'page.rank_in_selection'} AS rank, page.rank_in_selection, page.total
+           ${filtered ? 'page.rank' : 'rank() OVER (ORDER BY page.rank_key DESC)::int'} AS rank,
+           rank() OVER (ORDER BY page.rank_key DESC)::int AS rank_in_selection, page.total
     FROM page
     JOIN institute i ON i.id = page.institute_id
     ORDER BY page.rank_key DESC, page.name, page.member_id
     OFFSET $6::int`;
   return {
     text,
-    values: [p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset, windowDays(p.weights.windowYears)],
+    values: [p.asOf, p.weights.halfLifeYears, p.region ?? null, p.careerStage ?? null, p.limit, p.offset, windowDays(p.weights.windowYears),
+      ...CAREER_STAGES.map((stage) => p.weights.careerBonus[stage] ?? null)],
     tables: ['institute', 'member', 'member_rank_basis', 'region_country'],
   };
 }
