@@ -1,13 +1,6 @@
 import { balanceCountQuery, equityCountQuery } from '../reports/balance.sql';
-import { tablesNamed } from './change-feed';
 
-describe('the tables a write names, and the tables a report declares it reads', () => {
-  it('finds table names as words, quoted or not, and not inside longer names', () => {
-    expect(tablesNamed('INSERT INTO "member"("name") VALUES ($1)')).toEqual(['member']);
-    expect(tablesNamed('UPDATE member_career_stage SET career_stage = $1')).toEqual(['member_career_stage']);
-    expect(tablesNamed('SELECT 1 FROM audit_event')).toEqual([]);
-  });
-
+describe('the tables a report declares it reads', () => {
   it('lets a talk report depend on talks, members and regions, not on nominations or slots', () => {
     const talksByRegion = balanceCountQuery('talks', 'region', null, { to: '2026-11-30' });
     // Whole quarters from the tally, the days of December not yet come taken away from the talks.

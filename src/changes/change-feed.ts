@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
-import {
-  AfterQueryEvent, DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent,
-} from 'typeorm';
+import { Client, Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** The channel the tables' statement triggers notify on, with the table's name as payload. */
 export const CHANGE_CHANNEL = 'sa_change';
@@ -12,13 +11,6 @@ export const NOTIFYING_TABLES = [
   'app_user', 'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
   'conference', 'slot', 'nomination', 'allocation', 'talk',
 ] as const;
-const NAMES = NOTIFYING_TABLES.map((table) => ({ table, pattern: new RegExp(`\\b${table}\\b`, 'i') }));
-
-/** The notifying tables a statement names (its triggers may write others: those are covered by `local`). */
-export function tablesNamed(sql: string): string[] {
-  return NAMES.filter(({ pattern }) => pattern.test(sql)).map(({ table }) => table);
-}
-
 /**
  * Tables the database keeps from others by trigger, in the same transaction: they change exactly when
  * one of their sources does, so a write to a source moves them too.
@@ -31,25 +23,24 @@ export const DERIVED_TABLES: Readonly<Record<string, readonly string[]>> = {
   member_affiliation: ['member_rank_basis', 'member_tally'],
 };
 
-/** A statement that may write (outside a transaction it commits on its own). */
-const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|ALTER|DROP|CREATE|WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b)/i;
-
 /**
  * What this process knows about committed writes to the database. Every table that reports or
  * authentication read has a statement trigger calling pg_notify(CHANGE_CHANNEL, table); NOTIFY is
  * delivered only when the writing transaction commits, by whichever process wrote. This service
  * LISTENs on one dedicated connection and counts a generation per table.
  *
- * Notifications arrive a moment after the commit. So that this process reads its own writes at once,
- * a TypeORM subscriber watches its own statements: when one of its transactions commits (or a write
- * outside a transaction succeeds) the `local` epoch moves, and so does the generation of every table
- * the written statements name, before the caller goes on. Other processes' writes are seen when their
- * notification arrives.
+ * Notifications reach the listening connection a moment after the commit. So that this process reads
+ * its own writes at once, every connection of its pool LISTENs too: PostgreSQL delivers a session's
+ * own notifications as its transaction commits, before it answers the COMMIT (or the single
+ * statement), so the tables a write changed, and whatever the database derives from them, have
+ * moved before the caller goes on. Nothing is guessed from SQL text: the tables' own triggers say what
+ * was written, whoever wrote it (TypeORM, a prepared statement, a COPY). Other processes' writes are
+ * seen when their notification arrives.
  *
  * A cache may keep an answer computed from tables T only while the feed is `live` and nothing in its
- * stamp has moved since the computation began (`stamp`/`unchanged`). A cache whose tables are only
- * written by statements that name them (users) may leave the local epoch out of its stamp, and so
- * survive this process's unrelated writes. When the listening connection is lost, notifications may
+ * stamp has moved since the computation began (`stamp`/`unchanged`). A cache may leave the local
+ * epoch out of its stamp (users, reports: they depend on their tables alone), and so survive this
+ * process's writes to other tables. When the listening connection is lost, notifications may
  * be missed: every stamp moves and nothing is `live` until it is back, so caches fall through to the
  * database meanwhile.
  */
@@ -59,43 +50,39 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly generations = new Map<string, number>();
   /** Moves on every reconnect: an answer computed across a gap in the feed is never trusted. */
   private epoch = 0;
-  /** Moves whenever one of this process's own writes commits. */
+  /** Moves whenever one of this process's own writes to a notifying table commits. */
   private local = 0;
-  /** Tables named by the writes of this process's open transactions. */
-  private readonly pending = new WeakMap<QueryRunner, Set<string>>();
   private client: Client | null = null;
   private connected = false;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
   private retryMs = 250;
+  private readonly listeningClients = new WeakSet<PoolClient>();
 
-  constructor(private readonly dataSource: DataSource) {
-    const subscriber: EntitySubscriberInterface = {
-      afterQuery: (event: AfterQueryEvent) => {
-        if (!event.success || !WRITE.test(event.query)) return;
-        const tables = tablesNamed(event.query);
-        if (!event.queryRunner.isTransactionActive) {
-          this.committed(tables);
-          return;
-        }
-        const pending = this.pending.get(event.queryRunner) ?? new Set<string>();
-        for (const table of tables) pending.add(table);
-        this.pending.set(event.queryRunner, pending);
-      },
-      afterTransactionCommit: (event: TransactionCommitEvent) => {
-        // A released savepoint is not a commit; the outermost COMMIT is.
-        if (event.queryRunner.isTransactionActive) return;
-        this.committed(this.pending.get(event.queryRunner) ?? []);
-        this.pending.delete(event.queryRunner);
-      },
-      afterTransactionRollback: (event: TransactionRollbackEvent) => {
-        if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
-      },
-    };
-    dataSource.subscribers.push(subscriber);
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Every connection the pool hands out LISTENs before its first statement (queued ahead of it), and
+   * counts the notifications of its own commits.
+   */
+  private listenOnPool(): void {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    pool.on('acquire', (client: PoolClient) => {
+      if (this.listeningClients.has(client)) return;
+      this.listeningClients.add(client);
+      client.on('notification', (message) => {
+        if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+        if (message.processId === (client as PoolClient & { processID?: number }).processID) this.local++;
+        this.moved(message.payload);
+      });
+      client.query(`LISTEN ${CHANGE_CHANNEL}`).catch((error: Error) => {
+        this.logger.warn(`A pool connection could not listen for changes (${error.message})`);
+      });
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.listenOnPool();
     await this.connect();
   }
 
@@ -108,9 +95,8 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * One of this process's own writes has committed, naming these tables: answers cached on them are
-   * stale from now on, before any notification arrives. Called for the writes TypeORM runs, and by
-   * writers that bypass it (runPrepared, the talk import's COPY).
+   * One of this process's writes on a connection outside its pool has committed, changing these
+   * tables: answers cached on them are stale from now on, before any notification arrives.
    */
   committed(tables: Iterable<string>): void {
     this.local++;

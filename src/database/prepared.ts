@@ -13,7 +13,7 @@ export interface PreparedStatement {
  * Runs a prepared statement on the service's connection pool (same settings and timeouts as every other
  * query), outside any transaction: a single statement commits on its own. For hot write paths whose
  * one statement is large, where parsing and planning it would cost more than running it. TypeORM does
- * not see the statement, so a caller that writes tells the change feed (ChangeFeed.committed).
+ * not see the statement; the change feed still hears of its writes (every pool connection listens).
  */
 export async function runPrepared<T extends QueryResultRow>(
   dataSource: DataSource, statement: PreparedStatement, values: unknown[],

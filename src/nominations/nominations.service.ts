@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../auth/actor';
-import { ChangeFeed } from '../changes/change-feed';
 import { Page } from '../common/pagination';
 import { PreparedStatement, runPrepared } from '../database/prepared';
 import { conflict, notFound, ProblemFieldError, unprocessable } from '../common/problem';
@@ -93,7 +92,6 @@ const seesAll = (actor: Actor) => hasRole(actor, 'committee');
 export class NominationsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly feed: ChangeFeed,
     private readonly lifecycle: NominationLifecycle,
   ) {}
 
@@ -106,10 +104,7 @@ export class NominationsService {
   async create(dto: CreateNominationDto, actor: Actor): Promise<NominationView> {
     const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, CREATE_NOMINATION,
       [dto.memberId, dto.slotId, actor.id, dto.reason, actor.roles, actor.requestId || null]);
-    if (row.id) {
-      this.feed.committed(['nomination']);
-      return pick(row, VIEW_KEYS);
-    }
+    if (row.id) return pick(row, VIEW_KEYS);
 
     const errors: ProblemFieldError[] = [];
     if (!row.member_id) errors.push({ field: 'memberId', message: `member ${dto.memberId} does not exist` });

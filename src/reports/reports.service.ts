@@ -141,7 +141,7 @@ export class ReportsService {
 
   /**
    * Counts by their SQL and parameters, while none of the tables their SQL reads has changed (see
-   * ChangeFeed; this process's own writes count by the tables their statements name): reports are
+   * ChangeFeed: the tables' triggers announce every write, this process's own before it goes on): reports are
    * read far more often than the talk history changes, a count over a million talks is the slow part,
    * and a nomination coming in leaves the talk reports alone. `Cache-Control: no-cache` counts afresh.
    */

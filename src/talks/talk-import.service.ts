@@ -5,7 +5,6 @@ import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
-import { ChangeFeed } from '../changes/change-feed';
 import { badRequest, ProblemException, unprocessable } from '../common/problem';
 import { copyFrom } from './copy-streams';
 import {
@@ -54,7 +53,6 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly feed: ChangeFeed,
   ) {
     this.bulkRows = Number(process.env.TALK_IMPORT_BULK_ROWS ?? BULK_IMPORT_ROWS);
   }
@@ -175,8 +173,6 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
       const result = { created: talks, conferencesCreated: conferences.rowCount ?? 0 };
       await this.audit.record(runner.manager, actor, { action: 'talk.import', entity: 'talk', after: result });
       await runner.commitTransaction();
-      // The talks and conferences went in on the driver's own client, which TypeORM does not watch.
-      this.feed.committed(['talk', 'conference']);
       lap('commit');
       this.logger.log(`Imported ${result.created} talks, ${result.conferencesCreated} new conferences; ms per phase ${JSON.stringify(phases)}`);
       return result;
