@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import { JobQueue } from '../jobs/job-queue';
+import { MembersRepository } from './members.repository';
 
 export const CAREER_STAGES_QUEUE = 'career-stages-in-force';
 
@@ -15,6 +16,7 @@ export const CAREER_STAGES_QUEUE = 'career-stages-in-force';
 export class CareerStagesInForce implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly members: MembersRepository,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -28,20 +30,7 @@ export class CareerStagesInForce implements OnModuleInit {
   async apply(): Promise<number> {
     const today = this.clock.now().toISOString().slice(0, 10);
     return this.dataSource.transaction(async (manager) => {
-      const changed: Array<{ id: string; before: string; after: string }> = await manager.query(
-        `WITH due AS (
-           SELECT m.id, m.career_stage AS before, member_career_stage_at(m.id, $1::date) AS after
-           FROM member m
-           WHERE m.career_stage IS DISTINCT FROM member_career_stage_at(m.id, $1::date)
-           FOR UPDATE OF m
-         ), updated AS (
-           UPDATE member m SET career_stage = due.after, version = m.version + 1, updated_at = now()
-           FROM due WHERE m.id = due.id AND due.after IS NOT NULL
-           RETURNING m.id, due.before, due.after
-         )
-         SELECT * FROM updated`,
-        [today],
-      );
+      const changed = await this.members.bringCareerStagesInForce(manager, today);
       await this.audit.recordMany(manager, null, changed.map((c) => ({
         action: 'member.career-stage-in-force', entity: 'member', entityId: c.id,
         before: { careerStage: c.before }, after: { careerStage: c.after, effectiveOn: today },

@@ -1,3 +1,4 @@
+import { StatementParts } from '../database/sql';
 import { likePattern, memberWhere } from './members.sql';
 
 describe('member filters', () => {
@@ -7,10 +8,11 @@ describe('member filters', () => {
   });
 
   it('hides members who have left unless asked, and numbers parameters after those already given', () => {
-    const params: unknown[] = ['first'];
-    const where = memberWhere({ region: 'CERN', q: 'ada' }, params);
-    expect(where).toBe("WHERE (m.left_on IS NULL OR m.left_on > current_date) AND ir.region_code = $2 AND m.name ILIKE $3");
-    expect(params).toEqual(['first', 'CERN', '%ada%']);
-    expect(memberWhere({ includeLeft: true }, [])).toBe('');
+    const p = new StatementParts();
+    p.add('first', 'text');
+    const where = memberWhere({ region: 'CERN', q: 'ada' }, p);
+    expect(where).toBe("WHERE (m.left_on IS NULL OR m.left_on > current_date) AND ir.region_code = $2::text AND m.name ILIKE $3::text");
+    expect(p.values).toEqual(['first', 'CERN', '%ada%']);
+    expect(memberWhere({ includeLeft: true }, new StatementParts())).toBe('');
   });
 });

@@ -1,5 +1,7 @@
 // The SQL the members endpoints share: one select shape for the member view, one WHERE for the filters.
 import { CareerStage } from '../common/enums';
+import { notLeftBy } from '../database/predicates';
+import { StatementParts } from '../database/sql';
 
 export interface MemberFilter {
   externalId?: string;
@@ -24,16 +26,16 @@ export function memberColumns(withGender: boolean): string {
     m.joined_on AS "joinedOn", m.left_on AS "leftOn", m.author_since::text AS "authorSince", m.author_until::text AS "authorUntil",${withGender ? ' m.gender,' : ''} m.version`;
 }
 
-/** WHERE clause for the list and export filters; pushes its parameters onto `params`. */
-export function memberWhere(filter: MemberFilter, params: unknown[]): string {
+/** WHERE clause for the list and export filters; adds its parameters to `p`. */
+export function memberWhere(filter: MemberFilter, p: StatementParts): string {
   const where: string[] = [];
-  if (!filter.includeLeft) where.push('(m.left_on IS NULL OR m.left_on > current_date)');
-  if (filter.externalId) where.push(`m.external_id = $${params.push(filter.externalId)}`);
-  if (filter.region) where.push(`ir.region_code = $${params.push(filter.region)}`);
-  if (filter.careerStage) where.push(`m.career_stage = $${params.push(filter.careerStage)}`);
-  if (filter.instituteId) where.push(`m.institute_id = $${params.push(filter.instituteId)}`);
-  if (filter.country) where.push(`i.country = $${params.push(filter.country)}`);
-  if (filter.q) where.push(`m.name ILIKE $${params.push(likePattern(filter.q))}`);
+  if (!filter.includeLeft) where.push(notLeftBy('m', 'current_date'));
+  if (filter.externalId) where.push(`m.external_id = ${p.add(filter.externalId, 'text')}`);
+  if (filter.region) where.push(`ir.region_code = ${p.add(filter.region, 'text')}`);
+  if (filter.careerStage) where.push(`m.career_stage = ${p.add(filter.careerStage, 'text')}`);
+  if (filter.instituteId) where.push(`m.institute_id = ${p.add(filter.instituteId, 'uuid')}`);
+  if (filter.country) where.push(`i.country = ${p.add(filter.country, 'bpchar')}`);
+  if (filter.q) where.push(`m.name ILIKE ${p.add(likePattern(filter.q), 'text')}`);
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
