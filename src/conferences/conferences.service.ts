@@ -5,6 +5,7 @@ import { Actor } from '../auth/actor';
 import { Page } from '../common/pagination';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { Conference } from './conference.entity';
+import { ConferenceFields, ConferencesRepository } from './conferences.repository';
 import {
   ConferenceQuery, ConferenceView, ConferenceWithSlotsView, CreateConferenceDto, UpdateConferenceDto,
 } from './conferences.dto';
@@ -14,6 +15,7 @@ import { SlotsService } from './slots.service';
 export class ConferencesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly conferences: ConferencesRepository,
     private readonly audit: AuditService,
     private readonly slots: SlotsService,
   ) {}
@@ -21,12 +23,7 @@ export class ConferencesService {
   async create(dto: CreateConferenceDto, actor: Actor): Promise<ConferenceView> {
     checkDates(dto.startDate, dto.endDate);
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Conference);
-      const conference = await saveNamedOnce(dto.name, dto.startDate, () => repo.save(repo.create({
-        name: dto.name, startDate: dto.startDate, endDate: dto.endDate,
-        country: dto.country ?? null, tier: dto.tier, url: dto.url ?? null,
-        city: dto.city ?? null, timeZone: dto.timeZone ?? null, respondWithinDays: dto.respondWithinDays ?? null,
-      })));
+      const conference = await saveNamedOnce(dto.name, dto.startDate, () => this.conferences.insertConference(manager, fields(dto)));
       const view = toView(conference);
       await this.audit.record(manager, actor, { action: 'conference.create', entity: 'conference', entityId: view.id, after: view });
       return view;
@@ -35,17 +32,12 @@ export class ConferencesService {
 
   async update(id: string, dto: UpdateConferenceDto, actor: Actor): Promise<ConferenceView> {
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Conference);
-      const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.conferences.lockedConference(manager, id);
       if (!current) throw notFound('Conference', id);
       const before = toView(current);
       const next = { ...before, ...given(dto) };
       checkDates(next.startDate, next.endDate);
-      const saved = await saveNamedOnce(next.name, next.startDate, () => repo.save(Object.assign(current, {
-        name: next.name, startDate: next.startDate, endDate: next.endDate,
-        country: next.country ?? null, tier: next.tier, url: next.url ?? null,
-        city: next.city ?? null, timeZone: next.timeZone ?? null, respondWithinDays: next.respondWithinDays ?? null,
-      })));
+      const saved = await saveNamedOnce(next.name, next.startDate, () => this.conferences.updateConference(manager, current, fields(next)));
       const after = toView(saved);
       await this.audit.record(manager, actor, { action: 'conference.update', entity: 'conference', entityId: id, before, after });
       return after;
@@ -53,27 +45,22 @@ export class ConferencesService {
   }
 
   async get(id: string): Promise<ConferenceWithSlotsView> {
-    const conference = await this.dataSource.getRepository(Conference).findOne({ where: { id } });
+    const conference = await this.conferences.conference(id);
     if (!conference) throw notFound('Conference', id);
     return { ...toView(conference), slots: await this.slots.listForConference(id) };
   }
 
   async list(query: ConferenceQuery): Promise<Page<ConferenceView>> {
-    const qb = this.dataSource.getRepository(Conference).createQueryBuilder('c');
-    if (query.from) qb.andWhere('c.end_date >= :from', { from: query.from });
-    if (query.to) qb.andWhere('c.start_date <= :to', { to: query.to });
-    if (query.tier) qb.andWhere('c.tier = :tier', { tier: query.tier });
-    if (query.q) qb.andWhere(`c.name ILIKE :q ESCAPE '\\'`, { q: `%${escapeLike(query.q)}%` });
-    const [items, total] = await qb
-      .orderBy('c.start_date', 'DESC').addOrderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC')
-      .take(query.limit).skip(query.offset).getManyAndCount();
+    const [items, total] = await this.conferences.conferencesPage({
+      from: query.from, to: query.to, tier: query.tier, namePattern: query.q ? `%${escapeLike(query.q)}%` : undefined,
+      limit: query.limit, offset: query.offset,
+    });
     return { items: items.map(toView), total, limit: query.limit, offset: query.offset };
   }
 
   /** 404 unless the conference exists; used by the nested routes of slots and talks. */
   async mustExist(id: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    const found = await manager.query(`SELECT 1 FROM conference WHERE id = $1`, [id]);
-    if (found.length === 0) throw notFound('Conference', id);
+    if (!await this.conferences.conferenceExists(id, manager)) throw notFound('Conference', id);
   }
 }
 
@@ -81,6 +68,15 @@ export function toView(c: Conference): ConferenceView {
   return {
     id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, country: c.country, tier: c.tier, url: c.url,
     city: c.city, timeZone: c.timeZone, respondWithinDays: c.respondWithinDays,
+  };
+}
+
+/** The stored fields of a conference as created or changed; the optional ones null when not given. */
+function fields(c: CreateConferenceDto | ConferenceView): ConferenceFields {
+  return {
+    name: c.name, startDate: c.startDate, endDate: c.endDate,
+    country: c.country ?? null, tier: c.tier, url: c.url ?? null,
+    city: c.city ?? null, timeZone: c.timeZone ?? null, respondWithinDays: c.respondWithinDays ?? null,
   };
 }
 
