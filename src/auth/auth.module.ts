@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
+import { AuthRepository } from './auth.repository';
 import { IdentitiesService } from './identities.service';
 import { IdentityProvider } from './identity-provider';
 import { SessionsService } from './sessions.service';
@@ -12,7 +13,7 @@ import { UsersService } from './users.service';
 @Module({
   controllers: [UsersController, SignInController],
   providers: [
-    UsersService, IdentityProvider, IdentitiesService, SessionsService,
+    AuthRepository, UsersService, IdentityProvider, IdentitiesService, SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService],

@@ -2,15 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../common/enums';
+import { AuthRepository } from './auth.repository';
 import { IdentityClaims, IdentityProvider } from './identity-provider';
 import { groupsOf, rolesFor, SignInSettings } from './sign-in.settings';
 import { User } from './user.entity';
-
-const USER_COLUMNS = `id, name, email, roles, disabled, from_admin_token AS "fromAdminToken", member_id AS "memberId",
-  identity_issuer AS "identityIssuer", identity_subject AS "identitySubject", created_at AS "createdAt"`;
-
-/** How an account was linked to its member record, for the audit log. */
-type LinkedBy = 'externalId' | 'email';
 
 /**
  * The accounts of people who sign in through the identity provider. One account per (issuer,
@@ -22,6 +17,7 @@ type LinkedBy = 'externalId' | 'email';
 export class IdentitiesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly accounts: AuthRepository,
     private readonly audit: AuditService,
     private readonly provider: IdentityProvider,
   ) {}
@@ -36,8 +32,7 @@ export class IdentitiesService {
     const { issuer, groupsClaim, roleMap } = this.settings;
     const groups = groupsOf(claims, groupsClaim);
     const profile = profileOf(claims);
-    const [known] = await this.dataSource.query<User[]>(
-      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2`, [issuer, claims.sub]);
+    const known = await this.accounts.identityAccount(issuer, claims.sub);
     if (known?.memberId) {
       const roles = rolesFor(groups, roleMap, true);
       if (sameRoles(roles, known.roles) && !profileChanged(known, profile)) return known;
@@ -54,8 +49,7 @@ export class IdentitiesService {
       if (sameRoles(change.roles, user.roles) && change.name === user.name && change.email === user.email) {
         return { ...user, memberId };
       }
-      await manager.query(`UPDATE app_user SET roles = $2, name = $3, email = $4 WHERE id = $1`,
-        [user.id, change.roles, change.name, change.email]);
+      await this.accounts.updateIdentityAccount(manager, user.id, change);
       await this.audit.record(manager, null, {
         action: 'user.identity-update', entity: 'user', entityId: user.id,
         before: { roles: user.roles, name: user.name, email: user.email },
@@ -68,16 +62,10 @@ export class IdentitiesService {
   /** The account, created on first sight; locked so two first requests at once make one account. */
   private async lockedAccount(manager: EntityManager, subject: string, profile: Profile): Promise<User> {
     const { issuer } = this.settings;
-    const created = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO app_user (name, email, roles, identity_issuer, identity_subject)
-       VALUES ($1, $2, '{}', $3, $4)
-       ON CONFLICT (identity_issuer, identity_subject) WHERE identity_subject IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [profile.name ?? subject, profile.email ?? '', issuer, subject],
-    );
-    const [user] = await manager.query<User[]>(
-      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2 FOR UPDATE`, [issuer, subject]);
-    if (created.length > 0) {
+    const created = await this.accounts.insertIdentityAccount(manager,
+      { issuer, subject, name: profile.name ?? subject, email: profile.email ?? '' });
+    const user = await this.accounts.lockedIdentityAccount(manager, issuer, subject);
+    if (created) {
       await this.audit.record(manager, null, {
         action: 'user.identity-create', entity: 'user', entityId: user.id,
         after: { name: user.name, email: user.email, issuer, subject },
@@ -95,18 +83,9 @@ export class IdentitiesService {
     const externalId = claimString(claims[this.settings.externalIdClaim]);
     const email = claims.email_verified === true ? claimString(claims.email) : undefined;
     if (!externalId && !email) return null;
-    const [found] = await manager.query<Array<{ id: string; by: LinkedBy }>>(
-      `SELECT m.id, CASE WHEN m.external_id = $1 THEN 'externalId' ELSE 'email' END AS by
-       FROM member m
-       WHERE (m.external_id = $1::text OR lower(m.email) = lower($2::text))
-         AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.member_id = m.id)
-       ORDER BY m.external_id = $1::text DESC NULLS LAST
-       LIMIT 1
-       FOR UPDATE OF m`,
-      [externalId ?? null, email ?? null],
-    );
+    const found = await this.accounts.unlinkedMember(manager, externalId ?? null, email ?? null);
     if (!found) return null;
-    await manager.query(`UPDATE app_user SET member_id = $2 WHERE id = $1`, [user.id, found.id]);
+    await this.accounts.linkMember(manager, user.id, found.id);
     await this.audit.record(manager, null, {
       action: 'user.member-link', entity: 'user', entityId: user.id, after: { memberId: found.id, linkedBy: found.by },
     });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from './actor';
+import { AuthRepository, SessionRow, SignInAttempt } from './auth.repository';
 import { IdentitiesService } from './identities.service';
 import { IdentityProvider, IdentityRefused, ProviderTokens, SignInStart } from './identity-provider';
 import { newSessionSecret, openForSession, sealForSession, secretHash } from './session-secrets';
@@ -9,22 +10,6 @@ import { User } from './user.entity';
 
 /** A sign-in attempt left unfinished this long is dropped: the provider's codes live far shorter. */
 const ATTEMPT_MINUTES = 10;
-
-export interface SignInAttempt {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  returnTo: string;
-}
-
-interface SessionRow {
-  id: string;
-  userId: string;
-  providerTokens: Buffer;
-  expiresAt: Date;
-  stale: boolean;
-  subject: string | null;
-}
 
 /**
  * Browser sessions after a sign-in through the identity provider, and the sign-in attempts before
@@ -38,6 +23,7 @@ export class SessionsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly sessions: AuthRepository,
     private readonly audit: AuditService,
     private readonly provider: IdentityProvider,
     private readonly identities: IdentitiesService,
@@ -46,24 +32,15 @@ export class SessionsService {
   /** Keeps what the callback needs, found again by the hash of the browser's binding cookie. Returns that cookie's value. */
   async saveAttempt(start: SignInStart, returnTo: string): Promise<string> {
     const binding = newSessionSecret();
-    await this.dataSource.query(`DELETE FROM sign_in_attempt WHERE created_at < now() - make_interval(mins => $1)`, [ATTEMPT_MINUTES]);
-    await this.dataSource.query(
-      `INSERT INTO sign_in_attempt (binding_hash, state, nonce, code_verifier, return_to) VALUES ($1, $2, $3, $4, $5)`,
-      [secretHash(binding), start.state, start.nonce, start.codeVerifier, returnTo],
-    );
+    await this.sessions.dropAttemptsOlderThan(ATTEMPT_MINUTES);
+    await this.sessions.insertAttempt(secretHash(binding), { state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier, returnTo });
     return binding;
   }
 
   /** The attempt this browser started, used once: a second callback with the same cookie finds nothing. */
   async takeAttempt(binding: string | undefined): Promise<SignInAttempt | null> {
     if (!binding) return null;
-    const [row] = await this.dataSource.query<SignInAttempt[]>(
-      `WITH taken AS (DELETE FROM sign_in_attempt WHERE binding_hash = $1 RETURNING *)
-       SELECT state, nonce, code_verifier AS "codeVerifier", return_to AS "returnTo" FROM taken
-       WHERE created_at >= now() - make_interval(mins => $2)`,
-      [secretHash(binding), ATTEMPT_MINUTES],
-    );
-    return row ?? null;
+    return this.sessions.takeAttempt(secretHash(binding), ATTEMPT_MINUTES);
   }
 
   /** A new session for the account; answers the secret for the cookie (only its hash is stored). */
@@ -71,17 +48,15 @@ export class SessionsService {
     const secret = newSessionSecret();
     const seconds = this.provider.settings!.sessionSeconds;
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM sign_in_session WHERE expires_at <= now()`);
-      const [{ id }] = await manager.query<Array<{ id: string }>>(`SELECT gen_random_uuid() AS id`);
-      const [row] = await manager.query<Array<{ expiresAt: Date }>>(
-        `INSERT INTO sign_in_session (id, secret_hash, user_id, provider_tokens, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING expires_at AS "expiresAt"`,
-        [id, secretHash(secret), user.id, sealForSession(secret, id, tokens), seconds],
-      );
-      await this.audit.record(manager, actorOf(user), {
-        action: 'session.create', entity: 'session', entityId: id, after: { userId: user.id, expiresAt: row.expiresAt },
+      await this.sessions.dropExpiredSessions(manager);
+      const id = await this.sessions.newSessionId(manager);
+      const expiresAt = await this.sessions.insertSession(manager, {
+        id, secretHash: secretHash(secret), userId: user.id, providerTokens: sealForSession(secret, id, tokens), seconds,
       });
-      return { secret, expiresAt: row.expiresAt };
+      await this.audit.record(manager, actorOf(user), {
+        action: 'session.create', entity: 'session', entityId: id, after: { userId: user.id, expiresAt },
+      });
+      return { secret, expiresAt };
     });
   }
 
@@ -93,26 +68,16 @@ export class SessionsService {
   async authenticate(secret: string): Promise<{ user: User; sessionId: string; expiresAt: Date } | null> {
     const hash = secretHash(secret);
     const recheck = this.provider.settings!.groupsRecheckSeconds;
-    const [row] = await this.dataSource.query<SessionRow[]>(
-      `SELECT s.id, s.user_id AS "userId", s.provider_tokens AS "providerTokens", s.expires_at AS "expiresAt",
-              s.groups_checked_at <= now() - make_interval(secs => $2) AS stale, u.identity_subject AS subject
-       FROM sign_in_session s JOIN app_user u ON u.id = s.user_id
-       WHERE s.secret_hash = $1 AND s.expires_at > now()`,
-      [hash, recheck],
-    );
+    const row = await this.sessions.liveSession(hash, recheck);
     if (!row) return null;
-    const user = row.stale ? await this.recheck(hash, secret, row) : await this.account(row.userId);
+    const user = row.stale ? await this.recheck(hash, secret, row) : await this.sessions.sessionAccount(row.userId);
     return { user, sessionId: row.id, expiresAt: row.expiresAt };
   }
 
   /** Ends the session of this secret, if any; a sign-out is the person's own act, an end by the provider nobody's. */
   async end(secret: string, reason: 'sign-out' | 'ended-by-provider'): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const ended = await manager.query<Array<{ id: string; userId: string; name: string; roles: Actor['roles'] }>>(
-        `WITH ended AS (DELETE FROM sign_in_session WHERE secret_hash = $1 RETURNING id, user_id)
-         SELECT e.id, e.user_id AS "userId", u.name, u.roles FROM ended e JOIN app_user u ON u.id = e.user_id`,
-        [secretHash(secret)],
-      );
+      const ended = await this.sessions.endSessions(manager, secretHash(secret));
       for (const session of ended) {
         const actor = reason === 'sign-out' ? { id: session.userId, name: session.name, roles: session.roles } : null;
         await this.audit.record(manager, actor, {
@@ -136,21 +101,11 @@ export class SessionsService {
         throw error;
       }
       const user = await this.identities.accountFor(current.claims);
-      await this.dataSource.query(
-        `UPDATE sign_in_session SET groups_checked_at = now(), provider_tokens = $2 WHERE id = $1`,
-        [row.id, sealForSession(secret, row.id, current.tokens)],
-      );
+      await this.sessions.markGroupsChecked(row.id, sealForSession(secret, row.id, current.tokens));
       return user;
     })().finally(() => this.rechecks.delete(hash));
     this.rechecks.set(hash, work);
     return work;
-  }
-
-  private async account(id: string): Promise<User> {
-    const [user] = await this.dataSource.query<User[]>(
-      `SELECT id, name, email, roles, disabled, member_id AS "memberId", identity_subject AS "identitySubject"
-       FROM app_user WHERE id = $1`, [id]);
-    return user;
   }
 }
 

@@ -6,18 +6,10 @@ import { Role } from '../common/enums';
 import { Page } from '../common/pagination';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { Actor } from './actor';
+import { AuthRepository } from './auth.repository';
 import { hashToken, newToken } from './tokens';
 import { User } from './user.entity';
 import { CreatedUserView, CreateUserDto, UpdateUserDto, UserView } from './users.dto';
-
-/**
- * Start-ups and changes that may take an admin away wait for each other, so two of them cannot each
- * see another admin left and together leave none.
- */
-const ADMIN_SET_LOCK = `SELECT pg_advisory_xact_lock(hashtext('bootstrap-admin'))`;
-
-/** An admin who can sign in: enabled and holding a token. */
-const ACTIVE_ADMIN = `'admin' = ANY (roles) AND NOT disabled AND token_hash IS NOT NULL`;
 
 export const LAST_ADMIN_RULE = 'At least one enabled admin must remain';
 
@@ -34,6 +26,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly accounts: AuthRepository,
     private readonly audit: AuditService,
     feed: ChangeFeed,
   ) {
@@ -44,7 +37,7 @@ export class UsersService implements OnApplicationBootstrap {
   async findByToken(token: string): Promise<User | null> {
     const tokenHash = hashToken(token);
     return this.byTokenHash.get(tokenHash, async () => {
-      const user = await this.dataSource.getRepository(User).findOne({ where: { tokenHash } });
+      const user = await this.accounts.userByTokenHash(tokenHash);
       return user && Object.freeze(user);
     });
   }
@@ -52,10 +45,9 @@ export class UsersService implements OnApplicationBootstrap {
   async create(dto: CreateUserDto, actor: Actor | null): Promise<CreatedUserView> {
     const token = newToken();
     return this.dataSource.transaction(async (manager) => {
-      await checkMemberLink(manager, dto.roles, dto.memberId ?? null, null);
-      const user = await manager.getRepository(User).save(
-        manager.getRepository(User).create({ ...dto, memberId: dto.memberId ?? null, email: dto.email.trim(), tokenHash: hashToken(token) }),
-      );
+      await this.checkMemberLink(manager, dto.roles, dto.memberId ?? null, null);
+      const user = await this.accounts.insertUser(manager,
+        { ...dto, memberId: dto.memberId ?? null, email: dto.email.trim(), tokenHash: hashToken(token) });
       const view = toView(user);
       await this.audit.record(manager, actor, { action: 'user.create', entity: 'user', entityId: user.id, after: view });
       return { ...view, token };
@@ -63,14 +55,12 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async list(limit: number, offset: number): Promise<Page<UserView>> {
-    const [users, total] = await this.dataSource.getRepository(User).findAndCount({
-      order: { createdAt: 'ASC' }, take: limit, skip: offset,
-    });
+    const [users, total] = await this.accounts.usersPage(limit, offset);
     return { items: users.map(toView), total, limit, offset };
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id } });
+    const user = await this.accounts.user(id);
     if (!user) throw notFound('User', id);
     return toView(user);
   }
@@ -78,9 +68,9 @@ export class UsersService implements OnApplicationBootstrap {
   /** Name, roles, enabled or not; never takes away the last admin who can sign in. */
   async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
     return this.dataSource.transaction(async (manager) => {
-      if (dto.roles !== undefined || dto.disabled !== undefined) await manager.query(ADMIN_SET_LOCK);
-      const repo = manager.getRepository(User);
-      const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      // Changes that may take an admin away wait for each other: two cannot each see another admin left.
+      if (dto.roles !== undefined || dto.disabled !== undefined) await this.accounts.queueAdminSetChange(manager);
+      const current = await this.accounts.lockedUser(manager, id);
       if (!current) throw notFound('User', id);
       const before = toView(current);
       const signedIn = current.identitySubject !== null;
@@ -93,7 +83,7 @@ export class UsersService implements OnApplicationBootstrap {
       }
       const memberId = dto.memberId === undefined ? current.memberId : dto.memberId;
       const roles = signedIn ? withMemberRole(current.roles, memberId !== null) : dto.roles ?? current.roles;
-      if (memberId !== current.memberId || dto.roles !== undefined) await checkMemberLink(manager, roles, memberId, id);
+      if (memberId !== current.memberId || dto.roles !== undefined) await this.checkMemberLink(manager, roles, memberId, id);
       const change = {
         name: dto.name ?? current.name,
         roles,
@@ -107,10 +97,7 @@ export class UsersService implements OnApplicationBootstrap {
       const wasAdmin = current.roles.includes('admin') && !current.disabled;
       const staysAdmin = change.roles.includes('admin') && !change.disabled;
       if (wasAdmin && !staysAdmin) {
-        const [{ others }] = await manager.query(
-          `SELECT count(*)::int AS others FROM app_user WHERE ${ACTIVE_ADMIN} AND id <> $1`, [id],
-        );
-        if (others === 0) {
+        if (await this.accounts.otherActiveAdmins(manager, id) === 0) {
           const field = change.disabled ? 'disabled' : 'roles';
           throw unprocessable(
             `${LAST_ADMIN_RULE}: ${current.name} is the last one, so the account cannot be disabled or lose the admin role. `
@@ -120,7 +107,7 @@ export class UsersService implements OnApplicationBootstrap {
           );
         }
       }
-      await repo.update(id, change);
+      await this.accounts.updateUser(manager, id, change);
       const after: UserView = { ...before, ...change };
       await this.audit.record(manager, actor, { action: 'user.update', entity: 'user', entityId: id, before, after });
       return after;
@@ -131,15 +118,14 @@ export class UsersService implements OnApplicationBootstrap {
   async rotateToken(id: string, actor: Actor): Promise<CreatedUserView> {
     const token = newToken();
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(User);
-      const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await this.accounts.lockedUser(manager, id);
       if (!user) throw notFound('User', id);
       if (user.identitySubject) {
         // Its roles follow the provider's groups at each sign-in; a token of its own would keep yesterday's.
         throw unprocessable(`${user.name} signs in through the identity provider and gets no service token`,
           [{ field: 'id', message: 'an account of the identity provider' }], { rule: 'identity-accounts-have-no-token' });
       }
-      await repo.update(id, { tokenHash: hashToken(token) });
+      await this.accounts.updateUser(manager, id, { tokenHash: hashToken(token) });
       await this.audit.record(manager, actor, { action: 'user.token-rotate', entity: 'user', entityId: id });
       return { ...toView(user), token };
     });
@@ -155,28 +141,23 @@ export class UsersService implements OnApplicationBootstrap {
     const configured = process.env.ADMIN_TOKEN || undefined;
     const printOnce = await this.dataSource.transaction(async (manager) => {
       // Two instances starting at once on one database must not both create an admin.
-      await manager.query(ADMIN_SET_LOCK);
-      const marked: Array<{ id: string; disabled: boolean; hasToken: boolean }> = await manager.query(
-        `SELECT id, disabled, token_hash IS NOT NULL AS "hasToken" FROM app_user WHERE from_admin_token
-         ORDER BY token_hash IS NULL, created_at`,
-      );
+      await this.accounts.queueAdminSetChange(manager);
+      const marked = await this.accounts.adminTokenAccounts(manager);
       const holderId = configured ? await this.adoptAdminToken(manager, hashToken(configured), marked[0]?.id) : null;
       for (const user of marked) {
         if (user.id !== holderId && (user.hasToken || !user.disabled)) await this.retireAdminToken(manager, user.id);
       }
       if (configured) return null;
 
-      const active = await manager.query(`SELECT 1 FROM app_user WHERE ${ACTIVE_ADMIN} LIMIT 1`);
-      if (active.length > 0) return null;
+      if (await this.accounts.anyActiveAdmin(manager)) return null;
       const token = newToken();
-      const taken = await manager.query(`SELECT 1 FROM app_user WHERE lower(email) = 'admin@bootstrap.local'`);
-      const repo = manager.getRepository(User);
-      const user = await repo.save(repo.create({
+      const taken = await this.accounts.emailInUse(manager, 'admin@bootstrap.local');
+      const user = await this.accounts.insertUser(manager, {
         name: 'Administrator',
-        email: taken.length ? `admin-${Date.now()}@bootstrap.local` : 'admin@bootstrap.local',
+        email: taken ? `admin-${Date.now()}@bootstrap.local` : 'admin@bootstrap.local',
         roles: ['admin'],
         tokenHash: hashToken(token),
-      }));
+      });
       await this.audit.record(manager, null, {
         action: 'user.bootstrap-admin', entity: 'user', entityId: user.id, after: toView(user),
       });
@@ -188,13 +169,12 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** Makes the holder of this token (or else the earlier bootstrap admin, or a new user) the enabled bootstrap admin. */
   private async adoptAdminToken(manager: EntityManager, tokenHash: string, earlierId: string | undefined): Promise<string> {
-    const repo = manager.getRepository(User);
-    const holder = await repo.findOne({ where: { tokenHash } });
-    const user = holder ?? (earlierId ? await repo.findOne({ where: { id: earlierId } }) : null);
+    const holder = await this.accounts.userByTokenHash(tokenHash, manager);
+    const user = holder ?? (earlierId ? await this.accounts.user(earlierId, manager) : null);
     if (!user) {
-      const created = await repo.save(repo.create({
+      const created = await this.accounts.insertUser(manager, {
         name: 'Administrator', email: `admin+${Date.now()}@bootstrap.local`, roles: ['admin'], tokenHash, fromAdminToken: true,
-      }));
+      });
       await this.audit.record(manager, null, {
         action: 'user.bootstrap-admin', entity: 'user', entityId: created.id, after: toView(created),
       });
@@ -203,7 +183,7 @@ export class UsersService implements OnApplicationBootstrap {
     const roles: Role[] = user.roles.includes('admin') ? user.roles : [...user.roles, 'admin'];
     const tokenChanged = !holder;
     if (!tokenChanged && user.fromAdminToken && !user.disabled && roles === user.roles) return user.id;
-    await repo.update(user.id, { roles, disabled: false, fromAdminToken: true, ...(tokenChanged ? { tokenHash } : {}) });
+    await this.accounts.updateUser(manager, user.id, { roles, disabled: false, fromAdminToken: true, ...(tokenChanged ? { tokenHash } : {}) });
     await this.audit.record(manager, null, {
       action: tokenChanged ? 'user.bootstrap-admin-token-change' : 'user.bootstrap-admin-update',
       entity: 'user',
@@ -215,8 +195,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   private async retireAdminToken(manager: EntityManager, id: string): Promise<void> {
-    const [before] = await manager.getRepository(User).find({ where: { id } });
-    await manager.query(`UPDATE app_user SET disabled = true, token_hash = NULL WHERE id = $1`, [id]);
+    const before = (await this.accounts.user(id, manager))!;
+    await this.accounts.retireToken(manager, id);
     await this.audit.record(manager, null, {
       action: 'user.bootstrap-admin-retire',
       entity: 'user',
@@ -224,6 +204,18 @@ export class UsersService implements OnApplicationBootstrap {
       before: toView(before),
       after: { ...toView(before), disabled: true },
     });
+  }
+
+  /** The role `member` needs a member record, which exists and is no other account's. */
+  private async checkMemberLink(manager: EntityManager, roles: readonly Role[], memberId: string | null, userId: string | null): Promise<void> {
+    if (roles.includes('member') && memberId === null) {
+      throw unprocessable(`${MEMBER_ROLE_RULE}: give memberId`, [{ field: 'memberId', message: 'required for the role member' }],
+        { rule: 'member-role-needs-member' });
+    }
+    if (memberId === null) return;
+    const member = await this.accounts.lockedMemberLink(manager, memberId, userId);
+    if (!member) throw unprocessable(`Member ${memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
+    if (member.linkedTo) throw conflict(`Member ${memberId} is already linked to another account; unlink it there first`, { userId: member.linkedTo });
   }
 }
 
@@ -240,22 +232,6 @@ function toView(user: User): UserView {
 }
 
 export const MEMBER_ROLE_RULE = 'The role member belongs to an account linked to a member record';
-
-/** The role `member` needs a member record, which exists and is no other account's. */
-async function checkMemberLink(manager: EntityManager, roles: readonly Role[], memberId: string | null, userId: string | null): Promise<void> {
-  if (roles.includes('member') && memberId === null) {
-    throw unprocessable(`${MEMBER_ROLE_RULE}: give memberId`, [{ field: 'memberId', message: 'required for the role member' }],
-      { rule: 'member-role-needs-member' });
-  }
-  if (memberId === null) return;
-  const [member] = await manager.query(
-    `SELECT (SELECT id FROM app_user WHERE member_id = m.id AND id IS DISTINCT FROM $2::uuid) AS "linkedTo"
-     FROM member m WHERE m.id = $1 FOR UPDATE OF m`,
-    [memberId, userId],
-  );
-  if (!member) throw unprocessable(`Member ${memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
-  if (member.linkedTo) throw conflict(`Member ${memberId} is already linked to another account; unlink it there first`, { userId: member.linkedTo });
-}
 
 function withMemberRole(roles: readonly Role[], linked: boolean): Role[] {
   const others = roles.filter((role) => role !== 'member');
