@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue';
 import { MailTransport } from './mail-transport';
-import { claimMail, markMail } from './outbox.repository';
+import { OutboxRepository } from './outbox.repository';
 import { MAIL_DELIVERY_QUEUE } from './outbox.service';
 
 /** An SMTP answer that will not change on a retry (5xx: no such mailbox, refused sender...). */
@@ -23,7 +22,7 @@ export class MailDelivery implements OnModuleInit {
   private readonly logger = new Logger(MailDelivery.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly mails: OutboxRepository,
     private readonly jobs: JobQueue,
     private readonly transport: MailTransport,
   ) {}
@@ -39,7 +38,7 @@ export class MailDelivery implements OnModuleInit {
 
   async deliver(job: PgBoss.JobWithMetadata<{ outboxId: string }>): Promise<void> {
     const id = job.data.outboxId;
-    const mail = await claimMail(this.dataSource.manager, id);
+    const mail = await this.mails.claimMail(id);
     if (!mail) return;
     try {
       await this.transport.send({
@@ -48,11 +47,11 @@ export class MailDelivery implements OnModuleInit {
     } catch (error) {
       const message = (error as Error).message.slice(0, 1000);
       const last = permanent(error) || job.retryCount >= job.retryLimit;
-      await markMail(this.dataSource.manager, id, last ? 'failed' : 'queued', message);
+      await this.mails.markMail(id, last ? 'failed' : 'queued', message);
       this.logger.warn(`mail ${id} (${mail.kind}) not sent, attempt ${mail.attempts}${last ? ', giving up' : ', will retry'}: ${message}`);
       if (last) return;
       throw error;
     }
-    await markMail(this.dataSource.manager, id, 'sent', null);
+    await this.mails.markMail(id, 'sent', null);
   }
 }

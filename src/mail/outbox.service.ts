@@ -7,7 +7,7 @@ import { Actor } from '../auth/actor';
 import { conflict, notFound } from '../common/problem';
 import { JobQueue } from '../jobs/job-queue';
 import { MailTransport } from './mail-transport';
-import { insertMail, MAIL_COLUMNS, MailAttachment, MailKind, MailStatus, StoredMail } from './outbox.repository';
+import { MailAttachment, MailKind, MailStatus, OutboxRepository, StoredMail } from './outbox.repository';
 import { OutboxQuery } from './outbox.dto';
 
 export const MAIL_DELIVERY_QUEUE = 'mail-delivery';
@@ -33,6 +33,7 @@ export type OutboxSummary = Omit<StoredMail, 'body' | 'attachments'> & { attachm
 export class Outbox {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly mails: OutboxRepository,
     private readonly jobs: JobQueue,
     private readonly transport: MailTransport,
     private readonly audit: AuditService,
@@ -44,7 +45,7 @@ export class Outbox {
     if (to.length === 0) return null;
     const id = randomUUID();
     const status: MailStatus = this.transport.configured ? 'queued' : 'held';
-    const written = await insertMail(manager, {
+    const written = await this.mails.insertMail(manager, {
       id, kind: mail.kind, recipients: to, subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [],
       allocationId: mail.allocationId ?? null, status, messageId: `<${id}@${this.transport.domain}>`,
       dedupeKey: mail.dedupeKey ?? null,
@@ -57,23 +58,14 @@ export class Outbox {
   }
 
   async list(query: OutboxQuery): Promise<Page<OutboxSummary> & { counts: Record<MailStatus, number>; smtpConfigured: boolean }> {
-    const filter = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
-                      AND ($3::uuid IS NULL OR allocation_id = $3)`;
-    const params = [query.status ?? null, query.kind ?? null, query.allocationId ?? null];
-    const [rows, [totals]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${MAIL_COLUMNS} FROM mail_outbox ${filter} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
-        [...params, query.limit, query.offset]),
-      this.dataSource.query(
-        `SELECT count(*)::int AS total,
-                count(*) FILTER (WHERE status = 'held')::int AS held, count(*) FILTER (WHERE status = 'queued')::int AS queued,
-                count(*) FILTER (WHERE status = 'sending')::int AS sending, count(*) FILTER (WHERE status = 'sent')::int AS sent,
-                count(*) FILTER (WHERE status = 'failed')::int AS failed
-         FROM mail_outbox ${filter}`, params),
+    const filter = { status: query.status, kind: query.kind, allocationId: query.allocationId };
+    const [rows, totals] = await Promise.all([
+      this.mails.mailsPage(filter, query.limit, query.offset),
+      this.mails.mailCounts(filter),
     ]);
     const { total, ...counts } = totals;
     return {
-      items: (rows as StoredMail[]).map(({ body: _body, attachments, ...mail }) => ({
+      items: rows.map(({ body: _body, attachments, ...mail }) => ({
         ...mail, attachments: attachments.map(({ content: _content, ...meta }) => meta),
       })),
       total, limit: query.limit, offset: query.offset, counts, smtpConfigured: this.transport.configured,
@@ -90,25 +82,24 @@ export class Outbox {
       throw conflict('SMTP_URL is unset: mail stays in the outbox until the service is started with it');
     }
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(`SELECT status FROM mail_outbox WHERE id = $1 FOR UPDATE`, [id]);
-      if (!row) throw notFound('Mail', id);
-      if (row.status !== 'held' && row.status !== 'failed') {
-        throw conflict(`The mail is ${row.status}: only a held or failed mail is sent again`, { currentStatus: row.status });
+      const status = await this.mails.lockedMailStatus(manager, id);
+      if (!status) throw notFound('Mail', id);
+      if (status !== 'held' && status !== 'failed') {
+        throw conflict(`The mail is ${status}: only a held or failed mail is sent again`, { currentStatus: status });
       }
-      await manager.query(`UPDATE mail_outbox SET status = 'queued', attempts = 0, last_error = NULL WHERE id = $1`, [id]);
+      await this.mails.requeueMail(manager, id);
       // A job of its own: the mail's first job (id = the mail's) may have run already.
       await this.jobs.sendInTransaction(manager, MAIL_DELIVERY_QUEUE, { outboxId: id }, { id: randomUUID() });
       await this.audit.record(manager, actor, {
-        action: 'mail.send', entity: 'mail_outbox', entityId: id, before: { status: row.status }, after: { status: 'queued' },
+        action: 'mail.send', entity: 'mail_outbox', entityId: id, before: { status }, after: { status: 'queued' },
       });
-      const [mail] = await manager.query(`SELECT ${MAIL_COLUMNS} FROM mail_outbox WHERE id = $1`, [id]);
-      return mail;
+      return (await this.mails.mail(id, manager))!;
     });
   }
 
   async get(id: string): Promise<StoredMail> {
-    const [row] = await this.dataSource.query(`SELECT ${MAIL_COLUMNS} FROM mail_outbox WHERE id = $1`, [id]);
-    if (!row) throw notFound('Mail', id);
-    return row;
+    const mail = await this.mails.mail(id);
+    if (!mail) throw notFound('Mail', id);
+    return mail;
   }
 }
