@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { Clock } from '../clock/clock';
 import { CareerStage } from '../common/enums';
+import { inCollaborationOn } from '../database/predicates';
 import {
   MatchParticipant, MENTORSHIP_KINDS, MentorshipKind, RegionPreference, SignupRole,
 } from '../mentorship/mentorship-model';
@@ -153,7 +154,7 @@ export async function demoMentorshipRounds(app: INestApplication, seed: number,
                       WHERE cs.member_id = m.id AND cs.valid_from <= $1::date), to_char(m.joined_on, 'YYYY-MM-DD')) AS "stageSince"
      FROM member m JOIN institute i ON i.id = member_institute_at(m.id, $1::date)
      JOIN institute_region ir ON ir.institute_id = i.id
-     WHERE m.joined_on <= $1::date AND (m.left_on IS NULL OR m.left_on > $1::date)
+     WHERE ${inCollaborationOn('m', '$1::date')}
      ORDER BY m.external_id, m.id`, [on]);
 
   // Each round is made as it was then: the service's clock is set to the day of each step.
