@@ -3,9 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { conflict, notFound, staleVersion, unprocessable } from '../common/problem';
-import {
-  holdersOnDay, insertAppointments, lockPositions, NewAppointmentRow, tenuresOf,
-} from './appointments.repository';
+import { AppointmentsRepository, NewAppointmentRow } from './appointments.repository';
 import { RuleBreach, termRuleBreaches, Tenure } from './term-rules';
 
 export interface AppointmentRequest {
@@ -42,7 +40,7 @@ const FIELD_OF: Record<RuleBreach['rule'], string> = {
  */
 @Injectable()
 export class AppointmentLifecycle {
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly repository: AppointmentsRepository, private readonly audit: AuditService) {}
 
   /**
    * All the requests, or none: each is checked against the positions' appointments (those on record and
@@ -51,10 +49,10 @@ export class AppointmentLifecycle {
    */
   async appoint(manager: EntityManager, requests: AppointmentRequest[], actor: Actor | null): Promise<AppointResult> {
     const positionIds = [...new Set(requests.map((r) => r.positionId))];
-    const positions = new Map((await lockPositions(manager, positionIds)).map((p) => [p.id, p]));
+    const positions = new Map((await this.repository.lockPositions(manager, positionIds)).map((p) => [p.id, p]));
     const tenures = new Map<string, Tenure[]>(positionIds.map((id) => [id, []]));
-    for (const t of await tenuresOf(manager, positionIds)) tenures.get(t.positionId)!.push(t);
-    const holders = await holdersOnDay(manager, requests.map((r, index) => ({ index, memberId: r.memberId, startsOn: r.startsOn })));
+    for (const t of await this.repository.tenuresOf(manager, positionIds)) tenures.get(t.positionId)!.push(t);
+    const holders = await this.repository.holdersOnDay(manager, requests.map((r, index) => ({ index, memberId: r.memberId, startsOn: r.startsOn })));
 
     const refusals: AppointmentRefusal[] = [];
     const rows: Array<NewAppointmentRow & { index: number }> = [];
@@ -86,7 +84,7 @@ export class AppointmentLifecycle {
     }
     if (refusals.length) return { ok: false, refusals: refusals.sort((a, b) => a.index - b.index) };
 
-    const inserted = await insertAppointments(manager, rows, actor?.id ?? null);
+    const inserted = await this.repository.insertAppointments(manager, rows, actor?.id ?? null);
     const idOf = new Map(inserted.map((i) => [`${i.positionId}|${i.memberId}|${i.startsOn}`, i.id]));
     const made = rows.map((row) => ({ ...row, id: idOf.get(`${row.positionId}|${row.memberId}|${row.startsOn}`)! }));
     await this.audit.recordMany(manager, actor, made.map((row) => ({
@@ -105,8 +103,7 @@ export class AppointmentLifecycle {
   /** Ends an appointment in force: sets endsOn, once. */
   async end(manager: EntityManager, change: { id: string; endsOn: string; reason: string | null; expectedVersion?: number }, actor: Actor):
   Promise<void> {
-    const [current] = await manager.query(
-      `SELECT starts_on AS "startsOn", ends_on AS "endsOn", version FROM leadership_appointment WHERE id = $1 FOR UPDATE`, [change.id]);
+    const current = await this.repository.lockAppointment(manager, change.id);
     if (!current) throw notFound('Appointment', change.id);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw staleVersion(`Appointment ${change.id} changed since version ${change.expectedVersion} (now version ${current.version})`, current.version);
@@ -118,9 +115,7 @@ export class AppointmentLifecycle {
       throw unprocessable(`An appointment that began on ${current.startsOn} cannot end on ${change.endsOn}`,
         [{ field: 'endsOn', message: 'must be after the appointment\'s startsOn' }]);
     }
-    await manager.query(
-      `UPDATE leadership_appointment SET ends_on = $2, end_reason = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-      [change.id, change.endsOn, change.reason]);
+    await this.repository.endAppointment(manager, change.id, change.endsOn, change.reason);
     await this.audit.record(manager, actor, {
       action: 'leadership-appointment.end', entity: 'leadership_appointment', entityId: change.id,
       before: { endsOn: null, version: current.version },

@@ -6,7 +6,7 @@ import { badRequest, notFound, ProblemException, unprocessable } from '../common
 import { capErrors, ImportFormatError, ImportRowError } from '../members/member-import';
 import { AppointmentLifecycle, AppointmentRefusal, AppointmentRequest } from './appointment-lifecycle';
 import { checkAppointmentImport, readAppointmentCsv } from './appointment-import';
-import { APPOINTMENT_COLUMNS, APPOINTMENT_FROM } from './appointments.repository';
+import { AppointmentsRepository } from './appointments.repository';
 import { OVERRIDABLE_RULES } from './term-rules';
 import { AppointmentImportResult, AppointmentQuery, AppointmentView, CreateAppointmentDto } from './appointments.dto';
 
@@ -21,9 +21,16 @@ export function refused(refusals: AppointmentRefusal[]): ProblemException {
   );
 }
 
+/** Only admins see an individual's gender. */
+const seesGender = (actor: Actor) => hasRole(actor, 'admin');
+
 @Injectable()
 export class AppointmentsService {
-  constructor(private readonly dataSource: DataSource, private readonly lifecycle: AppointmentLifecycle) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly appointments: AppointmentsRepository,
+    private readonly lifecycle: AppointmentLifecycle,
+  ) {}
 
   async create(dto: CreateAppointmentDto, actor: Actor): Promise<AppointmentView> {
     if (dto.endsOn !== undefined && dto.endsOn <= dto.startsOn) {
@@ -40,15 +47,7 @@ export class AppointmentsService {
   }
 
   async list(q: AppointmentQuery, actor: Actor): Promise<Page<AppointmentView>> {
-    const filters = [q.positionId ?? null, q.memberId ?? null, q.level ?? null, q.area ?? null, q.on ?? null];
-    const where = `WHERE ($1::uuid IS NULL OR a.position_id = $1) AND ($2::uuid IS NULL OR a.member_id = $2)
-                     AND ($3::text IS NULL OR p.level = $3) AND ($4::text IS NULL OR p.area = $4)
-                     AND ($5::date IS NULL OR (a.starts_on <= $5 AND (a.ends_on IS NULL OR a.ends_on > $5)))`;
-    const [items, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${this.columns(actor)} ${APPOINTMENT_FROM} ${where}
-                             ORDER BY a.starts_on DESC, p.title, a.id LIMIT $6 OFFSET $7`, [...filters, q.limit, q.offset]),
-      this.dataSource.query(`SELECT count(*)::int AS total ${APPOINTMENT_FROM} ${where}`, filters),
-    ]);
+    const { items, total } = await this.appointments.appointments(q, seesGender(actor));
     return { items, total, limit: q.limit, offset: q.offset };
   }
 
@@ -80,12 +79,8 @@ export class AppointmentsService {
       const errors: ImportRowError[] = [...checked.errors];
       const titles = [...new Set(checked.rows.flatMap((r) => ('title' in r.position ? [r.position.title.toLowerCase()] : [])))];
       const externalIds = [...new Set(checked.rows.flatMap((r) => ('externalId' in r.member ? [r.member.externalId] : [])))];
-      const positions = new Map<string, string>((await manager.query(
-        `SELECT lower(title) AS title, id FROM leadership_position WHERE lower(title) = ANY ($1::text[])`, [titles]))
-        .map((p: { title: string; id: string }) => [p.title, p.id]));
-      const members = new Map<string, string>((await manager.query(
-        `SELECT external_id AS "externalId", id FROM member WHERE external_id = ANY ($1::text[])`, [externalIds]))
-        .map((m: { externalId: string; id: string }) => [m.externalId, m.id]));
+      const positions = await this.appointments.positionsTitled(manager, titles);
+      const members = await this.appointments.membersByExternalId(manager, externalIds);
       const requests: Array<AppointmentRequest & { row: number }> = [];
       for (const r of checked.rows) {
         const positionId = 'id' in r.position ? r.position.id : positions.get(r.position.title.toLowerCase());
@@ -113,13 +108,8 @@ export class AppointmentsService {
     });
   }
 
-  /** Only admins see an individual's gender. */
-  private columns(actor: Actor): string {
-    return hasRole(actor, 'admin') ? `${APPOINTMENT_COLUMNS}, m.gender` : APPOINTMENT_COLUMNS;
-  }
-
   private async view(manager: EntityManager, id: string, actor: Actor): Promise<AppointmentView> {
-    const [row] = await manager.query(`SELECT ${this.columns(actor)} ${APPOINTMENT_FROM} WHERE a.id = $1`, [id]);
+    const row = await this.appointments.appointment(id, seesGender(actor), manager);
     if (!row) throw notFound('Appointment', id);
     return row;
   }

@@ -10,7 +10,7 @@ import { leadershipOutcomeLetter } from '../mail/letters';
 import { Outbox } from '../mail/outbox.service';
 import { AppointmentLifecycle } from './appointment-lifecycle';
 import { refused } from './appointments.service';
-import { CALL_SELECT, NOMINATION_SELECT, OUTCOME_RECIPIENTS } from './calls.repository';
+import { CallsRepository } from './calls.repository';
 import {
   CallDecisionDto, CallNominationDto, CallNominationView, CallQuery, CallView, CreateCallDto,
 } from './calls.dto';
@@ -41,6 +41,7 @@ const seesAll = (actor: Actor) => hasRole(actor, 'committee', 'admin');
 export class CallsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly calls: CallsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly appointments: AppointmentLifecycle,
@@ -58,13 +59,12 @@ export class CallsService {
       ...(dto.termStartsOn < dto.deadline ? [{ field: 'termStartsOn', message: 'must be on or after the deadline' }] : []),
     ];
     return this.dataSource.transaction(async (manager) => {
-      const [position] = await manager.query(`SELECT id FROM leadership_position WHERE id = $1`, [dto.positionId]);
-      if (!position) errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
+      if (!(await this.calls.positionExists(manager, dto.positionId))) errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
       if (errors.length) throw unprocessable(`The call cannot be opened: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
-      const [{ id }] = await manager.query(
-        `INSERT INTO leadership_call (position_id, opens_on, deadline, term_starts_on, note, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [dto.positionId, today, dto.deadline, dto.termStartsOn, dto.note ?? '', actor.id]);
+      const id = await this.calls.insertCall(manager, {
+        positionId: dto.positionId, opensOn: today, deadline: dto.deadline, termStartsOn: dto.termStartsOn, note: dto.note ?? '',
+        createdBy: actor.id,
+      });
       await this.audit.record(manager, actor, {
         action: 'leadership-call.create', entity: 'leadership_call', entityId: id,
         after: { positionId: dto.positionId, opensOn: today, deadline: dto.deadline, termStartsOn: dto.termStartsOn, note: dto.note ?? '' },
@@ -74,13 +74,7 @@ export class CallsService {
   }
 
   async list(q: CallQuery, actor: Actor): Promise<Page<CallView>> {
-    const where = `WHERE ($3::text IS NULL OR c.status = $3) AND ($4::uuid IS NULL OR c.position_id = $4)`;
-    const params = [this.today(), seesAll(actor), q.status ?? null, q.positionId ?? null];
-    const [items, [{ total }]] = await Promise.all([
-      this.dataSource.query(`${CALL_SELECT} ${where} ORDER BY c.deadline DESC, c.id LIMIT $5 OFFSET $6`, [...params, q.limit, q.offset]),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM leadership_call c
-                             WHERE ($1::text IS NULL OR c.status = $1) AND ($2::uuid IS NULL OR c.position_id = $2)`, params.slice(2)),
-    ]);
+    const { items, total } = await this.calls.calls(q, this.today(), seesAll(actor));
     return { items, total, limit: q.limit, offset: q.offset };
   }
 
@@ -94,9 +88,9 @@ export class CallsService {
    */
   async nominate(callId: string, dto: CallNominationDto, actor: Actor): Promise<CallNominationView> {
     return this.dataSource.transaction(async (manager) => {
-      const [call] = await manager.query(`SELECT status, deadline FROM leadership_call WHERE id = $1 FOR UPDATE`, [callId]);
+      const call = await this.calls.lockCall(manager, callId);
       if (!call) throw notFound('Call', callId);
-      const [{ memberId: ownMember }] = await manager.query(`SELECT member_id AS "memberId" FROM app_user WHERE id = $1`, [actor.id]);
+      const ownMember = await this.calls.memberOfAccount(manager, actor.id);
       if (!hasRole(actor, 'nominator', 'committee') && dto.memberId !== ownMember) {
         throw new ProblemException(HttpStatus.FORBIDDEN, 'As a member you may nominate yourself; nominators and the committee nominate others');
       }
@@ -105,32 +99,24 @@ export class CallsService {
         throw unprocessable(`The call took nominations until ${call.deadline}`, [{ field: 'callId', message: 'the deadline has passed' }],
           { rule: 'deadline-passed' });
       }
-      const [member] = await manager.query(
-        `SELECT name, left_on IS NOT NULL AND left_on <= $2::date AS "hasLeft" FROM member WHERE id = $1`, [dto.memberId, this.today()]);
+      const member = await this.calls.memberStanding(manager, dto.memberId, this.today());
       if (!member) throw unprocessable(`member ${dto.memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
       if (member.hasLeft) throw unprocessable(`${member.name} has left the collaboration`, [{ field: 'memberId', message: 'has left the collaboration' }]);
-      const [active] = await manager.query(
-        `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status <> 'withdrawn'`, [callId, dto.memberId]);
-      if (active) throw conflict(`${member.name} is already nominated for this call`);
-      const [{ id }] = await manager.query(
-        `INSERT INTO leadership_nomination (call_id, member_id, nominator_id, nominator_member_id, statement)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id`, [callId, dto.memberId, actor.id, ownMember ?? null, dto.statement]);
+      if (await this.calls.standsNominated(manager, callId, dto.memberId)) throw conflict(`${member.name} is already nominated for this call`);
+      const id = await this.calls.insertNomination(manager, {
+        callId, memberId: dto.memberId, nominatorId: actor.id, nominatorMemberId: ownMember ?? null, statement: dto.statement,
+      });
       await this.audit.record(manager, actor, {
         action: 'leadership-nomination.create', entity: 'leadership_nomination', entityId: id,
         after: { callId, memberId: dto.memberId, selfNomination: ownMember === dto.memberId },
       });
-      const [view] = await manager.query(`${NOMINATION_SELECT} WHERE n.id = $1`, [id]);
-      return view;
+      return this.calls.nomination(manager, id);
     });
   }
 
   async withdraw(callId: string, nominationId: string, actor: Actor): Promise<CallNominationView> {
     return this.dataSource.transaction(async (manager) => {
-      const [n] = await manager.query(
-        `SELECT n.status, n.nominator_id AS "nominatorId", n.member_id AS "memberId", c.status AS "callStatus",
-                (SELECT member_id FROM app_user WHERE id = $3) AS "ownMember"
-         FROM leadership_nomination n JOIN leadership_call c ON c.id = n.call_id
-         WHERE n.id = $1 AND n.call_id = $2 FOR UPDATE OF n`, [nominationId, callId, actor.id]);
+      const n = await this.calls.lockNomination(manager, callId, nominationId, actor.id);
       const as = [
         ...(n?.nominatorId === actor.id ? ['nominator' as const] : []),
         ...(n && n.ownMember === n.memberId ? ['nominee' as const] : []),
@@ -142,23 +128,19 @@ export class CallsService {
       if (!move.allowed || n.callStatus !== 'open') {
         throw conflict(`A nomination that is ${n.status} on a call that is ${n.callStatus} cannot be withdrawn`, { from: n.status, to: 'withdrawn' });
       }
-      await manager.query(`UPDATE leadership_nomination SET status = 'withdrawn', updated_at = now() WHERE id = $1`, [nominationId]);
+      await this.calls.withdrawNomination(manager, nominationId);
       await this.audit.record(manager, actor, {
         action: 'leadership-nomination.withdraw', entity: 'leadership_nomination', entityId: nominationId,
         before: { status: n.status }, after: { status: 'withdrawn', by: as[0] },
       });
-      const [view] = await manager.query(`${NOMINATION_SELECT} WHERE n.id = $1`, [nominationId]);
-      return view;
+      return this.calls.nomination(manager, nominationId);
     });
   }
 
   /** The committee and admins see every nomination of a call; anyone else their own. */
   async nominations(callId: string, actor: Actor): Promise<CallNominationView[]> {
-    const [call] = await this.dataSource.query(`SELECT id FROM leadership_call WHERE id = $1`, [callId]);
-    if (!call) throw notFound('Call', callId);
-    return this.dataSource.query(
-      `${NOMINATION_SELECT} WHERE n.call_id = $1 AND ($2::boolean OR n.nominator_id = $3) ORDER BY n.created_at, n.id`,
-      [callId, seesAll(actor), actor.id]);
+    if (!(await this.calls.callExists(callId))) throw notFound('Call', callId);
+    return this.calls.nominations(callId, seesAll(actor), actor.id);
   }
 
   /**
@@ -168,18 +150,14 @@ export class CallsService {
    */
   async decide(callId: string, dto: CallDecisionDto, actor: Actor): Promise<CallView> {
     return this.dataSource.transaction(async (manager) => {
-      const [call] = await manager.query(
-        `SELECT c.status, c.deadline, c.term_starts_on AS "termStartsOn", c.position_id AS "positionId", c.version, p.title
-         FROM leadership_call c JOIN leadership_position p ON p.id = c.position_id WHERE c.id = $1 FOR UPDATE OF c`, [callId]);
+      const call = await this.calls.lockCallForDecision(manager, callId);
       if (!call) throw notFound('Call', callId);
       const move = checkMove(CALL_TRANSITIONS, call.status as CallStatus, 'decided', ['committee']);
       if (!move.allowed) throw conflict(`A call cannot go from ${call.status} to decided`, { from: call.status, to: 'decided' });
       if (call.deadline >= this.today()) {
         throw unprocessable(`The call takes nominations until ${call.deadline}; decide after the deadline`, undefined, { rule: 'call-still-open' });
       }
-      const [nomination] = await manager.query(
-        `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status = 'submitted'`, [callId, dto.memberId]);
-      if (!nomination) {
+      if (!(await this.calls.hasSubmittedNomination(manager, callId, dto.memberId))) {
         throw unprocessable('The committee appoints one of the call\'s nominees', [{ field: 'memberId', message: 'was not nominated for this call' }],
           { rule: 'not-nominated' });
       }
@@ -189,12 +167,7 @@ export class CallsService {
         source: 'call', callId,
       }], actor);
       if (!result.ok) throw refused(result.refusals);
-      await manager.query(
-        `UPDATE leadership_call SET status = 'decided', rationale = $2, decided_at = now(), decided_by = $3, version = version + 1, updated_at = now()
-         WHERE id = $1`, [callId, dto.rationale, actor.id]);
-      await manager.query(
-        `UPDATE leadership_nomination SET status = CASE WHEN member_id = $2 THEN 'appointed' ELSE 'not-appointed' END, updated_at = now()
-         WHERE call_id = $1 AND status = 'submitted'`, [callId, dto.memberId]);
+      await this.calls.recordDecision(manager, callId, { memberId: dto.memberId, rationale: dto.rationale, by: actor.id });
       await this.audit.record(manager, actor, {
         action: 'leadership-call.decide', entity: 'leadership_call', entityId: callId,
         before: { status: call.status, version: call.version },
@@ -206,10 +179,7 @@ export class CallsService {
   }
 
   private async tellOutcome(manager: EntityManager, callId: string, decision: { title: string; startsOn: string; appointeeId: string }): Promise<void> {
-    const recipients: Array<{
-      id: string; memberId: string; nomineeName: string; nomineeEmail: string | null; nominatorName: string; nominatorEmail: string | null;
-      selfNomination: boolean;
-    }> = await manager.query(OUTCOME_RECIPIENTS, [callId]);
+    const recipients = await this.calls.outcomeRecipients(manager, callId);
     const appointee = recipients.find((r) => r.memberId === decision.appointeeId)!;
     for (const r of recipients) {
       const facts = {
@@ -232,7 +202,7 @@ export class CallsService {
   }
 
   private async view(manager: EntityManager, id: string, actor: Actor): Promise<CallView> {
-    const [row] = await manager.query(`${CALL_SELECT} WHERE c.id = $3`, [this.today(), seesAll(actor), id]);
+    const row = await this.calls.call(id, this.today(), seesAll(actor), manager);
     if (!row) throw notFound('Call', id);
     return row;
   }

@@ -3,10 +3,13 @@
 // so the same countBy counts them, split by quarter and with their record keys when gender counts are
 // published with noise. Reads leadership_appointment, leadership_position, member and its histories,
 // institute, institute_region, region.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { StatementParts } from '../database/sql';
 import { countBy, countPopulation, CountRow, Dimension, SqlQuery } from '../reports/balance.sql';
+import type { TermInForce } from './leadership-report';
 
-export const LEVELS = `SELECT DISTINCT level FROM leadership_position ORDER BY level`;
+const LEVELS = `SELECT DISTINCT level FROM leadership_position ORDER BY level`;
 
 /**
  * The people holding a position of `level` on `on`, one record each (whoever holds two positions of
@@ -60,7 +63,7 @@ export const LEAD_KINDS = ['convener', 'manager', 'coordinator', 'chair', 'spoke
  * Per area: the people who served as a deputy there (first deputy term begun by `on`), and of them
  * those who later began a term in a lead post (LEAD_KINDS) of the same area, with the years in between.
  */
-export const DEPUTY_PIPELINE = `
+const DEPUTY_PIPELINE = `
   WITH deputy AS (
     SELECT dp.area, d.member_id, min(d.starts_on) AS first_deputy
     FROM leadership_appointment d JOIN leadership_position dp ON dp.id = d.position_id
@@ -79,7 +82,7 @@ export const DEPUTY_PIPELINE = `
   FROM promoted GROUP BY area ORDER BY area`;
 
 /** Appointments in force on $1, with the holder's terms in the same position (for the consecutive count). */
-export const TERMS_IN_FORCE = `
+const TERMS_IN_FORCE = `
   SELECT a.id AS "appointmentId", a.position_id AS "positionId", p.title AS "positionTitle", p.level, p.area, p.kind,
          a.member_id AS "memberId", m.name AS "memberName", a.starts_on AS "startsOn", a.ends_on AS "endsOn",
          a.term_ends_on AS "termEndsOn", p.term_years AS "termYears",
@@ -92,3 +95,26 @@ export const TERMS_IN_FORCE = `
   WHERE a.starts_on <= $1::date AND (a.ends_on IS NULL OR a.ends_on > $1::date)
     AND ($2::text IS NULL OR p.level = $2) AND ($3::text IS NULL OR p.area = $3)
   ORDER BY 11, p.title, m.name`;
+
+@Injectable()
+export class LeadershipReportsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async levels(): Promise<string[]> {
+    return (await this.dataSource.query(LEVELS)).map((r: { level: string }) => r.level);
+  }
+
+  /** The rows of a count built by holdersCountQuery or holdersTrendQuery; none when there is no level to count. */
+  async counts(query: SqlQuery): Promise<CountRow[]> {
+    if (query.text.trim() === '') return [];
+    return this.dataSource.query(query.text, query.values);
+  }
+
+  deputyPipeline(on: string): Promise<Array<{ area: string; deputies: number; becameConveners: number; medianYears: number | null }>> {
+    return this.dataSource.query(DEPUTY_PIPELINE, [on, LEAD_KINDS]);
+  }
+
+  termsInForce(on: string, filters: { level?: string; area?: string }): Promise<TermInForce[]> {
+    return this.dataSource.query(TERMS_IN_FORCE, [on, filters.level ?? null, filters.area ?? null]);
+  }
+}

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { badRequest } from '../common/problem';
 import { BalanceGroup } from '../reports/balance-report';
-import { CountRow, Dimension, SqlQuery } from '../reports/balance.sql';
+import { Dimension, SqlQuery } from '../reports/balance.sql';
 import { Reader, readsExactGender, ReportsService, today } from '../reports/reports.service';
 import { HOLM, TWO_PROPORTION_TEST, ALPHA } from '../reports/statistics';
 import { Disclosure, disclosure } from '../privacy/disclosure';
@@ -12,7 +11,7 @@ import {
   termLimitStatus, TermLimitStatus,
 } from './leadership-report';
 import {
-  DEPUTY_PIPELINE, holdersCountQuery, LEAD_KINDS, holdersTrendQuery, LEVELS, SideRow, TERMS_IN_FORCE,
+  holdersCountQuery, holdersTrendQuery, LEAD_KINDS, LeadershipReportsRepository, SideRow,
 } from './leadership-reports.repository';
 import { HoldersQuery, LeadershipDayQuery, ReviewQuery, TermLimitsQuery } from './leadership-reports.dto';
 
@@ -45,11 +44,7 @@ export interface ReviewReport extends ProportionalityReview {
  */
 @Injectable()
 export class LeadershipReportsService {
-  constructor(private readonly dataSource: DataSource, private readonly reports: ReportsService) {}
-
-  private async levels(): Promise<string[]> {
-    return (await this.dataSource.query(LEVELS)).map((r: { level: string }) => r.level);
-  }
+  constructor(private readonly repository: LeadershipReportsRepository, private readonly reports: ReportsService) {}
 
   private period(dimension: Dimension, reader: Reader, on: string): PublishedPeriod | null {
     return dimension === 'gender' && !readsExactGender(reader) ? publishedPeriod(undefined, on, today()) : null;
@@ -57,9 +52,7 @@ export class LeadershipReportsService {
 
   /** Counted rows, released through src/privacy when gender counts are published with noise. */
   private async count(query: SqlQuery, noisy: boolean): Promise<SideRow[]> {
-    // No level on record: nothing to count.
-    if (query.text.trim() === '') return [];
-    const rows: CountRow[] = await this.dataSource.query(query.text, query.values);
+    const rows = await this.repository.counts(query);
     if (!noisy) return rows as SideRow[];
     return await this.reports.release(rows, {
       populationOf: (side) => (side === MEMBERS ? 'members' : `leadership-${side}`),
@@ -73,7 +66,7 @@ export class LeadershipReportsService {
     const asked = q.on ?? today();
     const period = this.period(q.dimension, reader, asked);
     const on = period ? period.membersOn : asked;
-    const levels = await this.levels();
+    const levels = await this.repository.levels();
     const rows = await this.count(holdersCountQuery(levels, q.dimension, on, period !== null), period !== null);
     return {
       dimension: q.dimension, on, levels, minimumCellCount: this.reports.minimumCellCount,
@@ -89,7 +82,7 @@ export class LeadershipReportsService {
     const fromYear = q.fromYear ?? Number(on.slice(0, 4)) - 14;
     if (fromYear > Number(on.slice(0, 4))) throw badRequest('Invalid input: fromYear', [{ field: 'fromYear', message: 'must not be after the year of on' }]);
     const from = `${String(fromYear).padStart(4, '0')}-01-01`;
-    const levels = await this.levels();
+    const levels = await this.repository.levels();
     const threshold = this.reports.minimumCellCount;
     const [rows, trendRows] = await Promise.all([
       this.count(holdersCountQuery(levels, q.dimension, on, period !== null), period !== null),
@@ -116,13 +109,13 @@ export class LeadershipReportsService {
 
   async pipeline(q: LeadershipDayQuery): Promise<{ on: string; leadKinds: string[]; areas: PipelineArea[]; readings: string[] }> {
     const on = q.on ?? today();
-    return { on, leadKinds: LEAD_KINDS, ...deputyPipeline(await this.dataSource.query(DEPUTY_PIPELINE, [on, LEAD_KINDS])) };
+    return { on, leadKinds: LEAD_KINDS, ...deputyPipeline(await this.repository.deputyPipeline(on)) };
   }
 
   async termLimits(q: TermLimitsQuery): Promise<{ on: string; withinDays: number; items: TermLimitStatus[] }> {
     const on = q.on ?? today();
     const withinDays = q.withinDays ?? 180;
-    const terms = await this.dataSource.query(TERMS_IN_FORCE, [on, q.level ?? null, q.area ?? null]);
+    const terms = await this.repository.termsInForce(on, q);
     return { on, withinDays, items: termLimitStatus(terms, on, withinDays) };
   }
 }
