@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AllocationLifecycle } from '../allocations/allocation-lifecycle';
 import { AuditService } from '../audit/audit.service';
 import { Actor, hasRole } from '../auth/actor';
@@ -13,11 +13,11 @@ import {
 } from './slate-inputs';
 import { SlateInputError, suggestSlate } from './slate-model';
 import { loadSlateSolver } from './slate-solver';
-import { SlateSuggestion } from './slate-suggestion.entity';
 import {
   CreateSlateSuggestionDto, SlateAcceptanceView, SlateReplayView, SlateSuggestionQuery, SlateSuggestionSummary,
   SlateSuggestionView,
 } from './slates.dto';
+import { SlatesRepository, StoredSuggestion } from './slates.repository';
 
 const seatKey = (a: { slotId: string; memberId: string }) => `${a.slotId}/${a.memberId}`;
 
@@ -41,6 +41,7 @@ export class SlatesService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly slates: SlatesRepository,
     private readonly ranking: RankingService,
     private readonly audit: AuditService,
     private readonly allocations: AllocationLifecycle,
@@ -61,15 +62,11 @@ export class SlatesService {
     await this.knownRegions(Object.keys(dto.minPerRegion ?? {}));
     const { inputs, policyVersion } = await this.gatherInputs(conferenceId, dto);
     // Read, used and stored (select: false) only for an admin's gender target.
-    const genders = hasGenderTarget(dto) ? await this.gendersOf(inputs.nominees.map((n) => n.memberId)) : null;
+    const genders = hasGenderTarget(dto) ? await this.slates.gendersOf(inputs.nominees.map((n) => n.memberId)) : null;
     const result = await this.solve(inputs, genders);
 
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
-        `INSERT INTO slate_suggestion (conference_id, policy_version, inputs, gender_snapshot, result, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
-        [conferenceId, policyVersion, JSON.stringify(inputs), genders && JSON.stringify(genders), JSON.stringify(result), actor.id],
-      );
+      const row = await this.slates.insertSuggestion(manager, { conferenceId, policyVersion, inputs, genders, result, createdBy: actor.id });
       await this.audit.record(manager, actor, {
         action: 'slate_suggestion.create', entity: 'slate_suggestion', entityId: row.id,
         after: { conferenceId, policyVersion, objective: result.objective, targetCost: result.targetCost, request: dto },
@@ -87,20 +84,8 @@ export class SlatesService {
   /** Non-admins see only the suggestions made without a gender target. */
   async list(conferenceId: string, query: SlateSuggestionQuery, actor: Actor): Promise<Page<SlateSuggestionSummary>> {
     await this.conferenceMustExist(conferenceId);
-    const visible = hasRole(actor, 'admin') ? 'TRUE' : `COALESCE(inputs #> '{request,gender}', 'null'::jsonb) = 'null'::jsonb`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT id, conference_id AS "conferenceId", (result ->> 'objective')::float8 AS objective,
-                (result ->> 'targetCost')::float8 AS "targetCost", policy_version AS "policyVersion",
-                to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
-                to_char(accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "acceptedAt"
-         FROM slate_suggestion WHERE conference_id = $1 AND ${visible}
-         ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
-        [conferenceId, query.limit, query.offset],
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM slate_suggestion WHERE conference_id = $1 AND ${visible}`, [conferenceId]),
-    ]);
-    return { items: rows, total, limit: query.limit, offset: query.offset };
+    const { items, total } = await this.slates.suggestions(conferenceId, hasRole(actor, 'admin'), query.limit, query.offset);
+    return { items, total, limit: query.limit, offset: query.offset };
   }
 
   /** Solve again from the stored inputs (same nominees, scores and genders) and compare. */
@@ -129,10 +114,7 @@ export class SlatesService {
    */
   async accept(id: string, actor: Actor): Promise<SlateAcceptanceView> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
-        `SELECT id, conference_id, policy_version, inputs, result, accepted_at FROM slate_suggestion WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const row = await this.slates.lockSuggestion(manager, id);
       if (!row) throw notFound('Slate suggestion', id);
       // Accepting is the committee's (the route); a gender-targeted slate also needs the admin role.
       if (isGenderTargeted(row.inputs) && !hasRole(actor, 'admin')) throw forbidden(GENDER_TARGETED_SUGGESTION);
@@ -140,8 +122,8 @@ export class SlatesService {
       const inputs: SlateInputs = row.inputs;
       const result: SlateResult = row.result;
 
-      await manager.query(`SELECT id FROM slot WHERE conference_id = $1 ORDER BY id FOR UPDATE`, [row.conference_id]);
-      const now = await this.activeAllocations(manager, row.conference_id);
+      await this.slates.lockSlots(manager, row.conference_id);
+      const now = await this.slates.activeAllocations(manager, row.conference_id);
       const then = new Set(inputs.activeAllocations.map(seatKey));
       const added = now.filter((a) => !then.has(seatKey(a)));
       const nowKeys = new Set(now.map(seatKey));
@@ -157,14 +139,7 @@ export class SlatesService {
       const nominees = new Map(inputs.nominees.map((n) => [seatKey(n), n]));
       const wanted = result.slate.flatMap((slot) => slot.speakers.filter((p) => !p.alreadyAllocated)
         .map((p) => nominees.get(seatKey({ slotId: slot.slotId, memberId: p.memberId }))!));
-      const open: Array<{ id: string; slot_id: string; member_id: string; status: string }> = await manager.query(
-        `SELECT n.id, n.slot_id, n.member_id, n.status
-         FROM nomination n
-         JOIN unnest($1::uuid[], $2::uuid[]) AS w(slot_id, member_id) ON w.slot_id = n.slot_id AND w.member_id = n.member_id
-         WHERE n.status IN ('submitted', 'shortlisted')
-         FOR UPDATE OF n`,
-        [wanted.map((w) => w.slotId), wanted.map((w) => w.memberId)],
-      );
+      const open = await this.slates.lockOpenNominations(manager, wanted);
       const openBySeat = new Map(open.map((n) => [seatKey({ slotId: n.slot_id, memberId: n.member_id }), n]));
       const closed = wanted.filter((w) => !openBySeat.has(seatKey(w)));
       if (closed.length) {
@@ -185,8 +160,7 @@ export class SlatesService {
         });
         created.push({ id: invitation.id, slotId: w.slotId, memberId: w.memberId });
       }
-      await manager.query(`UPDATE slate_suggestion SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [id, actor.id]);
-      const [{ accepted_at: acceptedAt }] = await manager.query(`SELECT accepted_at FROM slate_suggestion WHERE id = $1`, [id]);
+      const acceptedAt = await this.slates.markAccepted(manager, id, actor.id);
       await this.audit.record(manager, actor, {
         action: 'slate_suggestion.accept', entity: 'slate_suggestion', entityId: id,
         after: { conferenceId: row.conference_id, allocationIds: created.map((c) => c.id) },
@@ -229,19 +203,10 @@ export class SlatesService {
    */
   private async gatherInputs(conferenceId: string, request: CreateSlateSuggestionDto): Promise<{ inputs: SlateInputs; policyVersion: number }> {
     await this.conferenceMustExist(conferenceId);
-    const slots: Array<{ id: string; title: string; seats: number }> = await this.dataSource.query(
-      `SELECT id, title, seats FROM slot WHERE conference_id = $1 ORDER BY starts_at NULLS LAST, created_at, id`,
-      [conferenceId],
-    );
+    const slots = await this.slates.slots(conferenceId);
     if (slots.length === 0) throw unprocessable(`Conference ${conferenceId} has no slots yet`);
-    const [{ version: policyVersion }] = await this.dataSource.query(`SELECT max(version)::int AS version FROM rank_policy`);
-    const allocations: Array<{ slotId: string; memberId: string; active: boolean }> = await this.dataSource.query(
-      `SELECT a.slot_id AS "slotId", a.member_id AS "memberId", bool_or(a.status IN ('invited', 'accepted')) AS active
-       FROM allocation a JOIN slot s ON s.id = a.slot_id
-       WHERE s.conference_id = $1
-       GROUP BY a.slot_id, a.member_id`,
-      [conferenceId],
-    );
+    const policyVersion = await this.slates.currentPolicyVersion();
+    const allocations = await this.slates.allocationHistory(conferenceId);
     const history = new Map(allocations.map((a) => [seatKey(a), a.active]));
 
     const nominees: NomineeSnapshot[] = [];
@@ -267,28 +232,9 @@ export class SlatesService {
     };
   }
 
-  private async activeAllocations(manager: EntityManager, conferenceId: string): Promise<Array<{ slotId: string; memberId: string }>> {
-    return manager.query(
-      `SELECT a.slot_id AS "slotId", a.member_id AS "memberId"
-       FROM allocation a JOIN slot s ON s.id = a.slot_id
-       WHERE s.conference_id = $1 AND a.status IN ('invited', 'accepted')`,
-      [conferenceId],
-    );
-  }
-
-  /** Only for the optimiser: never returned, logged or audited. */
-  private async gendersOf(memberIds: string[]): Promise<Record<string, Gender>> {
-    const rows: Array<{ id: string; gender: Gender }> = await this.dataSource.query(
-      `SELECT id, gender FROM member WHERE id = ANY($1::uuid[])`,
-      [[...new Set(memberIds)]],
-    );
-    return Object.fromEntries(rows.map((r) => [r.id, r.gender]));
-  }
-
   private async knownRegions(codes: string[]): Promise<void> {
     if (codes.length === 0) return;
-    const rows: Array<{ code: string }> = await this.dataSource.query(`SELECT code FROM region WHERE code = ANY($1)`, [codes]);
-    const known = new Set(rows.map((r) => r.code));
+    const known = await this.slates.knownRegions(codes);
     const unknown = codes.filter((c) => !known.has(c));
     if (unknown.length) {
       throw unprocessable(`Unknown region(s): ${unknown.join(', ')}`,
@@ -297,8 +243,7 @@ export class SlatesService {
   }
 
   private async conferenceMustExist(id: string): Promise<void> {
-    const [row] = await this.dataSource.query(`SELECT 1 FROM conference WHERE id = $1`, [id]);
-    if (!row) throw notFound('Conference', id);
+    if (!(await this.slates.conferenceExists(id))) throw notFound('Conference', id);
   }
 
   private visibleTo<T extends { inputs: SlateInputs }>(actor: Actor, suggestion: T): T {
@@ -306,22 +251,10 @@ export class SlatesService {
     return suggestion;
   }
 
-  private async load(id: string, withGenders = false) {
-    const query = this.dataSource.getRepository(SlateSuggestion).createQueryBuilder('s').where('s.id = :id', { id });
-    if (withGenders) query.addSelect('s.genderSnapshot');
-    const row = await query.getOne();
+  private async load(id: string, withGenders = false): Promise<StoredSuggestion> {
+    const row = await this.slates.suggestion(id, withGenders);
     if (!row) throw notFound('Slate suggestion', id);
-    return {
-      id: row.id,
-      conferenceId: row.conferenceId,
-      policyVersion: row.policyVersion,
-      inputs: row.inputs as SlateInputs,
-      result: row.result as SlateResult,
-      genderSnapshot: (row.genderSnapshot ?? null) as Record<string, Gender> | null,
-      createdBy: row.createdBy,
-      createdAt: row.createdAt,
-      acceptedAt: row.acceptedAt,
-    };
+    return row;
   }
 
   private view(s: {
