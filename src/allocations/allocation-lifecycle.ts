@@ -7,6 +7,7 @@ import { conflict, notFound, unprocessable } from '../common/problem';
 import { NominationLifecycle } from '../nominations/nomination-lifecycle';
 import { insertTalkFromAllocation } from '../talks/talk-records';
 import { AllocationNotices } from './allocation-notices';
+import { AllocationsRepository } from './allocations.repository';
 import { AllocationActor, allowedTransitions, checkAllocationMove, freesSeat, takesReason } from './allocation-status';
 
 const AUDIT_ACTION: Record<Exclude<AllocationStatus, 'invited'>, string> = {
@@ -67,6 +68,7 @@ export interface AllocationStatusChanged {
 @Injectable()
 export class AllocationLifecycle {
   constructor(
+    private readonly allocations: AllocationsRepository,
     private readonly audit: AuditService,
     private readonly nominations: NominationLifecycle,
     private readonly notices: AllocationNotices,
@@ -74,17 +76,15 @@ export class AllocationLifecycle {
 
   /** Inserts the invitation and marks the nomination allocated. The caller has checked seats and the nomination. */
   async createAllocation(manager: EntityManager, allocation: NewAllocation): Promise<{ id: string; respondBy: Date }> {
-    const [created] = await manager.query(
-      `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
-                               score_at_allocation, policy_version, allocated_by)
-       VALUES ($1, $2, $3, 'invited', $4, $5, $6, $7, $8) RETURNING id`,
-      [allocation.slotId, allocation.memberId, allocation.nominationId, allocation.rationale, allocation.rankAtAllocation,
-        allocation.scoreAtAllocation, allocation.policyVersion, allocation.actor.id],
-    );
+    const id = await this.allocations.insertAllocation(manager, {
+      slotId: allocation.slotId, memberId: allocation.memberId, nominationId: allocation.nominationId, rationale: allocation.rationale,
+      rankAtAllocation: allocation.rankAtAllocation, scoreAtAllocation: allocation.scoreAtAllocation,
+      policyVersion: allocation.policyVersion, allocatedBy: allocation.actor.id,
+    });
     // The deadline and the invitation mail first, so the audit entry records the deadline too.
-    const respondBy = await this.notices.invited(manager, created.id);
+    const respondBy = await this.notices.invited(manager, id);
     await this.audit.record(manager, allocation.actor, {
-      action: 'allocation.create', entity: 'allocation', entityId: created.id,
+      action: 'allocation.create', entity: 'allocation', entityId: id,
       after: {
         slotId: allocation.slotId, memberId: allocation.memberId, nominationId: allocation.nominationId, status: 'invited',
         rankAtAllocation: allocation.rankAtAllocation, scoreAtAllocation: allocation.scoreAtAllocation,
@@ -93,9 +93,9 @@ export class AllocationLifecycle {
       },
     });
     await this.nominations.changeNominationStatus(manager, {
-      nominationId: allocation.nominationId, to: 'allocated', as: ['allocation'], actor: allocation.actor, allocationId: created.id,
+      nominationId: allocation.nominationId, to: 'allocated', as: ['allocation'], actor: allocation.actor, allocationId: id,
     });
-    return { id: created.id, respondBy };
+    return { id, respondBy };
   }
 
   /**
@@ -107,11 +107,7 @@ export class AllocationLifecycle {
    */
   async changeAllocationStatus(manager: EntityManager, change: AllocationStatusChange): Promise<AllocationStatusChanged> {
     const { allocationId: id, to } = change;
-    const [current] = await manager.query(
-      `SELECT a.id, a.slot_id AS "slotId", a.member_id AS "memberId", a.nomination_id AS "nominationId", a.status, a.version
-       FROM allocation a WHERE a.id = $1 FOR UPDATE`,
-      [id],
-    );
+    const current = await this.allocations.lockAllocation(manager, id);
     if (!current) throw notFound('Allocation', id);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw conflict(
@@ -133,14 +129,7 @@ export class AllocationLifecycle {
       throw unprocessable('A reason category is recorded only for a decline',
         [{ field: 'category', message: `not recorded when the allocation becomes ${to}` }]);
     }
-    await manager.query(
-      `UPDATE allocation
-       SET status = $2, decline_reason = COALESCE($3, decline_reason), decline_category = $4,
-           version = version + 1, updated_at = now(),
-           responded_at = CASE WHEN $2 IN ('accepted', 'declined') THEN now() ELSE responded_at END
-       WHERE id = $1`,
-      [id, to, change.reason ?? null, change.category ?? null],
-    );
+    await this.allocations.updateAllocationStatus(manager, id, { to, reason: change.reason ?? null, category: change.category ?? null });
     const entries: AuditEntry[] = [{
       action: AUDIT_ACTION[to as Exclude<AllocationStatus, 'invited'>], entity: 'allocation', entityId: id,
       before: { status: from, version: current.version },
@@ -159,22 +148,14 @@ export class AllocationLifecycle {
       }
     }
     if (from === 'accepted' && to === 'withdrawn') {
-      // As a CTE so the driver hands back the deleted rows themselves.
-      const removed = await manager.query(
-        `WITH removed AS (
-           DELETE FROM talk WHERE allocation_id = $1
-           RETURNING id, member_id AS "memberId", conference_id AS "conferenceId", talk_type AS "talkType", date,
-                     allocation_id AS "allocationId")
-         SELECT * FROM removed`,
-        [id],
-      );
+      const removed = await this.allocations.deleteTalkOf(manager, id);
       for (const talk of removed) entries.push({ action: 'talk.delete', entity: 'talk', entityId: talk.id, before: talk });
     }
     await this.audit.recordMany(manager, change.actor, entries);
     const freedSeat = freesSeat(from, to);
     if (freedSeat) {
-      const [nomination] = await manager.query(`SELECT status FROM nomination WHERE id = $1 FOR UPDATE`, [current.nominationId]);
-      if ((nomination?.status as NominationStatus | undefined) === 'allocated') {
+      const nominationStatus = await this.allocations.lockNominationStatus(manager, current.nominationId);
+      if ((nominationStatus as NominationStatus | undefined) === 'allocated') {
         await this.nominations.changeNominationStatus(manager, {
           nominationId: current.nominationId, to: 'shortlisted', as: ['allocation'], actor: change.actor, allocationId: id,
         });

@@ -8,45 +8,13 @@ import {
 import { Outbox } from '../mail/outbox.service';
 import { RankingService } from '../ranking/ranking.service';
 import { nextCandidates } from './allocation-rules';
-import { DEFAULT_TALK_MINUTES, invitationICalendar, ProgrammeConference, venueLocation } from './programme-export';
+import { DEFAULT_TALK_MINUTES, invitationICalendar, venueLocation } from './programme-export';
+import { AllocationsRepository, InvitationRow } from './allocations.repository';
 import { InvitationLinks } from './invitation-links';
 
 /** How long a speaker has to answer when neither the slot nor the conference says. */
 export const DEFAULT_RESPOND_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
-
-interface InvitationRow {
-  id: string;
-  status: string;
-  nominationId: string;
-  memberName: string;
-  email: string | null;
-  institute: string | null;
-  respondBy: Date | null;
-  updatedAt: Date;
-  slotId: string;
-  slotTitle: string;
-  talkType: string;
-  startsAt: Date | null;
-  durationMinutes: number | null;
-  room: string | null;
-  slotDays: number | null;
-  conference: ProgrammeConference & { respondWithinDays: number | null };
-}
-
-const INVITATION = `
-  SELECT a.id, a.status, a.nomination_id AS "nominationId", m.name AS "memberName", m.email, i.name AS institute,
-         a.respond_by AS "respondBy", a.updated_at AS "updatedAt",
-         s.id AS "slotId", s.title AS "slotTitle", s.talk_type AS "talkType", s.starts_at AS "startsAt",
-         s.duration_minutes AS "durationMinutes", s.room, s.respond_within_days AS "slotDays",
-         json_build_object('id', c.id, 'name', c.name, 'startDate', c.start_date, 'endDate', c.end_date, 'country', c.country,
-                           'city', c.city, 'timeZone', c.time_zone, 'respondWithinDays', c.respond_within_days) AS conference
-  FROM allocation a
-  JOIN member m ON m.id = a.member_id
-  LEFT JOIN institute i ON i.id = m.institute_id
-  JOIN slot s ON s.id = a.slot_id
-  JOIN conference c ON c.id = s.conference_id
-  WHERE a.id = $1`;
 
 /**
  * The mail an allocation's life causes, written to the outbox on the transaction of the change itself:
@@ -56,6 +24,7 @@ const INVITATION = `
 @Injectable()
 export class AllocationNotices {
   constructor(
+    private readonly allocations: AllocationsRepository,
     private readonly outbox: Outbox,
     private readonly links: InvitationLinks,
     private readonly ranking: RankingService,
@@ -75,7 +44,7 @@ export class AllocationNotices {
     let respondBy = new Date(Math.min(now.getTime() + days * DAY_MS, begins.getTime()));
     // An invitation made at the last minute still leaves a day to answer.
     if (respondBy.getTime() < now.getTime() + DAY_MS) respondBy = new Date(now.getTime() + DAY_MS);
-    await manager.query(`UPDATE allocation SET respond_by = $2 WHERE id = $1`, [allocationId, respondBy]);
+    await this.allocations.setRespondBy(manager, allocationId, respondBy);
     if (row.email) {
       const { url } = await this.links.issue(manager, allocationId, respondBy);
       await this.outbox.write(manager, {
@@ -91,7 +60,7 @@ export class AllocationNotices {
   async remind(manager: EntityManager, allocationId: string): Promise<void> {
     const row = await this.invitation(manager, allocationId);
     const at = this.clock.now();
-    await manager.query(`UPDATE allocation SET reminded_at = $2 WHERE id = $1`, [allocationId, at]);
+    await this.allocations.setRemindedAt(manager, allocationId, at);
     await this.audit.record(manager, null, {
       action: 'allocation.remind', entity: 'allocation', entityId: allocationId,
       after: { remindedAt: at.toISOString(), respondBy: row.respondBy?.toISOString() ?? null, mailed: Boolean(row.email) },
@@ -133,8 +102,7 @@ export class AllocationNotices {
         });
       }
       const ranked = await this.ranking.candidatesForSlot(row.slotId, { manager });
-      const taken = await manager.query(`SELECT DISTINCT member_id AS "memberId" FROM allocation WHERE slot_id = $1`, [row.slotId]);
-      const next = nextCandidates(ranked, new Set(taken.map((t: { memberId: string }) => t.memberId)));
+      const next = nextCandidates(ranked, await this.allocations.membersAllocatedInSlot(manager, row.slotId));
       await this.outbox.write(manager, {
         kind: 'expired', to: await this.committee(manager), allocationId: change.id, dedupeKey: `lapsed-committee:${change.id}`,
         ...lapsedNotice({
@@ -150,15 +118,7 @@ export class AllocationNotices {
    * of everyone else still nominated hear "not this time". Each nomination's outcome goes out once.
    */
   private async tellNominators(manager: EntityManager, row: InvitationRow): Promise<void> {
-    const nominations: Array<{ id: string; nominee: string; nominator: string; email: string | null; selected: boolean }> = await manager.query(
-      `SELECT n.id, m.name AS nominee, u.name AS nominator, u.email, n.id = $2 AS selected
-       FROM nomination n JOIN member m ON m.id = n.member_id JOIN app_user u ON u.id = n.nominator_id
-       WHERE n.slot_id = $1 AND (n.id = $2 OR (
-         n.status IN ('submitted', 'shortlisted', 'rejected')
-         AND (SELECT count(*) FROM allocation a WHERE a.slot_id = $1 AND a.status = 'accepted')
-             >= (SELECT seats FROM slot WHERE id = $1)))`,
-      [row.slotId, row.nominationId],
-    );
+    const nominations = await this.allocations.nominationsToTell(manager, row.slotId, row.nominationId);
     for (const n of nominations) {
       if (!n.email) continue;
       await this.outbox.write(manager, {
@@ -170,15 +130,12 @@ export class AllocationNotices {
   }
 
   /** The committee's addresses: every enabled account holding the committee role. */
-  async committee(manager: EntityManager): Promise<string[]> {
-    const rows: Array<{ email: string }> = await manager.query(
-      `SELECT email FROM app_user WHERE 'committee' = ANY (roles) AND NOT disabled AND email IS NOT NULL ORDER BY email`);
-    return rows.map((r) => r.email);
+  committee(manager: EntityManager): Promise<string[]> {
+    return this.allocations.committeeAddresses(manager);
   }
 
-  private async invitation(manager: EntityManager, allocationId: string): Promise<InvitationRow> {
-    const [row] = await manager.query(INVITATION, [allocationId]);
-    return row;
+  private invitation(manager: EntityManager, allocationId: string): Promise<InvitationRow> {
+    return this.allocations.invitation(manager, allocationId);
   }
 
   private facts(row: InvitationRow, respondBy: Date, link: string): InvitationFacts {

@@ -5,6 +5,7 @@ import { AllocationLifecycle } from './allocation-lifecycle';
 import { AllocationNotices } from './allocation-notices';
 import { InvitationLinks } from './invitation-links';
 import { AllocationsController } from './allocations.controller';
+import { AllocationsRepository } from './allocations.repository';
 import { AllocationsService } from './allocations.service';
 import { ProgrammeController } from './programme.controller';
 import { ProgrammeService } from './programme.service';
@@ -13,7 +14,7 @@ import { ProgrammeService } from './programme.service';
 @Module({
   imports: [RankingModule, NominationsModule],
   controllers: [AllocationsController, ProgrammeController],
-  providers: [AllocationsService, ProgrammeService, AllocationLifecycle, AllocationNotices, InvitationLinks],
-  exports: [AllocationsService, AllocationLifecycle, AllocationNotices, InvitationLinks],
+  providers: [AllocationsService, AllocationsRepository, ProgrammeService, AllocationLifecycle, AllocationNotices, InvitationLinks],
+  exports: [AllocationsService, AllocationsRepository, AllocationLifecycle, AllocationNotices, InvitationLinks],
 })
 export class AllocationsModule {}

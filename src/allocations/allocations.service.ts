@@ -7,7 +7,7 @@ import { RankingService } from '../ranking/ranking.service';
 import { AllocationLifecycle, AllocationStatusChanged } from './allocation-lifecycle';
 import { AllocationActor, holdsSeat } from './allocation-status';
 import { nextCandidates, passedOver } from './allocation-rules';
-import { ALLOCATION_SELECT, balancePreview, speakerClashes } from './allocation.sql';
+import { AllocationsRepository } from './allocations.repository';
 import {
   AllocationAnswer, AllocationQuery, AllocationView, CreateAllocationDto, NextCandidateView, UpdateAllocationDto,
 } from './allocations.dto';
@@ -16,6 +16,7 @@ import {
 export class AllocationsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly allocations: AllocationsRepository,
     private readonly ranking: RankingService,
     private readonly lifecycle: AllocationLifecycle,
   ) {}
@@ -27,14 +28,11 @@ export class AllocationsService {
    */
   async allocate(slotId: string, dto: CreateAllocationDto, actor: Actor): Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const [slot] = await manager.query(`SELECT id, seats FROM slot WHERE id = $1 FOR UPDATE`, [slotId]);
+      const slot = await this.allocations.lockSlot(manager, slotId);
       if (!slot) throw notFound('Slot', slotId);
       // Counted in its own statement: only a snapshot taken after the lock sees the invitations
       // committed while this one waited.
-      const [{ taken }] = await manager.query(
-        `SELECT count(*)::int AS taken FROM allocation WHERE slot_id = $1 AND status IN ('invited', 'accepted')`,
-        [slotId],
-      );
+      const taken = await this.allocations.seatsTaken(manager, slotId);
       if (taken >= slot.seats) {
         throw conflict(`Every seat of slot ${slotId} is taken (${taken} of ${slot.seats}); decline or withdraw one first`,
           { seats: slot.seats, taken });
@@ -42,7 +40,7 @@ export class AllocationsService {
 
       const nomination = await this.activeNomination(manager, slotId, dto.memberId);
       const ranked = await this.ranking.candidatesForSlot(slotId, { manager });
-      const allocatedInSlot = await this.membersAllocatedInSlot(manager, slotId);
+      const allocatedInSlot = await this.allocations.membersAllocatedInSlot(manager, slotId);
       const skipped = passedOver(ranked, dto.memberId, allocatedInSlot);
       if (skipped.length > 0 && !dto.rationale) {
         throw unprocessable(
@@ -64,8 +62,8 @@ export class AllocationsService {
       return {
         ...view,
         passedOver: skipped,
-        warnings: await speakerClashes(manager, view.id),
-        balancePreview: await balancePreview(manager, view.conferenceId, view.id, false),
+        warnings: await this.allocations.speakerClashes(manager, view.id),
+        balancePreview: await this.allocations.balancePreview(manager, view.conferenceId, view.id, false),
       };
     });
   }
@@ -93,8 +91,8 @@ export class AllocationsService {
     const view = await this.view(manager, changed.id);
     const answer: AllocationAnswer = {
       ...view,
-      warnings: holdsSeat(changed.to) ? await speakerClashes(manager, changed.id) : [],
-      balancePreview: await balancePreview(manager, view.conferenceId, changed.id, holdsSeat(changed.from)),
+      warnings: holdsSeat(changed.to) ? await this.allocations.speakerClashes(manager, changed.id) : [],
+      balancePreview: await this.allocations.balancePreview(manager, view.conferenceId, changed.id, holdsSeat(changed.from)),
     };
     if (changed.freedSeat) answer.nextCandidates = await this.nextCandidates(manager, changed.slotId);
     return answer;
@@ -105,45 +103,26 @@ export class AllocationsService {
       const view = await this.view(manager, id);
       return {
         ...view,
-        warnings: holdsSeat(view.status) ? await speakerClashes(manager, id) : [],
-        balancePreview: await balancePreview(manager, view.conferenceId, id, false),
+        warnings: holdsSeat(view.status) ? await this.allocations.speakerClashes(manager, id) : [],
+        balancePreview: await this.allocations.balancePreview(manager, view.conferenceId, id, false),
       };
     });
   }
 
   async list(query: AllocationQuery): Promise<Page<AllocationView>> {
-    const rows: Array<AllocationView & { total: number }> = await this.dataSource.query(
-      `SELECT x.*, count(*) OVER ()::int AS total FROM (${ALLOCATION_SELECT}
-         WHERE ($1::uuid IS NULL OR s.conference_id = $1) AND ($2::uuid IS NULL OR a.slot_id = $2)
-           AND ($3::uuid IS NULL OR a.member_id = $3) AND ($4::text IS NULL OR a.status = $4)) x
-       ORDER BY x."createdAt", x.id
-       LIMIT $5 OFFSET $6`,
-      [query.conferenceId ?? null, query.slotId ?? null, query.memberId ?? null, query.status ?? null,
-        query.limit, query.offset],
-    );
-    const total = rows[0]?.total ?? (query.offset > 0 ? await this.count(query) : 0);
+    const rows = await this.allocations.allocations(query);
+    const total = rows[0]?.total ?? (query.offset > 0 ? await this.allocations.countAllocations(query) : 0);
     return { items: rows.map(({ total: _total, ...item }) => item), total, limit: query.limit, offset: query.offset };
   }
 
   /** 404 for an unknown slot, so an empty list means "no allocations yet", not "no such slot". */
   async listForSlot(slotId: string, query: AllocationQuery): Promise<Page<AllocationView>> {
-    const [slot] = await this.dataSource.query(`SELECT 1 FROM slot WHERE id = $1`, [slotId]);
-    if (!slot) throw notFound('Slot', slotId);
+    if (!(await this.allocations.slotExists(slotId))) throw notFound('Slot', slotId);
     return this.list({ ...query, slotId });
   }
 
-  private async count(query: AllocationQuery): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id
-       WHERE ($1::uuid IS NULL OR s.conference_id = $1) AND ($2::uuid IS NULL OR a.slot_id = $2)
-         AND ($3::uuid IS NULL OR a.member_id = $3) AND ($4::text IS NULL OR a.status = $4)`,
-      [query.conferenceId ?? null, query.slotId ?? null, query.memberId ?? null, query.status ?? null],
-    );
-    return row.n;
-  }
-
   private async view(manager: EntityManager, id: string): Promise<AllocationView> {
-    const [row] = await manager.query(`${ALLOCATION_SELECT} WHERE a.id = $1`, [id]);
+    const row = await this.allocations.allocation(manager, id);
     if (!row) throw notFound('Allocation', id);
     return row;
   }
@@ -151,10 +130,7 @@ export class AllocationsService {
   /** The member's nomination for the slot that can still become an allocation, locked against a parallel withdrawal. */
   private async activeNomination(manager: EntityManager, slotId: string, memberId: string):
   Promise<{ id: string; status: string }> {
-    const nominations: Array<{ id: string; status: string }> = await manager.query(
-      `SELECT id, status FROM nomination WHERE slot_id = $1 AND member_id = $2 ORDER BY created_at DESC FOR UPDATE`,
-      [slotId, memberId],
-    );
+    const nominations = await this.allocations.lockNominationsForSeat(manager, slotId, memberId);
     const active = nominations.find((n) => n.status === 'submitted' || n.status === 'shortlisted');
     if (active) return active;
     const latest = nominations[0];
@@ -166,18 +142,9 @@ export class AllocationsService {
     );
   }
 
-  /** Everyone who already had an allocation of any status in the slot: they are not offered it again. */
-  private async membersAllocatedInSlot(manager: EntityManager, slotId: string): Promise<Set<string>> {
-    const rows: Array<{ memberId: string }> = await manager.query(
-      `SELECT DISTINCT member_id AS "memberId" FROM allocation WHERE slot_id = $1`,
-      [slotId],
-    );
-    return new Set(rows.map((r) => r.memberId));
-  }
-
   async nextCandidates(manager: EntityManager, slotId: string): Promise<NextCandidateView[]> {
     const ranked = await this.ranking.candidatesForSlot(slotId, { manager });
-    const allocated = await this.membersAllocatedInSlot(manager, slotId);
+    const allocated = await this.allocations.membersAllocatedInSlot(manager, slotId);
     return nextCandidates(ranked, allocated).map((c) => ({
       memberId: c.memberId, name: c.name, nominationId: c.nominationId, rank: c.rank, score: c.score,
       careerStage: c.careerStage, region: c.region, instituteName: c.instituteName,

@@ -1,8 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { ProblemException } from '../common/problem';
+import { AllocationsRepository } from './allocations.repository';
 
 /** Where the answer page is served; the token rides in the fragment, which browsers never send to a server or a log. */
 export const ANSWER_PAGE = '/dashboard/invitation.html';
@@ -27,12 +28,12 @@ export class InvitationLinks {
   /** The service's address as speakers reach it (PUBLIC_URL), for the links in mails. */
   readonly baseUrl = (process.env.PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+  constructor(private readonly allocations: AllocationsRepository, private readonly clock: Clock) {}
 
   /** A new link for the allocation, valid until `expiresAt`, on the caller's transaction. */
   async issue(manager: EntityManager, allocationId: string, expiresAt: Date): Promise<{ token: string; url: string }> {
     const linkId = randomUUID();
-    await manager.query(`INSERT INTO invitation_link (id, allocation_id, expires_at) VALUES ($1, $2, $3)`, [linkId, allocationId, expiresAt]);
+    await this.allocations.insertLink(manager, { id: linkId, allocationId, expiresAt });
     const claims = b64(JSON.stringify({ l: linkId, a: allocationId, e: Math.floor(expiresAt.getTime() / 1000) }));
     const token = `${claims}.${b64(this.sign(claims, await this.key()))}`;
     return { token, url: `${this.baseUrl}${ANSWER_PAGE}#${token}` };
@@ -66,23 +67,13 @@ export class InvitationLinks {
 
   /** Uses the link up, on the caller's transaction; 409 when it was used before. */
   async consume(manager: EntityManager, claims: LinkClaims, answer: 'accepted' | 'declined'): Promise<void> {
-    const used = await manager.query(
-      `WITH used AS (
-         UPDATE invitation_link SET used_at = $3, answer = $4
-         WHERE id = $1 AND allocation_id = $2 AND used_at IS NULL AND expires_at > $3
-         RETURNING id)
-       SELECT id FROM used`,
-      [claims.linkId, claims.allocationId, this.clock.now(), answer],
-    );
-    if (used.length === 0) throw new ProblemException(HttpStatus.CONFLICT, 'This invitation link has already been used');
+    const used = await this.allocations.useLink(manager, { id: claims.linkId, allocationId: claims.allocationId }, this.clock.now(), answer);
+    if (!used) throw new ProblemException(HttpStatus.CONFLICT, 'This invitation link has already been used');
   }
 
   /** When and how the link was used, or null while it is unused. */
-  async usage(claims: LinkClaims): Promise<{ usedAt: Date; answer: string } | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT used_at AS "usedAt", answer FROM invitation_link WHERE id = $1 AND allocation_id = $2 AND used_at IS NOT NULL`,
-      [claims.linkId, claims.allocationId]);
-    return row ?? null;
+  usage(claims: LinkClaims): Promise<{ usedAt: Date; answer: string } | null> {
+    return this.allocations.linkUsage({ id: claims.linkId, allocationId: claims.allocationId });
   }
 
   private sign(claims: string, key: Buffer): Buffer {
@@ -92,9 +83,7 @@ export class InvitationLinks {
   /** Made outside any caller's transaction, so a rolled-back change never takes the secret with it. */
   private async key(): Promise<Buffer> {
     if (this.secret) return this.secret;
-    await this.dataSource.query(`INSERT INTO invitation_link_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [randomBytes(32)]);
-    const [row] = await this.dataSource.query(`SELECT secret FROM invitation_link_key`);
-    this.secret = row.secret as Buffer;
+    this.secret = await this.allocations.linkSecret(randomBytes(32));
     return this.secret;
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AllocationStatus, TalkType } from '../common/enums';
 import { notFound } from '../common/problem';
 import { venueTime } from '../conferences/local-time';
+import { AllocationsRepository } from './allocations.repository';
 import { AcceptedTalk, DEFAULT_TALK_MINUTES, ProgrammeConference, programmeCsv, programmeICalendar } from './programme-export';
 
 export interface ProgrammeSpeaker {
@@ -40,58 +40,18 @@ export interface Programme {
   slots: ProgrammeSlot[];
 }
 
-interface ProgrammeRow {
-  slotId: string;
-  title: string;
-  talkType: TalkType;
-  topic: string | null;
-  seats: number;
-  startsAt: Date | null;
-  durationMinutes: number | null;
-  room: string | null;
-  allocationId: string | null;
-  status: AllocationStatus | null;
-  memberId: string;
-  name: string;
-  instituteId: string;
-  instituteName: string;
-  region: string;
-  updatedAt: Date;
-  respondBy: Date | null;
-}
-
 /**
  * A conference's programme: every slot with whoever was allocated to it and how that stands. Names
  * speakers and their institutes; no gender, rationale or decline reason, so monitors may read it.
  */
 @Injectable()
 export class ProgrammeService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly allocations: AllocationsRepository) {}
 
   async programme(conferenceId: string): Promise<Programme> {
-    const [conference] = await this.dataSource.query(
-      `SELECT id, name, start_date AS "startDate", end_date AS "endDate", country, city, time_zone AS "timeZone", tier
-       FROM conference WHERE id = $1`,
-      [conferenceId],
-    );
+    const conference = await this.allocations.programmeConference(conferenceId);
     if (!conference) throw notFound('Conference', conferenceId);
-    // The institute is the talk's snapshot once accepted, else the speaker's current one.
-    const rows: ProgrammeRow[] = await this.dataSource.query(
-      `SELECT s.id AS "slotId", s.title, s.talk_type AS "talkType", s.topic, s.seats, s.starts_at AS "startsAt",
-              s.duration_minutes AS "durationMinutes", s.room,
-              a.id AS "allocationId", a.status, a.member_id AS "memberId", m.name,
-              i.id AS "instituteId", i.name AS "instituteName", ir.region_code AS region, a.updated_at AS "updatedAt",
-              CASE WHEN a.status = 'invited' THEN a.respond_by END AS "respondBy"
-       FROM slot s
-       LEFT JOIN allocation a ON a.slot_id = s.id
-       LEFT JOIN member m ON m.id = a.member_id
-       LEFT JOIN talk t ON t.allocation_id = a.id
-       LEFT JOIN institute i ON i.id = COALESCE(t.institute_id, m.institute_id)
-       LEFT JOIN institute_region ir ON ir.institute_id = i.id
-       WHERE s.conference_id = $1
-       ORDER BY s.starts_at NULLS LAST, s.title, s.id, a.created_at, a.id`,
-      [conferenceId],
-    );
+    const rows = await this.allocations.programmeRows(conferenceId);
     const slots = new Map<string, ProgrammeSlot>();
     for (const row of rows) {
       let slot = slots.get(row.slotId);

@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { AllocationNotices } from '../allocations/allocation-notices';
 import { Clock } from '../clock/clock';
 import { JobQueue } from '../jobs/job-queue';
-import { digestLetter, DigestPending, DigestResponse } from '../mail/letters';
+import { digestLetter } from '../mail/letters';
 import { Outbox } from '../mail/outbox.service';
+import { SpeakersRepository } from './speakers.repository';
 
 export const DIGEST_QUEUE = 'committee-digest';
 
@@ -17,6 +18,7 @@ export const DIGEST_QUEUE = 'committee-digest';
 export class CommitteeDigest implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly speakers: SpeakersRepository,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
@@ -35,23 +37,9 @@ export class CommitteeDigest implements OnModuleInit {
   async send(): Promise<string | null> {
     const day = this.clock.now().toISOString().slice(0, 10);
     return this.dataSource.transaction(async (manager) => {
-      // One digest at a time, so two runs never both read the same "since".
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('committee-digest'))`);
-      const responses: DigestResponse[] = await manager.query(
-        `SELECT c.name AS "conferenceName", s.title AS "slotTitle", m.name AS "speakerName", e.after ->> 'status' AS status, e.at
-         FROM audit_event e
-         JOIN allocation a ON a.id::text = e.entity_id
-         JOIN member m ON m.id = a.member_id JOIN slot s ON s.id = a.slot_id JOIN conference c ON c.id = s.conference_id
-         WHERE e.entity = 'allocation' AND e.action IN ('allocation.accept', 'allocation.decline', 'allocation.expire')
-           AND e.at > GREATEST(now() - interval '1 day', (SELECT max(created_at) FROM mail_outbox WHERE kind = 'digest'))
-         ORDER BY e.at, e.id`,
-      );
-      const pending: DigestPending[] = await manager.query(
-        `SELECT c.name AS "conferenceName", s.title AS "slotTitle", m.name AS "speakerName", a.respond_by AS "respondBy"
-         FROM allocation a JOIN member m ON m.id = a.member_id JOIN slot s ON s.id = a.slot_id JOIN conference c ON c.id = s.conference_id
-         WHERE a.status = 'invited' AND a.respond_by IS NOT NULL
-         ORDER BY a.respond_by, a.id`,
-      );
+      await this.speakers.lockDigest(manager);
+      const responses = await this.speakers.answersSinceLastDigest(manager);
+      const pending = await this.speakers.openInvitations(manager);
       if (responses.length === 0 && pending.length === 0) return null;
       return this.outbox.write(manager, {
         kind: 'digest', to: await this.notices.committee(manager), dedupeKey: `digest:${day}`,

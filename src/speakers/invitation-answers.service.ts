@@ -7,6 +7,7 @@ import { venueTime } from '../conferences/local-time';
 import { DeclineCategory } from '../common/enums';
 import { notFound } from '../common/problem';
 import { InvitationLinkView } from './invitation-answers.dto';
+import { SpeakersRepository } from './speakers.repository';
 
 /**
  * The speaker's side: reading and answering an invitation with the link from the mail, signed in or
@@ -17,6 +18,7 @@ import { InvitationLinkView } from './invitation-answers.dto';
 export class InvitationAnswers {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly speakers: SpeakersRepository,
     private readonly links: InvitationLinks,
     private readonly lifecycle: AllocationLifecycle,
   ) {}
@@ -38,16 +40,7 @@ export class InvitationAnswers {
   }
 
   private async view(manager: EntityManager, claims: LinkClaims, usedFor: 'accepted' | 'declined' | undefined): Promise<InvitationLinkView> {
-    const [row] = await manager.query(
-      `SELECT a.id, a.status, a.respond_by AS "respondBy", m.name AS "speakerName",
-              s.title, s.talk_type AS "talkType", s.starts_at AS "startsAt", s.duration_minutes AS "durationMinutes", s.room,
-              c.id AS "conferenceId", c.name, c.start_date AS "startDate", c.end_date AS "endDate", c.country, c.city,
-              c.time_zone AS "timeZone"
-       FROM allocation a JOIN member m ON m.id = a.member_id JOIN slot s ON s.id = a.slot_id
-       JOIN conference c ON c.id = s.conference_id
-       WHERE a.id = $1`,
-      [claims.allocationId],
-    );
+    const row = await this.speakers.linkedInvitation(manager, claims.allocationId);
     if (!row) throw notFound('Invitation');
     const conference = { id: row.conferenceId, name: row.name, startDate: row.startDate, endDate: row.endDate,
       country: row.country, city: row.city, timeZone: row.timeZone };

@@ -4,6 +4,7 @@ import { AllocationLifecycle } from '../allocations/allocation-lifecycle';
 import { AllocationNotices } from '../allocations/allocation-notices';
 import { Clock } from '../clock/clock';
 import { JobQueue } from '../jobs/job-queue';
+import { SpeakersRepository } from './speakers.repository';
 
 export const DEADLINES_QUEUE = 'invitation-deadlines';
 
@@ -20,6 +21,7 @@ export class InvitationDeadlines implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly speakers: SpeakersRepository,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly lifecycle: AllocationLifecycle,
@@ -40,15 +42,9 @@ export class InvitationDeadlines implements OnModuleInit {
     let expired = 0;
     for (;;) {
       const done = await this.dataSource.transaction(async (manager) => {
-        const [due] = await manager.query(
-          `SELECT id FROM allocation
-           WHERE status = 'invited' AND reminded_at IS NULL AND respond_by > $1
-             AND respond_by - LEAST(interval '2 days', (respond_by - created_at) / 2) <= $1
-           ORDER BY respond_by, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
+        const due = await this.speakers.nextDueReminder(manager, now);
         if (!due) return false;
-        await this.notices.remind(manager, due.id);
+        await this.notices.remind(manager, due);
         return true;
       });
       if (!done) break;
@@ -56,13 +52,9 @@ export class InvitationDeadlines implements OnModuleInit {
     }
     for (;;) {
       const done = await this.dataSource.transaction(async (manager) => {
-        const [due] = await manager.query(
-          `SELECT id FROM allocation WHERE status = 'invited' AND respond_by <= $1
-           ORDER BY respond_by, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
+        const due = await this.speakers.nextExpired(manager, now);
         if (!due) return false;
-        await this.lifecycle.changeAllocationStatus(manager, { allocationId: due.id, to: 'expired', as: ['deadline'], actor: null, via: 'deadline' });
+        await this.lifecycle.changeAllocationStatus(manager, { allocationId: due, to: 'expired', as: ['deadline'], actor: null, via: 'deadline' });
         return true;
       });
       if (!done) break;
