@@ -5,6 +5,7 @@ import { Actor } from '../auth/actor';
 import { NominationStatus } from '../common/enums';
 import { conflict, notFound, ProblemException } from '../common/problem';
 import { checkTransition, NominationActor } from './nomination-status';
+import { NominationsRepository } from './nominations.repository';
 
 export interface NominationStatusChange {
   nominationId: string;
@@ -42,13 +43,10 @@ function auditAction(from: NominationStatus, to: NominationStatus): string {
  */
 @Injectable()
 export class NominationLifecycle {
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly nominations: NominationsRepository, private readonly audit: AuditService) {}
 
   async changeNominationStatus(manager: EntityManager, change: NominationStatusChange): Promise<NominationStatusChanged> {
-    const [current] = await manager.query(
-      `SELECT id, status, nominator_id AS "nominatorId", version FROM nomination WHERE id = $1 FOR UPDATE`,
-      [change.nominationId],
-    );
+    const current = await this.nominations.lockNomination(manager, change.nominationId);
     if (!current) throw notFound('Nomination', change.nominationId);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw conflict(`Nomination ${change.nominationId} changed since version ${change.expectedVersion} (now version ${current.version}); read it again`, {
@@ -66,12 +64,7 @@ export class NominationLifecycle {
       throw new ProblemException(HttpStatus.FORBIDDEN, `Only the ${check.allowedFor.join(' or ')} may change a nomination from ${from} to ${to}`, undefined, { from, to });
     }
     const setNote = change.note !== undefined && change.as.includes('committee');
-    await manager.query(
-      `UPDATE nomination SET status = $2, committee_note = CASE WHEN $3 THEN $4 ELSE committee_note END,
-              version = version + 1, updated_at = now()
-       WHERE id = $1`,
-      [change.nominationId, to, setNote, change.note ?? null],
-    );
+    await this.nominations.updateNominationStatus(manager, change.nominationId, to, { set: setNote, text: change.note ?? null });
     const byAllocation = change.allocationId !== undefined;
     await this.audit.record(manager, change.actor, {
       action: auditAction(from, to), entity: 'nomination', entityId: change.nominationId,

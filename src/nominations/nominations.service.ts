@@ -2,88 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../auth/actor';
 import { Page } from '../common/pagination';
-import { PreparedStatement, runPrepared } from '../database/prepared';
 import { conflict, notFound, ProblemFieldError, unprocessable } from '../common/problem';
 import { NominationLifecycle } from './nomination-lifecycle';
 import { NominationActor } from './nomination-status';
 import { ChangeNominationStatusDto, CreateNominationDto, NominationQuery, NominationView } from './nominations.dto';
-
-/**
- * What the committee should weigh about who nominated: the nominee themselves (where the slot allows
- * it), or a nominator from the nominee's own institute on the day of the nomination.
- */
-const CONFLICTS_OF_INTEREST = `array_remove(ARRAY[
-    CASE WHEN n.nominator_member_id = n.member_id THEN 'self-nomination' END,
-    CASE WHEN n.nominator_member_id <> n.member_id AND n.nominator_institute_id = n.institute_id THEN 'same-institute' END
-  ], NULL)`;
-
-/** A nomination with the names the committee reads; never the nominee's gender. `n` is the nomination row. */
-const VIEW_COLUMNS = `
-  n.id, n.member_id AS "memberId", m.name AS "memberName", n.slot_id AS "slotId", s.title AS "slotTitle",
-  s.conference_id AS "conferenceId", c.name AS "conferenceName", n.nominator_id AS "nominatorId",
-  n.reason, n.status, n.career_stage AS "careerStage", n.institute_id AS "instituteId",
-  n.committee_note AS "committeeNote", n.created_at AS "createdAt", n.updated_at AS "updatedAt", n.version,
-  n.nominator_member_id AS "nominatorMemberId", ${CONFLICTS_OF_INTEREST} AS "conflictsOfInterest"`;
-const VIEW_JOINS = `
-  JOIN member m ON m.id = n.member_id
-  JOIN slot s ON s.id = n.slot_id
-  JOIN conference c ON c.id = s.conference_id`;
-const VIEW_SELECT = `SELECT ${VIEW_COLUMNS} FROM nomination n ${VIEW_JOINS}`;
-const VIEW_KEYS: Array<keyof NominationView> = [
-  'id', 'memberId', 'memberName', 'slotId', 'slotTitle', 'conferenceId', 'conferenceName', 'nominatorId', 'reason',
-  'status', 'careerStage', 'instituteId', 'committeeNote', 'createdAt', 'updatedAt', 'version', 'nominatorMemberId',
-  'conflictsOfInterest',
-];
-
-/**
- * POST /nominations in one statement (see NominationsService.create): $1 member, $2 slot, $3 nominator,
- * $4 reason, $5 the nominator's roles and $6 the request id (for the audit entry). The nominator's
- * member record (their account's link) and its institute today are recorded with the nomination.
- */
-const CREATE_NOMINATION: PreparedStatement = {
-  name: 'nomination.create',
-  text: `
-    WITH found AS (
-      SELECT m.id AS member_id, m.name AS member_name, m.left_on, m.left_on <= current_date AS has_left,
-             COALESCE(member_career_stage_at(m.id, current_date), m.career_stage) AS career_stage,
-             COALESCE(member_institute_at(m.id, current_date), m.institute_id) AS institute_id,
-             s.id AS slot_id, c.name AS conference_name, c.start_date, c.start_date <= current_date AS has_started,
-             active.id AS active_id, active.status AS active_status,
-             nominator.member_id AS nominator_member_id,
-             COALESCE(member_institute_at(nm.id, current_date), nm.institute_id) AS nominator_institute_id,
-             nominator.member_id = m.id AND NOT s.self_nomination_allowed AS self_refused
-      FROM (VALUES ($1::uuid, $2::uuid)) AS asked (member_id, slot_id)
-      LEFT JOIN member m ON m.id = asked.member_id
-      LEFT JOIN slot s ON s.id = asked.slot_id
-      LEFT JOIN app_user nominator ON nominator.id = $3
-      LEFT JOIN member nm ON nm.id = nominator.member_id
-      LEFT JOIN conference c ON c.id = s.conference_id
-      LEFT JOIN nomination active
-        ON active.member_id = asked.member_id AND active.slot_id = asked.slot_id AND active.status <> 'withdrawn'
-    ),
-    -- The unique index nomination_active_key still answers a concurrent duplicate (409).
-    inserted AS (
-      INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id, nominator_member_id,
-                              nominator_institute_id)
-      SELECT member_id, slot_id, $3, $4, career_stage, institute_id, nominator_member_id, nominator_institute_id FROM found
-      WHERE member_id IS NOT NULL AND has_left IS NOT TRUE AND slot_id IS NOT NULL AND NOT has_started
-        AND active_id IS NULL AND self_refused IS NOT TRUE
-      RETURNING *
-    ),
-    audited AS (
-      INSERT INTO audit_event (actor_id, actor_roles, action, entity, entity_id, after, request_id)
-      SELECT $3, $5::text[], 'nomination.create', 'nomination', n.id::text,
-             jsonb_build_object('memberId', n.member_id, 'slotId', n.slot_id, 'nominatorId', n.nominator_id,
-                                'status', n.status, 'careerStage', n.career_stage, 'instituteId', n.institute_id)
-             -- Who nominated as a member, when their account is linked to one (else nothing to record).
-             || CASE WHEN n.nominator_member_id IS NULL THEN '{}'::jsonb
-                     ELSE jsonb_build_object('nominatorMemberId', n.nominator_member_id, 'conflictsOfInterest', ${CONFLICTS_OF_INTEREST}) END,
-             $6
-      FROM inserted n
-    )
-    SELECT found.*, v.* FROM found
-    LEFT JOIN (SELECT ${VIEW_COLUMNS} FROM inserted n ${VIEW_JOINS}) v ON true`,
-};
+import { NominationFilters, NominationsRepository, VIEW_KEYS } from './nominations.repository';
 
 /** Nominators who are not on the committee see only their own nominations and no committee notes. */
 const seesAll = (actor: Actor) => hasRole(actor, 'committee');
@@ -92,6 +15,7 @@ const seesAll = (actor: Actor) => hasRole(actor, 'committee');
 export class NominationsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly nominations: NominationsRepository,
     private readonly lifecycle: NominationLifecycle,
   ) {}
 
@@ -102,8 +26,7 @@ export class NominationsService {
    * more than running it, and nominations come in bursts before a deadline.
    */
   async create(dto: CreateNominationDto, actor: Actor): Promise<NominationView> {
-    const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, CREATE_NOMINATION,
-      [dto.memberId, dto.slotId, actor.id, dto.reason, actor.roles, actor.requestId || null]);
+    const row = await this.nominations.createNomination(dto, actor);
     if (row.id) return pick(row, VIEW_KEYS);
 
     const errors: ProblemFieldError[] = [];
@@ -128,35 +51,13 @@ export class NominationsService {
   }
 
   async list(query: NominationQuery, actor: Actor): Promise<Page<NominationView>> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const add = (condition: string, value: unknown) => {
-      values.push(value);
-      where.push(condition.replace('?', `$${values.length}`));
+    const filters: NominationFilters = {
+      nominatorId: seesAll(actor) ? query.nominatorId ?? null : actor.id,
+      slotId: query.slotId, conferenceId: query.conferenceId, memberId: query.memberId, status: query.status,
     };
-    if (!seesAll(actor)) add('n.nominator_id = ?', actor.id);
-    else if (query.nominatorId) add('n.nominator_id = ?', query.nominatorId);
-    if (query.slotId) add('n.slot_id = ?', query.slotId);
-    if (query.conferenceId) add('s.conference_id = ?', query.conferenceId);
-    if (query.memberId) add('n.member_id = ?', query.memberId);
-    if (query.status) add('n.status = ?', query.status);
-    values.push(query.limit, query.offset);
-    const rows: Array<NominationView & { total: number }> = await this.dataSource.query(
-      `SELECT v.*, count(*) OVER ()::int AS total FROM (${VIEW_SELECT}
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) v
-       ORDER BY v."createdAt" DESC, v.id
-       LIMIT $${values.length - 1} OFFSET $${values.length}`,
-      values,
-    );
+    const rows = await this.nominations.nominations(filters, query.limit, query.offset);
     let total = rows[0]?.total ?? 0;
-    if (rows.length === 0 && query.offset > 0) {
-      const [count] = await this.dataSource.query(
-        `SELECT count(*)::int AS total FROM nomination n JOIN slot s ON s.id = n.slot_id
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-        values.slice(0, -2),
-      );
-      total = count.total;
-    }
+    if (rows.length === 0 && query.offset > 0) total = await this.nominations.countNominations(filters);
     return {
       items: rows.map(({ total: _total, ...view }) => forActor(view, actor)),
       total,
@@ -174,8 +75,8 @@ export class NominationsService {
   /** One step of the state machine in nomination-status.ts, through the lifecycle's one door. */
   async changeStatus(id: string, dto: ChangeNominationStatusDto, actor: Actor): Promise<NominationView> {
     return this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query(`SELECT nominator_id FROM nomination WHERE id = $1 FOR UPDATE`, [id]);
-      const own = current?.nominator_id === actor.id;
+      const current = await this.nominations.lockNominator(manager, id);
+      const own = current?.nominatorId === actor.id;
       if (!current || (!seesAll(actor) && !own)) throw notFound('Nomination', id);
       const actors: NominationActor[] = [];
       if (hasRole(actor, 'committee')) actors.push('committee');
@@ -188,7 +89,7 @@ export class NominationsService {
   }
 
   private async view(manager: EntityManager, id: string): Promise<NominationView> {
-    const [view] = await manager.query(`${VIEW_SELECT} WHERE n.id = $1`, [id]);
+    const view = await this.nominations.nomination(manager, id);
     if (!view) throw notFound('Nomination', id);
     return view;
   }
