@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CareerStage } from '../common/enums';
 import { StatementParts } from '../database/sql';
+import { pageWithTotal } from '../database/statements';
 import { AppointmentQuery, AppointmentView } from './appointments.dto';
 import { PositionTerms, Tenure } from './term-rules';
 
@@ -130,7 +131,7 @@ export class AppointmentsRepository {
     return row;
   }
 
-  async appointments(q: AppointmentQuery, withGender: boolean): Promise<{ items: AppointmentView[]; total: number }> {
+  appointments(q: AppointmentQuery, withGender: boolean): Promise<{ items: AppointmentView[]; total: number }> {
     const filter = (p: StatementParts) => {
       const [position, member, level, area, on] = [
         p.add(q.positionId ?? null, 'uuid'), p.add(q.memberId ?? null, 'uuid'), p.add(q.level ?? null, 'text'),
@@ -140,17 +141,10 @@ export class AppointmentsRepository {
           AND (${level} IS NULL OR p.level = ${level}) AND (${area} IS NULL OR p.area = ${area})
           AND (${on} IS NULL OR (a.starts_on <= ${on} AND (a.ends_on IS NULL OR a.ends_on > ${on})))`;
     };
-    const page = new StatementParts();
-    const pageWhere = filter(page);
-    const items = page.query(`SELECT ${columns(withGender)} ${APPOINTMENT_FROM} ${pageWhere}
-      ORDER BY a.starts_on DESC, p.title, a.id LIMIT ${page.add(q.limit, 'int')} OFFSET ${page.add(q.offset, 'int')}`);
-    const count = new StatementParts();
-    const total = count.query(`SELECT count(*)::int AS total ${APPOINTMENT_FROM} ${filter(count)}`);
-    const [rows, [{ total: n }]] = await Promise.all([
-      this.dataSource.query(items.text, items.values),
-      this.dataSource.query(total.text, total.values),
-    ]);
-    return { items: rows, total: n };
+    return pageWithTotal(this.dataSource,
+      (p) => `SELECT ${columns(withGender)} ${APPOINTMENT_FROM} ${filter(p)}
+              ORDER BY a.starts_on DESC, p.title, a.id LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
+      (p) => `SELECT count(*)::int AS total ${APPOINTMENT_FROM} ${filter(p)}`);
   }
 
   /** Position ids by lower-cased title, for the titles given. */

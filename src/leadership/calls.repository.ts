@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { StatementParts } from '../database/sql';
+import { pageWithTotal } from '../database/statements';
 import { CallNominationView, CallQuery, CallView } from './calls.dto';
 import { POSITION_COLUMNS } from './positions.repository';
 
@@ -54,25 +55,19 @@ export class CallsRepository {
     return row;
   }
 
-  async calls(q: CallQuery, today: string, withRationale: boolean): Promise<{ items: CallView[]; total: number }> {
+  calls(q: CallQuery, today: string, withRationale: boolean): Promise<{ items: CallView[]; total: number }> {
     const filter = (p: StatementParts) => {
       const [status, position] = [p.add(q.status ?? null, 'text'), p.add(q.positionId ?? null, 'uuid')];
       return `WHERE (${status} IS NULL OR c.status = ${status}) AND (${position} IS NULL OR c.position_id = ${position})`;
     };
-    const page = new StatementParts();
-    // CALL_SELECT reads $1 (today) and $2 (whether the rationale shows).
-    page.add(today, 'date');
-    page.add(withRationale, 'boolean');
-    const pageWhere = filter(page);
-    const items = page.query(`${CALL_SELECT} ${pageWhere} ORDER BY c.deadline DESC, c.id
-      LIMIT ${page.add(q.limit, 'int')} OFFSET ${page.add(q.offset, 'int')}`);
-    const count = new StatementParts();
-    const total = count.query(`SELECT count(*)::int AS total FROM leadership_call c ${filter(count)}`);
-    const [rows, [{ total: n }]] = await Promise.all([
-      this.dataSource.query(items.text, items.values),
-      this.dataSource.query(total.text, total.values),
-    ]);
-    return { items: rows, total: n };
+    return pageWithTotal(this.dataSource,
+      (p) => {
+        // CALL_SELECT reads $1 (today) and $2 (whether the rationale shows).
+        p.add(today, 'date');
+        p.add(withRationale, 'boolean');
+        return `${CALL_SELECT} ${filter(p)} ORDER BY c.deadline DESC, c.id LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`;
+      },
+      (p) => `SELECT count(*)::int AS total FROM leadership_call c ${filter(p)}`);
   }
 
   async callExists(id: string): Promise<boolean> {

@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { StatementParts } from '../database/sql';
+import { pageWithTotal } from '../database/statements';
 import { PositionQuery, PositionView } from './positions.dto';
 
 export const POSITION_COLUMNS = `
@@ -29,22 +30,15 @@ export class PositionsRepository {
     return row;
   }
 
-  async positions(q: PositionQuery): Promise<{ items: PositionView[]; total: number }> {
+  positions(q: PositionQuery): Promise<{ items: PositionView[]; total: number }> {
     const filter = (p: StatementParts) => {
       const [level, area, kind] = [p.add(q.level ?? null, 'text'), p.add(q.area ?? null, 'text'), p.add(q.kind ?? null, 'text')];
       return `WHERE (${level} IS NULL OR p.level = ${level}) AND (${area} IS NULL OR p.area = ${area}) AND (${kind} IS NULL OR p.kind = ${kind})`;
     };
-    const page = new StatementParts();
-    const pageWhere = filter(page);
-    const items = page.query(`SELECT ${POSITION_COLUMNS} FROM leadership_position p ${pageWhere}
-      ORDER BY p.level, p.area, p.title LIMIT ${page.add(q.limit, 'int')} OFFSET ${page.add(q.offset, 'int')}`);
-    const count = new StatementParts();
-    const total = count.query(`SELECT count(*)::int AS total FROM leadership_position p ${filter(count)}`);
-    const [rows, [{ total: n }]] = await Promise.all([
-      this.dataSource.query(items.text, items.values),
-      this.dataSource.query(total.text, total.values),
-    ]);
-    return { items: rows, total: n };
+    return pageWithTotal(this.dataSource,
+      (p) => `SELECT ${POSITION_COLUMNS} FROM leadership_position p ${filter(p)}
+              ORDER BY p.level, p.area, p.title LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
+      (p) => `SELECT count(*)::int AS total FROM leadership_position p ${filter(p)}`);
   }
 
   async insertPosition(manager: EntityManager, values: { [F in PositionField]: unknown }): Promise<string> {
