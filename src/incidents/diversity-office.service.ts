@@ -12,12 +12,9 @@ import {
   ChangeDiversityOfficeMessageDto, DO_MESSAGE_TRANSITIONS, DiversityOfficeMessageQuery, DiversityOfficeMessageStatus, DiversityOfficeMessageReceivedView, DiversityOfficeMessageView,
   SendDiversityOfficeMessageDto,
 } from './diversity-office.dto';
+import { IncidentsRepository } from './incidents.repository';
 
 const FIELD = 'diversity-office-message';
-
-interface SealedMessage extends Omit<DiversityOfficeMessageView, 'text'> {
-  body: Buffer;
-}
 
 /**
  * The diversity office's anonymous box ("an anonymous message box reaching the DO co-chairs"). Anyone
@@ -30,6 +27,7 @@ interface SealedMessage extends Omit<DiversityOfficeMessageView, 'text'> {
 export class DiversityOfficeService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly incidents: IncidentsRepository,
     private readonly audit: AuditService,
     private readonly keyring: IncidentKeyring,
   ) {}
@@ -39,17 +37,15 @@ export class DiversityOfficeService {
     const id = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       if (dto.conferenceId) {
-        const found = await manager.query(`SELECT 1 FROM conference WHERE id = $1`, [dto.conferenceId]);
-        if (found.length === 0) {
+        if (!(await this.incidents.conferenceExists(manager, dto.conferenceId))) {
           throw unprocessable(`conference ${dto.conferenceId} does not exist`, [{ field: 'conferenceId', message: 'does not exist' }]);
         }
       }
-      const [row] = await manager.query<Array<{ receivedOn: string }>>(
-        `INSERT INTO diversity_office_message (id, body, conference_id) VALUES ($1, $2, $3) RETURNING received_on AS "receivedOn"`,
-        [id, seal(keys.encryption, dto.text, id, FIELD), dto.conferenceId ?? null],
-      );
+      const receivedOn = await this.incidents.insertMessage(manager, {
+        id, body: seal(keys.encryption, dto.text, id, FIELD), conferenceId: dto.conferenceId ?? null,
+      });
       await this.audit.record(manager, null, { action: 'diversity-office.message', entity: 'diversity_office_message' });
-      return { receivedOn: row.receivedOn };
+      return { receivedOn };
     });
   }
 
@@ -57,15 +53,7 @@ export class DiversityOfficeService {
   async list(query: DiversityOfficeMessageQuery, actor: Actor): Promise<Page<DiversityOfficeMessageView>> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<Array<SealedMessage & { total: number }>>(
-        `SELECT d.id, d.body, d.conference_id AS "conferenceId", c.name AS "conferenceName", d.received_on AS "receivedOn",
-                d.status, d.version, count(*) OVER ()::int AS total
-         FROM diversity_office_message d LEFT JOIN conference c ON c.id = d.conference_id
-         WHERE $1::text IS NULL OR d.status = $1
-         ORDER BY d.received_on DESC, d.id
-         LIMIT $2 OFFSET $3`,
-        [query.status ?? null, query.limit, query.offset],
-      );
+      const rows = await this.incidents.messages(manager, query);
       await this.audit.record(manager, actor, {
         action: 'diversity-office.read', entity: 'diversity_office_message', after: { messages: rows.map((r) => r.id) },
       });
@@ -82,7 +70,7 @@ export class DiversityOfficeService {
   async changeStatus(id: string, dto: ChangeDiversityOfficeMessageDto, actor: Actor): Promise<DiversityOfficeMessageView> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query(`SELECT status, version FROM diversity_office_message WHERE id = $1 FOR UPDATE`, [id]);
+      const current = await this.incidents.lockMessage(manager, id);
       if (!current) throw notFound('Message', id);
       if (dto.version !== undefined && dto.version !== current.version) {
         throw conflict(`The message changed since you read it (version ${dto.version}, now ${current.version}); reload it`,
@@ -91,16 +79,12 @@ export class DiversityOfficeService {
       if (!checkMove(DO_MESSAGE_TRANSITIONS, current.status as DiversityOfficeMessageStatus, dto.status, ['do-chair']).allowed) {
         throw conflict(`A message that is ${current.status} cannot become ${dto.status}`, { currentStatus: current.status });
       }
-      await manager.query(`UPDATE diversity_office_message SET status = $2, version = version + 1 WHERE id = $1`, [id, dto.status]);
+      await this.incidents.updateMessageStatus(manager, id, dto.status);
       await this.audit.record(manager, actor, {
         action: 'diversity-office.status', entity: 'diversity_office_message', entityId: id,
         before: { status: current.status, version: current.version }, after: { status: dto.status, version: current.version + 1 },
       });
-      const [row] = await manager.query<SealedMessage[]>(
-        `SELECT d.id, d.body, d.conference_id AS "conferenceId", c.name AS "conferenceName", d.received_on AS "receivedOn",
-                d.status, d.version
-         FROM diversity_office_message d LEFT JOIN conference c ON c.id = d.conference_id WHERE d.id = $1`, [id]);
-      const { body, ...message } = row;
+      const { body, ...message } = await this.incidents.message(manager, id);
       return { ...message, text: decrypt(keys.encryption, body, id) };
     });
   }

@@ -5,7 +5,7 @@ import { Actor } from '../auth/actor';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { IncidentKeys, seal } from './incident-crypto';
 import { IncidentActor, IncidentStatus, judgeStatusChange, nextStatuses } from './incident-status';
-import { IncidentEntry } from './incident.entity';
+import { IncidentsRepository } from './incidents.repository';
 
 export interface IncidentStatusChange {
   incidentId: string;
@@ -25,12 +25,11 @@ export interface IncidentStatusChange {
  */
 @Injectable()
 export class IncidentLifecycle {
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly incidents: IncidentsRepository, private readonly audit: AuditService) {}
 
   async changeIncidentStatus(manager: EntityManager, keys: IncidentKeys, change: IncidentStatusChange): Promise<void> {
     const id = change.incidentId;
-    const [current] = await manager.query<{ status: IncidentStatus; version: number }[]>(
-      `SELECT status, version FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+    const current = await this.incidents.lockIncidentStatus(manager, id);
     if (!current) throw notFound('incident', id);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw conflict(`The report changed since you read it (version ${change.expectedVersion}, now ${current.version}); reload it`, {
@@ -46,15 +45,9 @@ export class IncidentLifecycle {
         field: 'action', message: verdict.kind === 'action-required' ? 'is required for this status' : 'is not recorded for this status',
       }]);
     }
-    await manager.query(
-      `UPDATE incident SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, change.to]);
-    await manager.getRepository(IncidentEntry).insert({
-      incidentId: id,
-      kind: 'status_change',
-      authorId: change.actor.id,
-      fromStatus: current.status,
-      toStatus: change.to,
-      body: change.action === undefined ? null : seal(keys.encryption, change.action, id, 'action'),
+    await this.incidents.recordStatusChange(manager, {
+      incidentId: id, from: current.status, to: change.to, authorId: change.actor.id,
+      action: change.action === undefined ? null : seal(keys.encryption, change.action, id, 'action'),
     });
     await this.audit.record(manager, change.actor, {
       action: 'incident.status', entity: 'incident', entityId: id,

@@ -12,25 +12,12 @@ import {
 import { IncidentKeyring } from './incident-keyring';
 import { IncidentLifecycle } from './incident-lifecycle';
 import { nextStatuses } from './incident-status';
-import { Incident, IncidentEntry, IncidentEntryKind } from './incident.entity';
+import { IncidentEntryKind } from './incident.entity';
 import {
   AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
   IncidentListQuery, IncidentSummaryView, IncidentView, OwnIncidentView,
 } from './incidents.dto';
-
-// What the contact sees of a report without opening it: no decrypted content.
-const SUMMARY = `
-  SELECT i.id, i.conference_id AS "conferenceId", c.name AS "conferenceName", i.status, i.anonymous,
-         i.occurred_on AS "occurredOn", i.version, i.received_at AS "receivedAt", i.updated_at AS "updatedAt",
-         (SELECT count(*) FROM incident_entry e WHERE e.incident_id = i.id AND e.kind = 'addition') AS "additionCount",
-         (SELECT count(*) FROM incident_entry e WHERE e.incident_id = i.id AND e.kind = 'note') AS "noteCount"
-  FROM incident i JOIN conference c ON c.id = i.conference_id`;
-
-interface SealedIncident extends IncidentSummaryView {
-  description: Buffer;
-  concerns: Buffer | null;
-  reporter: Buffer | null;
-}
+import { IncidentsRepository } from './incidents.repository';
 
 /**
  * Confidential harassment reports. Reporter-side actions (filing, adding information) are audited
@@ -42,6 +29,7 @@ interface SealedIncident extends IncidentSummaryView {
 export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly incidents: IncidentsRepository,
     private readonly audit: AuditService,
     private readonly keyring: IncidentKeyring,
     private readonly lifecycle: IncidentLifecycle,
@@ -56,11 +44,10 @@ export class IncidentsService {
     const followUpCode = newFollowUpCode();
     const anonymous = dto.anonymous ?? false;
     await this.dataSource.transaction(async (manager) => {
-      const conference = await manager.query(`SELECT 1 FROM conference WHERE id = $1`, [dto.conferenceId]);
-      if (conference.length === 0) {
+      if (!(await this.incidents.conferenceExists(manager, dto.conferenceId))) {
         throw unprocessable(`conference ${dto.conferenceId} does not exist`, [{ field: 'conferenceId', message: 'does not exist' }]);
       }
-      await manager.getRepository(Incident).insert({
+      await this.incidents.insertIncident(manager, {
         id,
         conferenceId: dto.conferenceId,
         occurredOn: dto.occurredOn ?? null,
@@ -81,8 +68,7 @@ export class IncidentsService {
   async addInformation(id: string, dto: AddInformationDto): Promise<IncidentEntryCreatedView> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const [incident] = await manager.query(
-        `SELECT status, follow_up_code_hash AS "codeHash" FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+      const incident = await this.incidents.lockIncidentForReporter(manager, id);
       if (!incident) throw notFound('incident', id);
       if (!followUpCodeMatches(dto.followUpCode, incident.codeHash)) {
         throw new ProblemException(HttpStatus.FORBIDDEN, 'The follow-up code does not belong to this report');
@@ -99,25 +85,13 @@ export class IncidentsService {
   /** A named reporter's own reports: status only. */
   async mine(actor: Actor, limit: number, offset: number): Promise<Page<OwnIncidentView>> {
     const lookup = reporterLookup(this.keyring.keys(), actor.id);
-    const [[{ total }], items] = await Promise.all([
-      this.dataSource.query(`SELECT count(*) AS total FROM incident WHERE reporter_lookup = $1`, [lookup]),
-      this.dataSource.query(
-        `SELECT id, conference_id AS "conferenceId", status, received_at AS "receivedAt", updated_at AS "updatedAt"
-         FROM incident WHERE reporter_lookup = $1 ORDER BY received_at DESC, id LIMIT $2 OFFSET $3`,
-        [lookup, limit, offset]),
-    ]);
+    const { items, total } = await this.incidents.reportsOf(lookup, limit, offset);
     return { items, total, limit, offset };
   }
 
   async list(query: IncidentListQuery): Promise<Page<IncidentSummaryView>> {
     this.keyring.keys();
-    const filter = `WHERE ($1::text IS NULL OR i.status = $1) AND ($2::uuid IS NULL OR i.conference_id = $2)`;
-    const params = [query.status ?? null, query.conferenceId ?? null];
-    const [[{ total }], items] = await Promise.all([
-      this.dataSource.query(`SELECT count(*) AS total FROM incident i ${filter}`, params),
-      this.dataSource.query(`${SUMMARY} ${filter} ORDER BY i.received_at DESC, i.id LIMIT $3 OFFSET $4`,
-        [...params, query.limit, query.offset]),
-    ]);
+    const { items, total } = await this.incidents.incidents(query);
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
@@ -125,15 +99,12 @@ export class IncidentsService {
   async read(id: string, actor: Actor): Promise<IncidentView> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<SealedIncident[]>(
-        `SELECT s.*, i.description, i.concerns, i.reporter FROM (${SUMMARY} WHERE i.id = $1) s JOIN incident i USING (id)`, [id]);
+      const row = await this.incidents.sealedIncident(manager, id);
       if (!row) throw notFound('incident', id);
-      const entries = await manager.getRepository(IncidentEntry).find({ where: { incidentId: id }, order: { at: 'ASC', id: 'ASC' } });
+      const entries = await this.incidents.entries(manager, id);
       const opened = (sealed: Buffer, field: SealedField) => decrypt(keys, sealed, id, field);
       const reporterId = row.reporter ? opened(row.reporter, 'reporter') : null;
-      const [account] = reporterId
-        ? await manager.query(`SELECT name, email FROM app_user WHERE id = $1`, [reporterId])
-        : [];
+      const account = reporterId ? await this.incidents.account(manager, reporterId) : undefined;
       await this.audit.record(manager, actor, { action: 'incident.read', entity: 'incident', entityId: id });
       const { description, concerns, reporter: _sealedReporter, ...summary } = row;
       return {
@@ -155,8 +126,7 @@ export class IncidentsService {
   async addNote(id: string, dto: FollowUpNoteDto, actor: Actor): Promise<IncidentEntryCreatedView> {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
-      const [incident] = await manager.query(`SELECT 1 FROM incident WHERE id = $1 FOR UPDATE`, [id]);
-      if (!incident) throw notFound('incident', id);
+      if (!(await this.incidents.lockIncident(manager, id))) throw notFound('incident', id);
       const entry = await this.addEntry(manager, keys, id, 'note', actor.id, dto.text);
       await this.audit.record(manager, actor, { action: 'incident.note', entity: 'incident', entityId: id });
       return entry;
@@ -169,8 +139,7 @@ export class IncidentsService {
       await this.lifecycle.changeIncidentStatus(manager, keys, {
         incidentId: id, to: dto.status, as: 'contact', actor, action: dto.action, expectedVersion: dto.version,
       });
-      const [summary] = await manager.query(`${SUMMARY} WHERE i.id = $1`, [id]);
-      return summary;
+      return this.incidents.incidentSummary(manager, id);
     });
   }
 
@@ -178,10 +147,9 @@ export class IncidentsService {
     manager: EntityManager, keys: IncidentKeys, incidentId: string, kind: Extract<IncidentEntryKind, 'addition' | 'note'>,
     authorId: string | null, text: string,
   ): Promise<IncidentEntryCreatedView> {
-    const [entry] = await manager.query(
-      `INSERT INTO incident_entry (incident_id, kind, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id::text, at`,
-      [incidentId, kind, authorId, seal(keys.encryption, text, incidentId, kind)]);
-    await manager.query(`UPDATE incident SET updated_at = now() WHERE id = $1`, [incidentId]);
+    const entry = await this.incidents.insertEntry(manager, {
+      incidentId, kind, authorId, body: seal(keys.encryption, text, incidentId, kind),
+    });
     return { id: entry.id, incidentId, at: entry.at };
   }
 }
