@@ -2,6 +2,7 @@
 // linting (no-floating-promises and friends) takes minutes on this codebase with a 2-core machine.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-artifacts/', '.data/', 'coverage/'] },
@@ -47,4 +48,6 @@ export default tseslint.config(
       console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Intl: 'readonly', navigator: 'readonly',
       history: 'readonly', Blob: 'readonly', alert: 'readonly', HTMLElement: 'readonly', Event: 'readonly', Node: 'readonly' } },
   },
+  // Layout is prettier's (npm run format); no lint rule argues with it.
+  prettier,
 );
