@@ -1,6 +1,6 @@
 // The mentorship programme's SQL. Reads: mentorship_round, mentorship_signup, mentorship_matching,
-// mentorship_pair, member, member_career_stage, institute, institute_region, app_user. Writes: the
-// four mentorship tables (on the caller's transaction). The sealed identity column is read by one
+// mentorship_pair, member, member_career_stage, institute, institute_region, app_user, report_noise_key.
+// Writes: the four mentorship tables (on the caller's transaction) and, once, report_noise_key. The sealed identity column is read by one
 // statement only, the optimiser's (participants).
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -139,6 +139,16 @@ export class MentorshipRepository {
     );
   }
 
+  /**
+   * The key of the report noise, shared with the reports: the first to need it stores `candidate`,
+   * every later one (and every restart) reads the one stored.
+   */
+  async noiseKey(candidate: Buffer): Promise<Buffer> {
+    await this.dataSource.query(`INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [candidate]);
+    const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
+    return row.secret as Buffer;
+  }
+
   async memberOfAccount(userId: string): Promise<string | null> {
     const [row] = await this.dataSource.query(`SELECT member_id FROM app_user WHERE id = $1`, [userId]);
     return row?.member_id ?? null;
@@ -150,6 +160,16 @@ export class MentorshipRepository {
       `INSERT INTO mentorship_round (year, sign_up_opens, sign_up_closes, matching_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [r.year, r.signUpOpens, r.signUpCloses, r.matchingOn, createdBy]);
     return row.id;
+  }
+
+  /** Holds off every other round being opened (or its year taken) until the transaction ends. */
+  async lockRounds(manager: EntityManager): Promise<void> {
+    await manager.query(`LOCK TABLE mentorship_round IN SHARE ROW EXCLUSIVE MODE`);
+  }
+
+  async roundOfYearExists(manager: EntityManager, year: number): Promise<boolean> {
+    const [taken] = await manager.query(`SELECT 1 FROM mentorship_round WHERE year = $1`, [year]);
+    return taken !== undefined;
   }
 
   async openRound(manager?: EntityManager): Promise<{ id: string; year: number } | null> {
@@ -193,6 +213,12 @@ export class MentorshipRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [id, roundId, memberId, v.role, v.kindsSought, v.kindsOffered, v.capacity, v.regionPreference, v.timeZone, v.languages,
         identity, v.continueWithPrevious, member.careerStage, member.stageSince, member.instituteId, createdBy]);
+  }
+
+  /** The member's sign-up for the round, or null when they have none. */
+  async signupIdOf(manager: EntityManager, roundId: string, memberId: string): Promise<string | null> {
+    const [taken] = await manager.query(`SELECT id FROM mentorship_signup WHERE round_id = $1 AND member_id = $2`, [roundId, memberId]);
+    return taken?.id ?? null;
   }
 
   /** Changes the values; the identity column only when `identity` is given (null clears it). */

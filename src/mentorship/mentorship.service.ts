@@ -53,11 +53,7 @@ export class MentorshipService {
     private readonly keyring: IncidentKeyring,
     private readonly outbox: Outbox,
   ) {
-    this.noiseKey = new NoiseKey(async () => {
-      await this.dataSource.query(`INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [randomBytes(32)]);
-      const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
-      return row.secret as Buffer;
-    });
+    this.noiseKey = new NoiseKey(() => this.repository.noiseKey(randomBytes(32)));
   }
 
   private today(): string {
@@ -79,15 +75,14 @@ export class MentorshipService {
     if (errors.length) throw unprocessable('The round\'s dates are out of order', errors);
     const id = await this.dataSource.transaction(async (manager) => {
       // One open round at a time; the partial unique index holds it against a race too.
-      await manager.query(`LOCK TABLE mentorship_round IN SHARE ROW EXCLUSIVE MODE`);
+      await this.repository.lockRounds(manager);
       const open = await this.repository.openRound(manager);
       if (open) {
         throw unprocessable(`The ${open.year} round is still open: publish its pairs before opening another`, [
           { field: 'year', message: 'another round is open' },
         ], { openRoundId: open.id });
       }
-      const [taken] = await manager.query(`SELECT 1 FROM mentorship_round WHERE year = $1`, [dto.year]);
-      if (taken) throw conflict(`A round for ${dto.year} exists already`);
+      if (await this.repository.roundOfYearExists(manager, dto.year)) throw conflict(`A round for ${dto.year} exists already`);
       const created = await this.repository.insertRound(manager, dto, actor.id);
       await this.audit.record(manager, actor, { action: 'mentorship_round.create', entity: 'mentorship_round', entityId: created, after: dto });
       return created;
@@ -163,10 +158,10 @@ export class MentorshipService {
       const locked = await this.repository.round(roundId, manager, true);
       if (!locked) throw notFound('Mentorship round', roundId);
       this.checkWindow(locked);
-      const [taken] = await manager.query(`SELECT id FROM mentorship_signup WHERE round_id = $1 AND member_id = $2`, [roundId, memberId]);
+      const taken = await this.repository.signupIdOf(manager, roundId, memberId);
       if (taken) {
         throw conflict(self ? 'You have signed up for this round already: change your sign-up instead'
-          : 'This member has signed up for this round already', { signupId: taken.id });
+          : 'This member has signed up for this round already', { signupId: taken });
       }
       await this.repository.insertSignup(manager, id, roundId, memberId, member, values, identity, actor.id);
       await this.audit.record(manager, actor, {

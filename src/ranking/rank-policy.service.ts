@@ -6,31 +6,33 @@ import { notFound, unprocessable } from '../common/problem';
 import { RankWeights } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
 import { RankPolicyDto, RankPolicyView } from './ranking.dto';
+import { RankingRepository } from './ranking.repository';
 
 /** Rank policies are append-only versions: a change is a new version, old ones stay readable forever. */
 @Injectable()
 export class RankPolicyService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: RankingRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async latest(manager: EntityManager = this.dataSource.manager): Promise<RankPolicy> {
-    const [policy] = await manager.getRepository(RankPolicy).find({ order: { version: 'DESC' }, take: 1 });
+  async latest(manager?: EntityManager): Promise<RankPolicy> {
+    const policy = await this.repository.latestPolicy(manager);
     if (!policy) throw notFound('Rank policy');
     return policy;
   }
 
-  async get(version: number, manager: EntityManager = this.dataSource.manager): Promise<RankPolicy> {
-    const policy = isVersion(version) ? await manager.getRepository(RankPolicy).findOne({ where: { version } }) : null;
+  async get(version: number, manager?: EntityManager): Promise<RankPolicy> {
+    const policy = isVersion(version) ? await this.repository.policy(version, manager) : null;
     if (!policy) throw notFound('Rank policy version', String(version));
     return policy;
   }
 
   /** For a `policyVersion` query parameter: the latest when left out, 422 when it names no version. */
-  async resolve(version: number | undefined, manager: EntityManager = this.dataSource.manager): Promise<RankPolicy> {
+  async resolve(version: number | undefined, manager?: EntityManager): Promise<RankPolicy> {
     if (version === undefined) return this.latest(manager);
-    const policy = isVersion(version) ? await manager.getRepository(RankPolicy).findOne({ where: { version } }) : null;
+    const policy = isVersion(version) ? await this.repository.policy(version, manager) : null;
     if (!policy) {
       throw unprocessable(`Rank policy version ${version} does not exist`, [
         { field: 'policyVersion', message: 'no such rank policy version' },
@@ -40,7 +42,7 @@ export class RankPolicyService {
   }
 
   async versions(): Promise<RankPolicyView[]> {
-    const policies = await this.dataSource.getRepository(RankPolicy).find({ order: { version: 'DESC' } });
+    const policies = await this.repository.policies();
     return policies.map(toView);
   }
 
@@ -53,11 +55,7 @@ export class RankPolicyService {
       careerBonus: { ...dto.careerBonus },
     };
     return this.dataSource.transaction(async (manager) => {
-      // Two admins saving at once get consecutive versions, not a clash.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('rank_policy'))`);
-      const [{ next }] = await manager.query(`SELECT COALESCE(max(version), 0) + 1 AS next FROM rank_policy`);
-      const repo = manager.getRepository(RankPolicy);
-      const policy = await repo.save(repo.create({ version: next, weights, note: dto.note ?? null, createdBy: actor.id }));
+      const policy = await this.repository.insertPolicy(manager, { weights, note: dto.note ?? null, createdBy: actor.id });
       const view = toView(policy);
       await this.audit.record(manager, actor, {
         action: 'rank-policy.create', entity: 'rank_policy', entityId: String(policy.version),

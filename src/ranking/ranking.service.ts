@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { CareerStage, ConferenceTier, NominationStatus, TalkType } from '../common/enums';
 import { notFound } from '../common/problem';
-import { eligibility, PastTalk } from './eligibility';
+import { conferencesOf, nomineesOf, rankCandidates } from './candidates';
+import { eligibility } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
 import { RankPolicyService } from './rank-policy.service';
 import { EligibilityView, RankingsQuery, RankingsView } from './ranking.dto';
-import { queryPrepared } from '../database/prepared';
-import { CandidateConference, CandidateRow, conferencesOf, nomineesOf, rankCandidates } from './candidates';
-import {
-  basisAnswers, CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery,
-} from './ranking.sql';
+import { RankingRepository } from './ranking.repository';
+import { basisAnswers } from './ranking.sql';
 
 export interface EligibilityBreakdown {
   policyVersion: number;
@@ -57,31 +55,10 @@ export interface CandidateNominator {
   name: string;
 }
 
-interface RankingRow {
-  member_id: string;
-  name: string;
-  career_stage: CareerStage;
-  institute_id: string;
-  institute_name: string;
-  region: string;
-  bonus: number;
-  talk_load: number;
-  talks_counted: number;
-  score: number;
-  rank: number;
-  rank_in_selection: number;
-  total: number;
-}
-
-type CountedTalk = PastTalk & EligibilityBreakdown['talks'][number];
-
-/** The database's today and now, so every date rule uses one clock. knownAt keeps microseconds for exact replay. */
-const CLOCK = `current_date AS today, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
-
 @Injectable()
 export class RankingService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: RankingRepository,
     private readonly policies: RankPolicyService,
   ) {}
 
@@ -98,20 +75,12 @@ export class RankingService {
     slotId: string,
     options: { manager?: EntityManager; policyVersion?: number } = {},
   ): Promise<Candidate[]> {
-    const manager = options.manager ?? this.dataSource.manager;
-    const [slot] = await manager.query(
-      `SELECT c.start_date AS "asOf" FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1::uuid`,
-      [slotId],
-    );
-    if (!slot) throw notFound('Slot', slotId);
-    const asOf: string = slot.asOf;
+    const { manager } = options;
+    const asOf = await this.repository.slotScoringDay(slotId, manager);
+    if (asOf === null) throw notFound('Slot', slotId);
     const policy = await this.policies.resolve(options.policyVersion, manager);
-    const query = candidatesQuery({ slotId, asOf, weights: policy.weights });
-    const nominees = nomineesOf(await queryPrepared<CandidateRow>(manager, CANDIDATES, query.values));
-    const conferenceIds = conferencesOf(nominees);
-    const conferences = conferenceIds.length
-      ? await queryPrepared<CandidateConference>(manager, CANDIDATE_CONFERENCES, [conferenceIds])
-      : [];
+    const nominees = nomineesOf(await this.repository.nominees({ slotId, asOf, weights: policy.weights }, manager));
+    const conferences = await this.repository.conferences(conferencesOf(nominees), manager);
     return rankCandidates(nominees, conferences, asOf, policy);
   }
 
@@ -123,26 +92,13 @@ export class RankingService {
     memberId: string,
     query: { asOf?: string; policyVersion?: number; knownAt?: string },
   ): Promise<EligibilityView> {
-    const [member] = await this.dataSource.query(
-      `SELECT m.id, m.name, ${CLOCK},
-              COALESCE(member_career_stage_at(m.id, COALESCE($2::date, current_date)), m.career_stage) AS career_stage
-       FROM member m WHERE m.id = $1::uuid`,
-      [memberId, query.asOf ?? null],
-    );
+    const member = await this.repository.eligibleMember(memberId, query.asOf ?? null);
     if (!member) throw notFound('Member', memberId);
     const asOf: string = query.asOf ?? member.today;
     const knownAt: string = query.knownAt ?? member.now;
     const policy = await this.policies.resolve(query.policyVersion);
-    const talksQuery = memberTalksQuery({ memberId, asOf, weights: policy.weights, knownAt });
-    const rows: Array<{
-      talk_id: string; conference_id: string; conference_name: string; tier: CountedTalk['tier'];
-      talk_type: CountedTalk['talkType']; date: string;
-    }> = await this.dataSource.query(talksQuery.text, talksQuery.values);
-    const talks = rows.map((row) => ({
-      talkId: row.talk_id, conferenceId: row.conference_id, conferenceName: row.conference_name,
-      tier: row.tier, talkType: row.talk_type, date: row.date,
-    }));
-    const result = eligibility(talks, member.career_stage, asOf, policy.weights);
+    const talks = await this.repository.countedTalks({ memberId, asOf, weights: policy.weights, knownAt });
+    const result = eligibility(talks, member.careerStage, asOf, policy.weights);
     return {
       memberId,
       name: member.name,
@@ -166,8 +122,7 @@ export class RankingService {
 
   /** Every current member ranked across the collaboration in one query, optionally narrowed, one page. */
   async rankings(query: RankingsQuery): Promise<RankingsView> {
-    const [clock] = await this.dataSource.query(
-      `SELECT ${CLOCK}, (SELECT max(version) FROM rank_policy) AS latest_policy, (SELECT max(date) FROM talk) AS latest_talk`);
+    const clock = await this.repository.rankingClock();
     const asOf: string = query.asOf ?? clock.today;
     // Without knownAt every talk committed so far counts, which is what `now` means: the filter is
     // then left out of the query (it would cost a heap visit per talk).
@@ -175,20 +130,12 @@ export class RankingService {
     const policy = await this.policies.resolve(query.policyVersion);
     // The maintained basis answers for the latest policy as the talks stand now; a replay (knownAt)
     // or another policy version is computed from the talks themselves.
-    const fromBasis = !query.knownAt && policy.version === clock.latest_policy
-      && basisAnswers({ asOf, weights: policy.weights, latestTalk: clock.latest_talk });
-    const page = (limit: number, offset: number) => {
-      const p = { asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, limit, offset };
-      return fromBasis ? rankingsFromBasisQuery(p) : rankingsQuery({ ...p, knownAt: query.knownAt });
-    };
-    const sql = page(query.limit, query.offset);
-    const rows: RankingRow[] = await this.dataSource.query(sql.text, sql.values);
-    let total = rows[0]?.total ?? 0;
-    if (rows.length === 0 && query.offset > 0) {
-      // Past the last page the rows carrying the count are gone: ask for the first row's.
-      const first = page(1, 0);
-      total = (await this.dataSource.query(first.text, first.values))[0]?.total ?? 0;
-    }
+    const fromBasis = !query.knownAt && policy.version === clock.latestPolicy
+      && basisAnswers({ asOf, weights: policy.weights, latestTalk: clock.latestTalk });
+    const { rows, total } = await this.repository.rankings({
+      fromBasis, asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, knownAt: query.knownAt,
+      limit: query.limit, offset: query.offset,
+    });
     return {
       asOf,
       knownAt,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
 @Module({
   controllers: [ReportsController],
-  providers: [ReportsService],
+  providers: [ReportsRepository, ReportsService],
   exports: [ReportsService],
 })
 export class ReportsModule {}

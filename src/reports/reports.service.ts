@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { badRequest, ProblemFieldError, unprocessable } from '../common/problem';
@@ -17,6 +16,7 @@ import { DeclineTable, declineTable } from './declines-report';
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
 import { FunnelValue, funnelValues } from './funnel-report';
 import { BalanceQuery, DeclinesQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
+import { ReportsRepository } from './reports.repository';
 import { HOLM, TWO_PROPORTION_TEST } from './statistics';
 import { minimumCellCount } from './suppression';
 
@@ -149,17 +149,12 @@ export class ReportsService {
   private readonly noiseKey: NoiseKey;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: ReportsRepository,
     feed: ChangeFeed,
   ) {
     this.counts = new TableCache(feed, [], { ownWrites: false });
-    this.noiseKey = new NoiseKey(async () => {
-      // The first service to need it makes it; every later one (and every restart) reads the same.
-      await this.dataSource.query(
-        `INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [randomBytes(32)]);
-      const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
-      return row.secret as Buffer;
-    });
+    // The first service to need it makes it; every later one (and every restart) reads the same.
+    this.noiseKey = new NoiseKey(() => this.repository.noiseKey(randomBytes(32)));
   }
 
   /**
@@ -354,15 +349,16 @@ export class ReportsService {
   /** A region filter names a region of the current scheme: 422 otherwise (an empty report would look like an answer). */
   private async checkRegion(region: string | undefined): Promise<void> {
     if (region === undefined) return;
-    const [found] = await this.dataSource.query(`SELECT 1 FROM region WHERE code = $1`, [region]);
-    if (!found) throw unprocessable(`There is no region ${region}`, [{ field: 'region', message: 'not a region of the current scheme' }]);
+    if (!(await this.repository.regionExists(region))) {
+      throw unprocessable(`There is no region ${region}`, [{ field: 'region', message: 'not a region of the current scheme' }]);
+    }
   }
 
   private async count<T = CountRow>(query: SqlQuery, options: CountOptions): Promise<T[]> {
     const key = `${query.text}\n${JSON.stringify(query.values)}`;
     const rows = await this.counts.get(key, async () => {
       // Shared between requests from now on: frozen, so no report can alter another's counts.
-      const counted: object[] = await this.dataSource.query(query.text, query.values);
+      const counted = await this.repository.counts(query);
       return Object.freeze(counted.map((row) => Object.freeze(row)));
     }, { fresh: options.fresh, tables: query.tables ?? [] });
     return rows as T[];
