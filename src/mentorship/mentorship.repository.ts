@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CareerStage, Gender } from '../common/enums';
 import type { ContinuationOutcome, MentorshipKind, RegionPreference, ScoreComponent, SignupRole, UnmatchedParticipant } from './mentorship-model';
+import { storedNoiseKey } from '../privacy/noise-key.repository';
 
 const TS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const DAY = (column: string) => `to_char(${column}, 'YYYY-MM-DD')`;
@@ -139,14 +140,9 @@ export class MentorshipRepository {
     );
   }
 
-  /**
-   * The key of the report noise, shared with the reports: the first to need it stores `candidate`,
-   * every later one (and every restart) reads the one stored.
-   */
-  async noiseKey(candidate: Buffer): Promise<Buffer> {
-    await this.dataSource.query(`INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [candidate]);
-    const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
-    return row.secret as Buffer;
+  /** The key of the report noise, shared by every report (src/privacy/noise-key.repository.ts). */
+  noiseKey(): Promise<Buffer> {
+    return storedNoiseKey(this.dataSource);
   }
 
   async memberOfAccount(userId: string): Promise<string | null> {

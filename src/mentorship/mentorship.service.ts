@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, hasRole } from '../auth/actor';
@@ -53,7 +53,7 @@ export class MentorshipService {
     private readonly keyring: IncidentKeyring,
     private readonly outbox: Outbox,
   ) {
-    this.noiseKey = new NoiseKey(() => this.repository.noiseKey(randomBytes(32)));
+    this.noiseKey = new NoiseKey(() => this.repository.noiseKey());
   }
 
   private today(): string {

@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SqlQuery } from './balance.sql';
+import { storedNoiseKey } from '../privacy/noise-key.repository';
 
 @Injectable()
 export class ReportsRepository {
@@ -20,13 +21,8 @@ export class ReportsRepository {
     return found !== undefined;
   }
 
-  /**
-   * The key of the report noise: the first to need it stores `candidate`, every later one (and every
-   * restart) reads the one stored.
-   */
-  async noiseKey(candidate: Buffer): Promise<Buffer> {
-    await this.dataSource.query(`INSERT INTO report_noise_key (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [candidate]);
-    const [row] = await this.dataSource.query(`SELECT secret FROM report_noise_key`);
-    return row.secret as Buffer;
+  /** The key of the report noise, shared by every report (src/privacy/noise-key.repository.ts). */
+  noiseKey(): Promise<Buffer> {
+    return storedNoiseKey(this.dataSource);
   }
 }

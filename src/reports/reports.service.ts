@@ -3,7 +3,6 @@ import { Actor } from '../auth/actor';
 import { ChangeFeed, TableCache } from '../changes/change-feed';
 import { badRequest, ProblemFieldError, unprocessable } from '../common/problem';
 import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
-import { randomBytes } from 'node:crypto';
 import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
 import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gender-release';
 import { reportEpsilon } from '../privacy/noise';
@@ -154,7 +153,7 @@ export class ReportsService {
   ) {
     this.counts = new TableCache(feed, [], { ownWrites: false });
     // The first service to need it makes it; every later one (and every restart) reads the same.
-    this.noiseKey = new NoiseKey(() => this.repository.noiseKey(randomBytes(32)));
+    this.noiseKey = new NoiseKey(() => this.repository.noiseKey());
   }
 
   /**
