@@ -250,10 +250,7 @@ export class CreateCoreSchema1764000000000 implements MigrationInterface {
       CREATE INDEX talk_date_idx ON talk (date);
     `);
     await this.seedRegions(q);
-    await q.query(
-      `INSERT INTO rank_policy (version, weights, note) VALUES (1, $1, 'Default policy')`,
-      [JSON.stringify(DEFAULT_WEIGHTS)],
-    );
+    await q.query(`INSERT INTO rank_policy (version, weights, note) VALUES (1, $1, 'Default policy')`, [JSON.stringify(DEFAULT_WEIGHTS)]);
   }
 
   private async seedRegions(q: QueryRunner): Promise<void> {
@@ -268,8 +265,11 @@ export class CreateCoreSchema1764000000000 implements MigrationInterface {
       ['RDMS', 'Russia and Dubna', ['RU']],
       ['OTHER_CERN_MEMBERS', 'Other CERN members', ['AT', 'BE', 'BG', 'FI', 'GR', 'HU', 'PL', 'PT', 'RS', 'ES']],
       ['OTHER_STATES_A', 'Other States A', ['CN', 'IN', 'IR', 'KR', 'MY', 'NZ', 'PK', 'LK']],
-      ['OTHER_STATES_B', 'Other States B',
-        ['BH', 'BR', 'CO', 'HR', 'CY', 'EC', 'EG', 'EE', 'IE', 'KW', 'LB', 'LT', 'MX', 'ME', 'OM', 'QA', 'SA', 'TR', 'UA']],
+      [
+        'OTHER_STATES_B',
+        'Other States B',
+        ['BH', 'BR', 'CO', 'HR', 'CY', 'EC', 'EG', 'EE', 'IE', 'KW', 'LB', 'LT', 'MX', 'ME', 'OM', 'QA', 'SA', 'TR', 'UA'],
+      ],
       ['UNASSIGNED', 'Unassigned', []],
     ];
     for (const [position, [code, name, countries]] of regions.entries()) {

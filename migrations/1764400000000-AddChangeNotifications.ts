@@ -2,8 +2,18 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The tables whose committed changes the service's caches must hear of (reports and authentication). */
 const NOTIFYING_TABLES = [
-  'app_user', 'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
-  'conference', 'slot', 'nomination', 'allocation', 'talk',
+  'app_user',
+  'region',
+  'region_country',
+  'institute',
+  'member',
+  'member_career_stage',
+  'member_affiliation',
+  'conference',
+  'slot',
+  'nomination',
+  'allocation',
+  'talk',
 ];
 
 /**

@@ -114,9 +114,8 @@ const TALKS = (rows: string, sign: string) => `
 /** The maintained levels (see talk_tally_level): every set without the institute, and the institute with stage and/or gender. */
 const LEVELS = Array.from({ length: 32 }, (_, level) => level).filter((level) => (level & 1) === 0 || (level & (8 | 16)) === 0);
 const COLUMNS = ['institute_id', 'career_stage', 'gender', 'tier', 'talk_type'];
-const groupingSets = (levels: number[]) => levels
-  .map((level) => `(${['quarter', ...COLUMNS.filter((_, bit) => level & (1 << bit))].join(', ')})`)
-  .join(', ');
+const groupingSets = (levels: number[]) =>
+  levels.map((level) => `(${['quarter', ...COLUMNS.filter((_, bit) => level & (1 << bit))].join(', ')})`).join(', ');
 
 /**
  * Adds signed records (quarter, institute_id, career_stage, gender, tier, talk_type, n, k) to every

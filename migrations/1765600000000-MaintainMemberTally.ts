@@ -124,13 +124,17 @@ export class MaintainMemberTally1765600000000 implements MigrationInterface {
       CREATE CONSTRAINT TRIGGER member_tally_at_commit AFTER INSERT ON member_tally_pending
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION member_tally_at_commit();
 
-      ${['member', 'member_career_stage', 'member_affiliation'].map((table) => `
+      ${['member', 'member_career_stage', 'member_affiliation']
+        .map(
+          (table) => `
         CREATE TRIGGER ${table}_member_tally_insert AFTER INSERT ON ${table}
           REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_tally_note();
         CREATE TRIGGER ${table}_member_tally_update AFTER UPDATE ON ${table}
           REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_tally_note();
         CREATE TRIGGER ${table}_member_tally_delete AFTER DELETE ON ${table}
-          REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION member_tally_note();`).join('')}
+          REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION member_tally_note();`,
+        )
+        .join('')}
 
       SELECT member_tally_refresh(NULL);
     `);
@@ -138,10 +142,14 @@ export class MaintainMemberTally1765600000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      ${['member', 'member_career_stage', 'member_affiliation'].map((table) => `
+      ${['member', 'member_career_stage', 'member_affiliation']
+        .map(
+          (table) => `
         DROP TRIGGER ${table}_member_tally_insert ON ${table};
         DROP TRIGGER ${table}_member_tally_update ON ${table};
-        DROP TRIGGER ${table}_member_tally_delete ON ${table};`).join('')}
+        DROP TRIGGER ${table}_member_tally_delete ON ${table};`,
+        )
+        .join('')}
       DROP TRIGGER member_tally_at_commit ON member_tally_pending;
       DROP FUNCTION member_tally_at_commit, member_tally_note, member_tally_refresh;
       DROP TABLE member_tally_pending, member_tally_dirty, member_tally, member_span;

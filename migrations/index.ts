@@ -23,12 +23,22 @@ import { MaintainRankBasis1765400000000 } from './1765400000000-MaintainRankBasi
 import { MaintainTalkTally1765500000000 } from './1765500000000-MaintainTalkTally';
 import { MaintainMemberTally1765600000000 } from './1765600000000-MaintainMemberTally';
 
-export const MIGRATIONS = [CreateCoreSchema1764000000000, CreateIncidentTables1764100000000, CreateSlateSuggestions1764200000000,
-  AddTalkRankingWindowIndex1764300000000, AddChangeNotifications1764400000000, AddRecordKeys1764500000000,
-  AddReportNoiseKey1764650000000, AddUserDisabledAndAdminTokenMark1764700000000,
-  AddMemberSignIn1764800000000, RecordNominatorMember1764810000000, CreateDiversityOfficeBox1764820000000,
+export const MIGRATIONS = [
+  CreateCoreSchema1764000000000,
+  CreateIncidentTables1764100000000,
+  CreateSlateSuggestions1764200000000,
+  AddTalkRankingWindowIndex1764300000000,
+  AddChangeNotifications1764400000000,
+  AddRecordKeys1764500000000,
+  AddReportNoiseKey1764650000000,
+  AddUserDisabledAndAdminTokenMark1764700000000,
+  AddMemberSignIn1764800000000,
+  RecordNominatorMember1764810000000,
+  CreateDiversityOfficeBox1764820000000,
   AddNominationDisclosurePolicy1764830000000,
-  AddProgrammeTimesAndVenues1764900000000, AddInvitationDeadlines1764910000000, CreateMailOutbox1764920000000,
+  AddProgrammeTimesAndVenues1764900000000,
+  AddInvitationDeadlines1764910000000,
+  CreateMailOutbox1764920000000,
   AddDeclineCategoriesAndAuthorship1764930000000,
   CreateMentorshipProgramme1765100000000,
   CreateLeadershipPositions1765200000000,

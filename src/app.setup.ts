@@ -9,9 +9,7 @@ import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { API_PREFIX, EXPOSED_HEADERS, LocationInterceptor, noStore } from './common/http';
 import { requestLogger } from './common/logging';
 import { buildOpenApiDocument } from './common/openapi';
-import {
-  BULK_BODY_LIMIT, CSV_TYPES, hasContent, JSON_TYPES, nestingError, unsupportedType,
-} from './common/request-body';
+import { BULK_BODY_LIMIT, CSV_TYPES, hasContent, JSON_TYPES, nestingError, unsupportedType } from './common/request-body';
 import { createValidationPipe } from './common/validation';
 import { ServiceConfig } from './config/service-config';
 
@@ -25,8 +23,7 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.use(requestLogger(logger));
   const strict = helmet();
   const forDocs = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    (req.path.startsWith('/docs') ? forDocs : strict)(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? forDocs : strict)(req, res, next));
   const { corsOrigins } = app.get(ServiceConfig).http;
   app.enableCors({ origin: corsOrigins.length ? corsOrigins : false, exposedHeaders: EXPOSED_HEADERS });
   app.use(noStore);

@@ -10,7 +10,10 @@ import { loadConfig, ServiceConfig } from './config/service-config';
 import { resolveDatabase } from './database/database';
 import { RunningPostgres } from './database/embedded-postgres';
 
-export interface ServiceDatabase { url: string; embedded: RunningPostgres | null }
+export interface ServiceDatabase {
+  url: string;
+  embedded: RunningPostgres | null;
+}
 
 export interface RunningService {
   app: NestExpressApplication;

@@ -10,7 +10,11 @@ import { chance, integer, pick, Random, randomStream } from '../src/demo/random'
 import { RankWeights } from '../src/ranking/eligibility';
 import { balanceCountQuery, CountFilters, CountRow, Dimension, DIMENSIONS, isSnapshot, Population } from '../src/reports/balance.sql';
 import {
-  fullScanBalanceCountQuery, fullScanEquityCountQuery, fullScanFunnelCountQuery, fullScanRankingsQuery, fullScanTrendCountQuery,
+  fullScanBalanceCountQuery,
+  fullScanEquityCountQuery,
+  fullScanFunnelCountQuery,
+  fullScanRankingsQuery,
+  fullScanTrendCountQuery,
 } from './support/full-scan';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
@@ -42,8 +46,11 @@ async function drawCollaboration(db: DataSource, random: Random, seed: number): 
   for (let i = 0; i < 14; i++) {
     const country = COUNTRIES[i % COUNTRIES.length];
     const override = i === 12 ? 'CERN' : null;
-    const [row] = await db.query(`INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`,
-      [`Institute ${seed}-${i}`, country, override]);
+    const [row] = await db.query(`INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`, [
+      `Institute ${seed}-${i}`,
+      country,
+      override,
+    ]);
     institutes.push({ id: row.id, country });
   }
   const people = Array.from({ length: 160 }, (_, i) => {
@@ -53,11 +60,17 @@ async function drawCollaboration(db: DataSource, random: Random, seed: number): 
     for (let k = integer(random, 0, 2); k > 0; k--) {
       stages.push({ from: dayIn(random, addDays(stages[stages.length - 1].from, 1), '2026-06-30'), stage: pick(random, CAREER_STAGES) });
     }
-    if (chance(random, 0.4)) affiliations.push({ from: dayIn(random, addDays(joinedOn, 1), '2026-06-30'), institute: pick(random, institutes).id });
+    if (chance(random, 0.4))
+      affiliations.push({ from: dayIn(random, addDays(joinedOn, 1), '2026-06-30'), institute: pick(random, institutes).id });
     // A few names repeat, so ties are broken by name and then by id.
     return {
-      externalId: `X${seed}-${i}`, name: `Member ${i % 150}`, gender: pick(random, GENDERS) as Gender, joinedOn,
-      leftOn: chance(random, 0.15) ? dayIn(random, addDays(joinedOn, 30), '2026-11-30') : null, stages, affiliations,
+      externalId: `X${seed}-${i}`,
+      name: `Member ${i % 150}`,
+      gender: pick(random, GENDERS) as Gender,
+      joinedOn,
+      leftOn: chance(random, 0.15) ? dayIn(random, addDays(joinedOn, 30), '2026-11-30') : null,
+      stages,
+      affiliations,
       // Authors from some day after joining (some before it, as a record may say), some until a later day.
       authorSince: chance(random, 0.6) ? dayIn(random, addDays(joinedOn, -200), '2026-06-30') : null,
       authorUntilDays: chance(random, 0.3) ? integer(random, 0, 2000) : null,
@@ -68,14 +81,28 @@ async function drawCollaboration(db: DataSource, random: Random, seed: number): 
     const [row] = await db.query(
       `INSERT INTO member (external_id, name, gender, institute_id, career_stage, joined_on, left_on, author_since, author_until)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8::date + $9::int) RETURNING id`,
-      [p.externalId, p.name, p.gender, p.affiliations[p.affiliations.length - 1].institute, p.stages[p.stages.length - 1].stage,
-        p.joinedOn, p.leftOn, p.authorSince, p.authorSince ? p.authorUntilDays : null],
+      [
+        p.externalId,
+        p.name,
+        p.gender,
+        p.affiliations[p.affiliations.length - 1].institute,
+        p.stages[p.stages.length - 1].stage,
+        p.joinedOn,
+        p.leftOn,
+        p.authorSince,
+        p.authorSince ? p.authorUntilDays : null,
+      ],
     );
-    await db.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage)
-                    SELECT $1, unnest($2::date[]), unnest($3::text[])`, [row.id, p.stages.map((s) => s.from), p.stages.map((s) => s.stage)]);
-    await db.query(`INSERT INTO member_affiliation (member_id, valid_from, institute_id)
+    await db.query(
+      `INSERT INTO member_career_stage (member_id, valid_from, career_stage)
+                    SELECT $1, unnest($2::date[]), unnest($3::text[])`,
+      [row.id, p.stages.map((s) => s.from), p.stages.map((s) => s.stage)],
+    );
+    await db.query(
+      `INSERT INTO member_affiliation (member_id, valid_from, institute_id)
                     SELECT $1, unnest($2::date[]), unnest($3::uuid[])`,
-    [row.id, p.affiliations.map((a) => a.from), p.affiliations.map((a) => a.institute)]);
+      [row.id, p.affiliations.map((a) => a.from), p.affiliations.map((a) => a.institute)],
+    );
     members.push({ id: row.id, externalId: p.externalId });
   }
   const conferences: History['conferences'] = [];
@@ -86,14 +113,18 @@ async function drawCollaboration(db: DataSource, random: Random, seed: number): 
   for (const [i, startDate] of starts.entries()) {
     const tier = CONFERENCE_TIERS[i % CONFERENCE_TIERS.length];
     const name = `Conference ${seed}-${i}`;
-    const [row] = await db.query(`INSERT INTO conference (name, start_date, end_date, tier) VALUES ($1, $2, $2::date + 4, $3) RETURNING id`,
-      [name, startDate, tier]);
+    const [row] = await db.query(
+      `INSERT INTO conference (name, start_date, end_date, tier) VALUES ($1, $2, $2::date + 4, $3) RETURNING id`,
+      [name, startDate, tier],
+    );
     conferences.push({ id: row.id, name, startDate, tier });
   }
   const slots: History['slots'] = [];
   for (const c of conferences.filter((_, i) => i % 3 === 0)) {
-    const [row] = await db.query(`INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, 'Slot', $2, 50) RETURNING id`,
-      [c.id, pick(random, TALK_TYPES)]);
+    const [row] = await db.query(`INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, 'Slot', $2, 50) RETURNING id`, [
+      c.id,
+      pick(random, TALK_TYPES),
+    ]);
     slots.push({ id: row.id, conferenceId: c.id });
   }
   return { institutes, members, conferences, slots };
@@ -105,7 +136,13 @@ async function importTalks(t: TestApp, h: History, random: Random, count: number
     const c = pick(random, h.conferences);
     const member = pick(random, h.members);
     const date = chance(random, 0.6) ? c.startDate : addDays(c.startDate, integer(random, 0, 4));
-    return { externalId: member.externalId, conference: c.name, year: Number(c.startDate.slice(0, 4)), talkType: pick(random, TALK_TYPES), date };
+    return {
+      externalId: member.externalId,
+      conference: c.name,
+      year: Number(c.startDate.slice(0, 4)),
+      talkType: pick(random, TALK_TYPES),
+      date,
+    };
   });
   // Same-day talks: a second talk of the same speaker at the same conference on the same day.
   rows.push(...rows.slice(0, 40).map((r) => ({ ...r, talkType: pick(random, TALK_TYPES) })));
@@ -149,9 +186,12 @@ async function editHistory(t: TestApp, h: History, random: Random): Promise<void
   const db = t.dataSource;
   const committee = await t.token('committee');
   await db.query(`DELETE FROM talk WHERE id IN (SELECT id FROM talk ORDER BY md5(id::text || $1) LIMIT 60)`, [String(random())]);
-  await db.query(`UPDATE talk SET date = date + 1 WHERE id IN (SELECT id FROM talk ORDER BY md5(id::text || $1) LIMIT 40)`, [String(random())]);
-  await db.query(`UPDATE talk SET talk_type = 'plenary' WHERE id IN (SELECT id FROM talk ORDER BY md5(id::text || $1) LIMIT 40)`,
-    [String(random())]);
+  await db.query(`UPDATE talk SET date = date + 1 WHERE id IN (SELECT id FROM talk ORDER BY md5(id::text || $1) LIMIT 40)`, [
+    String(random()),
+  ]);
+  await db.query(`UPDATE talk SET talk_type = 'plenary' WHERE id IN (SELECT id FROM talk ORDER BY md5(id::text || $1) LIMIT 40)`, [
+    String(random()),
+  ]);
   for (const c of [pick(random, h.conferences), pick(random, h.conferences), h.conferences[h.conferences.length - 3]]) {
     const tier = CONFERENCE_TIERS[(CONFERENCE_TIERS.indexOf(c.tier) + 1) % CONFERENCE_TIERS.length];
     const res = await t.http.patch(`/api/v1/conferences/${c.id}`).set(bearer(committee)).send({ tier });
@@ -160,18 +200,24 @@ async function editHistory(t: TestApp, h: History, random: Random): Promise<void
   }
   for (let i = 0; i < 6; i++) {
     const member = pick(random, h.members);
-    const change = i % 3 === 0 ? { gender: pick(random, GENDERS) }
-      : i % 3 === 1 ? { careerStage: pick(random, CAREER_STAGES), effectiveFrom: dayIn(random, '2018-01-01', '2026-11-30') }
-        : { instituteId: pick(random, h.institutes).id, effectiveFrom: dayIn(random, '2018-01-01', '2026-11-30') };
+    const change =
+      i % 3 === 0
+        ? { gender: pick(random, GENDERS) }
+        : i % 3 === 1
+          ? { careerStage: pick(random, CAREER_STAGES), effectiveFrom: dayIn(random, '2018-01-01', '2026-11-30') }
+          : { instituteId: pick(random, h.institutes).id, effectiveFrom: dayIn(random, '2018-01-01', '2026-11-30') };
     const res = await t.http.patch(`/api/v1/members/${member.id}`).set(bearer(t.admin)).send(change);
     expect([200, 409, 422]).toContain(res.status); // An entry on a day that already has one is refused; the others stand.
   }
   // Members leave, become authors or stop being ones.
   for (let i = 0; i < 6; i++) {
     const member = pick(random, h.members);
-    const change = i % 3 === 0 ? { leftOn: chance(random, 0.8) ? dayIn(random, '2025-01-01', '2026-11-30') : null }
-      : i % 3 === 1 ? { authorSince: chance(random, 0.8) ? dayIn(random, '2012-01-01', '2024-12-31') : null }
-        : { authorUntil: dayIn(random, '2024-01-01', '2026-11-30') };
+    const change =
+      i % 3 === 0
+        ? { leftOn: chance(random, 0.8) ? dayIn(random, '2025-01-01', '2026-11-30') : null }
+        : i % 3 === 1
+          ? { authorSince: chance(random, 0.8) ? dayIn(random, '2012-01-01', '2024-12-31') : null }
+          : { authorUntil: dayIn(random, '2024-01-01', '2026-11-30') };
     const res = await t.http.patch(`/api/v1/members/${member.id}`).set(bearer(t.admin)).send(change);
     expect([200, 409, 422]).toContain(res.status); // A day before joining, or an end without a start, is refused.
   }
@@ -179,21 +225,38 @@ async function editHistory(t: TestApp, h: History, random: Random): Promise<void
   expect(moved.status).toBe(200);
   const back = await t.http.patch(`/api/v1/institutes/${h.institutes[12].id}`).set(bearer(t.admin)).send({ region: null });
   expect(back.status).toBe(200);
-  const policy = await t.http.put('/api/v1/rank-policy').set(bearer(t.admin)).send({
-    typeWeight: { plenary: 2.5, summary: 2, parallel: 1, seminar: 0.75, poster: 0.1 },
-    tierWeight: { major: 2, standard: 1, minor: 0.25 },
-    halfLifeYears: 2.5, windowYears: 7.5,
-    careerBonus: { student: 1.5, postdoc: 0.75, nontenured: 0.25, tenured: 0, engineer: 0.1, other: 0 },
-    note: 'Property test',
-  });
+  const policy = await t.http
+    .put('/api/v1/rank-policy')
+    .set(bearer(t.admin))
+    .send({
+      typeWeight: { plenary: 2.5, summary: 2, parallel: 1, seminar: 0.75, poster: 0.1 },
+      tierWeight: { major: 2, standard: 1, minor: 0.25 },
+      halfLifeYears: 2.5,
+      windowYears: 7.5,
+      careerBonus: { student: 1.5, postdoc: 0.75, nontenured: 0.25, tenured: 0, engineer: 0.1, other: 0 },
+      note: 'Property test',
+    });
   expect(policy.status).toBe(201);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Comparisons
 
-interface RankingItem { memberId: string; rank: number; rankInSelection: number; score: number; talksCounted: number }
-interface FullScanRanking { member_id: string; rank: number; rank_in_selection: number; score: number; talks_counted: number; total: number }
+interface RankingItem {
+  memberId: string;
+  rank: number;
+  rankInSelection: number;
+  score: number;
+  talksCounted: number;
+}
+interface FullScanRanking {
+  member_id: string;
+  rank: number;
+  rank_in_selection: number;
+  score: number;
+  talks_counted: number;
+  total: number;
+}
 
 async function compareRankings(t: TestApp, random: Random, label: string): Promise<number> {
   const db = t.dataSource;
@@ -205,22 +268,34 @@ async function compareRankings(t: TestApp, random: Random, label: string): Promi
   for (const asOf of [...AS_OF, undefined]) {
     for (const policy of [policies[policies.length - 1], ...(policies.length > 1 ? [policies[0]] : [])]) {
       const selections: { region?: string; careerStage?: CareerStage; knownAt?: string }[] = [
-        {}, { region: pick(random, ['GERMANY', 'CERN', 'UK', 'UNASSIGNED']) }, { careerStage: pick(random, CAREER_STAGES) },
-        { region: 'FRANCE', careerStage: 'student' }, ...(asOf === AS_OF[0] ? [{ knownAt }] : []),
+        {},
+        { region: pick(random, ['GERMANY', 'CERN', 'UK', 'UNASSIGNED']) },
+        { careerStage: pick(random, CAREER_STAGES) },
+        { region: 'FRANCE', careerStage: 'student' },
+        ...(asOf === AS_OF[0] ? [{ knownAt }] : []),
       ];
       for (const selection of selections) {
         const sql = fullScanRankingsQuery({ asOf: asOf ?? today, weights: policy.weights, limit: 100_000, offset: 0, ...selection });
         const expected: FullScanRanking[] = await db.query(sql.text, sql.values);
-        for (const [limit, offset] of [[500, 0], [7, 0], [7, integer(random, 1, 60)], [50, expected.length]]) {
-          const res = await t.http.get('/api/v1/rankings').set(bearer(t.admin))
+        for (const [limit, offset] of [
+          [500, 0],
+          [7, 0],
+          [7, integer(random, 1, 60)],
+          [50, expected.length],
+        ]) {
+          const res = await t.http
+            .get('/api/v1/rankings')
+            .set(bearer(t.admin))
             .query({ ...(asOf ? { asOf } : {}), policyVersion: policy.version, limit, offset, ...selection });
           const where = `${label}: rankings ${JSON.stringify({ asOf, policy: policy.version, limit, offset, ...selection })}`;
           expect({ where, status: res.status }).toEqual({ where, status: 200 });
           const want = expected.slice(offset, offset + limit);
           const got: RankingItem[] = res.body.items;
           expect({ where, total: res.body.total }).toEqual({ where, total: expected.length });
-          expect({ where, members: got.map((i) => [i.memberId, i.rank, i.rankInSelection, i.talksCounted]) })
-            .toEqual({ where, members: want.map((r) => [r.member_id, r.rank, r.rank_in_selection, r.talks_counted]) });
+          expect({ where, members: got.map((i) => [i.memberId, i.rank, i.rankInSelection, i.talksCounted]) }).toEqual({
+            where,
+            members: want.map((r) => [r.member_id, r.rank, r.rank_in_selection, r.talks_counted]),
+          });
           got.forEach((item, i) => {
             if (Math.abs(item.score - want[i].score) > 1e-9) {
               throw new Error(`${where}: ${item.memberId} scores ${item.score}, the full scan ${want[i].score}`);
@@ -241,10 +316,17 @@ function cellsOfRows(rows: CountRow[], side = 'main'): Record<string, number> {
     const key = `${r.group_key ?? ''}|${r.value}`;
     cells[key] = (cells[key] ?? 0) + r.count;
   }
-  return Object.fromEntries(Object.entries(cells).filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(cells)
+      .filter(([, n]) => n !== 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
-interface ReportGroup { key: string | null; cells: { value: string; count: number | null }[] }
+interface ReportGroup {
+  key: string | null;
+  cells: { value: string; count: number | null }[];
+}
 
 function cellsOfGroups(groups: ReportGroup[]): Record<string, number | null> {
   const cells: Record<string, number | null> = {};
@@ -253,8 +335,15 @@ function cellsOfGroups(groups: ReportGroup[]): Record<string, number | null> {
 }
 
 interface BalanceAsk {
-  population: Population; dimension: Dimension; within?: Dimension; from?: string; to: string;
-  tier?: ConferenceTier; talkType?: TalkType; conferenceId?: string; region?: string;
+  population: Population;
+  dimension: Dimension;
+  within?: Dimension;
+  from?: string;
+  to: string;
+  tier?: ConferenceTier;
+  talkType?: TalkType;
+  conferenceId?: string;
+  region?: string;
 }
 
 function drawBalanceAsks(random: Random, h: History): BalanceAsk[] {
@@ -266,7 +355,11 @@ function drawBalanceAsks(random: Random, h: History): BalanceAsk[] {
       for (let k = 0; k < 2; k++) {
         const [a, b] = [day(), day()].sort();
         const ask: BalanceAsk = { population, dimension, to: b };
-        if (chance(random, 0.5)) ask.within = pick(random, DIMENSIONS.filter((d) => d !== dimension));
+        if (chance(random, 0.5))
+          ask.within = pick(
+            random,
+            DIMENSIONS.filter((d) => d !== dimension),
+          );
         if (chance(random, 0.3)) ask.region = pick(random, ['GERMANY', 'CERN', 'UK', 'OTHER_STATES_B', 'UNASSIGNED']);
         if (!isSnapshot(population)) {
           if (chance(random, 0.7)) ask.from = a;
@@ -282,8 +375,10 @@ function drawBalanceAsks(random: Random, h: History): BalanceAsk[] {
   return asks;
 }
 
-const filtersOf = (a: BalanceAsk): CountFilters => (isSnapshot(a.population) ? { to: a.to, region: a.region }
-  : { from: a.from, to: a.to, tier: a.tier, talkType: a.talkType, conferenceId: a.conferenceId, region: a.region });
+const filtersOf = (a: BalanceAsk): CountFilters =>
+  isSnapshot(a.population)
+    ? { to: a.to, region: a.region }
+    : { from: a.from, to: a.to, tier: a.tier, talkType: a.talkType, conferenceId: a.conferenceId, region: a.region };
 
 async function compareBalance(t: TestApp, monitor: string, random: Random, h: History, label: string): Promise<number> {
   const db = t.dataSource;
@@ -297,11 +392,14 @@ async function compareBalance(t: TestApp, monitor: string, random: Random, h: Hi
     expect({ where, cells: cellsOfGroups(res.body.groups) }).toEqual({ where, cells: expected });
 
     // By period with each cell's key, as the noise is drawn: the service's own statement against the full scan's.
-    const byPeriod = (rows: CountRow[]) => rows.map((r) => `${r.side}|${r.period}|${r.group_key}|${r.value}|${r.count}|${r.cell_key}`).sort();
+    const byPeriod = (rows: CountRow[]) =>
+      rows.map((r) => `${r.side}|${r.period}|${r.group_key}|${r.value}|${r.count}|${r.cell_key}`).sort();
     const mine = balanceCountQuery(ask.population, ask.dimension, ask.within ?? null, filtersOf(ask), undefined, true);
     const reference = fullScanBalanceCountQuery(ask.population, ask.dimension, ask.within ?? null, filtersOf(ask), undefined, true);
-    expect({ where, byPeriod: byPeriod(await db.query(mine.text, mine.values)) })
-      .toEqual({ where, byPeriod: byPeriod(await db.query(reference.text, reference.values)) });
+    expect({ where, byPeriod: byPeriod(await db.query(mine.text, mine.values)) }).toEqual({
+      where,
+      byPeriod: byPeriod(await db.query(reference.text, reference.values)),
+    });
   }
   // A monitor's gender reports carry noise: computed afresh they are the same answer every time.
   for (const ask of asks.filter((a) => a.dimension === 'gender' || a.within === 'gender').slice(0, 8)) {
@@ -318,10 +416,16 @@ async function compareTrendsFunnelEquity(t: TestApp, random: Random, h: History,
   let compared = 0;
   for (const population of POPULATIONS) {
     const dimension = pick(random, DIMENSIONS);
-    const filters = { from: dayIn(random, '2012-01-01', '2018-12-31'), to: dayIn(random, '2024-01-01', '2026-12-01'),
-      region: chance(random, 0.5) ? 'GERMANY' : undefined };
+    const filters = {
+      from: dayIn(random, '2012-01-01', '2018-12-31'),
+      to: dayIn(random, '2024-01-01', '2026-12-01'),
+      region: chance(random, 0.5) ? 'GERMANY' : undefined,
+    };
     const where = `${label}: trends ${population} x ${dimension} ${JSON.stringify(filters)}`;
-    const res = await t.http.get('/api/v1/reports/trends').set(bearer(t.admin)).set('Cache-Control', 'no-cache')
+    const res = await t.http
+      .get('/api/v1/reports/trends')
+      .set(bearer(t.admin))
+      .set('Cache-Control', 'no-cache')
       .query({ population, dimension, ...filters });
     expect({ where, status: res.status }).toEqual({ where, status: 200 });
     const sql = fullScanTrendCountQuery(population, dimension, filters);
@@ -329,11 +433,18 @@ async function compareTrendsFunnelEquity(t: TestApp, random: Random, h: History,
     compared += 1;
   }
   for (const dimension of DIMENSIONS) {
-    const filters: CountFilters = { from: chance(random, 0.5) ? pick(random, QUARTER_DAYS) : undefined, to: dayIn(random, '2022-01-01', '2026-12-01'),
-      tier: chance(random, 0.3) ? pick(random, CONFERENCE_TIERS) : undefined };
+    const filters: CountFilters = {
+      from: chance(random, 0.5) ? pick(random, QUARTER_DAYS) : undefined,
+      to: dayIn(random, '2022-01-01', '2026-12-01'),
+      tier: chance(random, 0.3) ? pick(random, CONFERENCE_TIERS) : undefined,
+    };
     if (filters.from && filters.from > filters.to) filters.from = undefined;
     const where = `${label}: funnel ${dimension} ${JSON.stringify(filters)}`;
-    const res = await t.http.get('/api/v1/reports/funnel').set(bearer(t.admin)).set('Cache-Control', 'no-cache').query({ dimension, ...filters });
+    const res = await t.http
+      .get('/api/v1/reports/funnel')
+      .set(bearer(t.admin))
+      .set('Cache-Control', 'no-cache')
+      .query({ dimension, ...filters });
     expect({ where, status: res.status }).toEqual({ where, status: 200 });
     const sql = fullScanFunnelCountQuery(dimension, filters);
     const rows: CountRow[] = await db.query(sql.text, sql.values);
@@ -351,14 +462,20 @@ async function compareTrendsFunnelEquity(t: TestApp, random: Random, h: History,
     const equityRows: CountRow[] = await db.query(equitySql.text, equitySql.values);
     const shown: Record<string, number> = {};
     const counted: Record<string, number> = {};
-    for (const s of equity.body.strata as { careerStage: string; cells: { gender: string; nominations: number; allocations: number }[] }[]) {
+    for (const s of equity.body.strata as {
+      careerStage: string;
+      cells: { gender: string; nominations: number; allocations: number }[];
+    }[]) {
       for (const c of s.cells) {
         if (c.nominations) shown[`nominations|${s.careerStage}|${c.gender}`] = c.nominations;
         if (c.allocations) shown[`allocated|${s.careerStage}|${c.gender}`] = c.allocations;
       }
     }
     for (const r of equityRows) if (r.count) counted[`${r.side}|${r.group_key}|${r.value}`] = r.count;
-    expect({ where: `${label}: equity ${JSON.stringify(filters)}`, shown }).toEqual({ where: `${label}: equity ${JSON.stringify(filters)}`, shown: counted });
+    expect({ where: `${label}: equity ${JSON.stringify(filters)}`, shown }).toEqual({
+      where: `${label}: equity ${JSON.stringify(filters)}`,
+      shown: counted,
+    });
     compared += 2;
   }
   return compared;
@@ -379,7 +496,9 @@ describe.each(SEEDS)('The service against the full-scan SQL, history %i', (seed)
     await importTalks(t, history, random, 1500);
     await nominateAndAllocate(t.dataSource, history, random, nominator.id);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const phase = async (label: string) => {
     const rankings = await compareRankings(t, random, label);

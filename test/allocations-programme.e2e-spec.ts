@@ -14,7 +14,10 @@ describe('conference programme and its CSV and iCalendar exports', () => {
     const nominatorId = (await t.user('nominator')).id;
     const institute = await createInstitute(t.dataSource, { name: 'Université de Genève, DPNC', country: 'CH' });
     const conference = await createConference(t.dataSource, {
-      name: 'Rencontres de Moriond; EW', startDate: '2027-03-20', endDate: '2027-03-27', country: 'IT',
+      name: 'Rencontres de Moriond; EW',
+      startDate: '2027-03-20',
+      endDate: '2027-03-27',
+      country: 'IT',
     });
     conferenceId = conference.id;
     const plenary = await createSlot(t.dataSource, { conferenceId, title: 'Higgs, top and electroweak', seats: 2 });
@@ -31,7 +34,9 @@ describe('conference programme and its CSV and iCalendar exports', () => {
       await createNomination(t.dataSource, { memberId: m.id, slotId: key === 'di' ? parallel.id : plenary.id, nominatorId });
     }
     const allocate = async (slotId: string, memberId: string) => {
-      const res = await t.http.post(`/api/v1/slots/${slotId}/allocations`).set(bearer(committee))
+      const res = await t.http
+        .post(`/api/v1/slots/${slotId}/allocations`)
+        .set(bearer(committee))
         .send({ memberId, rationale: 'Programme test' });
       expect(res.status).toBe(201);
       return res.body.id as string;
@@ -49,7 +54,9 @@ describe('conference programme and its CSV and iCalendar exports', () => {
     await answer(ids.di, 'accepted');
     ids.plenary = plenary.id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const programme = (token: string) => t.http.get(`/api/v1/conferences/${conferenceId}/programme`).set(bearer(token));
 
@@ -61,7 +68,9 @@ describe('conference programme and its CSV and iCalendar exports', () => {
     const plenary = res.body.slots.find((s: any) => s.id === ids.plenary);
     expect(plenary).toMatchObject({ seats: 2, seatsTaken: 2, talkType: 'plenary' });
     expect(plenary.allocations.map((a: any) => [a.name, a.status])).toEqual([
-      ['Ada, "the" Lovelace', 'accepted'], ['Bob Declines', 'declined'], ['Cy Invited', 'invited'],
+      ['Ada, "the" Lovelace', 'accepted'],
+      ['Bob Declines', 'declined'],
+      ['Cy Invited', 'invited'],
     ]);
     expect(plenary.allocations[0]).toMatchObject({ instituteName: 'Université de Genève, DPNC', region: 'SWITZERLAND' });
     expect(res.body.slots[1].allocations).toEqual([]);
@@ -74,8 +83,9 @@ describe('conference programme and its CSV and iCalendar exports', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/gender|woman|"man"|Secret decline reason|Programme test/);
     }
     expect((await programme(await t.token('nominator'))).status).toBe(403);
-    expect((await t.http.get('/api/v1/conferences/00000000-0000-4000-8000-000000000000/programme')
-      .set(bearer(committee))).status).toBe(404);
+    expect((await t.http.get('/api/v1/conferences/00000000-0000-4000-8000-000000000000/programme').set(bearer(committee))).status).toBe(
+      404,
+    );
   });
 
   it('exports the accepted speakers as CSV on Accept: text/csv', async () => {
@@ -92,8 +102,11 @@ describe('conference programme and its CSV and iCalendar exports', () => {
       ['Di Parallel', 'Flavour', '2027-03-21', '2027-03-21T08:30:00.000Z'],
       ['Ada, "the" Lovelace', 'Higgs, top and electroweak', '2027-03-20', ''],
     ]);
-    expect(rows[1]).toMatchObject({ conference: 'Rencontres de Moriond; EW', institute: 'Université de Genève, DPNC',
-      allocationId: ids.ada });
+    expect(rows[1]).toMatchObject({
+      conference: 'Rencontres de Moriond; EW',
+      institute: 'Université de Genève, DPNC',
+      allocationId: ids.ada,
+    });
     expect(res.text).not.toMatch(/Bob Declines|Cy Invited/);
   });
 
@@ -108,7 +121,10 @@ describe('conference programme and its CSV and iCalendar exports', () => {
       expect(text.endsWith('\r\n')).toBe(true);
       expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
       for (const line of text.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
-      const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+      const lines = text
+        .replace(/\r\n[ \t]/g, '')
+        .split('\r\n')
+        .filter(Boolean);
       expect(lines[0]).toBe('BEGIN:VCALENDAR');
       expect(lines.at(-1)).toBe('END:VCALENDAR');
       expect(lines).toEqual(expect.arrayContaining(['VERSION:2.0', expect.stringMatching(/^PRODID:/)]));
@@ -126,8 +142,10 @@ describe('conference programme and its CSV and iCalendar exports', () => {
   });
 
   it('takes ?format=csv over the Accept header and answers 406 for a type it cannot produce', async () => {
-    const csv = await t.http.get(`/api/v1/conferences/${conferenceId}/programme?format=csv`)
-      .set(bearer(committee)).set('Accept', 'text/calendar');
+    const csv = await t.http
+      .get(`/api/v1/conferences/${conferenceId}/programme?format=csv`)
+      .set(bearer(committee))
+      .set('Accept', 'text/calendar');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect((await programme(committee).set('Accept', 'application/xml')).status).toBe(406);
     expect((await t.http.get(`/api/v1/conferences/${conferenceId}/programme?format=pdf`).set(bearer(committee))).status).toBe(400);

@@ -5,8 +5,12 @@ import { bearer, createTestApp, TestApp } from './support/test-app';
 // requests also queue for connections, as they would under load.
 describe('allocations: twenty committee members racing for one seat', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('gives exactly one 201 and nineteen 409s, and never more allocations than seats', async () => {
     const committee = await t.token('committee');
@@ -21,9 +25,14 @@ describe('allocations: twenty committee members racing for one seat', () => {
       nominees.push(member);
     }
 
-    const answers = await Promise.all(nominees.map((m) =>
-      t.http.post(`/api/v1/slots/${slot.id}/allocations`).set(bearer(committee))
-        .send({ memberId: m.id, rationale: 'whoever is free first' })));
+    const answers = await Promise.all(
+      nominees.map((m) =>
+        t.http
+          .post(`/api/v1/slots/${slot.id}/allocations`)
+          .set(bearer(committee))
+          .send({ memberId: m.id, rationale: 'whoever is free first' }),
+      ),
+    );
 
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -37,8 +46,7 @@ describe('allocations: twenty committee members racing for one seat', () => {
     expect(rows).toHaveLength(1);
     const winner = answers.find((r) => r.status === 201)!;
     expect(rows[0].member_id).toBe(winner.body.memberId);
-    const allocated = await t.dataSource.query(
-      `SELECT member_id FROM nomination WHERE slot_id = $1 AND status = 'allocated'`, [slot.id]);
+    const allocated = await t.dataSource.query(`SELECT member_id FROM nomination WHERE slot_id = $1 AND status = 'allocated'`, [slot.id]);
     expect(allocated).toEqual([{ member_id: winner.body.memberId }]);
   });
 
@@ -54,8 +62,11 @@ describe('allocations: twenty committee members racing for one seat', () => {
       await createNomination(t.dataSource, { memberId: member.id, slotId: slot.id, nominatorId });
       nominees.push(member);
     }
-    const answers = await Promise.all(nominees.map((m) =>
-      t.http.post(`/api/v1/slots/${slot.id}/allocations`).set(bearer(committee)).send({ memberId: m.id, rationale: 'race' })));
+    const answers = await Promise.all(
+      nominees.map((m) =>
+        t.http.post(`/api/v1/slots/${slot.id}/allocations`).set(bearer(committee)).send({ memberId: m.id, rationale: 'race' }),
+      ),
+    );
     expect(answers.filter((r) => r.status === 201)).toHaveLength(2);
     expect(answers.filter((r) => r.status === 409)).toHaveLength(18);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM allocation WHERE slot_id = $1`, [slot.id]);

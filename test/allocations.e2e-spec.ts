@@ -1,5 +1,13 @@
 import { RankingService } from '../src/ranking/ranking.service';
-import { createConference, createInstitute, createMember, createNomination, createSlot, createTalk, MemberFixture } from './support/fixtures';
+import {
+  createConference,
+  createInstitute,
+  createMember,
+  createNomination,
+  createSlot,
+  createTalk,
+  MemberFixture,
+} from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 describe('allocations: invite, accept, decline, reassign', () => {
@@ -14,7 +22,9 @@ describe('allocations: invite, accept, decline, reassign', () => {
     nominatorId = (await t.user('nominator')).id;
     pastConferenceId = (await createConference(t.dataSource, { startDate: '2026-06-01', tier: 'standard' })).id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const post = (slotId: string, body: object, token = committee) =>
     t.http.post(`/api/v1/slots/${slotId}/allocations`).set(bearer(token)).send(body);
@@ -34,7 +44,9 @@ describe('allocations: invite, accept, decline, reassign', () => {
     const members: MemberFixture[] = [];
     for (const count of talks) {
       const member = await createMember(t.dataSource, {
-        instituteId: institute.id, careerStage: count < 0 ? 'student' : 'tenured', gender: 'woman',
+        instituteId: institute.id,
+        careerStage: count < 0 ? 'student' : 'tenured',
+        gender: 'woman',
       });
       for (let i = 0; i < count; i++) {
         await createTalk(t.dataSource, { memberId: member.id, conferenceId: pastConferenceId, talkType: 'plenary', date: '2026-06-01' });
@@ -47,25 +59,40 @@ describe('allocations: invite, accept, decline, reassign', () => {
 
   describe('POST /slots/:id/allocations', () => {
     it('invites the best-ranked nominee, records rank, score and policy, and marks the nomination allocated', async () => {
-      const { slot, members: [best] } = await rankedSlot([-1, 0, 1]);
+      const {
+        slot,
+        members: [best],
+      } = await rankedSlot([-1, 0, 1]);
       const res = await post(slot.id, { memberId: best.id });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        slotId: slot.id, memberId: best.id, status: 'invited', version: 1, rankAtAllocation: 1,
-        policyVersion: 1, rationale: null, passedOver: [],
+        slotId: slot.id,
+        memberId: best.id,
+        status: 'invited',
+        version: 1,
+        rankAtAllocation: 1,
+        policyVersion: 1,
+        rationale: null,
+        passedOver: [],
       });
       expect(res.body.scoreAtAllocation).toBeCloseTo(1, 9);
       expect(res.headers.etag).toBe('"1"');
-      const [nomination] = await t.dataSource.query(
-        `SELECT status FROM nomination WHERE member_id = $1 AND slot_id = $2`, [best.id, slot.id]);
+      const [nomination] = await t.dataSource.query(`SELECT status FROM nomination WHERE member_id = $1 AND slot_id = $2`, [
+        best.id,
+        slot.id,
+      ]);
       expect(nomination.status).toBe('allocated');
       const audit = await t.dataSource.query(
-        `SELECT actor_id, after FROM audit_event WHERE action = 'allocation.create' AND entity_id = $1`, [res.body.id]);
+        `SELECT actor_id, after FROM audit_event WHERE action = 'allocation.create' AND entity_id = $1`,
+        [res.body.id],
+      );
       expect(audit).toHaveLength(1);
       expect(audit[0].actor_id).toBe(res.body.allocatedBy);
       expect(audit[0].after).toMatchObject({ memberId: best.id, rankAtAllocation: 1, policyVersion: 1, rationale: null });
       const nominationAudit = await t.dataSource.query(
-        `SELECT after FROM audit_event WHERE action = 'nomination.allocate' AND after->>'allocationId' = $1`, [res.body.id]);
+        `SELECT after FROM audit_event WHERE action = 'nomination.allocate' AND after->>'allocationId' = $1`,
+        [res.body.id],
+      );
       expect(nominationAudit).toHaveLength(1);
     });
 
@@ -88,7 +115,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('answers 404 for an unknown slot, 400 for bad input and 403 for other roles', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       expect((await post('00000000-0000-4000-8000-000000000000', { memberId: m.id })).status).toBe(404);
       expect((await post('not-a-uuid', { memberId: m.id })).status).toBe(400);
       const bad = await post(slot.id, { memberId: 'nope', rank: 1 });
@@ -100,7 +130,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('requires a rationale to pass over a better-ranked available nominee, naming who (never their gender)', async () => {
-      const { slot, members: [first, second, third] } = await rankedSlot([-1, 0, 1]);
+      const {
+        slot,
+        members: [first, second, third],
+      } = await rankedSlot([-1, 0, 1]);
       const refused = await post(slot.id, { memberId: third.id, rationale: '   ' });
       expect(refused.status).toBe(422);
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'rationale' })]);
@@ -115,16 +148,24 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(chosen.status).toBe(201);
       expect(chosen.body).toMatchObject({ rankAtAllocation: 3, rationale: 'Leads the analysis the session is about' });
       expect(chosen.body.passedOver.map((p: { memberId: string }) => p.memberId)).toEqual([first.id, second.id]);
-      const [audit] = await t.dataSource.query(
-        `SELECT after FROM audit_event WHERE action = 'allocation.create' AND entity_id = $1`, [chosen.body.id]);
+      const [audit] = await t.dataSource.query(`SELECT after FROM audit_event WHERE action = 'allocation.create' AND entity_id = $1`, [
+        chosen.body.id,
+      ]);
       expect(audit.after).toMatchObject({
-        rankAtAllocation: 3, rationale: 'Leads the analysis the session is about',
-        passedOver: [{ memberId: first.id, rank: 1 }, { memberId: second.id, rank: 2 }],
+        rankAtAllocation: 3,
+        rationale: 'Leads the analysis the session is about',
+        passedOver: [
+          { memberId: first.id, rank: 1 },
+          { memberId: second.id, rank: 2 },
+        ],
       });
     });
 
     it('does not count rejected nominees or those who already declined this slot as passed over', async () => {
-      const { slot, members: [first, second, third] } = await rankedSlot([-1, 0, 1], { seats: 2 });
+      const {
+        slot,
+        members: [first, second, third],
+      } = await rankedSlot([-1, 0, 1], { seats: 2 });
       await t.dataSource.query(`UPDATE nomination SET status = 'rejected' WHERE member_id = $1`, [first.id]);
       const invited = await post(slot.id, { memberId: second.id });
       expect(invited.status).toBe(201);
@@ -142,7 +183,9 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(full.status).toBe(409);
       expect(full.body.detail).toMatch(/seat/);
       const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM allocation WHERE slot_id = $1 AND status IN ('invited', 'accepted')`, [slot.id]);
+        `SELECT count(*)::int AS n FROM allocation WHERE slot_id = $1 AND status IN ('invited', 'accepted')`,
+        [slot.id],
+      );
       expect(n).toBe(2);
     });
 
@@ -150,16 +193,23 @@ describe('allocations: invite, accept, decline, reassign', () => {
       const { slot, members } = await rankedSlot([0, 1]);
       expect((await post(slot.id, { memberId: members[0].id })).status).toBe(201);
       const [nomination] = await t.dataSource.query(`SELECT id FROM nomination WHERE member_id = $1`, [members[1].id]);
-      await expect(t.dataSource.query(
-        `INSERT INTO allocation (slot_id, member_id, nomination_id) VALUES ($1, $2, $3)`,
-        [slot.id, members[1].id, nomination.id],
-      )).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '23P01' }) });
+      await expect(
+        t.dataSource.query(`INSERT INTO allocation (slot_id, member_id, nomination_id) VALUES ($1, $2, $3)`, [
+          slot.id,
+          members[1].id,
+          nomination.id,
+        ]),
+      ).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '23P01' }) });
     });
   });
 
   describe('PATCH /allocations/:id', () => {
     it('records the talk when accepted, dated at the slot start, and refuses to accept twice or decline after', async () => {
-      const { conference, slot, members: [m] } = await rankedSlot([0]);
+      const {
+        conference,
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       await t.dataSource.query(`UPDATE slot SET starts_at = '2027-03-02T09:30:00Z' WHERE id = $1`, [slot.id]);
       const invited = await post(slot.id, { memberId: m.id });
       const accepted = await patch(invited.body.id, { status: 'accepted' });
@@ -170,20 +220,29 @@ describe('allocations: invite, accept, decline, reassign', () => {
       const talks = await t.dataSource.query(`SELECT * FROM talk WHERE allocation_id = $1`, [invited.body.id]);
       expect(talks).toHaveLength(1);
       expect(talks[0]).toMatchObject({
-        member_id: m.id, conference_id: conference.id, talk_type: 'plenary', date: '2027-03-02',
-        career_stage: 'tenured', institute_id: m.instituteId,
+        member_id: m.id,
+        conference_id: conference.id,
+        talk_type: 'plenary',
+        date: '2027-03-02',
+        career_stage: 'tenured',
+        institute_id: m.instituteId,
       });
       expect((await patch(invited.body.id, { status: 'accepted' })).status).toBe(409);
       const decline = await patch(invited.body.id, { status: 'declined' });
       expect(decline.status).toBe(409);
       expect(decline.body).toMatchObject({ currentStatus: 'accepted', allowed: ['withdrawn'] });
-      const audit = await t.dataSource.query(
-        `SELECT action FROM audit_event WHERE entity_id IN ($1, $2) ORDER BY id`, [invited.body.id, talks[0].id]);
+      const audit = await t.dataSource.query(`SELECT action FROM audit_event WHERE entity_id IN ($1, $2) ORDER BY id`, [
+        invited.body.id,
+        talks[0].id,
+      ]);
       expect(audit.map((a: { action: string }) => a.action)).toEqual(['allocation.create', 'allocation.accept', 'talk.create']);
     });
 
     it('dates the talk at the conference start when the slot has no time', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       await patch(invited.body.id, { status: 'accepted' });
       const [talk] = await t.dataSource.query(`SELECT date FROM talk WHERE allocation_id = $1`, [invited.body.id]);
@@ -191,7 +250,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('removes the talk again when an accepted allocation is withdrawn, and then allows nothing more', async () => {
-      const { slot, members: [m, next] } = await rankedSlot([0, 1]);
+      const {
+        slot,
+        members: [m, next],
+      } = await rankedSlot([0, 1]);
       const invited = await post(slot.id, { memberId: m.id });
       await patch(invited.body.id, { status: 'accepted' });
       const withdrawn = await patch(invited.body.id, { status: 'withdrawn', reason: 'Visa refused' });
@@ -200,7 +262,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(withdrawn.body.nextCandidates.map((c: { memberId: string }) => c.memberId)).toEqual([next.id]);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM talk WHERE member_id = $1`, [m.id]);
       expect(n).toBe(0);
-      const deleted = await t.dataSource.query(`SELECT before FROM audit_event WHERE action = 'talk.delete' AND before->>'allocationId' = $1`, [invited.body.id]);
+      const deleted = await t.dataSource.query(
+        `SELECT before FROM audit_event WHERE action = 'talk.delete' AND before->>'allocationId' = $1`,
+        [invited.body.id],
+      );
       expect(deleted).toHaveLength(1);
       for (const status of ['accepted', 'declined', 'withdrawn']) {
         expect((await patch(invited.body.id, { status })).status).toBe(409);
@@ -220,8 +285,7 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(declined.status).toBe(200);
       expect(declined.body).toMatchObject({ status: 'declined', reason: 'Family reasons, confidential', talkId: null });
       expect(declined.body.nextCandidates).toHaveLength(5);
-      expect(declined.body.nextCandidates.map((c: { memberId: string }) => c.memberId))
-        .toEqual(members.slice(1, 6).map((m) => m.id));
+      expect(declined.body.nextCandidates.map((c: { memberId: string }) => c.memberId)).toEqual(members.slice(1, 6).map((m) => m.id));
       expect(declined.body.nextCandidates[0]).toMatchObject({ name: second.name, rank: 2 });
       expect(JSON.stringify(declined.body.nextCandidates)).not.toMatch(/gender|woman/);
 
@@ -231,8 +295,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM talk WHERE member_id = $1`, [first.id]);
       expect(n).toBe(0);
 
-      const [nomination] = await t.dataSource.query(
-        `SELECT status FROM nomination WHERE member_id = $1 AND slot_id = $2`, [first.id, slot.id]);
+      const [nomination] = await t.dataSource.query(`SELECT status FROM nomination WHERE member_id = $1 AND slot_id = $2`, [
+        first.id,
+        slot.id,
+      ]);
       expect(nomination.status).toBe('shortlisted');
 
       const reassigned = await post(slot.id, { memberId: second.id });
@@ -243,7 +309,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('lets the committee invite someone again after a decline, without offering them automatically', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       const declined = await patch(invited.body.id, { status: 'declined' });
       expect(declined.body.nextCandidates).toEqual([]);
@@ -252,13 +321,20 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(again.body.id).not.toBe(invited.body.id);
       const actions = await t.dataSource.query(
         `SELECT action FROM audit_event WHERE entity = 'nomination' AND (after->>'allocationId') IN ($1, $2) ORDER BY id`,
-        [invited.body.id, again.body.id]);
-      expect(actions.map((a: { action: string }) => a.action))
-        .toEqual(['nomination.allocate', 'nomination.release', 'nomination.allocate']);
+        [invited.body.id, again.body.id],
+      );
+      expect(actions.map((a: { action: string }) => a.action)).toEqual([
+        'nomination.allocate',
+        'nomination.release',
+        'nomination.allocate',
+      ]);
     });
 
     it('refuses a reason on acceptance and unknown statuses', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       expect((await patch(invited.body.id, { status: 'accepted', reason: 'happy' })).status).toBe(422);
       expect((await patch(invited.body.id, { status: 'invited' })).status).toBe(400);
@@ -269,7 +345,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('answers a stale body version with 409 and a stale If-Match with 412 instead of overwriting', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       expect((await patch(invited.body.id, { status: 'accepted', version: 2 })).status).toBe(409);
       expect((await patch(invited.body.id, { status: 'accepted' }, { 'If-Match': '"7"' })).status).toBe(412);
@@ -287,7 +366,10 @@ describe('allocations: invite, accept, decline, reassign', () => {
     });
 
     it('lets only one of two simultaneous edits of the same version through', async () => {
-      const { slot, members: [m] } = await rankedSlot([0]);
+      const {
+        slot,
+        members: [m],
+      } = await rankedSlot([0]);
       const invited = await post(slot.id, { memberId: m.id });
       const answers = await Promise.all([
         patch(invited.body.id, { status: 'accepted', version: 1 }),
@@ -318,15 +400,24 @@ describe('allocations: invite, accept, decline, reassign', () => {
       expect(first.body.balancePreview.conferenceId).toBe(conference.id);
       expect(first.body.balancePreview.region.totals).toMatchObject({ before: 0, after: 1 });
       expect(region(first.body, 'OTHER_CERN_MEMBERS')).toMatchObject({
-        before: { count: 0, share: null }, after: { count: 1, share: 1 }, members: { count: 2 },
+        before: { count: 0, share: null },
+        after: { count: 1, share: 1 },
+        members: { count: 2 },
       });
       expect(region(first.body, 'OTHER_STATES_A')).toBeUndefined();
       const [{ members }] = await t.dataSource.query(
-        `SELECT count(*)::int AS members FROM member WHERE left_on IS NULL OR left_on > current_date`);
+        `SELECT count(*)::int AS members FROM member WHERE left_on IS NULL OR left_on > current_date`,
+      );
       expect(first.body.balancePreview.region.totals.members).toBe(members);
       expect(first.body.balancePreview.careerStage.totals.members).toBe(members);
-      expect(first.body.balancePreview.careerStage.values.map((v: any) => v.value))
-        .toEqual(['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other']);
+      expect(first.body.balancePreview.careerStage.values.map((v: any) => v.value)).toEqual([
+        'student',
+        'postdoc',
+        'nontenured',
+        'tenured',
+        'engineer',
+        'other',
+      ]);
 
       const second = await post(slot.id, { memberId: postdoc.id, rationale: 'second seat' });
       expect(second.body.balancePreview.careerStage.totals).toMatchObject({ before: 1, after: 2 });
@@ -347,7 +438,7 @@ describe('allocations: invite, accept, decline, reassign', () => {
   });
 
   describe('reading allocations', () => {
-    it('lists a slot\'s allocations and filters all allocations by conference and status', async () => {
+    it("lists a slot's allocations and filters all allocations by conference and status", async () => {
       const { conference, slot, members } = await rankedSlot([0, 1], { seats: 2 });
       const a = await post(slot.id, { memberId: members[0].id });
       const b = await post(slot.id, { memberId: members[1].id });
@@ -356,14 +447,21 @@ describe('allocations: invite, accept, decline, reassign', () => {
       const forSlot = await t.http.get(`/api/v1/slots/${slot.id}/allocations`).set(bearer(committee));
       expect(forSlot.status).toBe(200);
       expect(forSlot.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
-      expect(forSlot.body.items.map((i: any) => [i.id, i.status])).toEqual([[a.body.id, 'invited'], [b.body.id, 'declined']]);
+      expect(forSlot.body.items.map((i: any) => [i.id, i.status])).toEqual([
+        [a.body.id, 'invited'],
+        [b.body.id, 'declined'],
+      ]);
 
-      const declined = await t.http.get('/api/v1/allocations')
-        .query({ conferenceId: conference.id, status: 'declined' }).set(bearer(committee));
+      const declined = await t.http
+        .get('/api/v1/allocations')
+        .query({ conferenceId: conference.id, status: 'declined' })
+        .set(bearer(committee));
       expect(declined.body.total).toBe(1);
       expect(declined.body.items[0]).toMatchObject({ id: b.body.id, memberName: members[1].name, reason: 'too busy' });
 
-      const paged = await t.http.get('/api/v1/allocations').query({ conferenceId: conference.id, limit: 1, offset: 5 })
+      const paged = await t.http
+        .get('/api/v1/allocations')
+        .query({ conferenceId: conference.id, limit: 1, offset: 5 })
         .set(bearer(committee));
       expect(paged.body).toMatchObject({ items: [], total: 2 });
       expect((await t.http.get('/api/v1/allocations').query({ status: 'maybe' }).set(bearer(committee))).status).toBe(400);

@@ -8,8 +8,12 @@ const guess = (i: number) => bearer(`sa_guess-${i}-${Math.random().toString(36).
 
 describe('authentication failures from one address', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ env: { AUTH_MAX_FAILURES: '3', AUTH_FAILURE_WINDOW_MS: '1500' } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_MAX_FAILURES: '3', AUTH_FAILURE_WINDOW_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('answers 429 to further unknown tokens once AUTH_MAX_FAILURES is reached, but never to a valid token, until the window passes', async () => {
     const colleague = await t.user('committee');
@@ -32,7 +36,7 @@ describe('authentication failures from one address', () => {
     expect((await t.http.get('/api/v1/users/me').set(guess(5))).status).toBe(401);
   });
 
-  it('limits a disabled user\'s token on its own, without holding up other tokens from the address', async () => {
+  it("limits a disabled user's token on its own, without holding up other tokens from the address", async () => {
     await new Promise((r) => setTimeout(r, 1_600));
     const user = await t.user('committee');
     const other = await t.user('monitor');
@@ -50,11 +54,18 @@ describe('authentication failures from one address', () => {
 
 describe('authentication failure settings at start-up', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   // The compiled service, as an operator starts it (npm test builds it first).
-  for (const [name, value] of [['AUTH_MAX_FAILURES', 'thirty'], ['AUTH_FAILURE_WINDOW_MS', '1 minute']]) {
+  for (const [name, value] of [
+    ['AUTH_MAX_FAILURES', 'thirty'],
+    ['AUTH_FAILURE_WINDOW_MS', '1 minute'],
+  ]) {
     it(`refuses to start with ${name}=${value}, saying why, instead of running without a limit`, async () => {
       const service = spawnService({ DATABASE_URL: t.databaseUrl, PORT: '0', [name]: value });
       const timeout = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000).unref());

@@ -16,9 +16,10 @@ describe('bootstrap admin across restarts', () => {
     running = await bootApp(first.databaseUrl, { env: { ADMIN_TOKEN: adminToken } });
     return running;
   };
-  const printedTokens = () => warnings.mock.calls
-    .map(([message]) => /Admin token \(shown once\): (\S+)/.exec(String(message))?.[1])
-    .filter((token): token is string => token !== undefined);
+  const printedTokens = () =>
+    warnings.mock.calls
+      .map(([message]) => /Admin token \(shown once\): (\S+)/.exec(String(message))?.[1])
+      .filter((token): token is string => token !== undefined);
   const me = (app: TestApp, token: string) => app.http.get('/api/v1/users/me').set(bearer(token));
 
   beforeAll(async () => {
@@ -31,7 +32,7 @@ describe('bootstrap admin across restarts', () => {
     warnings.mockRestore();
   });
 
-  it('retires the ADMIN_TOKEN admin when the variable is removed, printing a new admin\'s token once', async () => {
+  it("retires the ADMIN_TOKEN admin when the variable is removed, printing a new admin's token once", async () => {
     const bootstrap = await me(first, ADMIN_TOKEN);
     expect(bootstrap.status).toBe(200);
     const view = await first.http.get(`/api/v1/users/${bootstrap.body.id}`).set(bearer(ADMIN_TOKEN));
@@ -67,8 +68,7 @@ describe('bootstrap admin across restarts', () => {
     const app = await restart(undefined);
     expect(printedTokens()).toEqual([]);
     expect((await me(app, ADMIN_TOKEN)).status).toBe(401);
-    const admins = await app.dataSource.query(
-      `SELECT count(*)::int AS n FROM app_user WHERE 'admin' = ANY (roles) AND NOT disabled`);
+    const admins = await app.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE 'admin' = ANY (roles) AND NOT disabled`);
     expect(admins[0].n).toBe(1);
   });
 

@@ -25,8 +25,7 @@ describe('caches kept by the change feed', () => {
 
   /** Talks by career stage, as the report counts them; `fresh` asks for a count made now. */
   const talksCounted = async (fresh = false): Promise<number> => {
-    const request = t.http.get('/api/v1/reports/balance')
-      .query({ population: 'talks', dimension: 'careerStage' }).set(bearer(monitor));
+    const request = t.http.get('/api/v1/reports/balance').query({ population: 'talks', dimension: 'careerStage' }).set(bearer(monitor));
     const res = await (fresh ? request.set('Cache-Control', 'no-cache') : request);
     expect(res.status).toBe(200);
     return res.body.groups[0].cells.reduce((sum: number, c: { count: number | null }) => sum + (c.count ?? 0), 0);
@@ -46,9 +45,13 @@ describe('caches kept by the change feed', () => {
     await side.query(`ALTER TABLE talk ENABLE TRIGGER talk_notify_change`);
     await side.query('COMMIT');
   };
-  const listening = async () => (await side.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
-     WHERE datname = current_database() AND application_name = 'speaker-allocation-changes'`)).rows[0].n === 1;
+  const listening = async () =>
+    (
+      await side.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND application_name = 'speaker-allocation-changes'`,
+      )
+    ).rows[0].n === 1;
 
   /** Runs `write` with the feed's notifications held back: only the service's own bookkeeping can then drop a cached count. */
   const withoutNotifications = async (write: () => Promise<void>) => {
@@ -88,12 +91,14 @@ describe('caches kept by the change feed', () => {
     expect(await talksCounted()).toBe(before + 1);
   });
 
-  it('shows this process\'s own write at once, through the API or its own connection pool', async () => {
+  it("shows this process's own write at once, through the API or its own connection pool", async () => {
     const before = await talksCounted();
     const committee = await t.token('committee');
     // Without the listening connection's help: the pool's own connections hear their commits.
     await withoutNotifications(async () => {
-      const res = await t.http.post('/api/v1/talks').set(bearer(committee))
+      const res = await t.http
+        .post('/api/v1/talks')
+        .set(bearer(committee))
         .send({ memberId: member.id, conferenceId, talkType: 'parallel' });
       expect(res.status).toBe(201);
       expect(await talksCounted()).toBe(before + 1);
@@ -108,8 +113,10 @@ describe('caches kept by the change feed', () => {
 
   it('shows a nomination at once in a cached report, though it is written by a prepared statement TypeORM does not see', async () => {
     const nominationsCounted = async () => {
-      const res = await t.http.get('/api/v1/reports/balance')
-        .query({ population: 'nominations', dimension: 'careerStage' }).set(bearer(monitor));
+      const res = await t.http
+        .get('/api/v1/reports/balance')
+        .query({ population: 'nominations', dimension: 'careerStage' })
+        .set(bearer(monitor));
       return res.body.groups[0].total as number;
     };
     const upcoming = await createConference(t.dataSource, { startDate: '2099-06-01', endDate: '2099-06-05' });
@@ -117,7 +124,9 @@ describe('caches kept by the change feed', () => {
     const nominator = await t.token('nominator');
     const before = await nominationsCounted();
     await withoutNotifications(async () => {
-      const res = await t.http.post('/api/v1/nominations').set(bearer(nominator))
+      const res = await t.http
+        .post('/api/v1/nominations')
+        .set(bearer(nominator))
         .send({ memberId: member.id, slotId: slot.id, reason: 'Fresh results' });
       expect(res.status).toBe(201);
       expect(await nominationsCounted()).toBe(before + 1);
@@ -131,7 +140,9 @@ describe('caches kept by the change feed', () => {
     const cached = await talksCounted();
     await silentTalk();
     const slot = await createSlot(t.dataSource, { conferenceId: upcoming.id });
-    const res = await t.http.post('/api/v1/nominations').set(bearer(await t.token('nominator')))
+    const res = await t.http
+      .post('/api/v1/nominations')
+      .set(bearer(await t.token('nominator')))
       .send({ memberId: member.id, slotId: slot.id, reason: 'Strong results' });
     expect(res.status).toBe(201);
     // Slots and nominations changed; the talk report reads neither, so it stays cached
@@ -141,16 +152,21 @@ describe('caches kept by the change feed', () => {
     await t.dataSource.query(`UPDATE member SET external_id = 'FEED-1' WHERE id = $1`, [member.id]);
     const committee = await t.token('committee');
     await withoutNotifications(async () => {
-      const imported = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv')
-        .send('externalId,conference,year,talkType,date,tier\n'
-          + 'FEED-1,Feed Workshop,2019,poster,2019-05-02,minor\nFEED-1,Feed Workshop,2019,plenary,2019-05-03,minor\n');
+      const imported = await t.http
+        .post('/api/v1/talks/import')
+        .set(bearer(committee))
+        .set('Content-Type', 'text/csv')
+        .send(
+          'externalId,conference,year,talkType,date,tier\n' +
+            'FEED-1,Feed Workshop,2019,poster,2019-05-02,minor\nFEED-1,Feed Workshop,2019,plenary,2019-05-03,minor\n',
+        );
       expect(imported.status).toBe(200);
       // The import wrote on the driver's own client, unseen by TypeORM: the service still knows.
       expect(await talksCounted()).toBe(cached + 3);
     });
   });
 
-  it('shows another process\'s committed write once its notification arrives, never an uncommitted one', async () => {
+  it("shows another process's committed write once its notification arrives, never an uncommitted one", async () => {
     const before = await talksCounted();
     await side.query('BEGIN');
     await side.query(
@@ -166,10 +182,10 @@ describe('caches kept by the change feed', () => {
        SELECT m.id, $2, 'seminar', '2020-03-02', m.career_stage, m.institute_id FROM member m WHERE m.id = $1`,
       [member.id, conferenceId],
     );
-    await eventually(async () => (await talksCounted()) === before + 1, 'the report counts the other process\'s talk');
+    await eventually(async () => (await talksCounted()) === before + 1, "the report counts the other process's talk");
   });
 
-  it('applies this process\'s own change of roles to authentication at once', async () => {
+  it("applies this process's own change of roles to authentication at once", async () => {
     const user = await t.user('monitor');
     expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
     // A write elsewhere (a nomination's table) keeps users cached; one naming app_user does not.
@@ -177,19 +193,22 @@ describe('caches kept by the change feed', () => {
     expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
     await t.dataSource.query(`UPDATE "app_user" SET roles = '{nominator}' WHERE id = $1`, [user.id]);
     expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(403);
-    await t.dataSource.transaction((manager) => manager.query(`UPDATE app_user SET token_hash = 'revoked-' || id WHERE id = $1`, [user.id]));
+    await t.dataSource.transaction((manager) =>
+      manager.query(`UPDATE app_user SET token_hash = 'revoked-' || id WHERE id = $1`, [user.id]),
+    );
     expect((await t.http.get('/api/v1/nominations').set(bearer(user.token))).status).toBe(401);
   });
 
-  it('applies another process\'s change of roles or tokens to authentication', async () => {
+  it("applies another process's change of roles or tokens to authentication", async () => {
     const user = await t.user('monitor');
     expect((await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status).toBe(200);
     await side.query(`UPDATE app_user SET roles = '{nominator}' WHERE id = $1`, [user.id]);
-    await eventually(async () => (await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status === 403,
-      'the monitor role taken away');
+    await eventually(
+      async () => (await t.http.get('/api/v1/reports/equity').set(bearer(user.token))).status === 403,
+      'the monitor role taken away',
+    );
     await side.query(`UPDATE app_user SET token_hash = 'revoked-' || id WHERE id = $1`, [user.id]);
-    await eventually(async () => (await t.http.get('/api/v1/nominations').set(bearer(user.token))).status === 401,
-      'the token revoked');
+    await eventually(async () => (await t.http.get('/api/v1/nominations').set(bearer(user.token))).status === 401, 'the token revoked');
   });
 
   it('serves nothing from cache while the notification connection is down, and caches again once it is back', async () => {

@@ -8,35 +8,57 @@ describe('conferences and slots', () => {
     t = await createTestApp();
     committee = await t.token('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const post = (path: string, body: object, token = committee) =>
-    t.http.post(`/api/v1${path}`).set(bearer(token)).send(body);
-  const patch = (path: string, body: object, token = committee) =>
-    t.http.patch(`/api/v1${path}`).set(bearer(token)).send(body);
+  const post = (path: string, body: object, token = committee) => t.http.post(`/api/v1${path}`).set(bearer(token)).send(body);
+  const patch = (path: string, body: object, token = committee) => t.http.patch(`/api/v1${path}`).set(bearer(token)).send(body);
   const get = (path: string, token = committee) => t.http.get(`/api/v1${path}`).set(bearer(token));
 
   const conference = (overrides: object = {}) => ({
-    name: 'Lepton Photon', startDate: '2025-08-04', endDate: '2025-08-08', country: 'it', tier: 'major', ...overrides,
+    name: 'Lepton Photon',
+    startDate: '2025-08-04',
+    endDate: '2025-08-08',
+    country: 'it',
+    tier: 'major',
+    ...overrides,
   });
 
   it('creates a conference, audited, and reads it back with its slots', async () => {
     const res = await post('/conferences', conference({ url: 'https://lp2025.example.org' }));
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(String), name: 'Lepton Photon', startDate: '2025-08-04', endDate: '2025-08-08',
-      country: 'IT', tier: 'major', url: 'https://lp2025.example.org', city: null, timeZone: null, respondWithinDays: null,
+      id: expect.any(String),
+      name: 'Lepton Photon',
+      startDate: '2025-08-04',
+      endDate: '2025-08-08',
+      country: 'IT',
+      tier: 'major',
+      url: 'https://lp2025.example.org',
+      city: null,
+      timeZone: null,
+      respondWithinDays: null,
     });
     const slot = await post(`/conferences/${res.body.id}/slots`, { title: 'Flavour highlights', talkType: 'plenary' });
     expect(slot.status).toBe(201);
-    expect(slot.body).toMatchObject({ id: expect.any(String), conferenceId: res.body.id, title: 'Flavour highlights',
-      talkType: 'plenary', seats: 1, topic: null, seatsTaken: 0 });
+    expect(slot.body).toMatchObject({
+      id: expect.any(String),
+      conferenceId: res.body.id,
+      title: 'Flavour highlights',
+      talkType: 'plenary',
+      seats: 1,
+      topic: null,
+      seatsTaken: 0,
+    });
 
     const read = await get(`/conferences/${res.body.id}`, await t.token('monitor'));
     expect(read.status).toBe(200);
     expect(read.body.slots.map((s: { id: string }) => s.id)).toEqual([slot.body.id]);
-    const audit = await t.dataSource.query(
-      `SELECT action FROM audit_event WHERE entity_id IN ($1, $2) ORDER BY id`, [res.body.id, slot.body.id]);
+    const audit = await t.dataSource.query(`SELECT action FROM audit_event WHERE entity_id IN ($1, $2) ORDER BY id`, [
+      res.body.id,
+      slot.body.id,
+    ]);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['conference.create', 'slot.create']);
   });
 
@@ -49,7 +71,12 @@ describe('conferences and slots', () => {
 
   it('refuses bad enums, bad countries, impossible dates and unknown fields with 400 naming each', async () => {
     const res = await post('/conferences', {
-      name: 'Bad', startDate: '2025-02-30', endDate: '2025/03/01', country: 'XX', tier: 'huge', colour: 'red',
+      name: 'Bad',
+      startDate: '2025-02-30',
+      endDate: '2025/03/01',
+      country: 'XX',
+      tier: 'huge',
+      colour: 'red',
     });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field);
@@ -57,11 +84,15 @@ describe('conferences and slots', () => {
   });
 
   it('answers 409 for a second conference of the same name (any case) in the same year, not in another year', async () => {
-    expect((await post('/conferences', conference({ name: 'Moriond EW', startDate: '2024-03-10', endDate: '2024-03-17' }))).status).toBe(201);
+    expect((await post('/conferences', conference({ name: 'Moriond EW', startDate: '2024-03-10', endDate: '2024-03-17' }))).status).toBe(
+      201,
+    );
     const again = await post('/conferences', conference({ name: 'moriond ew', startDate: '2024-11-01', endDate: '2024-11-02' }));
     expect(again.status).toBe(409);
     expect(again.body.detail).toMatch(/2024/);
-    expect((await post('/conferences', conference({ name: 'Moriond EW', startDate: '2025-03-09', endDate: '2025-03-16' }))).status).toBe(201);
+    expect((await post('/conferences', conference({ name: 'Moriond EW', startDate: '2025-03-09', endDate: '2025-03-16' }))).status).toBe(
+      201,
+    );
   });
 
   it('lets only the committee write, and monitors and nominators read', async () => {
@@ -111,8 +142,13 @@ describe('conferences and slots', () => {
     const bad = await post(`/conferences/${c.id}/slots`, { title: 'x', talkType: 'keynote', seats: 0, startsAt: '2025-08-04' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['talkType', 'seats', 'startsAt']));
-    const ok = await post(`/conferences/${c.id}/slots`,
-      { title: 'Posters', talkType: 'poster', seats: 12, topic: 'Detectors', startsAt: '2025-08-05T14:00:00+02:00' });
+    const ok = await post(`/conferences/${c.id}/slots`, {
+      title: 'Posters',
+      talkType: 'poster',
+      seats: 12,
+      topic: 'Detectors',
+      startsAt: '2025-08-05T14:00:00+02:00',
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ seats: 12, topic: 'Detectors', startsAt: '2025-08-05T12:00:00.000Z' });
     expect((await post('/conferences/00000000-0000-4000-8000-000000000000/slots', { title: 'x', talkType: 'poster' })).status).toBe(404);
@@ -133,7 +169,8 @@ describe('conferences and slots', () => {
            INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
            SELECT id, $2, $3, 'good speaker', career_stage, institute_id FROM member WHERE id = $1 RETURNING id, member_id)
          INSERT INTO allocation (slot_id, member_id, nomination_id, status) SELECT $2, member_id, id, $4 FROM n`,
-        [member.id, slot.id, nominator.id, status]);
+        [member.id, slot.id, nominator.id, status],
+      );
     }
     expect((await get(`/slots/${slot.id}`)).body.seatsTaken).toBe(2);
     const tooFew = await patch(`/slots/${slot.id}`, { seats: 1 });
@@ -156,41 +193,68 @@ describe('conference venue, time zone and timed slots', () => {
     t = await createTestApp();
     committee = await t.token('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  it('keeps the venue city and time zone, and reads a slot\'s wall-clock start in that zone', async () => {
+  it("keeps the venue city and time zone, and reads a slot's wall-clock start in that zone", async () => {
     const created = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({
-      name: 'ICHEP', startDate: '2028-07-05', endDate: '2028-07-12', country: 'JP', tier: 'major', city: 'Sendai',
-      timeZone: 'Asia/Tokyo', respondWithinDays: 10,
+      name: 'ICHEP',
+      startDate: '2028-07-05',
+      endDate: '2028-07-12',
+      country: 'JP',
+      tier: 'major',
+      city: 'Sendai',
+      timeZone: 'Asia/Tokyo',
+      respondWithinDays: 10,
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ city: 'Sendai', timeZone: 'Asia/Tokyo', respondWithinDays: 10 });
-    const slot = await t.http.post(`/api/v1/conferences/${created.body.id}/slots`).set(bearer(committee))
+    const slot = await t.http
+      .post(`/api/v1/conferences/${created.body.id}/slots`)
+      .set(bearer(committee))
       .send({ title: 'Neutrinos', talkType: 'plenary', startsAt: '2028-07-06T09:00', durationMinutes: 40, room: 'Hall A' });
     expect(slot.status).toBe(201);
     expect(slot.body).toMatchObject({ startsAt: '2028-07-06T00:00:00.000Z', durationMinutes: 40, room: 'Hall A', respondWithinDays: null });
     // With an offset the instant is taken as given.
-    const moved = await t.http.patch(`/api/v1/slots/${slot.body.id}`).set(bearer(committee)).send({ startsAt: '2028-07-06T10:00:00+09:00', room: null });
+    const moved = await t.http
+      .patch(`/api/v1/slots/${slot.body.id}`)
+      .set(bearer(committee))
+      .send({ startsAt: '2028-07-06T10:00:00+09:00', room: null });
     expect(moved.body).toMatchObject({ startsAt: '2028-07-06T01:00:00.000Z', room: null, durationMinutes: 40 });
     const programme = await t.http.get(`/api/v1/conferences/${created.body.id}/programme`).set(bearer(committee));
     expect(programme.body.slots[0]).toMatchObject({
-      startsLocal: 'Thursday, 6 July 2028, 10:00 (Asia/Tokyo)', endsAt: '2028-07-06T01:40:00.000Z', durationMinutes: 40,
+      startsLocal: 'Thursday, 6 July 2028, 10:00 (Asia/Tokyo)',
+      endsAt: '2028-07-06T01:40:00.000Z',
+      durationMinutes: 40,
     });
     expect(programme.body.conference).toMatchObject({ city: 'Sendai', timeZone: 'Asia/Tokyo' });
   });
 
   it('refuses an unknown time zone, a zero-length talk and a deadline beyond 90 days with 400 naming each', async () => {
     const res = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({
-      name: 'Bad zone', startDate: '2028-01-05', endDate: '2028-01-06', tier: 'minor', timeZone: 'Europe/Atlantis', respondWithinDays: 91,
+      name: 'Bad zone',
+      startDate: '2028-01-05',
+      endDate: '2028-01-06',
+      tier: 'minor',
+      timeZone: 'Europe/Atlantis',
+      respondWithinDays: 91,
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['respondWithinDays', 'timeZone']);
-    const ok = await t.http.post('/api/v1/conferences').set(bearer(committee)).send({ name: 'Fine', startDate: '2028-01-05', endDate: '2028-01-06', tier: 'minor' });
-    const slot = await t.http.post(`/api/v1/conferences/${ok.body.id}/slots`).set(bearer(committee))
+    const ok = await t.http
+      .post('/api/v1/conferences')
+      .set(bearer(committee))
+      .send({ name: 'Fine', startDate: '2028-01-05', endDate: '2028-01-06', tier: 'minor' });
+    const slot = await t.http
+      .post(`/api/v1/conferences/${ok.body.id}/slots`)
+      .set(bearer(committee))
       .send({ title: 'Zero', talkType: 'poster', durationMinutes: 0 });
     expect(slot.status).toBe(400);
     expect(slot.body.errors).toEqual([expect.objectContaining({ field: 'durationMinutes' })]);
-    const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'slot.create' AND after->>'title' = 'Zero'`);
+    const audit = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'slot.create' AND after->>'title' = 'Zero'`,
+    );
     expect(audit[0].n).toBe(0);
   });
 });

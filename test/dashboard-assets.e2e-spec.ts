@@ -2,8 +2,12 @@ import { createTestApp, TestApp } from './support/test-app';
 
 describe('dashboard assets', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('serves the page and its script without a token, and no data', async () => {
     const page = await t.http.get('/dashboard');

@@ -15,7 +15,7 @@ const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const TODAY = new Date().toISOString().slice(0, 10);
 const describeInBrowser = browserDescribe('dashboard sign-in browser test');
 
-describeInBrowser('dashboard: signing in through the identity provider, and a member\'s own page', () => {
+describeInBrowser("dashboard: signing in through the identity provider, and a member's own page", () => {
   let t: TestApp;
   let idp: TestIdentityProvider;
   let seeded: SeedResult;
@@ -38,15 +38,25 @@ describeInBrowser('dashboard: signing in through the identity provider, and a me
        WHERE EXISTS (SELECT 1 FROM allocation a WHERE a.member_id = m.id AND a.status = 'invited')
          AND EXISTS (SELECT 1 FROM talk t WHERE t.member_id = m.id)
          AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.member_id = m.id)
-       ORDER BY m.external_id LIMIT 1`);
+       ORDER BY m.external_id LIMIT 1`,
+    );
     expect(member).toBeDefined();
-    idp.addPerson({ sub: 'sub-marta', username: 'marta', password: 'marta-pw', name: member.name, externalId: member.externalId, groups: [] });
+    idp.addPerson({
+      sub: 'sub-marta',
+      username: 'marta',
+      password: 'marta-pw',
+      name: member.name,
+      externalId: member.externalId,
+      groups: [],
+    });
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
     page.on('pageerror', (e) => errors.push(e.message));
     // The test provider's pages have no favicon; what counts is the dashboard's own requests.
-    page.on('response', (r) => { if (r.status() >= 400 && r.url().startsWith(base)) errors.push(`${r.status()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.url().startsWith(base)) errors.push(`${r.status()} ${r.url()}`);
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -55,7 +65,7 @@ describeInBrowser('dashboard: signing in through the identity provider, and a me
     await idp?.stop();
   });
 
-  it('offers the sign-in, goes through the provider\'s login form and comes back signed in', async () => {
+  it("offers the sign-in, goes through the provider's login form and comes back signed in", async () => {
     await page.goto(`${base}/dashboard`);
     await page.waitForSelector('#sign-in:not([hidden])');
     await page.click('#sign-in');
@@ -73,10 +83,16 @@ describeInBrowser('dashboard: signing in through the identity provider, and a me
     expect(cookies.find((c) => c.name === 'sa_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
   });
 
-  it('shows the member their own page, with the API\'s numbers, and no report panels', async () => {
+  it("shows the member their own page, with the API's numbers, and no report panels", async () => {
     const token = await idp.accessToken('sub-marta');
-    const [record, eligibility, invitations, talks] = await Promise.all(['/me', '/me/eligibility', '/me/invitations', '/me/talks']
-      .map((path) => t.http.get(`/api/v1${path}`).set(bearer(token)).then((r) => r.body)));
+    const [record, eligibility, invitations, talks] = await Promise.all(
+      ['/me', '/me/eligibility', '/me/invitations', '/me/talks'].map((path) =>
+        t.http
+          .get(`/api/v1${path}`)
+          .set(bearer(token))
+          .then((r) => r.body),
+      ),
+    );
     expect(record.id).toBe(member.id);
     expect(await page.isVisible('#me')).toBe(true);
     expect(await page.isVisible('#app')).toBe(false);
@@ -100,7 +116,9 @@ describeInBrowser('dashboard: signing in through the identity provider, and a me
     expect(row.status).toBe('accepted');
     const [audit] = await t.dataSource.query(
       `SELECT u.identity_subject FROM audit_event e JOIN app_user u ON u.id = e.actor_id
-       WHERE e.action = 'allocation.accept' AND e.entity_id = $1`, [id]);
+       WHERE e.action = 'allocation.accept' AND e.entity_id = $1`,
+      [id],
+    );
     expect(audit.identity_subject).toBe('sub-marta');
     expect(errors).toEqual([]);
   });

@@ -43,26 +43,33 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
 
   async function openAs(role: string): Promise<void> {
     await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.evaluate(() => {
+      sessionStorage.clear();
+      document.body.removeAttribute('data-ready');
+    });
     await page.fill('#token', tokenFor(role));
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
   }
 
   async function renderedRows(dimension: string) {
-    return page.$$eval(`.chart[data-dimension=${dimension}] g.row`, (rows) => rows.map((r) => ({
-      value: r.getAttribute('data-value'),
-      count: r.getAttribute('data-count'),
-      share: r.getAttribute('data-share'),
-      baseline: r.getAttribute('data-baseline'),
-    })));
+    return page.$$eval(`.chart[data-dimension=${dimension}] g.row`, (rows) =>
+      rows.map((r) => ({
+        value: r.getAttribute('data-value'),
+        count: r.getAttribute('data-count'),
+        share: r.getAttribute('data-share'),
+        baseline: r.getAttribute('data-baseline'),
+      })),
+    );
   }
 
-  it('renders region, career-stage and gender charts with the API\'s numbers for a monitor', async () => {
+  it("renders region, career-stage and gender charts with the API's numbers for a monitor", async () => {
     await openAs('monitor');
     expect(await page.isVisible('#error')).toBe(false);
     for (const dimension of ['region', 'careerStage', 'gender']) {
-      const api = await t.http.get('/api/v1/reports/balance').query({ population: 'allocations', dimension })
+      const api = await t.http
+        .get('/api/v1/reports/balance')
+        .query({ population: 'allocations', dimension })
         .set(bearer(tokenFor('monitor')));
       expect(api.status).toBe(200);
       const rows = await renderedRows(dimension);
@@ -79,10 +86,14 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
       });
     }
     // Gender counts carry noise for a monitor, and the chart says so; the other charts do not.
-    expect(await page.textContent('[data-dimension="gender"] .disclosure')).toMatch(/random noise \(about ±2.8 per quarter\).*whole quarters up to \d{4}-\d{2}-\d{2}/);
+    expect(await page.textContent('[data-dimension="gender"] .disclosure')).toMatch(
+      /random noise \(about ±2.8 per quarter\).*whole quarters up to \d{4}-\d{2}-\d{2}/,
+    );
     expect(await page.$('[data-dimension="region"] .disclosure')).toBeNull();
     // The membership baseline tick is the members report's share.
-    const members = await t.http.get('/api/v1/reports/balance').query({ population: 'members', dimension: 'region' })
+    const members = await t.http
+      .get('/api/v1/reports/balance')
+      .query({ population: 'members', dimension: 'region' })
       .set(bearer(tokenFor('monitor')));
     const regionRows = await renderedRows('region');
     const usa = members.body.groups[0].cells.find((c: { value: string }) => c.value === 'USA');
@@ -91,7 +102,10 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
   });
 
   it('shows the funnel, the trends and the equity test', async () => {
-    const funnelApi = await t.http.get('/api/v1/reports/funnel').query({ dimension: 'careerStage' }).set(bearer(tokenFor('monitor')));
+    const funnelApi = await t.http
+      .get('/api/v1/reports/funnel')
+      .query({ dimension: 'careerStage' })
+      .set(bearer(tokenFor('monitor')));
     const funnelText = await page.textContent('#funnel');
     for (const stage of Object.keys(funnelApi.body.totals)) expect(funnelText).toContain(`${stage} (${funnelApi.body.totals[stage]})`);
     expect(await page.$$eval('#funnel tbody tr', (r) => r.length)).toBe(funnelApi.body.values.length);
@@ -103,19 +117,30 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     expect(await page.$$eval('#funnel .readings li', (l) => l.length)).toBe(funnelApi.body.readings.length);
     await page.locator('#panel-trends').screenshot({ path: join(ARTIFACTS, 'dashboard-trends.png') });
     for (const panel of ['#funnel', '#trends', '#equity']) {
-      expect(await page.textContent(`${panel} .covers`)).toMatch(/^Covers all conferences, (up to |\d{4}-\d{2}-\d{2} to )\d{4}-\d{2}-\d{2}\./);
+      expect(await page.textContent(`${panel} .covers`)).toMatch(
+        /^Covers all conferences, (up to |\d{4}-\d{2}-\d{2} to )\d{4}-\d{2}-\d{2}\./,
+      );
     }
   });
 
   it('shows declines by region with the kinds of reason, small counts hidden, as the API gives them', async () => {
-    const api = await t.http.get('/api/v1/reports/declines').query({ dimension: 'region' }).set(bearer(tokenFor('monitor')));
+    const api = await t.http
+      .get('/api/v1/reports/declines')
+      .query({ dimension: 'region' })
+      .set(bearer(tokenFor('monitor')));
     expect(api.status).toBe(200);
     expect(api.body.totals.declined).toBeGreaterThan(20);
     // The demo's declines carry kinds of reason, funding among them.
     expect(api.body.totals.byCategory.funding).toBeGreaterThan(0);
-    const rows = await page.$$eval('#declines tbody tr', (r) => r.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#declines tbody tr', (r) =>
+      r.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     expect(rows.length).toBe(api.body.values.length + 1);
-    expect(rows[api.body.values.length].slice(0, 3)).toEqual(['All', String(api.body.totals.invitations), String(api.body.totals.declined)]);
+    expect(rows[api.body.values.length].slice(0, 3)).toEqual([
+      'All',
+      String(api.body.totals.invitations),
+      String(api.body.totals.declined),
+    ]);
     for (const [i, v] of api.body.values.entries()) {
       expect(rows[i][0]).toBe(v.name ?? v.value);
       expect(rows[i][2]).toBe(v.declined === null ? 'suppressed' : String(v.declined));
@@ -131,7 +156,9 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     await page.selectOption('#population', 'authors');
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     expect(await page.isVisible('#error')).toBe(false);
-    const api = await t.http.get('/api/v1/reports/balance').query({ population: 'authors', dimension: 'careerStage' })
+    const api = await t.http
+      .get('/api/v1/reports/balance')
+      .query({ population: 'authors', dimension: 'careerStage' })
       .set(bearer(tokenFor('monitor')));
     const total = await page.getAttribute('.chart[data-dimension=careerStage] .total', 'data-total');
     expect(Number(total)).toBe(api.body.groups[0].total);
@@ -142,11 +169,14 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
   });
 
-  it('shows a conference\'s programme with allocation statuses to the committee', async () => {
+  it("shows a conference's programme with allocation statuses to the committee", async () => {
     await openAs('committee');
-    const { rows } = { rows: await t.dataSource.query(
-      `SELECT c.id, count(*)::int AS allocations FROM allocation a JOIN slot s ON s.id = a.slot_id
-       JOIN conference c ON c.id = s.conference_id GROUP BY c.id ORDER BY allocations DESC LIMIT 1`) };
+    const { rows } = {
+      rows: await t.dataSource.query(
+        `SELECT c.id, count(*)::int AS allocations FROM allocation a JOIN slot s ON s.id = a.slot_id
+       JOIN conference c ON c.id = s.conference_id GROUP BY c.id ORDER BY allocations DESC LIMIT 1`,
+      ),
+    };
     expect(rows.length).toBe(1);
     await page.evaluate(() => document.body.removeAttribute('data-ready'));
     await page.selectOption('#conference', rows[0].id);
@@ -165,13 +195,20 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
       `SELECT s.conference_id AS id FROM allocation a JOIN slot s ON s.id = a.slot_id
        WHERE a.status IN ('invited', 'accepted') AND a.created_at < date_trunc('quarter', now())
        GROUP BY s.conference_id HAVING count(*) BETWEEN 1 AND 6
-       ORDER BY s.conference_id LIMIT 60`);
-    const report = (id: string) => t.http.get('/api/v1/reports/balance')
-      .query({ population: 'allocations', dimension: 'gender', conferenceId: id }).set(bearer(tokenFor('committee')));
+       ORDER BY s.conference_id LIMIT 60`,
+    );
+    const report = (id: string) =>
+      t.http
+        .get('/api/v1/reports/balance')
+        .query({ population: 'allocations', dimension: 'gender', conferenceId: id })
+        .set(bearer(tokenFor('committee')));
     let chosen: { id: string; body: { groups: { cells: { suppressed: boolean }[] }[] } } | undefined;
     for (const { id } of small) {
       const { body } = await report(id);
-      if (body.groups[0].cells.some((c: { suppressed: boolean }) => c.suppressed)) { chosen = { id, body }; break; }
+      if (body.groups[0].cells.some((c: { suppressed: boolean }) => c.suppressed)) {
+        chosen = { id, body };
+        break;
+      }
     }
     expect(chosen).toBeDefined();
     await page.evaluate(() => document.body.removeAttribute('data-ready'));
@@ -193,7 +230,10 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     expect(await page.isVisible('#error')).toBe(false);
     expect(await page.isVisible('#nominator')).toBe(true);
     expect(await page.isVisible('#app')).toBe(false);
-    const own = await t.http.get('/api/v1/nominations').query({ limit: 200 }).set(bearer(tokenFor('nominator')));
+    const own = await t.http
+      .get('/api/v1/nominations')
+      .query({ limit: 200 })
+      .set(bearer(tokenFor('nominator')));
     expect(own.body.total).toBeGreaterThan(0);
     expect(await page.textContent('#nominator-summary')).toMatch(new RegExp(`^${own.body.total} nominations`));
     expect(await page.$$eval('#nominator-list tbody tr', (r) => r.length)).toBe(Math.min(200, own.body.items.length));

@@ -64,7 +64,9 @@ describe('demo collaboration: seeding a database', () => {
       WHERE career_stage <> member_career_stage_at(member_id, created_at::date)
          OR institute_id <> member_institute_at(member_id, created_at::date)`);
     expect(nominations.rows[0].n).toBe(0);
-    const reused = await db.query(`SELECT count(*)::int AS n FROM member m JOIN institute i ON i.id = m.institute_id WHERE i.name IN ('CERN', 'JINR Dubna')`);
+    const reused = await db.query(
+      `SELECT count(*)::int AS n FROM member m JOIN institute i ON i.id = m.institute_id WHERE i.name IN ('CERN', 'JINR Dubna')`,
+    );
     expect(reused.rows[0].n).toBeGreaterThan(0);
   });
 
@@ -74,15 +76,13 @@ describe('demo collaboration: seeding a database', () => {
       FROM allocation a JOIN nomination n ON n.id = a.nomination_id
       GROUP BY 1, 2 ORDER BY 1, 2`);
     const states = Object.fromEntries(rows.map((r) => [`${r.allocation}/${r.nomination}`, r.n]));
-    expect(Object.keys(states).sort()).toEqual(
-      expect.arrayContaining(['accepted/allocated', 'declined/shortlisted']),
-    );
+    expect(Object.keys(states).sort()).toEqual(expect.arrayContaining(['accepted/allocated', 'declined/shortlisted']));
     for (const key of Object.keys(states)) {
       expect(['invited/allocated', 'accepted/allocated', 'declined/shortlisted']).toContain(key);
     }
   });
 
-  it('stores the demo users\' tokens only hashed, and they work', async () => {
+  it("stores the demo users' tokens only hashed, and they work", async () => {
     const { rows } = await db.query(`SELECT token_hash FROM app_user WHERE email = 'committee@demo.example'`);
     expect(rows[0].token_hash).toBe(hashToken(tokenOf('committee@demo.example')));
     const candidates = await t.http.get(`/api/v1/slots/${seeded.crowdedSlotId}/candidates`).set(bearer(tokenOf('committee@demo.example')));
@@ -113,7 +113,9 @@ describe('demo collaboration: seeding a database', () => {
     const members = await db.query(`SELECT count(*)::int AS n FROM member`);
     expect(members.rows[0].n).toBe(400);
     // The demo users exist once, with the new tokens.
-    const res = await t.http.get('/api/v1/rankings?limit=5').set(bearer(again.users.find((u) => u.email === 'committee@demo.example')!.token));
+    const res = await t.http
+      .get('/api/v1/rankings?limit=5')
+      .set(bearer(again.users.find((u) => u.email === 'committee@demo.example')!.token));
     expect(res.status).toBe(200);
     seeded = again;
   });

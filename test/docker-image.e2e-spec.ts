@@ -15,13 +15,23 @@ import { readState } from './support/state';
 
 const ROOT = process.cwd();
 
-interface Instruction { op: string; args: string }
-interface Stage { base: string; name?: string; instructions: Instruction[] }
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  base: string;
+  name?: string;
+  instructions: Instruction[];
+}
 
 /** The Dockerfile's stages, continuation lines joined, comments dropped. */
 function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim())
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   for (const line of lines) {
     const [, word, args] = /^(\S+)\s*(.*)$/.exec(line)!;
@@ -38,7 +48,7 @@ function parseDockerfile(text: string): Stage[] {
 
 /** A COPY's stage (--from), sources and destination, in shell or JSON form. */
 function copyArgs(args: string): { from?: string; sources: string[]; dest: string } {
-  let words = args.trim().startsWith('[') ? JSON.parse(args) as string[] : args.trim().split(/\s+/);
+  let words = args.trim().startsWith('[') ? (JSON.parse(args) as string[]) : args.trim().split(/\s+/);
   const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
   words = words.filter((w) => !w.startsWith('--'));
   return { from, sources: words.slice(0, -1), dest: words.at(-1)! };
@@ -48,12 +58,31 @@ function copyArgs(args: string): { from?: string; sources: string[]; dest: strin
 function ignored(context: string): (path: string) => boolean {
   const file = join(context, '.dockerignore');
   if (!existsSync(file)) return () => false;
-  const patterns = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((p) => new RegExp(`^${p.replace(/^\//, '').replace(/[.+^${}()|[\]]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`));
+  const patterns = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map(
+      (p) =>
+        new RegExp(
+          `^${p
+            .replace(/^\//, '')
+            .replace(/[.+^${}()|[\]]/g, '\\$&')
+            .replace(/\*\*/g, '\u0000')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\u0000/g, '.*')}(/.*)?$`,
+        ),
+    );
   return (path) => patterns.some((p) => p.test(path));
 }
 
-interface Assembled { stages: Stage[]; roots: string[]; app: string; env: Record<string, string>; cmd: string[] }
+interface Assembled {
+  stages: Stage[];
+  roots: string[];
+  app: string;
+  env: Record<string, string>;
+  cmd: string[];
+}
 
 /**
  * Carries the Dockerfile out in `work`, one folder per stage standing for its file system. RUN lines
@@ -89,12 +118,15 @@ function assemble(context: string, work: string): Assembled {
         for (const source of sources) {
           const path = fromRoot ? join(fromRoot, source) : join(context, source);
           if (!existsSync(path) || (!fromRoot && skip(relative(context, path)))) {
-            throw new Error(`COPY ${source}: not found ${fromRoot ? `in stage ${from}` : 'in the build context (or excluded by .dockerignore)'}`);
+            throw new Error(
+              `COPY ${source}: not found ${fromRoot ? `in stage ${from}` : 'in the build context (or excluded by .dockerignore)'}`,
+            );
           }
           const target = intoDir ? join(inStage(dest), basename(path)) : inStage(dest);
           mkdirSync(dirname(target), { recursive: true });
           cpSync(path, target, {
-            recursive: true, verbatimSymlinks: true,
+            recursive: true,
+            verbatimSymlinks: true,
             filter: (p) => fromRoot !== null || !skip(relative(context, p)),
           });
         }
@@ -113,11 +145,13 @@ function assemble(context: string, work: string): Assembled {
 
 function get(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -150,7 +184,7 @@ describe('the Docker image', () => {
     for (const stage of stages) expect(stage.base).toBe('node:24-bookworm-slim');
   });
 
-  it('copies the dashboard\'s static files into its runtime stage', () => {
+  it("copies the dashboard's static files into its runtime stage", () => {
     const sources = runtime.instructions.filter((i) => i.op === 'COPY').flatMap((i) => copyArgs(i.args).sources);
     expect(sources.some((source) => /(^|\/)src(\/dashboard(\/public)?)?\/?$/.test(source))).toBe(true);
   });
@@ -182,7 +216,11 @@ describe('the Docker image', () => {
       const build = join(assembled.roots[0], 'app', 'dist');
       expect(existsSync(join(build, 'src', 'main.js'))).toBe(true);
       expect(existsSync(join(build, 'migrations', 'index.js'))).toBe(true);
-      expect(readdirSync(build).filter((entry) => statSync(join(build, entry)).isDirectory()).sort()).toEqual(['migrations', 'src']);
+      expect(
+        readdirSync(build)
+          .filter((entry) => statSync(join(build, entry)).isDirectory())
+          .sort(),
+      ).toEqual(['migrations', 'src']);
     });
 
     it('has in its runtime stage what the compiled service reads at run time', () => {
@@ -218,7 +256,10 @@ describe('the Docker image', () => {
       service = spawn(process.execPath, args, {
         cwd: assembled.app,
         env: {
-          PATH: process.env.PATH, ...assembled.env, PORT: String(port), LOG_LEVEL: 'warn',
+          PATH: process.env.PATH,
+          ...assembled.env,
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
           DATABASE_URL: Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString(),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -226,14 +267,20 @@ describe('the Docker image', () => {
       let output = '';
       service.stdout!.on('data', (d) => (output += d));
       service.stderr!.on('data', (d) => (output += d));
-      await healthy(port, () => output, 60_000, () => service?.exitCode === null);
+      await healthy(
+        port,
+        () => output,
+        60_000,
+        () => service?.exitCode === null,
+      );
       await expectServiceWithDashboard(port);
     }, 90_000);
   });
 
   const docker = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 }).status === 0;
   (docker ? it : it.skip)(
-    docker ? 'builds, and its container answers on /health and serves the dashboard'
+    docker
+      ? 'builds, and its container answers on /health and serves the dashboard'
       : 'builds, and its container answers on /health and serves the dashboard (skipped: no Docker engine, `docker info` fails)',
     async () => {
       const tag = `speaker-allocation-test:${process.pid}`;

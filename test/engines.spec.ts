@@ -11,7 +11,10 @@ const semver = require('semver') as {
   validRange(range: string): string | null;
 };
 
-interface LockedPackage { version?: string; engines?: { node?: string } | string[] }
+interface LockedPackage {
+  version?: string;
+  engines?: { node?: string } | string[];
+}
 
 describe('engines.node', () => {
   const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { engines: { node: string } };
@@ -28,7 +31,11 @@ describe('engines.node', () => {
   it('is supported by every package in package-lock.json that names the Node.js versions it needs', () => {
     const needs = Object.entries(lock.packages)
       .filter(([path, pkg]) => path !== '' && pkg.engines && !Array.isArray(pkg.engines) && pkg.engines.node)
-      .map(([path, pkg]) => ({ name: path.replace(/^.*node_modules\//, ''), version: pkg.version, node: (pkg.engines as { node: string }).node }));
+      .map(([path, pkg]) => ({
+        name: path.replace(/^.*node_modules\//, ''),
+        version: pkg.version,
+        node: (pkg.engines as { node: string }).node,
+      }));
     // The lockfile does carry them: a check of nothing would pass whatever it holds.
     expect(needs.length).toBeGreaterThan(100);
     const unmet = needs.filter(({ node }) => semver.validRange(node) !== null && !semver.satisfies(oldest, node));

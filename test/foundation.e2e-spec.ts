@@ -2,8 +2,12 @@ import { bearer, createTestApp, TestApp } from './support/test-app';
 
 describe('foundation: auth, errors, audit, health, docs', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('reports health with the database reachable, without a token', async () => {
     const res = await t.http.get('/health');
@@ -30,14 +34,18 @@ describe('foundation: auth, errors, audit, health, docs', () => {
 
   it('answers 403 for a valid token with the wrong role', async () => {
     const monitor = await t.token('monitor');
-    const res = await t.http.post('/api/v1/users').set(bearer(monitor))
+    const res = await t.http
+      .post('/api/v1/users')
+      .set(bearer(monitor))
       .send({ name: 'X', email: 'x@example.org', roles: ['admin'] });
     expect(res.status).toBe(403);
     expect(res.body.status).toBe(403);
   });
 
   it('creates users with a token shown once and stored only hashed', async () => {
-    const res = await t.http.post('/api/v1/users').set(bearer(t.admin))
+    const res = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
       .send({ name: 'Ada Committee', email: 'ada@example.org', roles: ['committee', 'nominator'] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Ada Committee', email: 'ada@example.org', roles: ['committee', 'nominator'] });
@@ -61,7 +69,9 @@ describe('foundation: auth, errors, audit, health, docs', () => {
   });
 
   it('rejects unknown fields, wrong types and bad enums with 400 naming each field', async () => {
-    const res = await t.http.post('/api/v1/users').set(bearer(t.admin))
+    const res = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
       .send({ name: 42, email: 'nope', roles: ['king'], shoeSize: 44 });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -70,12 +80,14 @@ describe('foundation: auth, errors, audit, health, docs', () => {
   });
 
   it('answers malformed JSON with 400 and bodies over 1 MB with 413, as problem+json', async () => {
-    const malformed = await t.http.post('/api/v1/users').set(bearer(t.admin))
-      .set('Content-Type', 'application/json').send('{"name": ');
+    const malformed = await t.http.post('/api/v1/users').set(bearer(t.admin)).set('Content-Type', 'application/json').send('{"name": ');
     expect(malformed.status).toBe(400);
     expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const huge = await t.http.post('/api/v1/users').set(bearer(t.admin))
-      .set('Content-Type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(1_100_000) }));
+    const huge = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(1_100_000) }));
     expect(huge.status).toBe(413);
     expect(huge.body.status).toBe(413);
   });
@@ -83,7 +95,10 @@ describe('foundation: auth, errors, audit, health, docs', () => {
   it('answers a duplicate with 409 and writes nothing', async () => {
     const body = { name: 'Dup', email: 'dup@example.org', roles: ['monitor'] };
     expect((await t.http.post('/api/v1/users').set(bearer(t.admin)).send(body)).status).toBe(201);
-    const again = await t.http.post('/api/v1/users').set(bearer(t.admin)).send({ ...body, email: 'DUP@example.org' });
+    const again = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
+      .send({ ...body, email: 'DUP@example.org' });
     expect(again.status).toBe(409);
     const count = await t.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE lower(email) = 'dup@example.org'`);
     expect(count[0].n).toBe(1);
@@ -96,7 +111,9 @@ describe('foundation: auth, errors, audit, health, docs', () => {
   });
 
   it('records every write in the audit log, readable and filterable by admins only', async () => {
-    const created = await t.http.post('/api/v1/users').set(bearer(t.admin))
+    const created = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
       .send({ name: 'Audited', email: 'audited@example.org', roles: ['monitor'] });
     const res = await t.http.get('/api/v1/audit').query({ entity: 'user', entityId: created.body.id }).set(bearer(t.admin));
     expect(res.status).toBe(200);
@@ -131,8 +148,12 @@ describe('foundation: auth, errors, audit, health, docs', () => {
 
 describe('foundation: repeated authentication failures', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ env: { AUTH_MAX_FAILURES: '5' } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_MAX_FAILURES: '5' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('answers 429 with Retry-After to further unknown tokens once a client has failed too often, never to a valid one', async () => {
     for (let i = 0; i < 5; i++) {

@@ -8,8 +8,12 @@ describe.each([
   { why: 'not hex', key: 'zz'.repeat(32), detail: /not hexadecimal/ },
 ])('incidents without a usable INCIDENT_KEY ($why)', ({ key, detail }) => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ env: { INCIDENT_KEY: key } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ env: { INCIDENT_KEY: key } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('answers 503 problem+json on every incidents route, saying why', async () => {
     const contact = await t.token('contact');

@@ -17,7 +17,8 @@ describe('incidents: confidential harassment reports', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { INCIDENT_KEY } });
     [{ id: conferenceId }] = await t.dataSource.query(
-      `INSERT INTO conference (name, start_date, end_date, tier) VALUES ('Quark Matter 2026', '2026-04-05', '2026-04-11', 'major') RETURNING id`);
+      `INSERT INTO conference (name, start_date, end_date, tier) VALUES ('Quark Matter 2026', '2026-04-05', '2026-04-11', 'major') RETURNING id`,
+    );
     contact = await t.user('contact');
     others = {
       admin: t.admin,
@@ -26,17 +27,24 @@ describe('incidents: confidential harassment reports', () => {
       monitor: await t.token('monitor'),
     };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const file = (token: string, body: Record<string, unknown>) =>
-    t.http.post('/api/v1/incidents').set(bearer(token)).send({ conferenceId, ...body });
+    t.http
+      .post('/api/v1/incidents')
+      .set(bearer(token))
+      .send({ conferenceId, ...body });
 
   /** Every row of every table, as text: what someone with database access could read. */
   async function everyRow(): Promise<Set<string>> {
     const tables: { name: string }[] = await t.dataSource.query(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     const rows: { row: string }[] = await t.dataSource.query(
-      tables.map((table) => `SELECT '${table.name}: ' || x::text AS row FROM "${table.name}" x`).join(' UNION ALL '));
+      tables.map((table) => `SELECT '${table.name}: ' || x::text AS row FROM "${table.name}" x`).join(' UNION ALL '),
+    );
     return new Set(rows.map((r) => r.row));
   }
 
@@ -44,7 +52,12 @@ describe('incidents: confidential harassment reports', () => {
     for (const token of [...Object.values(others), contact.token]) {
       const res = await file(token, { description: 'He kept touching my arm at the poster session', occurredOn: '2026-04-07' });
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ id: expect.any(String), followUpCode: expect.stringMatching(/^fu_/), anonymous: false, status: 'received' });
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        followUpCode: expect.stringMatching(/^fu_/),
+        anonymous: false,
+        status: 'received',
+      });
     }
     expect((await t.http.post('/api/v1/incidents').send({ conferenceId, description: 'x' })).status).toBe(401);
   });
@@ -61,14 +74,18 @@ describe('incidents: confidential harassment reports', () => {
     expect((await file(nominator, { description: 'x', occurredOn: '2026-02-30' })).status).toBe(400);
     const future = await file(nominator, { description: 'x', occurredOn: '2099-01-01' });
     expect(future.status).toBe(422);
-    const unknown = await t.http.post('/api/v1/incidents').set(bearer(nominator))
+    const unknown = await t.http
+      .post('/api/v1/incidents')
+      .set(bearer(nominator))
       .send({ conferenceId: '00000000-0000-4000-8000-000000000000', description: 'x' });
     expect(unknown.status).toBe(422);
     expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('refuses every role but contact on list, read, notes and status, admins included', async () => {
-    const { body: { id } } = await file(others.monitor, { description: 'Role check report' });
+    const {
+      body: { id },
+    } = await file(others.monitor, { description: 'Role check report' });
     for (const [role, token] of Object.entries(others)) {
       const answers = await Promise.all([
         t.http.get('/api/v1/incidents').set(bearer(token)),
@@ -87,10 +104,13 @@ describe('incidents: confidential harassment reports', () => {
   it('shows the contact the decrypted report, the named reporter, additions and notes; the list carries no content', async () => {
     const reporter = await t.user('nominator');
     const filed = await file(reporter.token, {
-      description: 'At the banquet a senior colleague made comments about my body', concerns: 'Dr. X from institute Y',
+      description: 'At the banquet a senior colleague made comments about my body',
+      concerns: 'Dr. X from institute Y',
     });
     const { id, followUpCode } = filed.body;
-    const added = await t.http.post(`/api/v1/incidents/${id}/additions`).set(bearer(reporter.token))
+    const added = await t.http
+      .post(`/api/v1/incidents/${id}/additions`)
+      .set(bearer(reporter.token))
       .send({ followUpCode, text: 'A witness was sitting next to me' });
     expect(added.status).toBe(201);
     const noted = await t.http.post(`/api/v1/incidents/${id}/notes`).set(bearer(contact.token)).send({ text: 'Called the reporter' });
@@ -99,13 +119,22 @@ describe('incidents: confidential harassment reports', () => {
     const list = await t.http.get('/api/v1/incidents').query({ status: 'received', conferenceId }).set(bearer(contact.token));
     expect(list.status).toBe(200);
     const item = list.body.items.find((i: { id: string }) => i.id === id);
-    expect(item).toMatchObject({ status: 'received', anonymous: false, additionCount: 1, noteCount: 1, conferenceName: 'Quark Matter 2026' });
+    expect(item).toMatchObject({
+      status: 'received',
+      anonymous: false,
+      additionCount: 1,
+      noteCount: 1,
+      conferenceName: 'Quark Matter 2026',
+    });
     expect(JSON.stringify(list.body)).not.toMatch(/banquet|Dr\. X|witness|Called/);
 
     const read = await t.http.get(`/api/v1/incidents/${id}`).set(bearer(contact.token));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
-      id, conferenceId, status: 'received', version: 1,
+      id,
+      conferenceId,
+      status: 'received',
+      version: 1,
       description: 'At the banquet a senior colleague made comments about my body',
       concerns: 'Dr. X from institute Y',
       reporter: { id: reporter.id, name: expect.stringContaining('nominator') },
@@ -117,11 +146,11 @@ describe('incidents: confidential harassment reports', () => {
     expect(read.body).not.toHaveProperty('followUpCode');
   });
 
-  it('accepts additions only with the report\'s own follow-up code', async () => {
+  it("accepts additions only with the report's own follow-up code", async () => {
     const a = await file(others.committee, { description: 'Report A' });
     const b = await file(others.committee, { description: 'Report B' });
-    const add = (id: string, code: string) => t.http.post(`/api/v1/incidents/${id}/additions`).set(bearer(others.monitor))
-      .send({ followUpCode: code, text: 'more' });
+    const add = (id: string, code: string) =>
+      t.http.post(`/api/v1/incidents/${id}/additions`).set(bearer(others.monitor)).send({ followUpCode: code, text: 'more' });
     expect((await add(a.body.id, b.body.followUpCode)).status).toBe(403);
     expect((await add(a.body.id, 'fu_guess')).status).toBe(403);
     expect((await add('00000000-0000-4000-8000-000000000000', a.body.followUpCode)).status).toBe(404);
@@ -138,9 +167,15 @@ describe('incidents: confidential harassment reports', () => {
     const mine = await t.http.get('/api/v1/incidents/mine').set(bearer(reporter.token));
     expect(mine.status).toBe(200);
     expect(mine.body.total).toBe(1);
-    expect(mine.body.items).toEqual([{
-      id: named.body.id, conferenceId, status: 'in_follow_up', receivedAt: expect.any(String), updatedAt: expect.any(String),
-    }]);
+    expect(mine.body.items).toEqual([
+      {
+        id: named.body.id,
+        conferenceId,
+        status: 'in_follow_up',
+        receivedAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
+    ]);
     const stranger = await t.http.get('/api/v1/incidents/mine').set(bearer(await t.token('monitor')));
     expect(stranger.body).toMatchObject({ items: [], total: 0 });
   });
@@ -154,16 +189,20 @@ describe('incidents: confidential harassment reports', () => {
     const filed = await file(reporter.token, { description: 'Anonymous: the chair shouted at me', anonymous: true });
     expect(filed.status).toBe(201);
     expect(filed.body.anonymous).toBe(true);
-    await t.http.post(`/api/v1/incidents/${filed.body.id}/additions`).set(bearer(reporter.token))
+    await t.http
+      .post(`/api/v1/incidents/${filed.body.id}/additions`)
+      .set(bearer(reporter.token))
       .send({ followUpCode: filed.body.followUpCode, text: 'It happened twice' });
-    const added = [...await everyRow()].filter((row) => !before.has(row));
+    const added = [...(await everyRow())].filter((row) => !before.has(row));
     expect(added.length).toBeGreaterThanOrEqual(3);
     expect(found(added)).toEqual([]);
 
     const [incident] = await t.dataSource.query(`SELECT reporter, reporter_lookup FROM incident WHERE id = $1`, [filed.body.id]);
     expect(incident).toEqual({ reporter: null, reporter_lookup: null });
     const audit = await t.dataSource.query(
-      `SELECT action, actor_id, actor_roles, request_id, before, after FROM audit_event WHERE entity_id = $1 ORDER BY id`, [filed.body.id]);
+      `SELECT action, actor_id, actor_roles, request_id, before, after FROM audit_event WHERE entity_id = $1 ORDER BY id`,
+      [filed.body.id],
+    );
     expect(audit).toEqual([
       { action: 'incident.file', actor_id: null, actor_roles: [], request_id: null, before: null, after: null },
       { action: 'incident.add-information', actor_id: null, actor_roles: [], request_id: null, before: null, after: null },
@@ -175,17 +214,23 @@ describe('incidents: confidential harassment reports', () => {
     // The same search finds a named filing, so it would find a leak.
     const beforeNamed = await everyRow();
     await file(reporter.token, { description: 'Named this time' });
-    expect(found([...await everyRow()].filter((row) => !beforeNamed.has(row)))).not.toEqual([]);
+    expect(found([...(await everyRow())].filter((row) => !beforeNamed.has(row)))).not.toEqual([]);
   });
 
   it('encrypts text at rest: the raw columns are not the plaintext, the key opens them, and moved ciphertext is refused', async () => {
     const description = 'Plaintext marker 7c1e: cornered in the coffee break';
     const concerns = 'Concerns marker 9d2f';
-    const { body: { id } } = await file(others.nominator, { description, concerns });
+    const {
+      body: { id },
+    } = await file(others.nominator, { description, concerns });
     await t.http.post(`/api/v1/incidents/${id}/notes`).set(bearer(contact.token)).send({ text: 'Note marker 4b8a' });
     const [raw] = await t.dataSource.query(`SELECT description, concerns, reporter FROM incident WHERE id = $1`, [id]);
     const [note] = await t.dataSource.query(`SELECT body FROM incident_entry WHERE incident_id = $1 AND kind = 'note'`, [id]);
-    for (const [value, text] of [[raw.description, description], [raw.concerns, concerns], [note.body, 'Note marker 4b8a']] as [Buffer, string][]) {
+    for (const [value, text] of [
+      [raw.description, description],
+      [raw.concerns, concerns],
+      [note.body, 'Note marker 4b8a'],
+    ] as [Buffer, string][]) {
       expect(Buffer.isBuffer(value)).toBe(true);
       expect(value.includes(Buffer.from(text))).toBe(false);
     }
@@ -202,7 +247,9 @@ describe('incidents: confidential harassment reports', () => {
   });
 
   it('moves a report through the status machine with the action recorded, and refuses illegal moves', async () => {
-    const { body: { id, followUpCode } } = await file(others.committee, { description: 'Status machine report' });
+    const {
+      body: { id, followUpCode },
+    } = await file(others.committee, { description: 'Status machine report' });
     const patch = (body: Record<string, unknown>) => t.http.patch(`/api/v1/incidents/${id}`).set(bearer(contact.token)).send(body);
 
     const skipped = await patch({ status: 'action_taken', action: 'Warned' });
@@ -236,15 +283,28 @@ describe('incidents: confidential harassment reports', () => {
     ]);
 
     const audit = await t.dataSource.query(
-      `SELECT action, actor_id, before, after FROM audit_event WHERE entity = 'incident' AND entity_id = $1 AND action = 'incident.status' ORDER BY id`, [id]);
-    expect(audit.map((a: { after: { status: string } }) => a.after.status)).toEqual(['in_follow_up', 'action_recommended', 'action_taken', 'closed']);
+      `SELECT action, actor_id, before, after FROM audit_event WHERE entity = 'incident' AND entity_id = $1 AND action = 'incident.status' ORDER BY id`,
+      [id],
+    );
+    expect(audit.map((a: { after: { status: string } }) => a.after.status)).toEqual([
+      'in_follow_up',
+      'action_recommended',
+      'action_taken',
+      'closed',
+    ]);
     expect(audit.every((a: { actor_id: string }) => a.actor_id === contact.id)).toBe(true);
-    expect(JSON.stringify(await t.dataSource.query(`SELECT * FROM audit_event`))).not.toMatch(/spokesperson|Warning sent|Status machine report/);
+    expect(JSON.stringify(await t.dataSource.query(`SELECT * FROM audit_event`))).not.toMatch(
+      /spokesperson|Warning sent|Status machine report/,
+    );
   });
 
   it('closes an unfounded report straight from received, with a closing remark', async () => {
-    const { body: { id } } = await file(others.monitor, { description: 'Probably a misunderstanding' });
-    const closed = await t.http.patch(`/api/v1/incidents/${id}`).set(bearer(contact.token))
+    const {
+      body: { id },
+    } = await file(others.monitor, { description: 'Probably a misunderstanding' });
+    const closed = await t.http
+      .patch(`/api/v1/incidents/${id}`)
+      .set(bearer(contact.token))
       .send({ status: 'closed', action: 'Unfounded: both parties confirmed a misunderstanding' });
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('closed');

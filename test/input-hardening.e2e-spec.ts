@@ -2,9 +2,7 @@
 // the stack, null for fields that cannot be empty, JSON sent under another content type, and the keys
 // the validation pipe would otherwise drop unseen (constructor, __proto__, prototype).
 import { parse } from 'csv-parse/sync';
-import {
-  createConference, createInstitute, createMember, createNomination, createSlot,
-} from './support/fixtures';
+import { createConference, createInstitute, createMember, createNomination, createSlot } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 const api = '/api/v1';
@@ -31,12 +29,18 @@ describe('input hardening', () => {
     conferenceId = (await createConference(db, { startDate: inDays(90) })).id;
     slotId = (await createSlot(db, { conferenceId, title: 'Hardening slot', seats: 2 })).id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** A route with its :placeholders filled in. */
-  const url = (path: string) => path
-    .replace(':institute', instituteId).replace(':member', memberId).replace(':conference', conferenceId)
-    .replace(':slot', slotId).replace(':unknown', '00000000-0000-4000-8000-000000000000');
+  const url = (path: string) =>
+    path
+      .replace(':institute', instituteId)
+      .replace(':member', memberId)
+      .replace(':conference', conferenceId)
+      .replace(':slot', slotId)
+      .replace(':unknown', '00000000-0000-4000-8000-000000000000');
   const raw = (method: 'post' | 'patch' | 'put', url: string, token: string, type: string, text: string) =>
     t.http[method](`${api}${url}`).set(bearer(token)).set('Content-Type', type).send(text);
 
@@ -91,7 +95,9 @@ describe('input hardening', () => {
       ['patch', '/allocations/:unknown', { status: 'declined', reason: null }, 'reason'],
       ['patch', '/incidents/:unknown', { status: 'closed', action: null }, 'action'],
     ] as const)('%s %s with %j answers 400 naming %s', async (method, path, body, field) => {
-      const res = await t.http[method](`${api}${url(path)}`).set(bearer(staff)).send(body);
+      const res = await t.http[method](`${api}${url(path)}`)
+        .set(bearer(staff))
+        .send(body);
       expect(res.status).toBe(400);
       expect(res.body.errors).toContainEqual({ field, message: `${field.split('.').pop()} must not be null` });
     });
@@ -117,14 +123,20 @@ describe('input hardening', () => {
 
     it('answers 415 for a slate sent as text/plain instead of storing one without targets', async () => {
       const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM slate_suggestion`);
-      const res = await raw('post', `/conferences/${conferenceId}/slate-suggestions`, committee, 'text/plain',
-        JSON.stringify({ maxPerInstitute: 1 }));
+      const res = await raw(
+        'post',
+        `/conferences/${conferenceId}/slate-suggestions`,
+        committee,
+        'text/plain',
+        JSON.stringify({ maxPerInstitute: 1 }),
+      );
       expect(res.status).toBe(415);
       expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM slate_suggestion`)).toEqual(before);
     });
 
     it.each(['application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', 'text/csv'])(
-      'answers 415 for %s on a JSON route', async (type) => {
+      'answers 415 for %s on a JSON route',
+      async (type) => {
         const res = await raw('post', '/members', t.admin, type, 'name=x');
         expect(res.status).toBe(415);
         expect(res.headers['content-type']).toMatch(PROBLEM);
@@ -132,8 +144,11 @@ describe('input hardening', () => {
     );
 
     it('answers 415 for a body without a content type', async () => {
-      const res = await t.http.patch(`${api}/institutes/${instituteId}`).set(bearer(t.admin))
-        .set('Content-Type', '').send(Buffer.from('{"name":"Renamed"}'));
+      const res = await t.http
+        .patch(`${api}/institutes/${instituteId}`)
+        .set(bearer(t.admin))
+        .set('Content-Type', '')
+        .send(Buffer.from('{"name":"Renamed"}'));
       expect(res.status).toBe(415);
       expect(res.body.detail).toMatch(/no Content-Type/);
     });
@@ -173,8 +188,13 @@ describe('input hardening', () => {
     });
 
     it('answers 400 for one inside a nested object, and in a query string', async () => {
-      const nested = await raw('post', `/conferences/${conferenceId}/slate-suggestions`, committee, 'application/json',
-        '{"gender":{"atLeast":1,"constructor":1}}');
+      const nested = await raw(
+        'post',
+        `/conferences/${conferenceId}/slate-suggestions`,
+        committee,
+        'application/json',
+        '{"gender":{"atLeast":1,"constructor":1}}',
+      );
       expect(nested.status).toBe(400);
       expect(nested.body.errors).toContainEqual({ field: 'gender.constructor', message: 'is not an accepted field' });
       const query = await t.http.get(`${api}/members?constructor=1`).set(bearer(t.admin));
@@ -214,9 +234,17 @@ describe('input hardening', () => {
       for (const [name, externalId] of Object.entries(names)) {
         const [row] = await t.dataSource.query(
           `INSERT INTO member (name, external_id, institute_id, career_stage, joined_on)
-           VALUES ($1, $2, $3, 'student', '2020-01-01') RETURNING id`, [name, externalId, institute.id]);
-        await t.dataSource.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage) VALUES ($1, '2020-01-01', 'student')`, [row.id]);
-        await t.dataSource.query(`INSERT INTO member_affiliation (member_id, valid_from, institute_id) VALUES ($1, '2020-01-01', $2)`, [row.id, institute.id]);
+           VALUES ($1, $2, $3, 'student', '2020-01-01') RETURNING id`,
+          [name, externalId, institute.id],
+        );
+        await t.dataSource.query(
+          `INSERT INTO member_career_stage (member_id, valid_from, career_stage) VALUES ($1, '2020-01-01', 'student')`,
+          [row.id],
+        );
+        await t.dataSource.query(`INSERT INTO member_affiliation (member_id, valid_from, institute_id) VALUES ($1, '2020-01-01', $2)`, [
+          row.id,
+          institute.id,
+        ]);
       }
     }
     const exportOf = async (institute: { id: string }) => {
@@ -227,7 +255,7 @@ describe('input hardening', () => {
 
     it('neutralise member cells a spreadsheet would run as a formula, which re-import unchanged', async () => {
       const hostile = {
-        '=HYPERLINK("http://evil.example","x")': '+cmd|\' /C calc\'!A0',
+        '=HYPERLINK("http://evil.example","x")': "+cmd|' /C calc'!A0",
         '-1+1': '@SUM(1+1)',
         "'=already quoted": '-42',
       };
@@ -256,7 +284,9 @@ describe('input hardening', () => {
       const [member] = await t.dataSource.query(`SELECT id FROM member WHERE external_id = '=EXT(1)'`);
       await t.dataSource.query(
         `INSERT INTO talk (member_id, conference_id, talk_type, date, career_stage, institute_id)
-         VALUES ($1, $2, 'plenary', '2020-01-01', 'student', $3)`, [member.id, conferenceId, institute.id]);
+         VALUES ($1, $2, 'plenary', '2020-01-01', 'student', $3)`,
+        [member.id, conferenceId, institute.id],
+      );
       const res = await t.http.get(`${api}/talks/export?memberId=${member.id}`).set(bearer(t.admin));
       expect(res.status).toBe(200);
       const [row] = parse(res.text, { columns: true }) as Record<string, string>[];

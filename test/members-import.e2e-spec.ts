@@ -1,14 +1,24 @@
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 const STAGES = ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'];
-const INSTITUTES: [string, string][] = [['CERN', 'CH'], ['Imperial College', 'GB'], ['DESY', 'DE'], ['JINR Dubna', 'RU']];
+const INSTITUTES: [string, string][] = [
+  ['CERN', 'CH'],
+  ['Imperial College', 'GB'],
+  ['DESY', 'DE'],
+  ['JINR Dubna', 'RU'],
+];
 
 function rows(n: number, prefix = 'X') {
   return Array.from({ length: n }, (_, i) => {
     const [institute, country] = INSTITUTES[i % INSTITUTES.length];
     return {
-      externalId: `${prefix}-${i + 1}`, name: `Person ${prefix}${i + 1}`, email: `${prefix.toLowerCase()}${i + 1}@example.org`,
-      institute, country, careerStage: STAGES[i % STAGES.length], gender: i % 2 ? 'man' : 'woman',
+      externalId: `${prefix}-${i + 1}`,
+      name: `Person ${prefix}${i + 1}`,
+      email: `${prefix.toLowerCase()}${i + 1}@example.org`,
+      institute,
+      country,
+      careerStage: STAGES[i % STAGES.length],
+      gender: i % 2 ? 'man' : 'woman',
     };
   });
 }
@@ -22,9 +32,15 @@ describe('members: bulk import and export', () => {
     t = await createTestApp();
     committee = await t.token('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const importJson = (body: unknown) => t.http.post(`${api}/members/import`).set(bearer(t.admin)).send(body as object);
+  const importJson = (body: unknown) =>
+    t.http
+      .post(`${api}/members/import`)
+      .set(bearer(t.admin))
+      .send(body as object);
   const importCsv = (csv: string) => t.http.post(`${api}/members/import`).set(bearer(t.admin)).set('Content-Type', 'text/csv').send(csv);
   const count = async (sql: string) => (await t.dataSource.query(sql))[0].n as number;
 
@@ -160,7 +176,13 @@ describe('members: bulk import and export', () => {
     expect(reimported.body.unchanged).toBe(lines.length - 1);
 
     const filtered = await t.http.get(`${api}/members/export?region=CERN`).set(bearer(t.admin));
-    expect(filtered.text.trim().split('\r\n').slice(1).every((line) => /,(CERN|cern),CH,/.test(line))).toBe(true);
+    expect(
+      filtered.text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .every((line) => /,(CERN|cern),CH,/.test(line)),
+    ).toBe(true);
   });
 
   it('imports 20,000 rows in one go', async () => {
@@ -168,6 +190,10 @@ describe('members: bulk import and export', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 20_000, updated: 0 });
     expect(await count(`SELECT count(*)::int AS n FROM member WHERE external_id LIKE 'BULK-%'`)).toBe(20_000);
-    expect(await count(`SELECT count(*)::int AS n FROM member_career_stage s JOIN member m ON m.id = s.member_id WHERE m.external_id LIKE 'BULK-%'`)).toBe(20_000);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM member_career_stage s JOIN member m ON m.id = s.member_id WHERE m.external_id LIKE 'BULK-%'`,
+      ),
+    ).toBe(20_000);
   });
 });

@@ -25,7 +25,9 @@ describe('members: regions and institutes', () => {
     committee = await t.token('committee');
     nominator = await t.token('nominator');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const createInstitute = (body: object) => t.http.post(`${api}/institutes`).set(bearer(t.admin)).send(body);
   const instituteId = async (name: string) =>
@@ -35,8 +37,18 @@ describe('members: regions and institutes', () => {
     const res = await t.http.get(`${api}/regions`).set(bearer(nominator));
     expect(res.status).toBe(200);
     expect(res.body.map((r: { code: string }) => r.code)).toEqual([
-      'CERN', 'FRANCE', 'GERMANY', 'ITALY', 'SWITZERLAND', 'UK', 'USA', 'RDMS',
-      'OTHER_CERN_MEMBERS', 'OTHER_STATES_A', 'OTHER_STATES_B', 'UNASSIGNED',
+      'CERN',
+      'FRANCE',
+      'GERMANY',
+      'ITALY',
+      'SWITZERLAND',
+      'UK',
+      'USA',
+      'RDMS',
+      'OTHER_CERN_MEMBERS',
+      'OTHER_STATES_A',
+      'OTHER_STATES_B',
+      'UNASSIGNED',
     ]);
     const byCode = Object.fromEntries(res.body.map((r: { code: string }) => [r.code, r]));
     for (const [code, countries] of Object.entries(SCHEME)) expect(byCode[code].countries).toEqual([...countries].sort());
@@ -72,7 +84,9 @@ describe('members: regions and institutes', () => {
     const kek = await createInstitute({ name: 'KEK', country: 'JP' });
     expect(kek.body.region).toBe('UNASSIGNED');
     await createInstitute({ name: 'Osaka University', country: 'JP' });
-    const member = await t.http.post(`${api}/members`).set(bearer(t.admin))
+    const member = await t.http
+      .post(`${api}/members`)
+      .set(bearer(t.admin))
       .send({ name: 'Hana Sato', instituteId: kek.body.id, careerStage: 'postdoc' });
     expect(member.status).toBe(201);
     expect(member.body.region).toBe('UNASSIGNED');
@@ -80,7 +94,11 @@ describe('members: regions and institutes', () => {
     const quality = await t.http.get(`${api}/regions/data-quality`).set(bearer(committee));
     expect(quality.status).toBe(200);
     expect(quality.body.unassigned).toContainEqual({
-      country: 'JP', countryName: 'Japan', institutes: 2, members: 1, instituteNames: ['KEK', 'Osaka University'],
+      country: 'JP',
+      countryName: 'Japan',
+      institutes: 2,
+      members: 1,
+      instituteNames: ['KEK', 'Osaka University'],
     });
     expect(quality.body.unassigned.map((u: { country: string }) => u.country)).not.toContain('CH');
     expect((await t.http.get(`${api}/regions/data-quality`).set(bearer(nominator))).status).toBe(403);
@@ -88,7 +106,9 @@ describe('members: regions and institutes', () => {
 
   it('lets an admin move a country between regions, audited, and the institutes follow', async () => {
     const before = await t.http.get(`${api}/regions/OTHER_STATES_A`).set(bearer(committee));
-    const res = await t.http.put(`${api}/regions/OTHER_STATES_A`).set(bearer(t.admin))
+    const res = await t.http
+      .put(`${api}/regions/OTHER_STATES_A`)
+      .set(bearer(t.admin))
       .send({ countries: [...before.body.countries, 'JP', 'tr'] });
     expect(res.status).toBe(200);
     expect(res.body.countries).toEqual(expect.arrayContaining(['JP', 'TR']));
@@ -108,11 +128,17 @@ describe('members: regions and institutes', () => {
     expect(res.body).toMatchObject({ code: 'USA', name: 'United States', countries: [] });
     const us = await t.http.get(`${api}/institutes?country=US`).set(bearer(committee));
     expect(us.body.items[0].region).toBe('UNASSIGNED');
-    await t.http.put(`${api}/regions/USA`).set(bearer(t.admin)).send({ name: 'USA', countries: ['US'] }).expect(200);
+    await t.http
+      .put(`${api}/regions/USA`)
+      .set(bearer(t.admin))
+      .send({ name: 'USA', countries: ['US'] })
+      .expect(200);
   });
 
   it('creates a region that takes countries from others, listed before Unassigned', async () => {
-    const res = await t.http.post(`${api}/regions`).set(bearer(t.admin))
+    const res = await t.http
+      .post(`${api}/regions`)
+      .set(bearer(t.admin))
       .send({ code: 'NORDIC', name: 'Nordic countries', countries: ['SE', 'NO', 'FI'] });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ code: 'NORDIC', name: 'Nordic countries', countries: ['FI', 'NO', 'SE'], institutes: [] });
@@ -126,12 +152,29 @@ describe('members: regions and institutes', () => {
   });
 
   it('refuses bad region edits', async () => {
-    const bad = await t.http.post(`${api}/regions`).set(bearer(t.admin)).send({ code: 'nordic 2', name: 'X', countries: ['XX'] });
+    const bad = await t.http
+      .post(`${api}/regions`)
+      .set(bearer(t.admin))
+      .send({ code: 'nordic 2', name: 'X', countries: ['XX'] });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['code', 'countries']));
-    expect((await t.http.put(`${api}/regions/UNASSIGNED`).set(bearer(t.admin)).send({ countries: ['JP'] })).status).toBe(422);
+    expect(
+      (
+        await t.http
+          .put(`${api}/regions/UNASSIGNED`)
+          .set(bearer(t.admin))
+          .send({ countries: ['JP'] })
+      ).status,
+    ).toBe(422);
     expect((await t.http.put(`${api}/regions/ATLANTIS`).set(bearer(t.admin)).send({ countries: [] })).status).toBe(404);
-    expect((await t.http.put(`${api}/regions/UK`).set(bearer(committee)).send({ countries: ['GB'] })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .put(`${api}/regions/UK`)
+          .set(bearer(committee))
+          .send({ countries: ['GB'] })
+      ).status,
+    ).toBe(403);
   });
 
   it('validates institutes: real country codes, known regions, unique names, no unknown fields', async () => {

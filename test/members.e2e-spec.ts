@@ -17,20 +17,39 @@ describe('members: create, read, change, history, privacy', () => {
     ethId = (await t.http.post(`${api}/institutes`).set(bearer(t.admin)).send({ name: 'ETH Zurich', country: 'CH' })).body.id;
     [{ today }] = await t.dataSource.query(`SELECT current_date::text AS today`);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const create = (body: object) => t.http.post(`${api}/members`).set(bearer(t.admin)).send(body);
 
   it('creates a member with region from the institute and the first history entries', async () => {
     const res = await create({
-      name: 'Marie Curie', email: 'marie@example.org', externalId: 'M-1', instituteId: cernId,
-      careerStage: 'postdoc', gender: 'woman', joinedOn: '2020-03-01',
+      name: 'Marie Curie',
+      email: 'marie@example.org',
+      externalId: 'M-1',
+      instituteId: cernId,
+      careerStage: 'postdoc',
+      gender: 'woman',
+      joinedOn: '2020-03-01',
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(String), externalId: 'M-1', name: 'Marie Curie', email: 'marie@example.org',
-      instituteId: cernId, institute: { id: cernId, name: 'CERN', country: 'CH' }, country: 'CH', region: 'CERN',
-      careerStage: 'postdoc', joinedOn: '2020-03-01', leftOn: null, authorSince: null, authorUntil: null, gender: 'woman', version: 1,
+      id: expect.any(String),
+      externalId: 'M-1',
+      name: 'Marie Curie',
+      email: 'marie@example.org',
+      instituteId: cernId,
+      institute: { id: cernId, name: 'CERN', country: 'CH' },
+      country: 'CH',
+      region: 'CERN',
+      careerStage: 'postdoc',
+      joinedOn: '2020-03-01',
+      leftOn: null,
+      authorSince: null,
+      authorUntil: null,
+      gender: 'woman',
+      version: 1,
     });
     const history = await t.http.get(`${api}/members/${res.body.id}/history`).set(bearer(committee));
     expect(history.body).toEqual({
@@ -50,14 +69,17 @@ describe('members: create, read, change, history, privacy', () => {
   it('validates: unknown fields and bad values 400, unknown institute 422, taken externalId or e-mail 409', async () => {
     const bad = await create({ name: '', instituteId: 'nope', careerStage: 'professor', gender: 'x', joinedOn: '2021-02-30', age: 3 });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field))
-      .toEqual(expect.arrayContaining(['name', 'instituteId', 'careerStage', 'gender', 'joinedOn', 'age']));
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['name', 'instituteId', 'careerStage', 'gender', 'joinedOn', 'age']),
+    );
     const unknown = await create({ name: 'Z', instituteId: '00000000-0000-4000-8000-000000000000', careerStage: 'student' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toEqual([{ field: 'instituteId', message: 'unknown institute' }]);
     expect((await create({ name: 'Z', externalId: 'M-1', instituteId: cernId, careerStage: 'student' })).status).toBe(409);
     expect((await create({ name: 'Z', email: 'MARIE@example.org', instituteId: cernId, careerStage: 'student' })).status).toBe(409);
-    expect((await t.http.post(`${api}/members`).set(bearer(committee)).send({ name: 'Z', instituteId: cernId, careerStage: 'student' })).status).toBe(403);
+    expect(
+      (await t.http.post(`${api}/members`).set(bearer(committee)).send({ name: 'Z', instituteId: cernId, careerStage: 'student' })).status,
+    ).toBe(403);
   });
 
   it('never shows gender to the committee: list and get have no gender key; admins see it', async () => {
@@ -81,14 +103,21 @@ describe('members: create, read, change, history, privacy', () => {
   });
 
   it('keeps the old career stage in history when the stage changes', async () => {
-    const created = await create({ name: 'Enrico Fermi', externalId: 'F-1', instituteId: ethId, careerStage: 'student', joinedOn: '2019-01-01' });
+    const created = await create({
+      name: 'Enrico Fermi',
+      externalId: 'F-1',
+      instituteId: ethId,
+      careerStage: 'student',
+      joinedOn: '2019-01-01',
+    });
     const id = created.body.id;
-    const promoted = await t.http.patch(`${api}/members/${id}`).set(bearer(t.admin))
+    const promoted = await t.http
+      .patch(`${api}/members/${id}`)
+      .set(bearer(t.admin))
       .send({ careerStage: 'postdoc', effectiveFrom: '2023-10-01' });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ careerStage: 'postdoc', version: 2 });
-    const moved = await t.http.patch(`${api}/members/${id}`).set(bearer(t.admin))
-      .send({ careerStage: 'nontenured', instituteId: cernId });
+    const moved = await t.http.patch(`${api}/members/${id}`).set(bearer(t.admin)).send({ careerStage: 'nontenured', instituteId: cernId });
     expect(moved.body).toMatchObject({ careerStage: 'nontenured', instituteId: cernId, region: 'CERN' });
 
     const history = await t.http.get(`${api}/members/${id}/history`).set(bearer(committee));
@@ -97,8 +126,10 @@ describe('members: create, read, change, history, privacy', () => {
       { careerStage: 'postdoc', validFrom: '2023-10-01' },
       { careerStage: 'nontenured', validFrom: today },
     ]);
-    expect(history.body.affiliations.map((a: { instituteName: string; validFrom: string }) => [a.instituteName, a.validFrom]))
-      .toEqual([['ETH Zurich', '2019-01-01'], ['CERN', today]]);
+    expect(history.body.affiliations.map((a: { instituteName: string; validFrom: string }) => [a.instituteName, a.validFrom])).toEqual([
+      ['ETH Zurich', '2019-01-01'],
+      ['CERN', today],
+    ]);
     // What other features rely on: the stage at a past date comes from the history.
     const [{ stage }] = await t.dataSource.query(`SELECT member_career_stage_at($1, '2022-06-01') AS stage`, [id]);
     expect(stage).toBe('student');
@@ -106,9 +137,19 @@ describe('members: create, read, change, history, privacy', () => {
 
   it('replaces a history entry made on the same day, and back-dates without moving the current stage', async () => {
     const { body } = await create({ name: 'Lise Meitner', instituteId: cernId, careerStage: 'postdoc', joinedOn: '2015-01-01' });
-    await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ careerStage: 'tenured', effectiveFrom: '2024-01-01' }).expect(200);
-    await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ careerStage: 'nontenured', effectiveFrom: '2024-01-01' }).expect(200);
-    const backdated = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin))
+    await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .send({ careerStage: 'tenured', effectiveFrom: '2024-01-01' })
+      .expect(200);
+    await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .send({ careerStage: 'nontenured', effectiveFrom: '2024-01-01' })
+      .expect(200);
+    const backdated = await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
       .send({ careerStage: 'engineer', effectiveFrom: '2018-01-01' });
     expect(backdated.body.careerStage).toBe('nontenured');
     const history = await t.http.get(`${api}/members/${body.id}/history`).set(bearer(t.admin));
@@ -121,14 +162,22 @@ describe('members: create, read, change, history, privacy', () => {
 
   it('refuses changes dated in the future or before joining, and unknown institutes', async () => {
     const { body } = await create({ name: 'Paul Dirac', instituteId: cernId, careerStage: 'postdoc', joinedOn: '2020-01-01' });
-    const future = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ careerStage: 'tenured', effectiveFrom: '2999-01-01' });
+    const future = await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .send({ careerStage: 'tenured', effectiveFrom: '2999-01-01' });
     expect(future.status).toBe(422);
     expect(future.body.errors[0].field).toBe('effectiveFrom');
-    const early = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ careerStage: 'tenured', effectiveFrom: '2010-01-01' });
+    const early = await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .send({ careerStage: 'tenured', effectiveFrom: '2010-01-01' });
     expect(early.status).toBe(422);
     const leftEarly = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ leftOn: '2019-12-31' });
     expect(leftEarly.status).toBe(422);
-    const noInstitute = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin))
+    const noInstitute = await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
       .send({ instituteId: '00000000-0000-4000-8000-000000000000' });
     expect(noInstitute.status).toBe(422);
     expect((await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ shoeSize: 44 })).status).toBe(400);
@@ -140,9 +189,16 @@ describe('members: create, read, change, history, privacy', () => {
     const { body } = await create({ name: 'Niels Bohr', instituteId: cernId, careerStage: 'tenured' });
     const read = await t.http.get(`${api}/members/${body.id}`).set(bearer(t.admin));
     expect(read.headers.etag).toBe('"1"');
-    await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).set('If-Match', read.headers.etag)
-      .send({ name: 'Niels H. D. Bohr' }).expect(200);
-    const stale = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).set('If-Match', read.headers.etag)
+    await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .set('If-Match', read.headers.etag)
+      .send({ name: 'Niels H. D. Bohr' })
+      .expect(200);
+    const stale = await t.http
+      .patch(`${api}/members/${body.id}`)
+      .set(bearer(t.admin))
+      .set('If-Match', read.headers.etag)
       .send({ name: 'N. Bohr' });
     expect(stale.status).toBe(412);
     expect(stale.body.currentVersion).toBe(2);
@@ -151,7 +207,14 @@ describe('members: create, read, change, history, privacy', () => {
   });
 
   it('records leaving and rejoining; members who left are hidden unless asked for; never deleted', async () => {
-    const { body } = await create({ name: 'Wolfgang Pauli', externalId: 'P-1', instituteId: ethId, careerStage: 'tenured', gender: 'man', joinedOn: '2010-01-01' });
+    const { body } = await create({
+      name: 'Wolfgang Pauli',
+      externalId: 'P-1',
+      instituteId: ethId,
+      careerStage: 'tenured',
+      gender: 'man',
+      joinedOn: '2010-01-01',
+    });
     const left = await t.http.patch(`${api}/members/${body.id}`).set(bearer(t.admin)).send({ leftOn: '2024-06-30' });
     expect(left.body.leftOn).toBe('2024-06-30');
     const names = async (query: string) =>

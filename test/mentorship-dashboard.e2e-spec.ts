@@ -42,7 +42,10 @@ describeInBrowser('dashboard: the mentorship panel', () => {
 
   async function openAs(email: string): Promise<void> {
     await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.evaluate(() => {
+      sessionStorage.clear();
+      document.body.removeAttribute('data-ready');
+    });
     await page.fill('#token', tokenOf(email));
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
@@ -58,16 +61,25 @@ describeInBrowser('dashboard: the mentorship panel', () => {
     const open = rounds.find((r: { status: string }) => r.status === 'open');
     expect(await page.inputValue('#mentorship-round')).toBe(open.id);
     const report = (await t.http.get('/api/v1/reports/mentorship').query({ roundId: open.id }).set(bearer(token))).body;
-    for (const [dimension, chart] of [['careerStage', '#mentorship-stage'], ['region', '#mentorship-region']]) {
-      const shown = await page.$$eval(`${chart} g.row`, (rows) => rows.map((r) => [r.getAttribute('data-value'), r.getAttribute('data-count')]));
-      const cells = report.groups.find((g: { dimension: string }) => g.dimension === dimension).cells
-        .filter((c: { count: number }) => c.count > 0).map((c: { value: string; count: number }) => [c.value, String(c.count)]);
+    for (const [dimension, chart] of [
+      ['careerStage', '#mentorship-stage'],
+      ['region', '#mentorship-region'],
+    ]) {
+      const shown = await page.$$eval(`${chart} g.row`, (rows) =>
+        rows.map((r) => [r.getAttribute('data-value'), r.getAttribute('data-count')]),
+      );
+      const cells = report.groups
+        .find((g: { dimension: string }) => g.dimension === dimension)
+        .cells.filter((c: { count: number }) => c.count > 0)
+        .map((c: { value: string; count: number }) => [c.value, String(c.count)]);
       expect(shown).toEqual(cells);
     }
     const matching = await page.textContent('[data-fact=matching]');
     expect(matching).toContain(`${report.matching.pairs} pairs (proposed, awaiting review)`);
     expect(matching).toContain(`${report.matching.unmatchedMentees} unmatched`);
-    expect(await page.textContent('[data-fact=continuation]')).toContain(`${report.continuation.continued} of last round's ${report.continuation.previousPairs} pairs`);
+    expect(await page.textContent('[data-fact=continuation]')).toContain(
+      `${report.continuation.continued} of last round's ${report.continuation.previousPairs} pairs`,
+    );
     expect(await page.textContent('#mentorship-unmatched h3')).toBe(`Mentees without a mentor (${report.matching.unmatchedMentees})`);
     await page.locator('#mentorship').screenshot({ path: join(ARTIFACTS, 'mentorship-dashboard.png') });
 
@@ -78,7 +90,7 @@ describeInBrowser('dashboard: the mentorship panel', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows a member paired in last year\'s published round their partner on their own page', async () => {
+  it("shows a member paired in last year's published round their partner on their own page", async () => {
     const [paired] = await t.dataSource.query(
       `SELECT mentee.member_id AS "memberId", m.name, mentor_member.name AS "mentorName"
        FROM mentorship_pair p
@@ -87,15 +99,26 @@ describeInBrowser('dashboard: the mentorship panel', () => {
        JOIN mentorship_signup mentor ON mentor.id = p.mentor_signup_id
        JOIN member m ON m.id = mentee.member_id
        JOIN member mentor_member ON mentor_member.id = mentor.member_id
-       ORDER BY m.name LIMIT 1`);
+       ORDER BY m.name LIMIT 1`,
+    );
     expect(paired).toBeDefined();
-    const account = await t.http.post('/api/v1/users').set(bearer(t.admin))
-      .send({ name: paired.name, email: `mentee.${paired.memberId.slice(0, 8)}@demo.example`, roles: ['member'], memberId: paired.memberId });
+    const account = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
+      .send({
+        name: paired.name,
+        email: `mentee.${paired.memberId.slice(0, 8)}@demo.example`,
+        roles: ['member'],
+        memberId: paired.memberId,
+      });
     expect(account.status).toBe(201);
     const mine = await t.http.get('/api/v1/me/mentorship').set(bearer(account.body.token));
     expect(mine.body.pairs).toEqual([expect.objectContaining({ myRole: 'mentee', partnerName: paired.mentorName })]);
     await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.evaluate(() => {
+      sessionStorage.clear();
+      document.body.removeAttribute('data-ready');
+    });
     await page.fill('#token', account.body.token);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });

@@ -1,6 +1,4 @@
-import {
-  createConference, createInstitute, createMember, createSlot, MemberFixture,
-} from './support/fixtures';
+import { createConference, createInstitute, createMember, createSlot, MemberFixture } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 /** Dates relative to today, so the rules about the past and the future hold whenever the tests run. */
@@ -25,7 +23,10 @@ describe('nominations', () => {
     const db = t.dataSource;
     instituteId = (await createInstitute(db, { country: 'FR' })).id;
     member = await createMember(db, {
-      instituteId, name: 'Marie Nominee', careerStage: 'student', gender: 'woman',
+      instituteId,
+      name: 'Marie Nominee',
+      careerStage: 'student',
+      gender: 'woman',
       stages: [{ from: '2025-01-01', careerStage: 'postdoc' }],
     });
     other = await createMember(db, { instituteId, name: 'Other Nominee', gender: 'man' });
@@ -33,10 +34,11 @@ describe('nominations', () => {
     slot = await createSlot(db, { conferenceId: conference.id, title: 'Opening plenary' });
     secondSlot = await createSlot(db, { conferenceId: conference.id, title: 'Parallel', talkType: 'parallel' });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const nominate = (token: string, body: Record<string, unknown>) =>
-    t.http.post('/api/v1/nominations').set(bearer(token)).send(body);
+  const nominate = (token: string, body: Record<string, unknown>) => t.http.post('/api/v1/nominations').set(bearer(token)).send(body);
   const patch = (token: string, id: string, body: Record<string, unknown>) =>
     t.http.patch(`/api/v1/nominations/${id}`).set(bearer(token)).send(body);
 
@@ -44,17 +46,32 @@ describe('nominations', () => {
     const res = await nominate(alice.token, { memberId: member.id, slotId: slot.id, reason: 'Led the analysis' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      memberId: member.id, slotId: slot.id, nominatorId: alice.id, reason: 'Led the analysis', status: 'submitted',
-      version: 1, memberName: 'Marie Nominee', slotTitle: 'Opening plenary', careerStage: 'postdoc', instituteId,
+      memberId: member.id,
+      slotId: slot.id,
+      nominatorId: alice.id,
+      reason: 'Led the analysis',
+      status: 'submitted',
+      version: 1,
+      memberName: 'Marie Nominee',
+      slotTitle: 'Opening plenary',
+      careerStage: 'postdoc',
+      instituteId,
     });
     expect(res.body.id).toEqual(expect.any(String));
     expect(res.body.createdAt).toEqual(expect.any(String));
     expect(JSON.stringify(res.body)).not.toMatch(/gender|woman/);
     const audit = await t.dataSource.query(
-      `SELECT action, actor_id, after FROM audit_event WHERE entity = 'nomination' AND entity_id = $1`, [res.body.id]);
+      `SELECT action, actor_id, after FROM audit_event WHERE entity = 'nomination' AND entity_id = $1`,
+      [res.body.id],
+    );
     expect(audit).toEqual([expect.objectContaining({ action: 'nomination.create', actor_id: alice.id })]);
     expect(audit[0].after).toEqual({
-      status: 'submitted', memberId: member.id, slotId: slot.id, nominatorId: alice.id, careerStage: 'postdoc', instituteId,
+      status: 'submitted',
+      memberId: member.id,
+      slotId: slot.id,
+      nominatorId: alice.id,
+      careerStage: 'postdoc',
+      instituteId,
     });
   });
 
@@ -62,7 +79,10 @@ describe('nominations', () => {
     const again = await nominate(bob.token, { memberId: member.id, slotId: slot.id, reason: 'Also great' });
     expect(again.status).toBe(409);
     expect(again.body.detail).toMatch(/already nominated/);
-    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM nomination WHERE member_id = $1 AND slot_id = $2`, [member.id, slot.id]);
+    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM nomination WHERE member_id = $1 AND slot_id = $2`, [
+      member.id,
+      slot.id,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -89,7 +109,8 @@ describe('nominations', () => {
       `SELECT (SELECT count(*)::int FROM nomination WHERE member_id IN ($1, $2) AND slot_id IN ($3, $4)) AS nominations,
               (SELECT count(*)::int FROM audit_event WHERE action = 'nomination.create'
                  AND after->>'memberId' IN ($1::text, $2::text) AND after->>'slotId' IN ($3::text, $4::text)) AS audited`,
-      [leaver.id, other.id, slot.id, pastSlot.id]);
+      [leaver.id, other.id, slot.id, pastSlot.id],
+    );
     expect(refused[0]).toEqual({ nominations: 0, audited: 0 });
   });
 
@@ -171,7 +192,9 @@ describe('nominations', () => {
     expect((await patch(committee, renominated.body.id, { status: 'submitted' })).body.status).toBe('submitted');
 
     const audit = await t.dataSource.query(
-      `SELECT action, before, after FROM audit_event WHERE entity = 'nomination' AND entity_id = $1 ORDER BY id`, [id]);
+      `SELECT action, before, after FROM audit_event WHERE entity = 'nomination' AND entity_id = $1 ORDER BY id`,
+      [id],
+    );
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['nomination.create', 'nomination.status', 'nomination.status']);
     expect(audit[1]).toMatchObject({ before: { status: 'submitted' }, after: { status: 'shortlisted' } });
     expect(audit[2]).toMatchObject({ before: { status: 'shortlisted' }, after: { status: 'withdrawn' } });

@@ -33,21 +33,34 @@ describe('the OpenAPI document', () => {
   const operations = () => operationsOf(document).map((o) => ({ ...o, name: `${o.method.toUpperCase()} ${o.path}` }));
 
   it('has every operation answer a 2xx with content (or 204, or a redirect)', () => {
-    const missing = operations().filter(({ operation }) => !Object.entries(operation.responses).some(([status, response]) =>
-      status === '204' || /^30[23]$/.test(status)
-      || (/^2\d\d$/.test(status) && Object.keys((response as ResponseObject).content ?? {}).length > 0)));
+    const missing = operations().filter(
+      ({ operation }) =>
+        !Object.entries(operation.responses).some(
+          ([status, response]) =>
+            status === '204' ||
+            /^30[23]$/.test(status) ||
+            (/^2\d\d$/.test(status) && Object.keys((response as ResponseObject).content ?? {}).length > 0),
+        ),
+    );
     expect(missing.map((o) => o.name)).toEqual([]);
     expect(operations().length).toBeGreaterThan(60);
   });
 
   it('has every operation document its errors as problem+json with the Problem schema', () => {
-    const problems = (o: ReturnType<typeof operations>[number]) => Object.entries(o.operation.responses)
-      .filter(([status]) => Number(status) >= 400)
-      .map(([status, response]) => ({ status, content: (response as ResponseObject).content ?? {} }));
-    expect(operations().filter((o) => problems(o).length === 0).map((o) => o.name)).toEqual([]);
-    const wrong = operations().flatMap((o) => problems(o)
-      .filter(({ content }) => (content[PROBLEM_JSON]?.schema as { $ref?: string } | undefined)?.$ref !== '#/components/schemas/Problem')
-      .map(({ status }) => `${o.name} ${status}`));
+    const problems = (o: ReturnType<typeof operations>[number]) =>
+      Object.entries(o.operation.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, response]) => ({ status, content: (response as ResponseObject).content ?? {} }));
+    expect(
+      operations()
+        .filter((o) => problems(o).length === 0)
+        .map((o) => o.name),
+    ).toEqual([]);
+    const wrong = operations().flatMap((o) =>
+      problems(o)
+        .filter(({ content }) => (content[PROBLEM_JSON]?.schema as { $ref?: string } | undefined)?.$ref !== '#/components/schemas/Problem')
+        .map(({ status }) => `${o.name} ${status}`),
+    );
     expect(wrong).toEqual([]);
     expect(document.components?.schemas?.Problem).toMatchObject({
       required: expect.arrayContaining(['type', 'title', 'status', 'detail']),
@@ -78,7 +91,7 @@ describe('the OpenAPI document', () => {
     expect(produces('/api/v1/talks/export')).toEqual(['text/csv']);
   });
 
-  it('passes Redocly\'s recommended lint with no errors', async () => {
+  it("passes Redocly's recommended lint with no errors", async () => {
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(document));
     const result = await run(bin('redocly'), ['lint', file, '--format=json', '--config', join(process.cwd(), 'redocly.yaml')], {
@@ -105,12 +118,20 @@ describe('the OpenAPI document', () => {
     // openapi-typescript and its dependencies are ES modules, which Jest's CommonJS runtime cannot load:
     // it runs in node itself, through its Node API.
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
-    await run(process.execPath, ['--input-type=module', '-e', [
-      "import { readFileSync, writeFileSync } from 'node:fs';",
-      "import openapiTS, { astToString } from 'openapi-typescript';",
-      `const document = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'openapi.json'))}, 'utf8'));`,
-      `writeFileSync(${JSON.stringify(join(dir, 'schema.ts'))}, astToString(await openapiTS(document)));`,
-    ].join('\n')], { cwd: process.cwd() });
+    await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        [
+          "import { readFileSync, writeFileSync } from 'node:fs';",
+          "import openapiTS, { astToString } from 'openapi-typescript';",
+          `const document = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'openapi.json'))}, 'utf8'));`,
+          `writeFileSync(${JSON.stringify(join(dir, 'schema.ts'))}, astToString(await openapiTS(document)));`,
+        ].join('\n'),
+      ],
+      { cwd: process.cwd() },
+    );
     const client = readFileSync(join(dir, 'schema.ts'), 'utf8');
     // One assertion per documented body: the type a client would read or send must not be never.
     const checks: string[] = [];
@@ -126,16 +147,33 @@ describe('the OpenAPI document', () => {
         checks.push(`NotNever<NonNullable<${op}['requestBody']>['content'][${JSON.stringify(media)}]>`);
       }
     }
-    writeFileSync(join(dir, 'checks.ts'), [
-      "import type { paths } from './schema';",
-      'type NotNever<T> = [T] extends [never] ? false : true;',
-      'type Expect<T extends true> = T;',
-      ...checks.map((check, i) => `export type Check${i} = Expect<${check}>;`),
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'checks.ts'),
+      [
+        "import type { paths } from './schema';",
+        'type NotNever<T> = [T] extends [never] ? false : true;',
+        'type Expect<T extends true> = T;',
+        ...checks.map((check, i) => `export type Check${i} = Expect<${check}>;`),
+        '',
+      ].join('\n'),
+    );
     expect(checks.length).toBeGreaterThan(150);
-    const tsc = await run(bin('tsc'), ['--noEmit', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext',
-      '--moduleResolution', 'nodenext', join(dir, 'checks.ts')], { cwd: dir }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? 'tsc failed' }));
+    const tsc = await run(
+      bin('tsc'),
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'es2022',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        join(dir, 'checks.ts'),
+      ],
+      { cwd: dir },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? 'tsc failed' }));
     expect(tsc.stdout).toBe('');
     // A schema with no properties at all types its body as an empty record: as useless to a client as never.
     expect(client.match(/^ {8}\w+: Record<string, never>;$/gm) ?? []).toEqual([]);

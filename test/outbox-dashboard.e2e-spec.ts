@@ -37,7 +37,8 @@ describeInBrowser('dashboard: sending a held mail from the outbox', () => {
     await t.dataSource.query(
       `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, status, message_id)
        VALUES (gen_random_uuid(), 'digest', ARRAY['committee@collab.example'], 'Digest kept while mail was off', 'Two answers.', '[]', 'held',
-               '<' || gen_random_uuid() || '@collab.example>')`);
+               '<' || gen_random_uuid() || '@collab.example>')`,
+    );
     const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     await page.goto(`${base}/dashboard`);
     await page.fill('#token', t.admin);

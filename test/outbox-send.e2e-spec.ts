@@ -3,10 +3,15 @@
 import { bearer, createTestApp, TestApp } from './support/test-app';
 import { MailServer, startMailServer } from './support/mail-server';
 
-const held = async (t: TestApp, subject: string, status = 'held') => (await t.dataSource.query(
-  `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, status, message_id)
+const held = async (t: TestApp, subject: string, status = 'held') =>
+  (
+    await t.dataSource.query(
+      `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, status, message_id)
    VALUES (gen_random_uuid(), 'digest', ARRAY['committee@collab.example'], $1, 'Two answers today.', '[]', $2, '<' || gen_random_uuid() || '@collab.example>')
-   RETURNING id`, [subject, status]))[0].id as string;
+   RETURNING id`,
+      [subject, status],
+    )
+  )[0].id as string;
 
 describe('sending a held mail', () => {
   let smtp: MailServer;
@@ -49,8 +54,12 @@ describe('sending a held mail', () => {
 
 describe('sending without SMTP_URL', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ env: { SMTP_URL: undefined } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ env: { SMTP_URL: undefined } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('is refused with 409, and the mail stays held', async () => {
     const id = await held(t, 'Still held');

@@ -7,8 +7,16 @@ import { previousQuarterEnd, quarterEnd, quarterStart } from '../src/privacy/rep
 import { invite, institute, members, slot, conference, talks } from './support/report-fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-interface Cell { value: string; count: number | null; suppressed: boolean }
-interface Group { key: string | null; total: number | null; cells: Cell[] }
+interface Cell {
+  value: string;
+  count: number | null;
+  suppressed: boolean;
+}
+interface Group {
+  key: string | null;
+  total: number | null;
+  cells: Cell[];
+}
 
 const GROUPINGS = [undefined, 'region', 'institute', 'careerStage'] as const;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -69,10 +77,14 @@ describe('attacks on the gender reports', () => {
       minorTalks.push({ quarterEnd: quarterEnd(day), gender });
     }
   }, 120_000);
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const report = (path: string, query: Record<string, string | undefined>, token = monitor) =>
-    t.http.get(`/api/v1/reports/${path}`).query(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)))
+    t.http
+      .get(`/api/v1/reports/${path}`)
+      .query(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)))
       .set(bearer(token));
   const counts = (body: { groups: Group[] }) => body.groups.map((g) => [g.key, g.total, g.cells.map((c) => c.count)]);
 
@@ -81,7 +93,10 @@ describe('attacks on the gender reports', () => {
     let score = 0;
     for (const g of body.groups) {
       if (within === 'gender') continue;
-      const count = (value: string) => { const c = g.cells.find((x) => x.value === value)!; return c.count ?? 2.5; };
+      const count = (value: string) => {
+        const c = g.cells.find((x) => x.value === value)!;
+        return c.count ?? 2.5;
+      };
       score += count('woman') - count('man');
     }
     return score;
@@ -113,10 +128,11 @@ describe('attacks on the gender reports', () => {
       let score = 0;
       for (const within of GROUPINGS) {
         const query = { population: 'members', dimension: 'gender', within };
-        score += womenMinusMen((await report('balance', { ...query, to: after })).body, within)
-          - womenMinusMen((await report('balance', { ...query, to: before })).body, within);
+        score +=
+          womenMinusMen((await report('balance', { ...query, to: after })).body, within) -
+          womenMinusMen((await report('balance', { ...query, to: before })).body, within);
       }
-      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : (rand() < 0.5 ? 'woman' : 'man');
+      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : rand() < 0.5 ? 'woman' : 'man';
       if (guess === gender) hits++;
     }
     // Measured: about 67 % (a likelihood ratio of at most e^(4 x 0.5) per newcomer, four groupings of
@@ -124,7 +140,7 @@ describe('attacks on the gender reports', () => {
     expect(hits / newcomers.length).toBeLessThan(0.8);
   }, 120_000);
 
-  it('by region: the region\'s own yearly membership, a quarter apart and a day apart, guesses no better than a coin', async () => {
+  it("by region: the region's own yearly membership, a quarter apart and a day apart, guesses no better than a coin", async () => {
     let hits = 0;
     for (const { joinedOn, gender } of newcomers) {
       const on = await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: joinedOn });
@@ -132,11 +148,21 @@ describe('attacks on the gender reports', () => {
       expect(on.status).toBe(200);
       expect(counts(on.body)).toEqual(counts(before.body));
       // The region's table beside the whole collaboration's: two cells of their own, each with its own noise.
-      const score = womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: quarterEnd(joinedOn) })).body, undefined)
-        - womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: previousQuarterEnd(joinedOn) })).body, undefined)
-        + womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', to: quarterEnd(joinedOn) })).body, undefined)
-        - womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', to: previousQuarterEnd(joinedOn) })).body, undefined);
-      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : (rand() < 0.5 ? 'woman' : 'man');
+      const score =
+        womenMinusMen(
+          (await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: quarterEnd(joinedOn) })).body,
+          undefined,
+        ) -
+        womenMinusMen(
+          (await report('balance', { population: 'members', dimension: 'gender', region: 'CERN', to: previousQuarterEnd(joinedOn) })).body,
+          undefined,
+        ) +
+        womenMinusMen((await report('balance', { population: 'members', dimension: 'gender', to: quarterEnd(joinedOn) })).body, undefined) -
+        womenMinusMen(
+          (await report('balance', { population: 'members', dimension: 'gender', to: previousQuarterEnd(joinedOn) })).body,
+          undefined,
+        );
+      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : rand() < 0.5 ? 'woman' : 'man';
       if (guess === gender) hits++;
     }
     // Two snapshots of two tables per newcomer: a likelihood ratio of at most e^(2 x 2 x 0.5); measured below 0.8.
@@ -149,11 +175,12 @@ describe('attacks on the gender reports', () => {
       const period = { population: 'talks', dimension: 'gender', from: quarterStart(end), to: end };
       let score = 0;
       for (const within of [undefined, 'careerStage'] as const) {
-        score += womenMinusMen((await report('balance', { ...period, within })).body, within)
-          - womenMinusMen((await report('balance', { ...period, within, tier: 'major' })).body, within);
+        score +=
+          womenMinusMen((await report('balance', { ...period, within })).body, within) -
+          womenMinusMen((await report('balance', { ...period, within, tier: 'major' })).body, within);
       }
       score += womenMinusMen((await report('balance', { ...period, tier: 'minor' })).body, undefined);
-      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : (rand() < 0.5 ? 'woman' : 'man');
+      const guess = score > 0 ? 'woman' : score < 0 ? 'man' : rand() < 0.5 ? 'woman' : 'man';
       if (guess === gender) hits++;
     }
     // Measured: about 63 %.
@@ -169,14 +196,17 @@ describe('attacks on the gender reports', () => {
       ['equity', {}],
       ['trends', { population: 'talks', dimension: 'gender' }],
     ];
-    const ask = async (token: string) => Promise.all(queries.map(async ([path, q]) =>
-      (await report(path, q, token).set('Cache-Control', 'no-cache')).body));
+    const ask = async (token: string) =>
+      Promise.all(queries.map(async ([path, q]) => (await report(path, q, token).set('Cache-Control', 'no-cache')).body));
     const before = { monitor: await ask(monitor), committee: await ask(committee) };
     const today = iso(new Date());
     const db = t.dataSource;
     const [woman] = await members(db, 1, { instituteId: cern, gender: 'woman', careerStage: 'student', joinedOn: today });
     const upcoming = await conference(db, { startDate: today, tier: 'major' });
-    await invite(db, [woman], await slot(db, upcoming), 'invited', { nominatedAt: new Date().toISOString(), allocatedAt: new Date().toISOString() });
+    await invite(db, [woman], await slot(db, upcoming), 'invited', {
+      nominatedAt: new Date().toISOString(),
+      allocatedAt: new Date().toISOString(),
+    });
     await talks(db, [woman], upcoming, { date: today });
     expect(await ask(monitor)).toEqual(before.monitor);
     expect(await ask(committee)).toEqual(before.committee);
@@ -192,12 +222,13 @@ describe('attacks on the gender reports', () => {
     expect(counts(a.body)).toEqual(counts(b.body));
     expect(a.body.disclosure.period).toMatchObject({ from: '2001-01-01', to: '2001-12-31' });
     const [e1, e2] = await Promise.all([
-      report('equity', { from: '2001-01-01', to: '2001-06-30' }), report('equity', { from: '2001-02-15', to: '2001-05-01' }),
+      report('equity', { from: '2001-01-01', to: '2001-06-30' }),
+      report('equity', { from: '2001-02-15', to: '2001-05-01' }),
     ]);
     expect(e1.body.strata).toEqual(e2.body.strata);
   });
 
-  it('admins, who may see anyone\'s gender, get the exact counts for the day they ask', async () => {
+  it("admins, who may see anyone's gender, get the exact counts for the day they ask", async () => {
     const { joinedOn, gender } = newcomers[100];
     const on = await report('balance', { population: 'members', dimension: 'gender', to: joinedOn }, t.admin);
     const before = await report('balance', { population: 'members', dimension: 'gender', to: dayBefore(joinedOn) }, t.admin);

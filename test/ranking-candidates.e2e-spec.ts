@@ -1,9 +1,7 @@
 import { CAREER_STAGES, CONFERENCE_TIERS, TALK_TYPES } from '../src/common/enums';
 import { rankKey } from '../src/ranking/eligibility';
 import { RankingService } from '../src/ranking/ranking.service';
-import {
-  createConference, createInstitute, createMember, createNomination, createSlot, createTalk,
-} from './support/fixtures';
+import { createConference, createInstitute, createMember, createNomination, createSlot, createTalk } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 /** A small deterministic generator, so a failure can be reproduced. */
@@ -58,7 +56,9 @@ describe('ranking: candidates for a slot', () => {
     t = await createTestApp();
     ranking = t.app.get(RankingService);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('ranks the active nominees best first as of the conference start, equal scores sharing a rank', async () => {
     const db = t.dataSource;
@@ -72,7 +72,10 @@ describe('ranking: candidates for a slot', () => {
     const student = await createMember(db, { instituteId: institute.id, careerStage: 'student', name: 'Ann Student' });
     // A postdoc since 2020 who was a student before: the stage at the conference start counts.
     const postdoc = await createMember(db, {
-      instituteId: institute.id, careerStage: 'student', name: 'Bob Postdoc', stages: [{ from: '2020-01-01', careerStage: 'postdoc' }],
+      instituteId: institute.id,
+      careerStage: 'student',
+      name: 'Bob Postdoc',
+      stages: [{ from: '2020-01-01', careerStage: 'postdoc' }],
     });
     const tenuredA = await createMember(db, { instituteId: institute.id, careerStage: 'tenured', name: 'Cid Tenured' });
     const tenuredB = await createMember(db, { instituteId: institute.id, careerStage: 'tenured', name: 'Dan Tenured' });
@@ -91,7 +94,10 @@ describe('ranking: candidates for a slot', () => {
 
     const candidates = await ranking.candidatesForSlot(slot.id);
     expect(candidates.map((c) => [c.name, c.rank])).toEqual([
-      ['Ann Student', 1], ['Cid Tenured', 2], ['Dan Tenured', 2], ['Bob Postdoc', 4],
+      ['Ann Student', 1],
+      ['Cid Tenured', 2],
+      ['Dan Tenured', 2],
+      ['Bob Postdoc', 4],
     ]);
     const decay = Math.pow(0.5, 4 / 3);
     const bob = candidates[3];
@@ -102,7 +108,11 @@ describe('ranking: candidates for a slot', () => {
     expect(bob.breakdown).toMatchObject({ policyVersion: 1, asOf: '2026-12-01', careerStage: 'postdoc', bonus: 0.5 });
     expect(bob.breakdown.talks).toHaveLength(1);
     expect(bob.breakdown.talks[0]).toMatchObject({
-      talkId: plenary.id, conferenceId: major.id, tier: 'major', talkType: 'plenary', date: '2022-12-01',
+      talkId: plenary.id,
+      conferenceId: major.id,
+      tier: 'major',
+      talkType: 'plenary',
+      date: '2022-12-01',
     });
     expect(bob.breakdown.talks[0].ageYears).toBeCloseTo(4, 12);
     expect(bob.breakdown.talks[0].contribution).toBeCloseTo(4.5 * decay, 12);
@@ -110,7 +120,7 @@ describe('ranking: candidates for a slot', () => {
     expect(JSON.stringify(candidates)).not.toMatch(/gender|undisclosed/);
   });
 
-  it('runs inside the caller\'s transaction when given its manager, seeing its uncommitted writes', async () => {
+  it("runs inside the caller's transaction when given its manager, seeing its uncommitted writes", async () => {
     const db = t.dataSource;
     const nominator = await t.user('nominator');
     const institute = await createInstitute(db);
@@ -127,7 +137,7 @@ describe('ranking: candidates for a slot', () => {
     });
   });
 
-  it('computes each nominee\'s breakdown and rank as the SQL formula does, for random histories with ties', async () => {
+  it("computes each nominee's breakdown and rank as the SQL formula does, for random histories with ties", async () => {
     const db = t.dataSource;
     const next = random(20261203);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
@@ -137,7 +147,9 @@ describe('ranking: candidates for a slot', () => {
     const slot = await createSlot(db, { conferenceId: (await createConference(db, { startDate: asOf, tier: 'major' })).id });
     const conferences = [];
     for (let i = 0; i < 8; i++) {
-      conferences.push(await createConference(db, { startDate: daysBefore(asOf, Math.floor(next() * 4000)), tier: pick(CONFERENCE_TIERS) }));
+      conferences.push(
+        await createConference(db, { startDate: daysBefore(asOf, Math.floor(next() * 4000)), tier: pick(CONFERENCE_TIERS) }),
+      );
     }
     type Talk = { conferenceId: string; talkType: (typeof TALK_TYPES)[number]; date?: string };
     const histories: Array<{ careerStage: (typeof CAREER_STAGES)[number]; talks: Talk[] }> = [];
@@ -148,7 +160,8 @@ describe('ranking: candidates for a slot', () => {
       if (!repeated) {
         for (let k = Math.floor(next() * 10); k > 0; k--) {
           const talk = {
-            conferenceId: pick(conferences).id, talkType: pick(TALK_TYPES),
+            conferenceId: pick(conferences).id,
+            talkType: pick(TALK_TYPES),
             date: next() < 0.5 ? undefined : daysBefore(asOf, pick([0, 1, 2374, 2375, Math.floor(next() * 4000)])),
           };
           // The same talk twice at one conference: equal weights on one day, listed by talk id.
@@ -157,24 +170,33 @@ describe('ranking: candidates for a slot', () => {
       }
       histories.push(history);
       const member = await createMember(db, {
-        instituteId: institute.id, careerStage: history.careerStage, name: `Random ${i % 7}`, joinedOn: '2005-01-01',
+        instituteId: institute.id,
+        careerStage: history.careerStage,
+        name: `Random ${i % 7}`,
+        joinedOn: '2005-01-01',
       });
       for (const talk of history.talks) await createTalk(db, { memberId: member.id, ...talk });
       await createNomination(db, { memberId: member.id, slotId: slot.id, nominatorId: nominator.id });
     }
-    const odd = await t.http.put('/api/v1/rank-policy').set(bearer(t.admin)).send({
-      typeWeight: { plenary: 2, parallel: 1, poster: 0.5, summary: 2, seminar: 1 },
-      tierWeight: { major: 2, standard: 1, minor: 0.5 },
-      halfLifeYears: 2.5, windowYears: 6.5,
-      careerBonus: { student: 1.5, postdoc: 0.5, nontenured: 0.25, tenured: 0, engineer: 0, other: 0 },
-    });
+    const odd = await t.http
+      .put('/api/v1/rank-policy')
+      .set(bearer(t.admin))
+      .send({
+        typeWeight: { plenary: 2, parallel: 1, poster: 0.5, summary: 2, seminar: 1 },
+        tierWeight: { major: 2, standard: 1, minor: 0.5 },
+        halfLifeYears: 2.5,
+        windowYears: 6.5,
+        careerBonus: { student: 1.5, postdoc: 0.5, nontenured: 0.25, tenured: 0, engineer: 0, other: 0 },
+      });
     expect(odd.status).toBe(201);
 
     for (const policyVersion of [1, odd.body.version]) {
       const policy = await ranking.policy(policyVersion);
       const candidates = await ranking.candidatesForSlot(slot.id, { policyVersion });
-      const rows: Array<{ member_id: string; score: number; talks: Array<Record<string, unknown>>; rank: number }> =
-        await db.query(SQL_BREAKDOWN, [slot.id, asOf, JSON.stringify(policy.weights)]);
+      const rows: Array<{ member_id: string; score: number; talks: Array<Record<string, unknown>>; rank: number }> = await db.query(
+        SQL_BREAKDOWN,
+        [slot.id, asOf, JSON.stringify(policy.weights)],
+      );
       const sql = new Map(rows.map((row) => [row.member_id, row]));
       expect(candidates).toHaveLength(30);
       for (const candidate of candidates) {
@@ -193,8 +215,9 @@ describe('ranking: candidates for a slot', () => {
         });
       }
       // Best first, equal ranks by name then member id, as the committee reads the list.
-      const order = [...candidates].sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-        || (a.memberId < b.memberId ? -1 : 1));
+      const order = [...candidates].sort(
+        (a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.memberId < b.memberId ? -1 : 1),
+      );
       expect(candidates.map((c) => c.memberId)).toEqual(order.map((c) => c.memberId));
     }
   });
@@ -204,7 +227,9 @@ describe('ranking: candidates for a slot', () => {
     const scores = [0.5e-9, 1.5e-9, 2.5e-9, -0.5e-9, -2.5e-9, 0.1 + 0.2, 0.3, 1e-10, -1e-10];
     for (let i = 0; i < 300; i++) scores.push((Math.floor(next() * 2e6) - 1e6 + 0.5) / 1e9, (next() - 0.5) * 20);
     const rows: Array<{ key: number }> = await t.dataSource.query(
-      `SELECT round(x * 1e9) AS key FROM unnest($1::float8[]) WITH ORDINALITY u(x, i) ORDER BY i`, [scores]);
+      `SELECT round(x * 1e9) AS key FROM unnest($1::float8[]) WITH ORDINALITY u(x, i) ORDER BY i`,
+      [scores],
+    );
     expect(scores.map(rankKey)).toEqual(rows.map((row) => row.key));
   });
 });

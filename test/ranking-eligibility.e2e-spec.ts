@@ -1,9 +1,7 @@
 import { CAREER_STAGES, CONFERENCE_TIERS, TALK_TYPES } from '../src/common/enums';
 import { eligibility } from '../src/ranking/eligibility';
 import { rankingsQuery } from '../src/ranking/ranking.sql';
-import {
-  createConference, createInstitute, createMember, createNomination, createSlot, createTalk,
-} from './support/fixtures';
+import { createConference, createInstitute, createMember, createNomination, createSlot, createTalk } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 const DEFAULTS = {
@@ -36,7 +34,9 @@ describe('ranking: eligibility, candidates and rankings', () => {
     nominator = await t.user('nominator');
     instituteId = (await createInstitute(t.dataSource, { country: 'GB' })).id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const eligibilityOf = (memberId: string, query: Record<string, unknown> = {}, token = committee) =>
     t.http.get(`/api/v1/members/${memberId}/eligibility`).query(query).set(bearer(token));
@@ -70,8 +70,13 @@ describe('ranking: eligibility, candidates and rankings', () => {
     expect(breakdown.talkLoad).toBeCloseTo(plenaryWeight + posterWeight, 12);
     expect(breakdown.talks).toHaveLength(2);
     expect(breakdown.talks[0]).toMatchObject({
-      talkId: plenary.id, conferenceId: major.id, conferenceName: 'Big Meeting', tier: 'major', talkType: 'plenary',
-      date: '2022-12-01', ageYears: 4,
+      talkId: plenary.id,
+      conferenceId: major.id,
+      conferenceName: 'Big Meeting',
+      tier: 'major',
+      talkType: 'plenary',
+      date: '2022-12-01',
+      ageYears: 4,
     });
     expect(breakdown.talks[0].decay).toBeCloseTo(Math.pow(0.5, 4 / 3), 12);
     expect(breakdown.talks[0].contribution).toBeCloseTo(plenaryWeight, 12);
@@ -90,7 +95,10 @@ describe('ranking: eligibility, candidates and rankings', () => {
     // A talk recorded afterwards (dated before asOf) and a new policy version.
     const another = await createConference(db, { startDate: '2025-05-01', tier: 'major' });
     await createTalk(db, { memberId: member.id, conferenceId: another.id, talkType: 'summary' });
-    const put = await t.http.put('/api/v1/rank-policy').set(bearer(t.admin)).send({ ...DEFAULTS, halfLifeYears: 1 });
+    const put = await t.http
+      .put('/api/v1/rank-policy')
+      .set(bearer(t.admin))
+      .send({ ...DEFAULTS, halfLifeYears: 1 });
     expect(put.status).toBe(201);
 
     const replay = await eligibilityOf(member.id, { asOf: '2026-01-01', policyVersion: 1, knownAt: first.body.knownAt });
@@ -124,7 +132,12 @@ describe('ranking: eligibility, candidates and rankings', () => {
     const conference = await createConference(db, { startDate: '2026-06-01', tier: 'major' });
     for (let i = 0; i < 3; i++) {
       const slot = await createSlot(db, { conferenceId: conference.id });
-      const nomination = await createNomination(db, { memberId: member.id, slotId: slot.id, nominatorId: nominator.id, status: 'shortlisted' });
+      const nomination = await createNomination(db, {
+        memberId: member.id,
+        slotId: slot.id,
+        nominatorId: nominator.id,
+        status: 'shortlisted',
+      });
       if (i === 0) {
         await db.query(
           `INSERT INTO allocation (slot_id, member_id, nomination_id, status, decline_reason) VALUES ($1, $2, $3, 'declined', 'family')`,
@@ -145,12 +158,16 @@ describe('ranking: eligibility, candidates and rankings', () => {
     const slot = await createSlot(db, { conferenceId: host.id });
     const conferences = [];
     for (let i = 0; i < 12; i++) {
-      conferences.push(await createConference(db, { startDate: daysBefore(asOf, Math.floor(next() * 5000) - 200), tier: pick(CONFERENCE_TIERS) }));
+      conferences.push(
+        await createConference(db, { startDate: daysBefore(asOf, Math.floor(next() * 5000) - 200), tier: pick(CONFERENCE_TIERS) }),
+      );
     }
     const memberIds: string[] = [];
     for (let i = 0; i < 25; i++) {
       const member = await createMember(db, {
-        instituteId, careerStage: pick(CAREER_STAGES), joinedOn: '2005-01-01',
+        instituteId,
+        careerStage: pick(CAREER_STAGES),
+        joinedOn: '2005-01-01',
         stages: next() < 0.5 ? [{ from: daysBefore(asOf, Math.floor(next() * 2000) - 300), careerStage: pick(CAREER_STAGES) }] : [],
       });
       memberIds.push(member.id);
@@ -158,16 +175,25 @@ describe('ranking: eligibility, candidates and rankings', () => {
       for (let k = 0; k < talks; k++) {
         // Dates cluster around the edges too: the day before asOf, asOf itself, the window's last days.
         const days = pick([1, 0, 3652, 3653, 2812, 2813, Math.floor(next() * 4500)]);
-        await createTalk(db, { memberId: member.id, conferenceId: pick(conferences).id, talkType: pick(TALK_TYPES), date: daysBefore(asOf, days) });
+        await createTalk(db, {
+          memberId: member.id,
+          conferenceId: pick(conferences).id,
+          talkType: pick(TALK_TYPES),
+          date: daysBefore(asOf, days),
+        });
       }
       await createNomination(db, { memberId: member.id, slotId: slot.id, nominatorId: nominator.id });
     }
-    const odd = await t.http.put('/api/v1/rank-policy').set(bearer(t.admin)).send({
-      typeWeight: { plenary: 2.7, parallel: 0.9, poster: 0.13, summary: 1.1, seminar: 0.37 },
-      tierWeight: { major: 1.9, standard: 0.7, minor: 0.31 },
-      halfLifeYears: 2.3, windowYears: 7.7,
-      careerBonus: { student: 1.3, postdoc: 0.45, nontenured: 0.2, tenured: 0, engineer: 0.05, other: 0.1 },
-    });
+    const odd = await t.http
+      .put('/api/v1/rank-policy')
+      .set(bearer(t.admin))
+      .send({
+        typeWeight: { plenary: 2.7, parallel: 0.9, poster: 0.13, summary: 1.1, seminar: 0.37 },
+        tierWeight: { major: 1.9, standard: 0.7, minor: 0.31 },
+        halfLifeYears: 2.3,
+        windowYears: 7.7,
+        careerBonus: { student: 1.3, postdoc: 0.45, nontenured: 0.2, tenured: 0, engineer: 0.05, other: 0.1 },
+      });
     expect(odd.status).toBe(201);
 
     for (const policyVersion of [1, odd.body.version]) {
@@ -182,8 +208,9 @@ describe('ranking: eligibility, candidates and rankings', () => {
         expect(Math.abs(candidate.score - formula.body.score)).toBeLessThan(1e-9);
         expect(Math.abs((inRankings.get(candidate.memberId) as number) - formula.body.score)).toBeLessThan(1e-9);
         expect(candidate.breakdown.careerStage).toBe(formula.body.breakdown.careerStage);
-        expect(candidate.breakdown.talks.map((x: { talkId: string }) => x.talkId).sort())
-          .toEqual(formula.body.breakdown.talks.map((x: { talkId: string }) => x.talkId).sort());
+        expect(candidate.breakdown.talks.map((x: { talkId: string }) => x.talkId).sort()).toEqual(
+          formula.body.breakdown.talks.map((x: { talkId: string }) => x.talkId).sort(),
+        );
         // And the pure function on the breakdown's own talks gives the same again.
         const weights = (await t.http.get(`/api/v1/rank-policy/${policyVersion}`).set(bearer(committee))).body.weights;
         const pure = eligibility(candidate.breakdown.talks, candidate.careerStage, asOf, weights);
@@ -215,10 +242,16 @@ describe('ranking: eligibility, candidates and rankings', () => {
     const b = await createMember(db, { instituteId: cern, careerStage: 'tenured', name: 'Rank B' });
     const c = await createMember(db, { instituteId: cern, careerStage: 'tenured', name: 'Rank C' });
     const moved = await createMember(db, {
-      instituteId, careerStage: 'tenured', name: 'Rank Moved', affiliations: [{ from: '2026-10-01', instituteId: cern }],
+      instituteId,
+      careerStage: 'tenured',
+      name: 'Rank Moved',
+      affiliations: [{ from: '2026-10-01', instituteId: cern }],
     });
     const movedLater = await createMember(db, {
-      instituteId, careerStage: 'tenured', name: 'Rank Moves Later', affiliations: [{ from: '2027-01-01', instituteId: cern }],
+      instituteId,
+      careerStage: 'tenured',
+      name: 'Rank Moves Later',
+      affiliations: [{ from: '2027-01-01', instituteId: cern }],
     });
     await createMember(db, { instituteId: cern, careerStage: 'student', name: 'Rank Left', leftOn: '2026-06-30' });
     const conference = await createConference(db, { startDate: '2025-06-01', tier: 'standard' });
@@ -228,7 +261,10 @@ describe('ranking: eligibility, candidates and rankings', () => {
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ asOf, policyVersion: expect.any(Number), total: 4, limit: 50, offset: 0 });
     expect(page.body.items.map((r: { name: string; rankInSelection: number }) => [r.name, r.rankInSelection])).toEqual([
-      ['Rank A', 1], ['Rank B', 2], ['Rank C', 2], ['Rank Moved', 4],
+      ['Rank A', 1],
+      ['Rank B', 2],
+      ['Rank C', 2],
+      ['Rank Moved', 4],
     ]);
     expect(page.body.items[0]).toMatchObject({ memberId: a.id, region: 'CERN', instituteName: 'CERN', careerStage: 'student' });
     expect(page.body.items.map((r: { memberId: string }) => r.memberId)).not.toContain(movedLater.id);

@@ -15,7 +15,9 @@ describe('ranking: the versioned rank policy', () => {
     t = await createTestApp();
     committee = await t.token('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('serves version 1 with the documented defaults to the committee, admins and monitors', async () => {
     for (const token of [committee, t.admin, await t.token('monitor')]) {
@@ -62,7 +64,10 @@ describe('ranking: the versioned rank policy', () => {
     ['an unknown section', { speakerBonus: {} }, 'speakerBonus'],
   ])('answers 400 naming the field for %s, and writes nothing', async (_what, change, field) => {
     const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM rank_policy`);
-    const res = await t.http.put('/api/v1/rank-policy').set(bearer(t.admin)).send({ ...DEFAULTS, ...change });
+    const res = await t.http
+      .put('/api/v1/rank-policy')
+      .set(bearer(t.admin))
+      .send({ ...DEFAULTS, ...change });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);

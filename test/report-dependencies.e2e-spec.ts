@@ -5,7 +5,14 @@
 import { DERIVED_TABLES, NOTIFYING_TABLES } from '../src/changes/change-feed';
 import { SqlQuery } from '../src/database/sql';
 import {
-  balanceCountQuery, CountFilters, declinesCountQuery, DIMENSIONS, equityCountQuery, funnelCountQuery, isSnapshot, POPULATIONS,
+  balanceCountQuery,
+  CountFilters,
+  declinesCountQuery,
+  DIMENSIONS,
+  equityCountQuery,
+  funnelCountQuery,
+  isSnapshot,
+  POPULATIONS,
   trendCountQuery,
 } from '../src/reports/balance.sql';
 import { holdersCountQuery, holdersTrendQuery } from '../src/leadership/leadership-reports.repository';
@@ -25,8 +32,12 @@ function relations(plan: Record<string, unknown>, into = new Set<string>()): Set
 
 describe('the tables a report statement declares', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const shapes = (): Array<[string, SqlQuery]> => {
     const out: Array<[string, SqlQuery]> = [];
@@ -46,10 +57,21 @@ describe('the tables a report statement declares', () => {
         }
         for (const baseline of POPULATIONS.filter((b) => b !== population)) {
           const f = filters[filters.length - 1];
-          out.push([`balance ${population} ${dimension} vs ${baseline}`, balanceCountQuery(population, dimension, null, f,
-            { population: baseline, filters: isSnapshot(baseline) ? { to: f.to, region: f.region } : f }, true)]);
-          out.push([`trends ${population} ${dimension} vs ${baseline}`,
-            trendCountQuery(population, dimension, { ...f, from: '2020-01-01' }, true, baseline)]);
+          out.push([
+            `balance ${population} ${dimension} vs ${baseline}`,
+            balanceCountQuery(
+              population,
+              dimension,
+              null,
+              f,
+              { population: baseline, filters: isSnapshot(baseline) ? { to: f.to, region: f.region } : f },
+              true,
+            ),
+          ]);
+          out.push([
+            `trends ${population} ${dimension} vs ${baseline}`,
+            trendCountQuery(population, dimension, { ...f, from: '2020-01-01' }, true, baseline),
+          ]);
         }
         out.push([`trends ${population} ${dimension}`, trendCountQuery(population, dimension, { ...filters[0], from: '2020-01-01' })]);
       }
@@ -68,12 +90,16 @@ describe('the tables a report statement declares', () => {
     return out;
   };
 
-  it('names every table PostgreSQL\'s plan of it reads, views resolved, for every shape of every report', async () => {
+  it("names every table PostgreSQL's plan of it reads, views resolved, for every shape of every report", async () => {
     const missing: string[] = [];
     const all = shapes();
     expect(all.length).toBeGreaterThan(300);
     for (const [name, query] of all) {
-      const [{ 'QUERY PLAN': [{ Plan: plan }] }] = await t.dataSource.query(`EXPLAIN (VERBOSE, FORMAT JSON) ${query.text}`, query.values);
+      const [
+        {
+          'QUERY PLAN': [{ Plan: plan }],
+        },
+      ] = await t.dataSource.query(`EXPLAIN (VERBOSE, FORMAT JSON) ${query.text}`, query.values);
       const read = [...relations(plan)].filter((r) => WATCHED.includes(r));
       const undeclared = read.filter((r) => !(query.tables ?? []).includes(r));
       if (undeclared.length) missing.push(`${name}: ${undeclared.join(', ')}`);

@@ -1,13 +1,28 @@
-import {
-  conference, institute, invite, members, move, promote, slot, talks,
-} from './support/report-fixtures';
+import { conference, institute, invite, members, move, promote, slot, talks } from './support/report-fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 import { wilsonInterval } from '../src/reports/statistics';
 
-interface Cell { value: string; name: string | null; count: number | null; share: number | null; stderr: number | null;
-  ci95: [number, number] | null; suppressed: boolean; baselineShare?: number | null; z?: number | null;
-  pValue?: number | null; pValueAdjusted?: number | null; significant?: boolean | null; difference?: number | null }
-interface Group { key: string | null; name: string | null; total: number | null; cells: Cell[] }
+interface Cell {
+  value: string;
+  name: string | null;
+  count: number | null;
+  share: number | null;
+  stderr: number | null;
+  ci95: [number, number] | null;
+  suppressed: boolean;
+  baselineShare?: number | null;
+  z?: number | null;
+  pValue?: number | null;
+  pValueAdjusted?: number | null;
+  significant?: boolean | null;
+  difference?: number | null;
+}
+interface Group {
+  key: string | null;
+  name: string | null;
+  total: number | null;
+  cells: Cell[];
+}
 
 const cell = (group: Group, value: string) => group.cells.find((c) => c.value === value)!;
 
@@ -48,7 +63,11 @@ describe('GET /reports/balance', () => {
     // B: 20 women, 30 men, 3 nonbinary speakers.
     ids.b = await conference(db, { startDate: '2026-06-01', tier: 'major' });
     const slotB = await slot(db, ids.b, 'plenary');
-    for (const [gender, n] of [['woman', 20], ['man', 30], ['nonbinary', 3]] as const) {
+    for (const [gender, n] of [
+      ['woman', 20],
+      ['man', 30],
+      ['nonbinary', 3],
+    ] as const) {
       await invite(db, await newcomer(gender, n), slotB, 'accepted');
     }
     // C: 10 women, 40 men; one declined woman does not count.
@@ -63,14 +82,16 @@ describe('GET /reports/balance', () => {
     // E: talks in 2024, recorded with who the speakers were then.
     ids.e = await conference(db, { startDate: '2024-03-01' });
     await talks(db, [ada], ids.e, { date: '2024-03-02' });
-    await talks(db, await members(db, 5, { instituteId: eth, gender: 'man', careerStage: 'tenured', joinedOn: '2026-10-01' }),
-      ids.e, { date: '2024-03-02' });
+    await talks(db, await members(db, 5, { instituteId: eth, gender: 'man', careerStage: 'tenured', joinedOn: '2026-10-01' }), ids.e, {
+      date: '2024-03-02',
+    });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   // Exact counts are an admin's view; everyone else's gender counts carry noise (tested below and in privacy-attacks).
-  const balance = (query: Record<string, string>, token = t.admin) =>
-    t.http.get('/api/v1/reports/balance').query(query).set(bearer(token));
+  const balance = (query: Record<string, string>, token = t.admin) => t.http.get('/api/v1/reports/balance').query(query).set(bearer(token));
 
   it('counts members on the `to` date with shares, standard errors and Wilson intervals', async () => {
     const res = await balance({ population: 'members', dimension: 'gender', to: '2026-09-30' });
@@ -99,32 +120,50 @@ describe('GET /reports/balance', () => {
     expect(counts(before)).toMatchObject({ student: 4, postdoc: 120, tenured: 80, nontenured: 0 });
     expect(counts(after)).toMatchObject({ student: 3, postdoc: 121, tenured: 80 });
     const institutes = await balance({ population: 'members', dimension: 'institute', to: '2026-09-30' });
-    expect(Object.fromEntries((institutes.body.groups[0] as Group).cells.map((c) => [c.value, c.count])))
-      .toEqual({ CERN: 120, 'ETH Zurich': 81, 'Tiny Lab': 3 });
+    expect(Object.fromEntries((institutes.body.groups[0] as Group).cells.map((c) => [c.value, c.count]))).toEqual({
+      CERN: 120,
+      'ETH Zurich': 81,
+      'Tiny Lab': 3,
+    });
   });
 
   it('counts members per year with the history in force at each year end (trends)', async () => {
-    const res = await t.http.get('/api/v1/reports/trends').set(bearer(monitor))
+    const res = await t.http
+      .get('/api/v1/reports/trends')
+      .set(bearer(monitor))
       .query({ population: 'members', dimension: 'careerStage', from: '2025-01-01', to: '2026-09-30' });
     expect(res.status).toBe(200);
     const counts = (res.body.years as Group[]).map((y) => [y.key, cell(y, 'student').count, cell(y, 'postdoc').count, y.total]);
-    expect(counts).toEqual([['2025', 4, 120, 204], ['2026', 3, 121, 204]]);
+    expect(counts).toEqual([
+      ['2025', 4, 120, 204],
+      ['2026', 3, 121, 204],
+    ]);
   });
 
   it('names regions by code and name', async () => {
     const res = await balance({ population: 'members', dimension: 'region', to: '2026-09-30' });
     const [group] = res.body.groups as Group[];
     expect(group.cells.map((c) => [c.value, c.name, c.count])).toEqual([
-      ['CERN', 'CERN', 120], ['FRANCE', 'France', 3], ['SWITZERLAND', 'Switzerland', 81],
+      ['CERN', 'CERN', 120],
+      ['FRANCE', 'France', 3],
+      ['SWITZERLAND', 'Switzerland', 81],
     ]);
   });
 
-  it('hides a small gender count, and only it: an admin may see anyone\'s gender', async () => {
+  it("hides a small gender count, and only it: an admin may see anyone's gender", async () => {
     const res = await balance({ dimension: 'gender', conferenceId: ids.b });
     expect(res.status).toBe(200);
     const [group] = res.body.groups as Group[];
     expect(group.total).toBe(53);
-    expect(cell(group, 'nonbinary')).toEqual({ value: 'nonbinary', name: null, count: null, share: null, stderr: null, ci95: null, suppressed: true });
+    expect(cell(group, 'nonbinary')).toEqual({
+      value: 'nonbinary',
+      name: null,
+      count: null,
+      share: null,
+      stderr: null,
+      ci95: null,
+      suppressed: true,
+    });
     expect(cell(group, 'woman')).toMatchObject({ count: 20, suppressed: false });
     // 30/53 = 0.566038, Wilson [0.432654, 0.690496]
     expect(cell(group, 'man')).toMatchObject({ count: 30, suppressed: false });
@@ -137,10 +176,18 @@ describe('GET /reports/balance', () => {
   it('hides small counts of tiny institutes in institute × gender, either way round', async () => {
     const res = await balance({ population: 'members', dimension: 'gender', within: 'institute', to: '2026-09-30' });
     const groups = res.body.groups as Group[];
-    expect(groups.map((g) => [g.key, g.total])).toEqual([['CERN', 120], ['ETH Zurich', 81], ['Tiny Lab', 3]]);
+    expect(groups.map((g) => [g.key, g.total])).toEqual([
+      ['CERN', 120],
+      ['ETH Zurich', 81],
+      ['Tiny Lab', 3],
+    ]);
     const tiny = groups.find((g) => g.key === 'Tiny Lab')!;
     expect(tiny.cells.map((c) => [c.value, c.count, c.suppressed])).toEqual([
-      ['woman', null, true], ['man', null, true], ['nonbinary', 0, false], ['undisclosed', 0, false]]);
+      ['woman', null, true],
+      ['man', null, true],
+      ['nonbinary', 0, false],
+      ['undisclosed', 0, false],
+    ]);
     expect(groups.filter((g) => cell(g, 'woman').suppressed).map((g) => g.key)).toEqual(['Tiny Lab']);
     // Transposed (gender groups, institutes as cells) the same institutes are hidden.
     const transposed = await balance({ population: 'members', dimension: 'institute', within: 'gender', to: '2026-09-30' });
@@ -157,8 +204,10 @@ describe('GET /reports/balance', () => {
     expect(cell(group, 'tenured').count).toBe(5);
     expect(cell(group, 'postdoc').count).toBe(0);
     const institutes = await balance({ population: 'talks', dimension: 'institute', conferenceId: ids.e });
-    expect(Object.fromEntries((institutes.body.groups[0] as Group).cells.map((c) => [c.value, c.count])))
-      .toEqual({ CERN: 1, 'ETH Zurich': 5 });
+    expect(Object.fromEntries((institutes.body.groups[0] as Group).cells.map((c) => [c.value, c.count]))).toEqual({
+      CERN: 1,
+      'ETH Zurich': 5,
+    });
     const outside = await balance({ population: 'talks', dimension: 'careerStage', conferenceId: ids.e, from: '2025-01-01' });
     expect(outside.body.groups[0].total).toBe(0);
   });
@@ -177,8 +226,13 @@ describe('GET /reports/balance', () => {
   it('compares with the membership: baseline share and a two-proportion score test per cell', async () => {
     const res = await balance({ dimension: 'gender', conferenceId: ids.c, compareTo: 'members', to: '2026-09-30' });
     expect(res.status).toBe(200);
-    expect(res.body.comparison).toEqual({ population: 'members', test: expect.stringMatching(/two-proportion score test/), alpha: 0.05, correction: expect.stringMatching(/Holm/),
-      compared: expect.stringMatching(/^allocations up to \d{4}-\d{2}-\d{2} against the members on /) });
+    expect(res.body.comparison).toEqual({
+      population: 'members',
+      test: expect.stringMatching(/two-proportion score test/),
+      alpha: 0.05,
+      correction: expect.stringMatching(/Holm/),
+      compared: expect.stringMatching(/^allocations up to \d{4}-\d{2}-\d{2} against the members on /),
+    });
     const [group] = res.body.groups as Group[];
     expect(group).toMatchObject({ total: 50, baselineTotal: 204 });
     // Women 10/50 = 0.2 against 103/204 = 0.504902: pooled p = 113/254,
@@ -192,7 +246,9 @@ describe('GET /reports/balance', () => {
     // Nobody on either side: no test (it would only weaken the correction for the others).
     expect(cell(group, 'nonbinary')).toMatchObject({ count: 0, baselineShare: 0, z: null, pValue: null, significant: null });
     expect(women.pValueAdjusted).toBeGreaterThanOrEqual(women.pValue!);
-    expect(res.body.readings.join(' ')).toMatch(/^woman: 20\.0 % of allocations against 50\.5 % of members, fewer than the baseline predicts \(p < 0\.001 after Holm correction\)/);
+    expect(res.body.readings.join(' ')).toMatch(
+      /^woman: 20\.0 % of allocations against 50\.5 % of members, fewer than the baseline predicts \(p < 0\.001 after Holm correction\)/,
+    );
   });
 
   it('never compares a hidden cell', async () => {
@@ -207,7 +263,9 @@ describe('GET /reports/balance', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('population,dimension,within,group,groupName,total,value,valueName,count,share,stderr,ci95Low,ci95High,suppressed');
+    expect(lines[0]).toBe(
+      'population,dimension,within,group,groupName,total,value,valueName,count,share,stderr,ci95Low,ci95High,suppressed',
+    );
     expect(lines).toHaveLength(5);
     expect(lines).toContain('allocations,gender,,,,53,nonbinary,,,,,,,true');
     expect(lines.find((l) => l.includes(',man,'))).toMatch(/^allocations,gender,,,,53,man,,30,0\.566037735849,/);
@@ -221,7 +279,10 @@ describe('GET /reports/balance', () => {
       const res = await balance(query, monitor);
       expect(exact.body.disclosure).toEqual({ perturbed: false, method: null, epsilon: null, noiseStdDev: null, period: null });
       expect(res.body.disclosure).toMatchObject({
-        perturbed: true, epsilon: 0.5, noiseStdDev: 2.8, method: expect.stringMatching(/differential privacy/),
+        perturbed: true,
+        epsilon: 0.5,
+        noiseStdDev: 2.8,
+        method: expect.stringMatching(/differential privacy/),
         period: { granularity: 'calendar quarter', membersOn: '2026-09-30' },
       });
       const [group] = res.body.groups as Group[];
@@ -230,7 +291,10 @@ describe('GET /reports/balance', () => {
       const hidden = group.cells.filter((c) => c.suppressed).length;
       expect(group.total! - shown).toBeGreaterThanOrEqual(hidden);
       expect(group.total! - shown).toBeLessThanOrEqual(4 * hidden);
-      for (const [gender, count] of [['woman', 103], ['man', 101]] as const) {
+      for (const [gender, count] of [
+        ['woman', 103],
+        ['man', 101],
+      ] as const) {
         const shown = cell(group, gender);
         expect(Math.abs(shown.count! - count)).toBeLessThan(25);
         expect(shown.share).toBeCloseTo(shown.count! / group.total!, 12);
@@ -255,7 +319,9 @@ describe('GET /reports/balance', () => {
       const cern = (byInstitute.body.groups as Group[]).find((g) => g.key === 'CERN')!;
       const women = (transposed.body.groups as Group[]).find((g) => g.key === 'woman')!;
       expect(cell(women, 'CERN').count).toBe(cell(cern, 'woman').count);
-      const trend = await t.http.get('/api/v1/reports/trends').set(bearer(monitor))
+      const trend = await t.http
+        .get('/api/v1/reports/trends')
+        .set(bearer(monitor))
         .query({ population: 'members', dimension: 'gender', from: '2026-01-01', to: '2026-09-30' });
       const overall = await balance(query, monitor);
       expect(cell((trend.body.years as Group[])[0], 'woman').count).toBe(cell(overall.body.groups[0], 'woman').count);
@@ -264,8 +330,11 @@ describe('GET /reports/balance', () => {
     it('leaves reports without gender exact and up to the day', async () => {
       const stages = await balance({ population: 'members', dimension: 'careerStage', to: '2026-09-30' }, monitor);
       expect(stages.body.disclosure.perturbed).toBe(false);
-      expect(Object.fromEntries((stages.body.groups[0] as Group).cells.map((c) => [c.value, c.count])))
-        .toMatchObject({ student: 3, postdoc: 121, tenured: 80 });
+      expect(Object.fromEntries((stages.body.groups[0] as Group).cells.map((c) => [c.value, c.count]))).toMatchObject({
+        student: 3,
+        postdoc: 121,
+        tenured: 80,
+      });
     });
   });
 

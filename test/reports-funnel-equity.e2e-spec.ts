@@ -1,12 +1,32 @@
 import { allocate, conference, institute, members, nominate, slot } from './support/report-fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
-interface EquityCell { gender: string; nominations: number | null; allocations: number | null; rate: number | null;
-  ci95: [number, number] | null; suppressed: boolean }
-interface Stratum { careerStage: string; nominations: number; allocations: number; cells: EquityCell[] }
-interface FunnelCell { stage: string; count: number | null; share: number | null; ci95: [number, number] | null;
-  suppressed: boolean; vsPrevious: { difference: number; z: number; pValue: number; pValueAdjusted: number; significant: boolean } | null }
-interface FunnelValue { value: string; stages: FunnelCell[] }
+interface EquityCell {
+  gender: string;
+  nominations: number | null;
+  allocations: number | null;
+  rate: number | null;
+  ci95: [number, number] | null;
+  suppressed: boolean;
+}
+interface Stratum {
+  careerStage: string;
+  nominations: number;
+  allocations: number;
+  cells: EquityCell[];
+}
+interface FunnelCell {
+  stage: string;
+  count: number | null;
+  share: number | null;
+  ci95: [number, number] | null;
+  suppressed: boolean;
+  vsPrevious: { difference: number; z: number; pValue: number; pValueAdjusted: number; significant: boolean } | null;
+}
+interface FunnelValue {
+  value: string;
+  stages: FunnelCell[];
+}
 
 // Members (joined 2020-01-01, CERN): postdocs 60 women and 80 men, tenured 30 women and 60 men,
 // students 10 women and 20 men; one tenured woman joins on 2026-02-01.
@@ -43,16 +63,24 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
         next += n;
       }
     };
-    await round(postdoc.women, 20, [[5, 'accepted'], [3, 'invited']]);
+    await round(postdoc.women, 20, [
+      [5, 'accepted'],
+      [3, 'invited'],
+    ]);
     await round(postdoc.men, 40, [[20, 'accepted']]);
     await round(tenured.women, 12, [[6, 'accepted']]);
-    await round(tenured.men, 30, [[17, 'accepted'], [1, 'declined']]);
+    await round(tenured.men, 30, [
+      [17, 'accepted'],
+      [1, 'declined'],
+    ]);
     await round(student.women, 2, [[1, 'accepted']]);
     await round(student.men, 8, [[2, 'accepted']]);
     const earlier = await slot(db, await conference(db, { startDate: '2025-09-01' }), 'parallel');
     await nominate(db, postdoc.men.slice(70, 76), earlier, { createdAt: '2025-05-01T10:00:00Z' });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   // Exact counts are an admin's view; everyone else's gender counts carry noise (tested below and in privacy-attacks).
   const get = (path: string, query: Record<string, string>, token = t.admin) =>
@@ -65,7 +93,9 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const res = await get('equity', period);
       expect(res.status).toBe(200);
       expect(res.body.filters).toEqual({ ...period, conferenceId: null, tier: null, talkType: null, region: null });
-      expect(res.body.test.reading).toMatch(/^No evidence that women and men at the same career stage are allocated at different rates \(common odds ratio 0\.74, 95 % CI 0\.33 to 1\.66, p = 0\.6\)\.$/);
+      expect(res.body.test.reading).toMatch(
+        /^No evidence that women and men at the same career stage are allocated at different rates \(common odds ratio 0\.74, 95 % CI 0\.33 to 1\.66, p = 0\.6\)\.$/,
+      );
       const strata = res.body.strata as Stratum[];
       expect(strata.map((s) => s.careerStage)).toEqual(['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other']);
       const postdoc = strata.find((s) => s.careerStage === 'postdoc')!;
@@ -83,13 +113,22 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
     it('hides the small cells and only them, never estimating them', async () => {
       const strata = (await get('equity', period)).body.strata as Stratum[];
       const students = strata.find((s) => s.careerStage === 'student')!;
-      expect(students.cells.find((c) => c.gender === 'woman'))
-        .toEqual({ gender: 'woman', nominations: null, allocations: null, rate: null, ci95: null, suppressed: true });
+      expect(students.cells.find((c) => c.gender === 'woman')).toEqual({
+        gender: 'woman',
+        nominations: null,
+        allocations: null,
+        rate: null,
+        ci95: null,
+        suppressed: true,
+      });
       // An admin may see anyone's gender, so no other cell is hidden to protect the students' 2.
       const hiddenWomen = strata.filter((s) => s.cells.find((c) => c.gender === 'woman')!.nominations === null);
       expect(hiddenWomen.map((s) => s.careerStage)).toEqual(['student']);
-      expect(strata.find((s) => s.careerStage === 'tenured')!.cells.find((c) => c.gender === 'woman'))
-        .toMatchObject({ nominations: 12, allocations: 6, suppressed: false });
+      expect(strata.find((s) => s.careerStage === 'tenured')!.cells.find((c) => c.gender === 'woman')).toMatchObject({
+        nominations: 12,
+        allocations: 6,
+        suppressed: false,
+      });
     });
 
     it('tests equal treatment across stages with Cochran-Mantel-Haenszel', async () => {
@@ -124,8 +163,13 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const major = (await get('equity', { from: '2025-01-01', to: '2026-06-30', tier: 'major' })).body;
       expect(major.strata.find((s: Stratum) => s.careerStage === 'postdoc')).toMatchObject({ nominations: 60 });
       // Trends count under the conference's year, and the period is of conference dates: the 2026 conference is in September.
-      const trend = (await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2025-01-01', to: '2026-12-31', tier: 'major' })).body;
-      expect(trend.years.map((y: { key: string; total: number }) => [y.key, y.total])).toEqual([['2025', 0], ['2026', 112]]);
+      const trend = (
+        await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2025-01-01', to: '2026-12-31', tier: 'major' })
+      ).body;
+      expect(trend.years.map((y: { key: string; total: number }) => [y.key, y.total])).toEqual([
+        ['2025', 0],
+        ['2026', 112],
+      ]);
       expect((await get('trends', { population: 'members', dimension: 'gender', tier: 'major' })).status).toBe(400);
     });
 
@@ -134,9 +178,13 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const lines = res.text.trim().split('\r\n');
-      expect(lines[0]).toBe('careerStage,gender,nominations,allocations,rate,ci95Low,ci95High,suppressed,cmhOddsRatio,cmhCi95Low,cmhCi95High,cmhChiSquare,cmhPValue');
+      expect(lines[0]).toBe(
+        'careerStage,gender,nominations,allocations,rate,ci95Low,ci95High,suppressed,cmhOddsRatio,cmhCi95Low,cmhCi95High,cmhChiSquare,cmhPValue',
+      );
       expect(lines).toHaveLength(1 + 6 * 4);
-      expect(lines.find((l) => l.startsWith('postdoc,woman,'))).toMatch(/^postdoc,woman,20,8,0\.4,0\.218806532373,0\.613418499238,false,0\.735583684951,/);
+      expect(lines.find((l) => l.startsWith('postdoc,woman,'))).toMatch(
+        /^postdoc,woman,20,8,0\.4,0\.218806532373,0\.613418499238,false,0\.735583684951,/,
+      );
       expect(lines.find((l) => l.startsWith('student,woman,'))).toMatch(/^student,woman,,,,,,true,/);
     });
   });
@@ -178,7 +226,9 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const res = await get('funnel', { ...period, dimension: 'gender' }).set('Accept', 'text/csv');
       expect(res.status).toBe(200);
       const lines = res.text.trim().split('\r\n');
-      expect(lines[0]).toBe('dimension,value,valueName,stage,total,count,share,stderr,ci95Low,ci95High,suppressed,differenceVsPrevious,z,pValue,significant');
+      expect(lines[0]).toBe(
+        'dimension,value,valueName,stage,total,count,share,stderr,ci95Low,ci95High,suppressed,differenceVsPrevious,z,pValue,significant',
+      );
       expect(lines.find((l) => l.startsWith('gender,woman,,accepted,'))).toMatch(/^gender,woman,,accepted,51,12,0\.235294117647,/);
     });
   });
@@ -188,7 +238,11 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const res = await get('trends', { population: 'nominations', dimension: 'careerStage', from: '2024-01-01', to: '2026-12-31' });
       expect(res.status).toBe(200);
       const years = res.body.years as { key: string; total: number; cells: { value: string; count: number }[] }[];
-      expect(years.map((y) => [y.key, y.total])).toEqual([['2024', 0], ['2025', 6], ['2026', 112]]);
+      expect(years.map((y) => [y.key, y.total])).toEqual([
+        ['2024', 0],
+        ['2025', 6],
+        ['2026', 112],
+      ]);
       expect(years[2].cells.find((c) => c.value === 'postdoc')!.count).toBe(60);
     });
 
@@ -196,7 +250,8 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
       const res = await get('trends', { population: 'members', dimension: 'gender', from: '2025-01-01', to: '2026-06-30' });
       const years = res.body.years as { key: string; total: number; cells: { value: string; count: number }[] }[];
       expect(years.map((y) => [y.key, y.total, y.cells.find((c) => c.value === 'woman')!.count])).toEqual([
-        ['2025', 260, 100], ['2026', 261, 101],
+        ['2025', 260, 100],
+        ['2026', 261, 101],
       ]);
     });
 
@@ -246,7 +301,11 @@ describe('GET /reports/funnel, /reports/equity, /reports/trends', () => {
 
   it('lets monitors read every report; nominators get 403; bad parameters 400 naming the field', async () => {
     const nominator = await t.token('nominator');
-    for (const [path, query] of [['funnel', { dimension: 'gender' }], ['equity', {}], ['trends', { dimension: 'region' }]] as const) {
+    for (const [path, query] of [
+      ['funnel', { dimension: 'gender' }],
+      ['equity', {}],
+      ['trends', { dimension: 'region' }],
+    ] as const) {
       expect((await get(path, query)).status).toBe(200);
       expect((await get(path, query, nominator)).status).toBe(403);
     }

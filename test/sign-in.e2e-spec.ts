@@ -17,7 +17,11 @@ describe('sign-in through the identity provider', () => {
   const suffix = randomUUID().slice(0, 8);
 
   const api = (path: string) => `${base}/api/v1${path}`;
-  const json = async (response: Response) => ({ status: response.status, type: response.headers.get('content-type'), body: await response.json() });
+  const json = async (response: Response) => ({
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: await response.json(),
+  });
   async function sessionOf(agent: UserAgent) {
     return json(await agent.request(api('/auth/session')));
   }
@@ -28,20 +32,46 @@ describe('sign-in through the identity provider', () => {
     idp = await TestIdentityProvider.start({
       redirectUris: [api('/auth/callback')],
       people: [
-        { sub: 'sub-ada', username: 'ada', password: 'ada-pw', name: 'Ada Lovelace', email: `ada.${suffix}@cern.test`, emailVerified: true,
-          externalId: `CMS-ADA-${suffix}`, groups: ['cms-conf-committee'] },
-        { sub: 'sub-bo', username: 'bo', password: 'bo-pw', name: 'Bo Kelvin', email: `bo.${suffix}@cern.test`, emailVerified: true,
-          groups: ['cms-do', '/cms-speakers-bureau'] },
-        { sub: 'sub-cy', username: 'cy', password: 'cy-pw', name: 'Cy Unverified', email: `cy.${suffix}@cern.test`, emailVerified: false,
-          groups: ['some-other-group'] },
+        {
+          sub: 'sub-ada',
+          username: 'ada',
+          password: 'ada-pw',
+          name: 'Ada Lovelace',
+          email: `ada.${suffix}@cern.test`,
+          emailVerified: true,
+          externalId: `CMS-ADA-${suffix}`,
+          groups: ['cms-conf-committee'],
+        },
+        {
+          sub: 'sub-bo',
+          username: 'bo',
+          password: 'bo-pw',
+          name: 'Bo Kelvin',
+          email: `bo.${suffix}@cern.test`,
+          emailVerified: true,
+          groups: ['cms-do', '/cms-speakers-bureau'],
+        },
+        {
+          sub: 'sub-cy',
+          username: 'cy',
+          password: 'cy-pw',
+          name: 'Cy Unverified',
+          email: `cy.${suffix}@cern.test`,
+          emailVerified: false,
+          groups: ['some-other-group'],
+        },
       ],
     });
     t = await createTestApp({ env: idp.env({ OIDC_ROLE_MAP: ROLE_MAP }) });
     await t.app.listen(port, '127.0.0.1');
 
-    const [institute] = await t.dataSource.query(`INSERT INTO institute (name, country) VALUES ($1, 'CH') RETURNING id`, [`Sign-in Institute ${suffix}`]);
+    const [institute] = await t.dataSource.query(`INSERT INTO institute (name, country) VALUES ($1, 'CH') RETURNING id`, [
+      `Sign-in Institute ${suffix}`,
+    ]);
     const create = async (key: string, body: Record<string, unknown>) => {
-      const res = await t.http.post('/api/v1/members').set(bearer(t.admin))
+      const res = await t.http
+        .post('/api/v1/members')
+        .set(bearer(t.admin))
         .send({ instituteId: institute.id, careerStage: 'postdoc', ...body });
       expect(res.status).toBe(201);
       members[key] = res.body.id;
@@ -108,8 +138,9 @@ describe('sign-in through the identity provider', () => {
       const record = await json(await agent.request(api('/me')));
       expect(record.status).toBe(200);
       expect(record.body).toMatchObject({ id: members.ada, gender: 'woman' });
-      const audit = await t.dataSource.query(
-        `SELECT action, after FROM audit_event WHERE entity = 'user' AND entity_id = $1 ORDER BY id`, [session.body.user.id]);
+      const audit = await t.dataSource.query(`SELECT action, after FROM audit_event WHERE entity = 'user' AND entity_id = $1 ORDER BY id`, [
+        session.body.user.id,
+      ]);
       expect(audit.map((a: { action: string }) => a.action)).toEqual(['user.identity-create', 'user.member-link', 'user.identity-update']);
       expect(audit[1].after).toEqual({ memberId: members.ada, linkedBy: 'externalId' });
     });
@@ -124,8 +155,12 @@ describe('sign-in through the identity provider', () => {
       // lacks the cookie binding the attempt, so nothing happens, and the attempt is still the starter's.
       const attacker = new UserAgent();
       const form = await attacker.follow(api('/auth/login'));
-      const redirected = await attacker.submitForm(attacker.hops.at(-1)!.url, await form.text(), { username: 'cy', password: 'cy-pw' },
-        api('/auth/callback'));
+      const redirected = await attacker.submitForm(
+        attacker.hops.at(-1)!.url,
+        await form.text(),
+        { username: 'cy', password: 'cy-pw' },
+        api('/auth/callback'),
+      );
       const callbackUrl = new URL(redirected.headers.get('location')!, idp.issuer).href;
       expect(callbackUrl.startsWith(api('/auth/callback'))).toBe(true);
       const victim = new UserAgent();
@@ -139,18 +174,24 @@ describe('sign-in through the identity provider', () => {
 
     it('refuses a write with the session cookie but without the CSRF token, and takes it with the token', async () => {
       const without = await agent.request(api('/me'), {
-        method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ gender: 'undisclosed' }),
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ gender: 'undisclosed' }),
       });
       expect(without.status).toBe(403);
       expect((await without.json()).detail).toMatch(/X-CSRF-Token/);
       const wrong = await agent.request(api('/me'), {
-        method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(43) }, body: JSON.stringify({ gender: 'undisclosed' }),
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(43) },
+        body: JSON.stringify({ gender: 'undisclosed' }),
       });
       expect(wrong.status).toBe(403);
       expect((await t.dataSource.query(`SELECT gender FROM member WHERE id = $1`, [members.ada]))[0].gender).toBe('woman');
       const { body: session } = await sessionOf(agent);
       const done = await agent.request(api('/me'), {
-        method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify({ gender: 'undisclosed' }),
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ gender: 'undisclosed' }),
       });
       expect(done.status).toBe(200);
       expect((await done.json()).gender).toBe('undisclosed');
@@ -167,8 +208,13 @@ describe('sign-in through the identity provider', () => {
       expect((await sessionOf(agent)).body.user.roles).toEqual(['committee', 'member', 'do-chair']);
       expect((await agent.request(committeeRoute)).status).toBe(200);
       const changes = await t.dataSource.query(
-        `SELECT before, after FROM audit_event WHERE action = 'user.identity-update' AND entity_id = $1 ORDER BY id`, [after.body.user.id]);
-      expect(changes.slice(-2).map((c: { after: { roles: string[] } }) => c.after.roles)).toEqual([['member'], ['committee', 'member', 'do-chair']]);
+        `SELECT before, after FROM audit_event WHERE action = 'user.identity-update' AND entity_id = $1 ORDER BY id`,
+        [after.body.user.id],
+      );
+      expect(changes.slice(-2).map((c: { after: { roles: string[] } }) => c.after.roles)).toEqual([
+        ['member'],
+        ['committee', 'member', 'do-chair'],
+      ]);
       idp.setGroups('sub-ada', ['cms-conf-committee']);
     });
 
@@ -181,7 +227,9 @@ describe('sign-in through the identity provider', () => {
       expect(agent.cookie(base, 'sa_session')).toBeUndefined();
       expect((await sessionOf(agent)).body).toEqual({ signInAvailable: true, signedIn: false });
       const actions = await t.dataSource.query(
-        `SELECT action, actor_id FROM audit_event WHERE entity = 'session' AND after ->> 'userId' = $1 ORDER BY id`, [session.user.id]);
+        `SELECT action, actor_id FROM audit_event WHERE entity = 'session' AND after ->> 'userId' = $1 ORDER BY id`,
+        [session.user.id],
+      );
       expect(actions.map((a: { action: string }) => a.action).slice(-1)).toEqual(['session.end']);
       expect(actions.at(-1).actor_id).toBe(session.user.id);
       expect(actions.some((a: { action: string }) => a.action === 'session.create')).toBe(true);
@@ -218,7 +266,10 @@ describe('sign-in through the identity provider', () => {
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(members.cy);
       // Roles of such an account are its groups' business, and it gets no service token.
-      const roles = await t.http.patch(`/api/v1/users/${body.user.id}`).set(bearer(t.admin)).send({ roles: ['admin'] });
+      const roles = await t.http
+        .patch(`/api/v1/users/${body.user.id}`)
+        .set(bearer(t.admin))
+        .send({ roles: ['admin'] });
       expect(roles.status).toBe(422);
       expect(roles.body.rule).toBe('roles-follow-groups');
       const token = await t.http.post(`/api/v1/users/${body.user.id}/tokens`).set(bearer(t.admin));
@@ -266,9 +317,18 @@ describe('sign-in through the identity provider', () => {
         ['expired', await idp.signedToken({ sub: 'sub-ada', iat: now - 900, exp: now - 600 }, 'provider'), /expired/],
         ['wrong key', await idp.signedToken({ sub: 'sub-ada' }, 'foreign'), /not valid/],
         ['other audience', await idp.accessToken('sub-ada', { audience: 'https://another-service.test' }), /not meant for this service/],
-        ['other issuer', await idp.signedToken({ sub: 'sub-ada', iss: 'https://evil.test' }, 'provider'), /not from the configured identity provider/],
-        ['no signature', `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${
-          Buffer.from(JSON.stringify({ iss: idp.issuer, aud: idp.audience, sub: 'sub-ada', exp: now + 300 })).toString('base64url')}.`, /not valid/],
+        [
+          'other issuer',
+          await idp.signedToken({ sub: 'sub-ada', iss: 'https://evil.test' }, 'provider'),
+          /not from the configured identity provider/,
+        ],
+        [
+          'no signature',
+          `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(
+            JSON.stringify({ iss: idp.issuer, aud: idp.audience, sub: 'sub-ada', exp: now + 300 }),
+          ).toString('base64url')}.`,
+          /not valid/,
+        ],
       ];
       for (const [what, token, detail] of cases) {
         const res = await t.http.get('/api/v1/users/me').set(bearer(token));
@@ -280,10 +340,16 @@ describe('sign-in through the identity provider', () => {
       expect((await t.http.get('/api/v1/users/me').set(bearer(await idp.signedToken({ sub: 'sub-ada' }, 'provider')))).status).toBe(200);
     });
 
-    it('refuses a token signed with the client secret (HS256): only the provider\'s keys sign', async () => {
+    it("refuses a token signed with the client secret (HS256): only the provider's keys sign", async () => {
       const jose = await import('jose');
       const now = Math.floor(Date.now() / 1000);
-      const token = await new jose.SignJWT({ iss: idp.issuer, aud: idp.audience, sub: 'sub-ada', exp: now + 300, groups: ['cms-conf-committee'] })
+      const token = await new jose.SignJWT({
+        iss: idp.issuer,
+        aud: idp.audience,
+        sub: 'sub-ada',
+        exp: now + 300,
+        groups: ['cms-conf-committee'],
+      })
         .setProtectedHeader({ alg: 'HS256', kid: 'test-signing-key' })
         .sign(new TextEncoder().encode(idp.clientSecret));
       const res = await t.http.get('/api/v1/users/me').set(bearer(token));
@@ -342,9 +408,13 @@ describe('without OIDC_* set', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { OIDC_ISSUER: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined, OIDC_ROLE_MAP: undefined } });
+    t = await createTestApp({
+      env: { OIDC_ISSUER: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined, OIDC_ROLE_MAP: undefined },
+    });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('runs on its own tokens exactly as before: sign-in says it is not configured, cookies and JWTs open nothing', async () => {
     const login = await t.http.get('/api/v1/auth/login');

@@ -6,10 +6,14 @@ import { bearer, createTestApp, TestApp } from './support/test-app';
 // (test/slates.e2e-spec.ts).
 describe('slate suggestions under REPORT_MIN_CELL', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ env: { REPORT_MIN_CELL: '1' } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REPORT_MIN_CELL: '1' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  it('shows an admin the slate\'s gender aggregate once both sides reach the configured threshold', async () => {
+  it("shows an admin the slate's gender aggregate once both sides reach the configured threshold", async () => {
     const db = t.dataSource;
     const nominatorId = (await t.user('nominator')).id;
     const institute = await createInstitute(db, { country: 'FR' });
@@ -23,7 +27,9 @@ describe('slate suggestions under REPORT_MIN_CELL', () => {
     for (const who of people) await createNomination(db, { memberId: who.id, slotId: slot.id, nominatorId });
 
     const officer = await t.token('committee', 'admin');
-    const res = await t.http.post(`/api/v1/conferences/${conference.id}/slate-suggestions`).set(bearer(officer))
+    const res = await t.http
+      .post(`/api/v1/conferences/${conference.id}/slate-suggestions`)
+      .set(bearer(officer))
       .send({ gender: { genders: ['woman'], atLeast: 1 } });
     expect(res.status).toBe(201);
     expect(res.body.slate[0].speakers.map((p: { name: string }) => p.name)).toContain('Tess');

@@ -1,7 +1,5 @@
 import { Gender } from '../src/common/enums';
-import {
-  createConference, createInstitute, createMember, createNomination, createSlot, createTalk,
-} from './support/fixtures';
+import { createConference, createInstitute, createMember, createNomination, createSlot, createTalk } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 type Person = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank';
@@ -19,7 +17,9 @@ describe('slate suggestions', () => {
     officer = await t.token('committee', 'admin');
     nominatorId = (await t.user('nominator')).id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /**
    * Slot "Higgs" (1 seat): Alice (tenured, Italy), Carol (student, USA), Dave (postdoc, CERN).
@@ -47,7 +47,8 @@ describe('slate suggestions', () => {
     await createTalk(db, { memberId: m.bob.id, conferenceId: past.id, talkType: 'plenary' });
     await createTalk(db, { memberId: m.erin.id, conferenceId: past.id, talkType: 'parallel' });
     for (const who of [m.alice, m.carol, m.dave]) await createNomination(db, { memberId: who.id, slotId: higgs.id, nominatorId });
-    for (const who of [m.alice, m.bob, m.erin, m.frank, m.dave]) await createNomination(db, { memberId: who.id, slotId: top.id, nominatorId });
+    for (const who of [m.alice, m.bob, m.erin, m.frank, m.dave])
+      await createNomination(db, { memberId: who.id, slotId: top.id, nominatorId });
     return { conference, higgs, top, m };
   }
 
@@ -72,7 +73,12 @@ describe('slate suggestions', () => {
     ]);
     expect(body.slate[0]).toMatchObject({ slotTitle: 'Higgs', seats: 1, openSeats: 0 });
     expect(body.slate[0].speakers[0]).toMatchObject({
-      name: 'Carol', rank: 1, score: 1, careerStage: 'student', region: 'USA', alreadyAllocated: false,
+      name: 'Carol',
+      rank: 1,
+      score: 1,
+      careerStage: 'student',
+      region: 'USA',
+      alreadyAllocated: false,
     });
     expect(body).toMatchObject({ conferenceId: conference.id, policyVersion: 1, acceptedAt: null });
 
@@ -119,10 +125,14 @@ describe('slate suggestions', () => {
     expect(res.body.detail).toMatch(/maxPerRegion.*minPerRegion\.USA/);
 
     const fixedConflict = await suggest(conference.id, {
-      fixedIn: [{ slotId: higgs.id, memberId: m.alice.id }], minCareerStage: { student: 2 },
+      fixedIn: [{ slotId: higgs.id, memberId: m.alice.id }],
+      minCareerStage: { student: 2 },
     });
     expect(fixedConflict.status).toBe(422);
-    expect(fixedConflict.body.conflictingTargets.map((c: { target: string }) => c.target)).toEqual(['fixedIn[0]', 'minCareerStage.student']);
+    expect(fixedConflict.body.conflictingTargets.map((c: { target: string }) => c.target)).toEqual([
+      'fixedIn[0]',
+      'minCareerStage.student',
+    ]);
     expect(fixedConflict.body.conflictingTargets[0].description).toBe('Alice fixed in Higgs');
 
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM slate_suggestion WHERE conference_id = $1`, [conference.id]);
@@ -145,7 +155,7 @@ describe('slate suggestions', () => {
     expect((await suggest('00000000-0000-4000-8000-000000000000', {})).status).toBe(404);
   });
 
-  it('applies an admin\'s gender target without showing anyone\'s gender, and replays it for the admin', async () => {
+  it("applies an admin's gender target without showing anyone's gender, and replays it for the admin", async () => {
     const { conference } = await scenario();
     const res = await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 } }, officer);
     expect(res.status).toBe(201);
@@ -170,13 +180,15 @@ describe('slate suggestions', () => {
   });
 
   describe('what a committee member can learn through a gender target: nothing', () => {
-    const refusal = (res: { status: number; headers: Record<string, string>; text: string }) =>
-      ({ status: res.status, type: res.headers['content-type'], text: res.text });
+    const refusal = (res: { status: number; headers: Record<string, string>; text: string }) => ({
+      status: res.status,
+      type: res.headers['content-type'],
+      text: res.text,
+    });
     const everyoneBut = (m: Record<Person, { id: string }>, kept: Person) =>
       (Object.keys(m) as Person[]).filter((p) => p !== kept).map((p) => m[p].id);
-    const storedBy = async (userId: string) => (await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM slate_suggestion WHERE created_by = $1`, [userId],
-    ))[0].n;
+    const storedBy = async (userId: string) =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM slate_suggestion WHERE created_by = $1`, [userId]))[0].n;
 
     it('leaving out all but one nominee: the same refusal for a woman and for a man, nothing solved or stored', async () => {
       const member = await t.user('committee');
@@ -195,7 +207,10 @@ describe('slate suggestions', () => {
       expect(woman.status).toBe(403);
       expect(woman.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(woman.body).toEqual({
-        type: expect.any(String), title: 'Forbidden', status: 403, detail: expect.stringMatching(/gender target.*admin.*balance reports/),
+        type: expect.any(String),
+        title: 'Forbidden',
+        status: 403,
+        detail: expect.stringMatching(/gender target.*admin.*balance reports/),
       });
       expect(woman.text).not.toMatch(UUID);
       expect(await storedBy(member.id)).toBe(0);
@@ -209,7 +224,10 @@ describe('slate suggestions', () => {
 
       // For the officer the swapped-in speaker is the woman: Alice in one conference, Bob in the other.
       const seen = await Promise.all([aliceWoman, bobWoman].map((c) => suggest(c.conference.id, withTarget, officer)));
-      expect(seen.map((r) => names(r.body.slate).Top)).toEqual([['Frank', 'Alice'], ['Frank', 'Bob']]);
+      expect(seen.map((r) => names(r.body.slate).Top)).toEqual([
+        ['Frank', 'Alice'],
+        ['Frank', 'Bob'],
+      ]);
 
       const answers = [];
       for (const { conference } of [aliceWoman, bobWoman]) {
@@ -228,13 +246,19 @@ describe('slate suggestions', () => {
     it('an admin gets a slate; a conflict of the gender target with fixed choices names no member', async () => {
       const { conference, higgs, top, m } = await scenario();
       const ids = Object.values(m).map((x) => x.id);
-      expect((await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 }, fixedOut: [m.frank.id] }, officer)).status).toBe(201);
+      expect((await suggest(conference.id, { gender: { genders: ['woman'], atLeast: 1 }, fixedOut: [m.frank.id] }, officer)).status).toBe(
+        201,
+      );
 
       const conflicts = [
         { gender: { genders: ['woman'], atLeast: 1 }, fixedOut: [m.bob.id, m.alice.id] },
         {
           gender: { genders: ['woman'], atLeast: 1 },
-          fixedIn: [{ slotId: higgs.id, memberId: m.carol.id }, { slotId: top.id, memberId: m.frank.id }, { slotId: top.id, memberId: m.dave.id }],
+          fixedIn: [
+            { slotId: higgs.id, memberId: m.carol.id },
+            { slotId: top.id, memberId: m.frank.id },
+            { slotId: top.id, memberId: m.dave.id },
+          ],
         },
       ];
       for (const body of conflicts) {
@@ -252,7 +276,7 @@ describe('slate suggestions', () => {
       }
     });
 
-    it('an admin\'s gender-targeted suggestion cannot be read, listed, replayed or accepted by a committee member', async () => {
+    it("an admin's gender-targeted suggestion cannot be read, listed, replayed or accepted by a committee member", async () => {
       const member = await t.user('committee');
       const runs = [];
       for (const genders of [{}, { alice: 'man', bob: 'woman' }] as Array<Partial<Record<Person, Gender>>>) {
@@ -275,7 +299,8 @@ describe('slate suggestions', () => {
         const forAdmin = await t.http.get(`/api/v1/conferences/${conference.id}/slate-suggestions`).set(bearer(t.admin));
         expect(forAdmin.body).toMatchObject({ total: 1, items: [{ id }] });
         const [{ n }] = await t.dataSource.query(
-          `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`, [conference.id],
+          `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`,
+          [conference.id],
         );
         expect(n).toBe(0);
         runs.push({ id, answers: answers.map(refusal), swappedIn: made.body.slate[1].speakers[1].memberId, m });
@@ -295,10 +320,11 @@ describe('slate suggestions', () => {
     const { conference, higgs, top, m } = await scenario();
     // Dave already holds a seat in Top: the suggestion keeps him and fills the rest.
     const [dave] = await t.dataSource.query(`SELECT id FROM nomination WHERE slot_id = $1 AND member_id = $2`, [top.id, m.dave.id]);
-    await t.dataSource.query(
-      `INSERT INTO allocation (slot_id, member_id, nomination_id, status) VALUES ($1, $2, $3, 'invited')`,
-      [top.id, m.dave.id, dave.id],
-    );
+    await t.dataSource.query(`INSERT INTO allocation (slot_id, member_id, nomination_id, status) VALUES ($1, $2, $3, 'invited')`, [
+      top.id,
+      m.dave.id,
+      dave.id,
+    ]);
     const suggestion = (await suggest(conference.id, {})).body;
     expect(names(suggestion.slate)).toEqual({ Higgs: ['Carol'], Top: ['Frank', 'Dave'] });
     expect(suggestion.slate[1].speakers.find((p: { name: string }) => p.name === 'Dave').alreadyAllocated).toBe(true);
@@ -315,18 +341,25 @@ describe('slate suggestions', () => {
     expect(rows.map((r: { member_id: string }) => r.member_id).sort()).toEqual([m.carol.id, m.frank.id].sort());
     for (const row of rows) {
       expect(row).toMatchObject({
-        status: 'invited', rationale: `accepted from suggestion ${suggestion.id}`, rank_at_allocation: 1, policy_version: 1,
+        status: 'invited',
+        rationale: `accepted from suggestion ${suggestion.id}`,
+        rank_at_allocation: 1,
+        policy_version: 1,
         nomination_status: 'allocated',
       });
     }
-    const audit = await t.dataSource.query(
-      `SELECT action, after FROM audit_event WHERE entity_id = ANY($1) ORDER BY id`,
-      [[...rows.map((r: { id: string }) => r.id), suggestion.id]],
+    const audit = await t.dataSource.query(`SELECT action, after FROM audit_event WHERE entity_id = ANY($1) ORDER BY id`, [
+      [...rows.map((r: { id: string }) => r.id), suggestion.id],
+    ]);
+    expect(audit.map((a: { action: string }) => a.action).sort()).toEqual([
+      'allocation.create',
+      'allocation.create',
+      'slate_suggestion.accept',
+      'slate_suggestion.create',
+    ]);
+    expect(audit.find((a: { action: string }) => a.action === 'allocation.create').after.rationale).toBe(
+      `accepted from suggestion ${suggestion.id}`,
     );
-    expect(audit.map((a: { action: string }) => a.action).sort())
-      .toEqual(['allocation.create', 'allocation.create', 'slate_suggestion.accept', 'slate_suggestion.create']);
-    expect(audit.find((a: { action: string }) => a.action === 'allocation.create').after.rationale)
-      .toBe(`accepted from suggestion ${suggestion.id}`);
 
     const twice = await t.http.post(`/api/v1/slate-suggestions/${suggestion.id}/accept`).set(bearer(committee));
     expect(twice.status).toBe(409);
@@ -337,15 +370,17 @@ describe('slate suggestions', () => {
     const { conference, top, m } = await scenario();
     const suggestion = (await suggest(conference.id, {})).body;
     const [bob] = await t.dataSource.query(`SELECT id FROM nomination WHERE slot_id = $1 AND member_id = $2`, [top.id, m.bob.id]);
-    await t.dataSource.query(
-      `INSERT INTO allocation (slot_id, member_id, nomination_id, status) VALUES ($1, $2, $3, 'invited')`,
-      [top.id, m.bob.id, bob.id],
-    );
+    await t.dataSource.query(`INSERT INTO allocation (slot_id, member_id, nomination_id, status) VALUES ($1, $2, $3, 'invited')`, [
+      top.id,
+      m.bob.id,
+      bob.id,
+    ]);
     const res = await t.http.post(`/api/v1/slate-suggestions/${suggestion.id}/accept`).set(bearer(committee));
     expect(res.status).toBe(409);
     expect(res.body.added).toEqual([{ slotId: top.id, memberId: m.bob.id }]);
     const [{ n }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`, [conference.id],
+      `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`,
+      [conference.id],
     );
     expect(n).toBe(1);
     const [row] = await t.dataSource.query(`SELECT accepted_at FROM slate_suggestion WHERE id = $1`, [suggestion.id]);
@@ -374,7 +409,8 @@ describe('slate suggestions', () => {
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/Carol/);
     const [{ n }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`, [conference.id],
+      `SELECT count(*)::int AS n FROM allocation a JOIN slot s ON s.id = a.slot_id WHERE s.conference_id = $1`,
+      [conference.id],
     );
     expect(n).toBe(0);
   });

@@ -33,13 +33,24 @@ describeInBrowser('the speaker flow in a browser', () => {
     const [{ email }] = await t.dataSource.query(`SELECT email FROM app_user WHERE id = $1`, [user.id]);
     const institute = await createInstitute(t.dataSource, { country: 'CZ' });
     const nominator = await t.user('nominator');
-    const conference = await createConference(t.dataSource, { name: 'ICHEP 2027', startDate: '2027-07-14', endDate: '2027-07-21', country: 'CZ', tier: 'major' });
+    const conference = await createConference(t.dataSource, {
+      name: 'ICHEP 2027',
+      startDate: '2027-07-14',
+      endDate: '2027-07-21',
+      country: 'CZ',
+      tier: 'major',
+    });
     conferenceId = conference.id;
     const names = ['Ada Lovelace', 'Lise Meitner', 'Emmy Noether', 'Chien-Shiung Wu', 'Vera Rubin', 'Fabiola Gianotti', 'Marie Curie'];
     for (const [i, title] of ['Higgs physics', 'Top quark', 'Flavour', 'Neutrinos', 'Dark matter'].entries()) {
       const slot = await createSlot(t.dataSource, { conferenceId, title, talkType: i < 2 ? 'plenary' : 'parallel' });
       for (const name of names.slice(i, i + 2)) {
-        const member = await createMember(t.dataSource, { instituteId: institute.id, name, careerStage: 'postdoc', email: `${name.split(' ')[0].toLowerCase()}.${i}@uni.example` });
+        const member = await createMember(t.dataSource, {
+          instituteId: institute.id,
+          name,
+          careerStage: 'postdoc',
+          email: `${name.split(' ')[0].toLowerCase()}.${i}@uni.example`,
+        });
         await createNomination(t.dataSource, { memberId: member.id, slotId: slot.id, nominatorId: nominator.id });
       }
     }
@@ -58,7 +69,10 @@ describeInBrowser('the speaker flow in a browser', () => {
 
   async function openDashboard(token: string): Promise<void> {
     await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => { sessionStorage.clear(); document.body.removeAttribute('data-ready'); });
+    await page.evaluate(() => {
+      sessionStorage.clear();
+      document.body.removeAttribute('data-ready');
+    });
     await page.fill('#token', token);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
@@ -71,10 +85,19 @@ describeInBrowser('the speaker flow in a browser', () => {
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     const programme = (await t.http.get(`/api/v1/conferences/${conferenceId}/programme`).set(bearer(committee))).body;
     expect(await page.textContent('#programme')).toContain('Venue: Prague, CZ, Europe/Prague');
-    const rows = await page.$$eval('#programme tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#programme tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     const first = programme.slots[0];
-    expect(rows[0]).toEqual([first.title, first.talkType, `${first.startsLocal}, ${first.durationMinutes} min`, first.room,
-      first.allocations[0].name, expect.stringMatching(/^(accepted|declined|invited)/), String(first.seats)]);
+    expect(rows[0]).toEqual([
+      first.title,
+      first.talkType,
+      `${first.startsLocal}, ${first.durationMinutes} min`,
+      first.room,
+      first.allocations[0].name,
+      expect.stringMatching(/^(accepted|declined|invited)/),
+      String(first.seats),
+    ]);
     expect(first.startsLocal).toBe('Wednesday, 14 July 2027, 09:00 (Europe/Prague)');
     const statuses = await page.$$eval('#programme td span[class^=status-]', (s) => s.map((x) => x.textContent));
     expect(statuses.sort()).toEqual(['accepted', 'accepted', 'accepted', 'declined', 'invited']);
@@ -93,10 +116,11 @@ describeInBrowser('the speaker flow in a browser', () => {
     await page.locator('#panel-outbox').screenshot({ path: join(ARTIFACTS, 'speakers-outbox.png') });
   });
 
-  it('opens the invitation from the mail\'s link and accepts it with a click', async () => {
+  it("opens the invitation from the mail's link and accepts it with a click", async () => {
     const [open] = await t.dataSource.query(
       `SELECT o.body, o.allocation_id AS "allocationId" FROM mail_outbox o JOIN allocation a ON a.id = o.allocation_id
-       WHERE o.kind = 'invitation' AND a.status = 'invited'`);
+       WHERE o.kind = 'invitation' AND a.status = 'invited'`,
+    );
     const link = /(http\S+)/.exec(open.body)![1];
     const { hash } = new URL(link);
     await page.goto(`${base}/dashboard/invitation.html${hash}`);

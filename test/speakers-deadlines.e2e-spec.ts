@@ -16,9 +16,13 @@ describe('invitation deadlines on a controllable clock', () => {
   let committee: { id: string; token: string };
   let now: Date;
   let deadlines: InvitationDeadlines;
-  const at = (ms: number) => { now = new Date(ms); };
-  const outbox = (allocationId: string) => t.dataSource.query(
-    `SELECT kind, recipients, subject, body FROM mail_outbox WHERE allocation_id = $1 ORDER BY created_at, kind`, [allocationId]);
+  const at = (ms: number) => {
+    now = new Date(ms);
+  };
+  const outbox = (allocationId: string) =>
+    t.dataSource.query(`SELECT kind, recipients, subject, body FROM mail_outbox WHERE allocation_id = $1 ORDER BY created_at, kind`, [
+      allocationId,
+    ]);
 
   beforeAll(async () => {
     t = await createTestApp({ env: { SMTP_URL: undefined, JOB_POLLING_SECONDS: '1' } });
@@ -27,15 +31,26 @@ describe('invitation deadlines on a controllable clock', () => {
     deadlines = t.app.get(InvitationDeadlines);
     committee = await t.user('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function invitation(p: { respondWithinDays?: number; startDate?: string } = {}) {
     const institute = await createInstitute(t.dataSource, { country: 'FR' });
-    const conference = await createConference(t.dataSource, { startDate: p.startDate ?? '2027-09-01', endDate: p.startDate ?? '2027-09-05' });
+    const conference = await createConference(t.dataSource, {
+      startDate: p.startDate ?? '2027-09-01',
+      endDate: p.startDate ?? '2027-09-05',
+    });
     const slot = await createSlot(t.dataSource, { conferenceId: conference.id, title: 'Dark matter searches' });
-    if (p.respondWithinDays) await t.dataSource.query(`UPDATE slot SET respond_within_days = $2 WHERE id = $1`, [slot.id, p.respondWithinDays]);
+    if (p.respondWithinDays)
+      await t.dataSource.query(`UPDATE slot SET respond_within_days = $2 WHERE id = $1`, [slot.id, p.respondWithinDays]);
     const nominator = await t.user('nominator');
-    const speaker = await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'student', name: 'Lise Meitner', email: `lise.${slot.id.slice(0, 8)}@uni.example` });
+    const speaker = await createMember(t.dataSource, {
+      instituteId: institute.id,
+      careerStage: 'student',
+      name: 'Lise Meitner',
+      email: `lise.${slot.id.slice(0, 8)}@uni.example`,
+    });
     const next = await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'tenured', name: 'Emmy Noether' });
     const nomination = await createNomination(t.dataSource, { memberId: speaker.id, slotId: slot.id, nominatorId: nominator.id });
     await createNomination(t.dataSource, { memberId: next.id, slotId: slot.id, nominatorId: nominator.id });
@@ -48,8 +63,9 @@ describe('invitation deadlines on a controllable clock', () => {
     const t0 = now.getTime();
     const s = await invitation();
     expect(new Date(s.allocation.respondBy).getTime()).toBe(t0 + 7 * DAY);
-    const eligibility = async () => (await t.http.get(`${api}/members/${s.speaker.id}/eligibility`).query({ asOf: '2027-09-01' })
-      .set(bearer(committee.token))).body.score;
+    const eligibility = async () =>
+      (await t.http.get(`${api}/members/${s.speaker.id}/eligibility`).query({ asOf: '2027-09-01' }).set(bearer(committee.token))).body
+        .score;
     const scoreBefore = await eligibility();
 
     at(t0 + 4 * DAY);
@@ -76,10 +92,14 @@ describe('invitation deadlines on a controllable clock', () => {
     expect((await t.http.get(`${api}/slots/${s.slot.id}`).set(bearer(committee.token))).body.seatsTaken).toBe(0);
     const audit = await t.dataSource.query(
       `SELECT action, actor_id, after FROM audit_event WHERE entity_id IN ($1, $2) AND at > now() - interval '1 minute' ORDER BY id`,
-      [s.allocation.id, s.nomination.id]);
+      [s.allocation.id, s.nomination.id],
+    );
     expect(audit.filter((a: { action: string }) => a.action !== 'allocation.create' && a.action !== 'nomination.allocate')).toEqual([
-      { action: 'allocation.remind', actor_id: null, after: { remindedAt: new Date(t0 + 5 * DAY + 60_000).toISOString(),
-        respondBy: new Date(t0 + 7 * DAY).toISOString(), mailed: true } },
+      {
+        action: 'allocation.remind',
+        actor_id: null,
+        after: { remindedAt: new Date(t0 + 5 * DAY + 60_000).toISOString(), respondBy: new Date(t0 + 7 * DAY).toISOString(), mailed: true },
+      },
       { action: 'allocation.expire', actor_id: null, after: { status: 'expired', version: 2, via: 'deadline' } },
       { action: 'nomination.release', actor_id: null, after: { status: 'shortlisted', allocationId: s.allocation.id } },
     ]);
@@ -92,17 +112,21 @@ describe('invitation deadlines on a controllable clock', () => {
     const notice = lapsed.find((m: { recipients: string[] }) => m.recipients.includes(committeeEmail));
     expect(notice.subject).toBe(`Invitation lapsed: Dark matter searches at ${s.conference.name}`);
     expect(notice.body).toMatch(/Next candidates for the seat, best ranked first:\n {2}\d+\. Emmy Noether \(tenured, FRANCE\)/);
-    expect(lapsed.find((m: { recipients: string[] }) => m.recipients.includes(`lise.${s.slot.id.slice(0, 8)}@uni.example`)).body)
-      .toContain('This does not count against you');
+    expect(lapsed.find((m: { recipients: string[] }) => m.recipients.includes(`lise.${s.slot.id.slice(0, 8)}@uni.example`)).body).toContain(
+      'This does not count against you',
+    );
     // The reminder's link died with the invitation; the seat can go to the next candidate.
     expect((await t.http.get(`${api}/invitation-link`).set('Invitation-Token', token)).status).toBe(410);
-    const reassigned = await t.http.post(`${api}/slots/${s.slot.id}/allocations`).set(bearer(committee.token)).send({ memberId: s.next.id });
+    const reassigned = await t.http
+      .post(`${api}/slots/${s.slot.id}/allocations`)
+      .set(bearer(committee.token))
+      .send({ memberId: s.next.id });
     expect(reassigned.status).toBe(201);
     // Its own deadline runs from the moment of this invitation.
     expect(new Date(reassigned.body.respondBy).getTime()).toBe(now.getTime() + 7 * DAY);
   });
 
-  it('takes the slot\'s answer window, and never a deadline after the conference begins', async () => {
+  it("takes the slot's answer window, and never a deadline after the conference begins", async () => {
     const short = await invitation({ respondWithinDays: 3 });
     expect(new Date(short.allocation.respondBy).getTime()).toBe(now.getTime() + 3 * DAY);
     const soon = new Date(now.getTime() + 4 * DAY).toISOString().slice(0, 10);
@@ -125,10 +149,12 @@ describe('invitation deadlines on a controllable clock', () => {
 
   it('runs the sweep as a job on the queue, scheduled every minute', async () => {
     const jobs = t.app.get(JobQueue);
-    expect(await jobs.schedules()).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: DEADLINES_QUEUE, cron: '* * * * *' }),
-      expect.objectContaining({ name: 'committee-digest', cron: '0 7 * * *' }),
-    ]));
+    expect(await jobs.schedules()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: DEADLINES_QUEUE, cron: '* * * * *' }),
+        expect.objectContaining({ name: 'committee-digest', cron: '0 7 * * *' }),
+      ]),
+    );
     const s = await invitation();
     at(now.getTime() + 8 * DAY);
     await jobs.send(DEADLINES_QUEUE);

@@ -51,10 +51,14 @@ describe('two instances on one database', () => {
         expect(res.status).toBe(201);
       }
       await smtp.waitFor((r) => r.length >= seats.length, 30_000);
-      await until(() => first.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE kind = 'invitation'`),
-        (rows: Array<{ status: string }>) => rows.length === seats.length && rows.every((r) => r.status === 'sent'));
+      await until(
+        () => first.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE kind = 'invitation'`),
+        (rows: Array<{ status: string }>) => rows.length === seats.length && rows.every((r) => r.status === 'sent'),
+      );
       // Both workers kept polling meanwhile: nothing more arrives for mails that are sent.
-      const jobs = await first.dataSource.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'mail-delivery' GROUP BY state`);
+      const jobs = await first.dataSource.query(
+        `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'mail-delivery' GROUP BY state`,
+      );
       expect(jobs).toEqual([{ state: 'completed', n: seats.length }]);
       for (const seat of seats) {
         expect(smtp.received.filter((m) => m.text?.includes(seat.email) || JSON.stringify(m.to).includes(seat.email))).toHaveLength(1);
@@ -77,16 +81,31 @@ describe('a worker killed mid-send', () => {
     const t = await createTestApp({ env: { SMTP_URL: undefined } });
     const port = await freePort();
     const service = spawnService({
-      DATABASE_URL: t.databaseUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, SMTP_URL: smtp.url, ...FAST,
+      DATABASE_URL: t.databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN,
+      SMTP_URL: smtp.url,
+      ...FAST,
     });
     let restarted: TestApp | null = null;
     try {
-      await until(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0), (s) => s === 200, 60_000);
+      await until(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        (s) => s === 200,
+        60_000,
+      );
       const committee = await t.token('committee');
       const [seat] = await nominees(t, 1);
       const held = smtp.holdNext();
       const invited = await fetch(`http://127.0.0.1:${port}${api}/slots/${seat.slotId}/allocations`, {
-        method: 'POST', headers: { ...bearer(committee), 'Content-Type': 'application/json' }, body: JSON.stringify({ memberId: seat.memberId }),
+        method: 'POST',
+        headers: { ...bearer(committee), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ memberId: seat.memberId }),
       });
       expect(invited.status).toBe(201);
       await held;
@@ -99,14 +118,20 @@ describe('a worker killed mid-send', () => {
 
       restarted = await bootApp(t.databaseUrl, { env: { SMTP_URL: smtp.url, ...FAST } });
       await smtp.waitFor((r) => r.length >= 1, 30_000);
-      const [sent] = await until(() => t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE id = $1`, [stuck.id]),
-        (rows: Array<{ status: string; attempts: number }>) => rows[0].status === 'sent');
+      const [sent] = await until(
+        () => t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE id = $1`, [stuck.id]),
+        (rows: Array<{ status: string; attempts: number }>) => rows[0].status === 'sent',
+      );
       expect(sent.attempts).toBe(2);
-      const [job] = await until(() => t.dataSource.query(`SELECT state, retry_count FROM pgboss.job WHERE id = $1`, [stuck.id]),
-        (rows: Array<{ state: string; retry_count: number }>) => rows[0]?.state === 'completed');
+      const [job] = await until(
+        () => t.dataSource.query(`SELECT state, retry_count FROM pgboss.job WHERE id = $1`, [stuck.id]),
+        (rows: Array<{ state: string; retry_count: number }>) => rows[0]?.state === 'completed',
+      );
       expect(job.retry_count).toBe(1);
       expect(smtp.received).toHaveLength(1);
-      expect(smtp.received[0].messageId).toBe((await t.dataSource.query(`SELECT message_id FROM mail_outbox WHERE id = $1`, [stuck.id]))[0].message_id);
+      expect(smtp.received[0].messageId).toBe(
+        (await t.dataSource.query(`SELECT message_id FROM mail_outbox WHERE id = $1`, [stuck.id]))[0].message_id,
+      );
       expect(JSON.stringify(smtp.received[0].to)).toContain(seat.email);
     } finally {
       if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
@@ -116,4 +141,3 @@ describe('a worker killed mid-send', () => {
     }
   }, 120_000);
 });
-

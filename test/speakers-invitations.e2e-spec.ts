@@ -14,16 +14,24 @@ const FAST_JOBS = { JOB_POLLING_SECONDS: '1', MAIL_RETRY_DELAY_SECONDS: '1' };
 async function scenario(t: TestApp, committee: string) {
   const institute = await createInstitute(t.dataSource, { country: 'CZ' });
   const conference = await createConference(t.dataSource, { startDate: '2027-07-14', endDate: '2027-07-21', country: 'CZ' });
-  await t.http.patch(`${api}/conferences/${conference.id}`).set(bearer(committee))
-    .send({ city: 'Prague', timeZone: 'Europe/Prague' }).expect(200);
+  await t.http
+    .patch(`${api}/conferences/${conference.id}`)
+    .set(bearer(committee))
+    .send({ city: 'Prague', timeZone: 'Europe/Prague' })
+    .expect(200);
   const slot = await createSlot(t.dataSource, { conferenceId: conference.id, title: 'Higgs, top & electroweak', talkType: 'plenary' });
   // A wall-clock time at the venue: 09:30 in Prague in July is 07:30 UTC.
-  const scheduled = await t.http.patch(`${api}/slots/${slot.id}`).set(bearer(committee))
+  const scheduled = await t.http
+    .patch(`${api}/slots/${slot.id}`)
+    .set(bearer(committee))
     .send({ startsAt: '2027-07-15T09:30', durationMinutes: 45, room: 'Forum Hall' });
   expect(scheduled.status).toBe(200);
   expect(scheduled.body).toMatchObject({ startsAt: '2027-07-15T07:30:00.000Z', durationMinutes: 45, room: 'Forum Hall' });
   const email = `ada.${conference.id.slice(0, 8)}@uni.example`;
-  const speaker = { ...await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'student', name: 'Ada Lovelace', email }), email };
+  const speaker = {
+    ...(await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'student', name: 'Ada Lovelace', email })),
+    email,
+  };
   const other = await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'tenured', name: 'Grace Hopper' });
   const nominatorA = await t.user('nominator');
   const nominatorB = await t.user('nominator');
@@ -31,8 +39,14 @@ async function scenario(t: TestApp, committee: string) {
   const nominationB = await createNomination(t.dataSource, { memberId: other.id, slotId: slot.id, nominatorId: nominatorB.id });
   const emails = async (id: string) => (await t.dataSource.query(`SELECT email FROM app_user WHERE id = $1`, [id]))[0].email as string;
   return {
-    conference, slot, speaker, other, nominationA, nominationB,
-    nominatorA: { ...nominatorA, email: await emails(nominatorA.id) }, nominatorB: { ...nominatorB, email: await emails(nominatorB.id) },
+    conference,
+    slot,
+    speaker,
+    other,
+    nominationA,
+    nominationB,
+    nominatorA: { ...nominatorA, email: await emails(nominatorA.id) },
+    nominatorB: { ...nominatorB, email: await emails(nominatorB.id) },
   };
 }
 
@@ -45,8 +59,14 @@ describe('invitations by e-mail through a real SMTP server', () => {
 
   beforeAll(async () => {
     smtp = await startMailServer();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'Conference committee <committee@collab.example>',
-      PUBLIC_URL: 'http://speakers.collab.example', ...FAST_JOBS } });
+    t = await createTestApp({
+      env: {
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Conference committee <committee@collab.example>',
+        PUBLIC_URL: 'http://speakers.collab.example',
+        ...FAST_JOBS,
+      },
+    });
     committee = await t.token('committee');
   }, 60_000);
   afterAll(async () => {
@@ -63,7 +83,8 @@ describe('invitations by e-mail through a real SMTP server', () => {
     const respondBy = new Date(invited.body.respondBy).getTime();
     expect(Math.abs(respondBy - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
 
-    const [mail] = await smtp.waitFor((r) => r.some((m) => to(m).includes(s.speaker.email)))
+    const [mail] = await smtp
+      .waitFor((r) => r.some((m) => to(m).includes(s.speaker.email)))
       .then((r) => r.filter((m) => to(m).includes(s.speaker.email)));
     expect(mail.from?.value[0].address).toBe('committee@collab.example');
     expect(mail.subject).toBe(`Invitation to speak: Higgs, top & electroweak at ${s.conference.name}`);
@@ -89,9 +110,17 @@ describe('invitations by e-mail through a real SMTP server', () => {
     expect(read.status).toBe(200);
     expect(read.headers['cache-control']).toBe('no-store');
     expect(read.body).toMatchObject({
-      allocationId: invited.body.id, speakerName: 'Ada Lovelace', status: 'invited', canAnswer: true,
-      slot: { title: 'Higgs, top & electroweak', startsAt: '2027-07-15T07:30:00.000Z', durationMinutes: 45, room: 'Forum Hall',
-        startsLocal: 'Thursday, 15 July 2027, 09:30 (Europe/Prague)' },
+      allocationId: invited.body.id,
+      speakerName: 'Ada Lovelace',
+      status: 'invited',
+      canAnswer: true,
+      slot: {
+        title: 'Higgs, top & electroweak',
+        startsAt: '2027-07-15T07:30:00.000Z',
+        durationMinutes: 45,
+        room: 'Forum Hall',
+        startsLocal: 'Thursday, 15 July 2027, 09:30 (Europe/Prague)',
+      },
       conference: { name: s.conference.name, location: 'Prague, Czechia', timeZone: 'Europe/Prague' },
     });
     // Signed in (with any bearer token) or not, the link is what counts.
@@ -103,7 +132,9 @@ describe('invitations by e-mail through a real SMTP server', () => {
     expect(allocation.body).toMatchObject({ status: 'accepted', respondBy: null });
     expect(allocation.body.talkId).not.toBeNull();
     const [audit] = await t.dataSource.query(
-      `SELECT actor_id, after FROM audit_event WHERE action = 'allocation.accept' AND entity_id = $1`, [invited.body.id]);
+      `SELECT actor_id, after FROM audit_event WHERE action = 'allocation.accept' AND entity_id = $1`,
+      [invited.body.id],
+    );
     expect(audit).toEqual({ actor_id: null, after: { status: 'accepted', version: 2, via: 'invitation-link' } });
 
     // Single use, and nothing forged gets through.
@@ -111,14 +142,22 @@ describe('invitations by e-mail through a real SMTP server', () => {
     const [claims, signature] = link.token.split('.');
     const forged = `${claims.slice(0, -2)}AA.${signature}`;
     expect((await t.http.get(`${api}/invitation-link`).set('Invitation-Token', forged)).status).toBe(404);
-    expect((await t.http.post(`${api}/invitation-link/accept`).set('Invitation-Token', `${claims}.${signature.slice(2)}`)).status).toBe(404);
+    expect((await t.http.post(`${api}/invitation-link/accept`).set('Invitation-Token', `${claims}.${signature.slice(2)}`)).status).toBe(
+      404,
+    );
     expect((await t.http.get(`${api}/invitation-link`)).status).toBe(400);
-    expect((await t.http.get(`${api}/invitation-link`).set('Invitation-Token', link.token)).body)
-      .toMatchObject({ status: 'accepted', canAnswer: false, answeredWithThisLink: 'accepted' });
+    expect((await t.http.get(`${api}/invitation-link`).set('Invitation-Token', link.token)).body).toMatchObject({
+      status: 'accepted',
+      canAnswer: false,
+      answeredWithThisLink: 'accepted',
+    });
 
     // The speaker's confirmation with the talk; the nominators each hear of their own nominee only.
-    await smtp.waitFor((r) => r.some((m) => m.subject?.startsWith('Confirmed:'))
-      && r.filter((m) => /^(Selected|Not this time):/.test(m.subject ?? '')).length >= 2);
+    await smtp.waitFor(
+      (r) =>
+        r.some((m) => m.subject?.startsWith('Confirmed:')) &&
+        r.filter((m) => /^(Selected|Not this time):/.test(m.subject ?? '')).length >= 2,
+    );
     const confirmation = smtp.received.find((m) => m.subject === `Confirmed: your talk at ${s.conference.name}`)!;
     expect(to(confirmation)).toEqual([s.speaker.email]);
     expect(confirmation.attachments.map((a) => a.filename)).toEqual(['talk.ics']);
@@ -134,8 +173,7 @@ describe('invitations by e-mail through a real SMTP server', () => {
   it('declines by link with a reason the committee alone reads, and never mails the reason', async () => {
     const s = await scenario(t, committee);
     const invited = await t.http.post(`${api}/slots/${s.slot.id}/allocations`).set(bearer(committee)).send({ memberId: s.speaker.id });
-    const mail = (await smtp.waitFor((r) => r.some((m) => to(m).includes(s.speaker.email))))
-      .find((m) => to(m).includes(s.speaker.email))!;
+    const mail = (await smtp.waitFor((r) => r.some((m) => to(m).includes(s.speaker.email)))).find((m) => to(m).includes(s.speaker.email))!;
     const { token } = answerLink(mail);
     expect((await t.http.post(`${api}/invitation-link/decline`).set('Invitation-Token', token).send({ reason: 42 })).status).toBe(400);
     expect((await t.http.post(`${api}/invitation-link/decline`).set('Invitation-Token', token).send({ other: 'x' })).status).toBe(400);
@@ -162,7 +200,9 @@ describe('invitations by e-mail through a real SMTP server', () => {
     const invited = await t.http.post(`${api}/slots/${s.slot.id}/allocations`).set(bearer(committee)).send({ memberId: s.speaker.id });
     await smtp.waitFor((r) => r.some((m) => to(m).includes(s.speaker.email)), 30_000);
     const [row] = await t.dataSource.query(
-      `SELECT status, attempts, last_error, id FROM mail_outbox WHERE allocation_id = $1 AND kind = 'invitation'`, [invited.body.id]);
+      `SELECT status, attempts, last_error, id FROM mail_outbox WHERE allocation_id = $1 AND kind = 'invitation'`,
+      [invited.body.id],
+    );
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
     expect(smtp.received.filter((m) => to(m).includes(s.speaker.email))).toHaveLength(1);
   });
@@ -190,7 +230,9 @@ describe('mail without SMTP_URL', () => {
     t = await createTestApp({ env: { SMTP_URL: undefined, PUBLIC_URL: 'http://localhost:3000' } });
     committee = await t.token('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('keeps every mail in the outbox, where the admin reads it and its link still works', async () => {
     const s = await scenario(t, committee);
@@ -212,7 +254,11 @@ describe('mail without SMTP_URL', () => {
   it('warns when the speaker would hold two talks at one conference or at overlapping times', async () => {
     const s = await scenario(t, committee);
     const second = await createSlot(t.dataSource, { conferenceId: s.conference.id, title: 'Flavour', talkType: 'parallel' });
-    await t.http.patch(`${api}/slots/${second.id}`).set(bearer(committee)).send({ startsAt: '2027-07-15T07:45:00Z', durationMinutes: 20 }).expect(200);
+    await t.http
+      .patch(`${api}/slots/${second.id}`)
+      .set(bearer(committee))
+      .send({ startsAt: '2027-07-15T07:45:00Z', durationMinutes: 20 })
+      .expect(200);
     const later = await createSlot(t.dataSource, { conferenceId: s.conference.id, title: 'Outlook', talkType: 'summary' });
     await t.http.patch(`${api}/slots/${later.id}`).set(bearer(committee)).send({ startsAt: '2027-07-20T15:00:00Z' }).expect(200);
     for (const slotId of [second.id, later.id]) {
@@ -223,7 +269,10 @@ describe('mail without SMTP_URL', () => {
     const overlapping = await t.http.post(`${api}/slots/${second.id}/allocations`).set(bearer(committee)).send({ memberId: s.speaker.id });
     expect(overlapping.status).toBe(201);
     expect(overlapping.body.warnings).toEqual([expect.objectContaining({ kind: 'overlapping-times', allocationId: first.body.id })]);
-    const sameConference = await t.http.post(`${api}/slots/${later.id}/allocations`).set(bearer(committee)).send({ memberId: s.speaker.id });
+    const sameConference = await t.http
+      .post(`${api}/slots/${later.id}/allocations`)
+      .set(bearer(committee))
+      .send({ memberId: s.speaker.id });
     expect(sameConference.body.warnings.map((w: { kind: string }) => w.kind).sort()).toEqual(['same-conference', 'same-conference']);
     // Once the overlapping one is withdrawn, the first no longer clashes with it.
     await t.http.patch(`${api}/allocations/${overlapping.body.id}`).set(bearer(committee)).send({ status: 'withdrawn' }).expect(200);

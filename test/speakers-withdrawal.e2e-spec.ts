@@ -12,14 +12,22 @@ describe('withdrawing an invitation', () => {
     t = await createTestApp({ env: { SMTP_URL: undefined } });
     committee = await t.user('committee');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const mails = (allocationId: string) => t.dataSource.query(
-    `SELECT kind, recipients, subject, body FROM mail_outbox WHERE allocation_id = $1 ORDER BY created_at, kind`, [allocationId]);
+  const mails = (allocationId: string) =>
+    t.dataSource.query(`SELECT kind, recipients, subject, body FROM mail_outbox WHERE allocation_id = $1 ORDER BY created_at, kind`, [
+      allocationId,
+    ]);
 
   async function invite(email: string) {
     const institute = await createInstitute(t.dataSource, { country: 'NL' });
-    const conference = await createConference(t.dataSource, { startDate: '2027-10-04', endDate: '2027-10-08', name: `Lepton Photon ${email}` });
+    const conference = await createConference(t.dataSource, {
+      startDate: '2027-10-04',
+      endDate: '2027-10-08',
+      name: `Lepton Photon ${email}`,
+    });
     const slot = await createSlot(t.dataSource, { conferenceId: conference.id, title: 'Flavour anomalies' });
     const speaker = await createMember(t.dataSource, { instituteId: institute.id, careerStage: 'postdoc', name: 'Chien-Shiung Wu', email });
     const nominator = await t.user('nominator');

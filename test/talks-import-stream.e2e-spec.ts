@@ -8,7 +8,12 @@ import { BULK_BODY_LIMIT } from '../src/common/request-body';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 import { insertMember } from './support/talks-fixtures';
 
-interface Answer { status: number; type: string; body: Record<string, unknown>; connection: Socket }
+interface Answer {
+  status: number;
+  type: string;
+  body: Record<string, unknown>;
+  connection: Socket;
+}
 
 describe('talk import of a CSV arriving in pieces', () => {
   let t: TestApp;
@@ -21,7 +26,9 @@ describe('talk import of a CSV arriving in pieces', () => {
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const talkCount = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM talk`))[0].n as number;
 
@@ -31,27 +38,41 @@ describe('talk import of a CSV arriving in pieces', () => {
    * on a kept-alive one (`agent`), the whole body is sent regardless, as by a client that reads only then.
    */
   async function post(
-    pieces: Iterable<Buffer | string>, headers: Record<string, string | number> = {},
+    pieces: Iterable<Buffer | string>,
+    headers: Record<string, string | number> = {},
     options: { pauseMs?: number; agent?: http.Agent } = {},
   ): Promise<Answer> {
     let connection: Socket | null = null;
     let answered = false;
     const req = http.request({
-      host: '127.0.0.1', port, method: 'POST', path: '/api/v1/talks/import', agent: options.agent ?? false,
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/v1/talks/import',
+      agent: options.agent ?? false,
       headers: { ...bearer(committee), 'Content-Type': 'text/csv', ...headers },
     });
-    req.on('socket', (socket) => { connection = socket; });
+    req.on('socket', (socket) => {
+      connection = socket;
+    });
     const answer = new Promise<Answer>((resolve, reject) => {
       req.on('response', (res) => {
         answered = true;
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({
-          status: res.statusCode!, type: res.headers['content-type'] ?? '', body: JSON.parse(text), connection: connection!,
-        }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            type: res.headers['content-type'] ?? '',
+            body: JSON.parse(text),
+            connection: connection!,
+          }),
+        );
       });
-      req.on('error', (error) => { if (!answered) reject(error); });
+      req.on('error', (error) => {
+        if (!answered) reject(error);
+      });
     });
     const stopAtAnswer = options.agent === undefined;
     for (const piece of pieces) {
@@ -59,26 +80,33 @@ describe('talk import of a CSV arriving in pieces', () => {
       if (!req.write(piece) && stopAtAnswer) await Promise.race([new Promise((r) => req.once('drain', r)), answer]);
       if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
     }
-    if (answered && stopAtAnswer) req.destroy(); else req.end();
+    if (answered && stopAtAnswer) req.destroy();
+    else req.end();
     return answer;
   }
 
   const rows = (count: number, row: (i: number) => string) => Array.from({ length: count }, (_, i) => row(i));
 
   it('joins records cut anywhere: inside quoted cells, between CR and LF, inside a character and the byte-order mark', async () => {
-    const csv = Buffer.from([
-      '\uFEFFexternalId,conference,year,talkType,date,title,tier',
-      'STR-1,Piecewise Workshop,2021,seminar,2021-03-02,"Jets, ""boosted""\r\nand tagged",minor',
-      'STR-2,Piecewise Workshop,2021,poster,2021-03-03,Détecteurs 😀 à pixels,',
-      'STR-3,piecewise workshop,2021,plenary,2021-03-04,"",',
-    ].join('\r\n') + '\r\n');
+    const csv = Buffer.from(
+      [
+        '\uFEFFexternalId,conference,year,talkType,date,title,tier',
+        'STR-1,Piecewise Workshop,2021,seminar,2021-03-02,"Jets, ""boosted""\r\nand tagged",minor',
+        'STR-2,Piecewise Workshop,2021,poster,2021-03-03,Détecteurs 😀 à pixels,',
+        'STR-3,piecewise workshop,2021,plenary,2021-03-04,"",',
+      ].join('\r\n') + '\r\n',
+    );
     const at = (text: string) => csv.indexOf(Buffer.from(text));
     const cuts = [
-      1, 2, // inside the byte-order mark
-      at('boosted') + 3, at('""\r\nand') + 1, at('\r\nand') + 1, // inside a quoted cell, between its doubled quotes, its CR and LF
+      1,
+      2, // inside the byte-order mark
+      at('boosted') + 3,
+      at('""\r\nand') + 1,
+      at('\r\nand') + 1, // inside a quoted cell, between its doubled quotes, its CR and LF
       at('tagged"') + 6, // just before the closing quote
       at(',minor') + 7, // between the CR and LF that end a record
-      at('é') + 1, at('😀') + 2, // inside multi-byte characters
+      at('é') + 1,
+      at('😀') + 2, // inside multi-byte characters
     ].sort((a, b) => a - b);
     const pieces = [0, ...cuts].map((from, i) => csv.subarray(from, cuts[i] ?? csv.length));
 
@@ -87,7 +115,8 @@ describe('talk import of a CSV arriving in pieces', () => {
     expect(res.body).toEqual({ created: 3, conferencesCreated: 1 });
     const talks = await t.dataSource.query(
       `SELECT m.external_id, c.name, t.title FROM talk t JOIN member m ON m.id = t.member_id
-       JOIN conference c ON c.id = t.conference_id WHERE c.name = 'Piecewise Workshop' ORDER BY m.external_id`);
+       JOIN conference c ON c.id = t.conference_id WHERE c.name = 'Piecewise Workshop' ORDER BY m.external_id`,
+    );
     expect(talks).toEqual([
       { external_id: 'STR-1', name: 'Piecewise Workshop', title: 'Jets, "boosted"\r\nand tagged' },
       { external_id: 'STR-2', name: 'Piecewise Workshop', title: 'Détecteurs 😀 à pixels' },
@@ -97,8 +126,14 @@ describe('talk import of a CSV arriving in pieces', () => {
 
   it('imports a file of many pieces whole, and refuses one with bad rows anywhere, listing the first thousand by row', async () => {
     const header = 'externalId,conference,year,talkType,date,title,tier';
-    const good = [header, ...rows(30_000, (i) =>
-      `STR-${(i % 10) + 1},Long Meeting ${i % 4},2022,parallel,2022-05-${String((i % 28) + 1).padStart(2, '0')},"Talk ${i}, part ${i % 7}",standard`)];
+    const good = [
+      header,
+      ...rows(
+        30_000,
+        (i) =>
+          `STR-${(i % 10) + 1},Long Meeting ${i % 4},2022,parallel,2022-05-${String((i % 28) + 1).padStart(2, '0')},"Talk ${i}, part ${i % 7}",standard`,
+      ),
+    ];
     const before = await talkCount();
     const res = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv').send(good.join('\n'));
     expect(res.status).toBe(200);
@@ -108,9 +143,10 @@ describe('talk import of a CSV arriving in pieces', () => {
     expect(last.n).toBe(1);
 
     // Odd rows name nobody (found by the database), even rows a talk type that does not exist (found on reading).
-    const bad = [header, ...rows(3000, (i) => (i % 2 === 0
-      ? `NOBODY-${i},Long Meeting 0,2022,parallel,,,`
-      : `STR-1,Long Meeting 0,2022,keynote,,,`))];
+    const bad = [
+      header,
+      ...rows(3000, (i) => (i % 2 === 0 ? `NOBODY-${i},Long Meeting 0,2022,parallel,,,` : `STR-1,Long Meeting 0,2022,keynote,,,`)),
+    ];
     const refused = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv').send(bad.join('\n'));
     expect(refused.status).toBe(422);
     expect(refused.body.errorCount).toBe(3000);
@@ -141,13 +177,19 @@ describe('talk import of a CSV arriving in pieces', () => {
     expect(again.connection).toBe(late.connection);
     agent.destroy();
 
-    const broken = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv')
+    const broken = await t.http
+      .post('/api/v1/talks/import')
+      .set(bearer(committee))
+      .set('Content-Type', 'text/csv')
       .send(`externalId,conference,year,talkType,date,title,tier\n${body}\nSTR-2,Unread Meeting,2022,poster,,"never closed,minor\n`);
     expect(broken.status).toBe(400);
     expect(broken.body.detail).toBe('The CSV could not be read: A quoted cell opened on line 100002 is never closed');
     expect(await talkCount()).toBe(before);
 
-    const next = await t.http.post('/api/v1/talks/import').set(bearer(committee)).set('Content-Type', 'text/csv')
+    const next = await t.http
+      .post('/api/v1/talks/import')
+      .set(bearer(committee))
+      .set('Content-Type', 'text/csv')
       .send('externalId,conference,year,talkType,tier\nSTR-4,Recovery Meeting,2022,summary,minor\n');
     expect(next.body).toEqual({ created: 1, conferencesCreated: 1 });
   });

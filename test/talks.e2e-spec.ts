@@ -14,7 +14,9 @@ describe('talks: the history ranks are built from', () => {
     ichep = (await post('/conferences', { name: 'ICHEP', startDate: '2020-07-28', endDate: '2020-08-06', tier: 'major' })).body;
     moriond = (await post('/conferences', { name: 'Moriond QCD', startDate: '2023-03-25', endDate: '2023-04-01', tier: 'standard' })).body;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   function post(path: string, body: object, token = committee) {
     return t.http.post(`/api/v1${path}`).set(bearer(token)).send(body);
@@ -26,9 +28,19 @@ describe('talks: the history ranks are built from', () => {
     const res = await post('/talks', { memberId: member.id, conferenceId: ichep.id, talkType: 'parallel', title: 'Dark photons' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      id: expect.any(String), memberId: member.id, memberName: 'Ada Student', conferenceId: ichep.id, conference: 'ICHEP',
-      tier: 'major', talkType: 'parallel', date: '2020-07-28', title: 'Dark photons', careerStage: 'student',
-      instituteId: member.instituteId, institute: 'CERN', allocationId: null,
+      id: expect.any(String),
+      memberId: member.id,
+      memberName: 'Ada Student',
+      conferenceId: ichep.id,
+      conference: 'ICHEP',
+      tier: 'major',
+      talkType: 'parallel',
+      date: '2020-07-28',
+      title: 'Dark photons',
+      careerStage: 'student',
+      instituteId: member.instituteId,
+      institute: 'CERN',
+      allocationId: null,
     });
     expect(res.body).not.toHaveProperty('gender');
     const [event] = await t.dataSource.query(`SELECT action, after FROM audit_event WHERE entity_id = $1`, [res.body.id]);
@@ -40,12 +52,18 @@ describe('talks: the history ranks are built from', () => {
     const badEnum = await post('/talks', { memberId: member.id, conferenceId: ichep.id, talkType: 'keynote', date: '2020-13-01' });
     expect(badEnum.status).toBe(400);
     expect(badEnum.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['talkType', 'date']));
-    const unknownMember = await post('/talks',
-      { memberId: '00000000-0000-4000-8000-000000000000', conferenceId: ichep.id, talkType: 'poster' });
+    const unknownMember = await post('/talks', {
+      memberId: '00000000-0000-4000-8000-000000000000',
+      conferenceId: ichep.id,
+      talkType: 'poster',
+    });
     expect(unknownMember.status).toBe(422);
     expect(unknownMember.body.errors).toEqual([expect.objectContaining({ field: 'memberId' })]);
-    const unknownConference = await post('/talks',
-      { memberId: member.id, conferenceId: '00000000-0000-4000-8000-000000000000', talkType: 'poster' });
+    const unknownConference = await post('/talks', {
+      memberId: member.id,
+      conferenceId: '00000000-0000-4000-8000-000000000000',
+      talkType: 'poster',
+    });
     expect(unknownConference.status).toBe(422);
     expect(unknownConference.body.errors).toEqual([expect.objectContaining({ field: 'conferenceId' })]);
     const [{ count }] = await t.dataSource.query(`SELECT count(*) FROM talk WHERE member_id = $1`, [member.id]);
@@ -75,7 +93,9 @@ describe('talks: the history ranks are built from', () => {
   it('lists talks most recent first with filters, for a member and for a conference', async () => {
     const member = await insertMember(t.dataSource, { name: 'Cy Lister' });
     for (const [conferenceId, talkType, date] of [
-      [ichep.id, 'plenary', '2020-07-29'], [ichep.id, 'poster', '2020-07-31'], [moriond.id, 'plenary', '2023-03-27'],
+      [ichep.id, 'plenary', '2020-07-29'],
+      [ichep.id, 'poster', '2020-07-31'],
+      [moriond.id, 'plenary', '2023-03-27'],
     ]) {
       expect((await post('/talks', { memberId: member.id, conferenceId, talkType, date })).status).toBe(201);
     }
@@ -105,8 +125,9 @@ describe('talks: the history ranks are built from', () => {
     expect((await get('/talks', await t.token('monitor'))).status).toBe(403);
     expect((await get('/talks/export', await t.token('nominator'))).status).toBe(403);
     const member = await insertMember(t.dataSource);
-    expect((await post('/talks', { memberId: member.id, conferenceId: ichep.id, talkType: 'poster' }, await t.token('monitor'))).status)
-      .toBe(403);
+    expect(
+      (await post('/talks', { memberId: member.id, conferenceId: ichep.id, talkType: 'poster' }, await t.token('monitor'))).status,
+    ).toBe(403);
   });
 
   it('exports the talks as CSV that spreadsheets open safely, with the list filters', async () => {
@@ -117,10 +138,20 @@ describe('talks: the history ranks are built from', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/attachment/);
     const rows = parse(res.text, { columns: true });
-    expect(rows).toEqual([{
-      memberExternalId: 'EXP-1', memberName: '\'=HYPERLINK("x")', conference: 'ICHEP', year: '2020', tier: 'major',
-      talkType: 'seminar', date: '2020-07-28', title: 'Jets, "boosted"', careerStage: 'student', institute: 'CERN',
-    }]);
+    expect(rows).toEqual([
+      {
+        memberExternalId: 'EXP-1',
+        memberName: '\'=HYPERLINK("x")',
+        conference: 'ICHEP',
+        year: '2020',
+        tier: 'major',
+        talkType: 'seminar',
+        date: '2020-07-28',
+        title: 'Jets, "boosted"',
+        careerStage: 'student',
+        institute: 'CERN',
+      },
+    ]);
     const all = parse((await get('/talks/export')).text, { columns: true }) as { date: string }[];
     expect(all.length).toBeGreaterThan(5);
     expect(all.map((r) => r.date)).toEqual([...all.map((r) => r.date)].sort());
@@ -129,8 +160,14 @@ describe('talks: the history ranks are built from', () => {
 
   it('turns an accepted allocation into a talk once, on the slot day, and never a declined one', async () => {
     const nominator = await t.user('nominator');
-    const slot = (await post(`/conferences/${moriond.id}/slots`,
-      { title: 'QCD summary', talkType: 'summary', seats: 2, startsAt: '2023-03-31T23:30:00-02:00' })).body;
+    const slot = (
+      await post(`/conferences/${moriond.id}/slots`, {
+        title: 'QCD summary',
+        talkType: 'summary',
+        seats: 2,
+        startsAt: '2023-03-31T23:30:00-02:00',
+      })
+    ).body;
     const allocate = async (status: string, careerStage: 'postdoc' | 'tenured') => {
       const member = await insertMember(t.dataSource, { careerStage });
       const [{ id }] = await t.dataSource.query(
@@ -138,20 +175,28 @@ describe('talks: the history ranks are built from', () => {
            INSERT INTO nomination (member_id, slot_id, nominator_id, reason, career_stage, institute_id)
            SELECT id, $2, $3, 'expert', career_stage, institute_id FROM member WHERE id = $1 RETURNING id, member_id)
          INSERT INTO allocation (slot_id, member_id, nomination_id, status) SELECT $2, member_id, id, $4 FROM n RETURNING id`,
-        [member.id, slot.id, nominator.id, status]);
+        [member.id, slot.id, nominator.id, status],
+      );
       return { allocationId: id as string, member };
     };
     const accepted = await allocate('accepted', 'postdoc');
     const talk = await t.dataSource.transaction((manager) => insertTalkFromAllocation(manager, accepted.allocationId));
     expect(talk).toMatchObject({
-      memberId: accepted.member.id, conferenceId: moriond.id, talkType: 'summary', title: 'QCD summary',
-      date: '2023-04-01', careerStage: 'postdoc', allocationId: accepted.allocationId,
+      memberId: accepted.member.id,
+      conferenceId: moriond.id,
+      talkType: 'summary',
+      title: 'QCD summary',
+      date: '2023-04-01',
+      careerStage: 'postdoc',
+      allocationId: accepted.allocationId,
     });
     expect(await t.dataSource.transaction((manager) => insertTalkFromAllocation(manager, accepted.allocationId))).toBeNull();
     const declined = await allocate('declined', 'tenured');
     expect(await t.dataSource.transaction((manager) => insertTalkFromAllocation(manager, declined.allocationId))).toBeNull();
-    const [{ count }] = await t.dataSource.query(
-      `SELECT count(*) FROM talk WHERE allocation_id IN ($1, $2)`, [accepted.allocationId, declined.allocationId]);
+    const [{ count }] = await t.dataSource.query(`SELECT count(*) FROM talk WHERE allocation_id IN ($1, $2)`, [
+      accepted.allocationId,
+      declined.allocationId,
+    ]);
     expect(count).toBe(1);
   });
 });

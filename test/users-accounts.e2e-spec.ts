@@ -6,16 +6,26 @@ import { bearer, createTestApp, TestApp } from './support/test-app';
 
 describe('accounts: users an admin manages', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const audit = async (entityId: string) =>
-    (await t.http.get('/api/v1/audit').query({ entity: 'user', entityId }).set(bearer(t.admin))).body.items as
-      Array<{ action: string; actorId: string | null; before: unknown; after: unknown }>;
+    (await t.http.get('/api/v1/audit').query({ entity: 'user', entityId }).set(bearer(t.admin))).body.items as Array<{
+      action: string;
+      actorId: string | null;
+      before: unknown;
+      after: unknown;
+    }>;
   const adminId = async () => (await t.http.get('/api/v1/users/me').set(bearer(t.admin))).body.id as string;
 
   it('shows one user, without any token or token hash, and 404 for an unknown one', async () => {
-    const created = await t.http.post('/api/v1/users').set(bearer(t.admin))
+    const created = await t.http
+      .post('/api/v1/users')
+      .set(bearer(t.admin))
       .send({ name: 'New Account', email: `new.${randomUUID()}@example.org`, roles: ['monitor'] });
     expect(created.body).toMatchObject({ disabled: false, fromAdminToken: false });
     const user = await t.user('committee');
@@ -38,20 +48,26 @@ describe('accounts: users an admin manages', () => {
     expect((await t.http.get('/api/v1/users/me').set(bearer(user.token))).body.id).toBe(user.id);
   });
 
-  it('changes roles, effective at the user\'s next request, and records the change', async () => {
+  it("changes roles, effective at the user's next request, and records the change", async () => {
     const user = await t.user('monitor');
     // Twice, so the user is served from the cache when the change lands.
     expect((await t.http.get('/api/v1/reports/balance').query({ dimension: 'region' }).set(bearer(user.token))).status).toBe(200);
     expect((await t.http.get('/api/v1/reports/balance').query({ dimension: 'region' }).set(bearer(user.token))).status).toBe(200);
 
-    const res = await t.http.patch(`/api/v1/users/${user.id}`).set(bearer(t.admin)).send({ roles: ['nominator'], name: 'Renamed Nominator' });
+    const res = await t.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(t.admin))
+      .send({ roles: ['nominator'], name: 'Renamed Nominator' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: user.id, name: 'Renamed Nominator', roles: ['nominator'], disabled: false });
     expect(res.body.token).toBeUndefined();
 
     expect((await t.http.get('/api/v1/reports/balance').query({ dimension: 'region' }).set(bearer(user.token))).status).toBe(403);
     expect((await t.http.get('/api/v1/nominations').set(bearer(user.token))).status).toBe(200);
-    expect((await t.http.get('/api/v1/users/me').set(bearer(user.token))).body).toMatchObject({ name: 'Renamed Nominator', roles: ['nominator'] });
+    expect((await t.http.get('/api/v1/users/me').set(bearer(user.token))).body).toMatchObject({
+      name: 'Renamed Nominator',
+      roles: ['nominator'],
+    });
 
     const [entry] = (await audit(user.id)).filter((e) => e.action === 'user.update');
     expect(entry).toMatchObject({
@@ -61,7 +77,7 @@ describe('accounts: users an admin manages', () => {
     });
   });
 
-  it('refuses a disabled user\'s token at once (401), and takes it again once enabled', async () => {
+  it("refuses a disabled user's token at once (401), and takes it again once enabled", async () => {
     const user = await t.user('committee');
     expect((await t.http.get('/api/v1/users/me').set(bearer(user.token))).status).toBe(200);
     expect((await t.http.get('/api/v1/users/me').set(bearer(user.token))).status).toBe(200);
@@ -79,8 +95,9 @@ describe('accounts: users an admin manages', () => {
 
     expect((await t.http.patch(`/api/v1/users/${user.id}`).set(bearer(t.admin)).send({ disabled: false })).status).toBe(200);
     expect((await t.http.get('/api/v1/conferences').set(bearer(user.token))).status).toBe(200);
-    expect((await audit(user.id)).filter((e) => e.action === 'user.update').map((e) => (e.after as { disabled: boolean }).disabled))
-      .toEqual([false, true]);
+    expect(
+      (await audit(user.id)).filter((e) => e.action === 'user.update').map((e) => (e.after as { disabled: boolean }).disabled),
+    ).toEqual([false, true]);
   });
 
   it('rotates a token: the new one is shown once and works, the old one is refused from the next request', async () => {
@@ -109,11 +126,15 @@ describe('accounts: users an admin manages', () => {
 
   it('validates the change: unknown fields, wrong types and bad roles are 400 naming the field; an unknown user is 404', async () => {
     const user = await t.user('monitor');
-    const bad = await t.http.patch(`/api/v1/users/${user.id}`).set(bearer(t.admin))
+    const bad = await t.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(t.admin))
       .send({ disabled: 'yes', roles: ['king'], email: 'new@example.org', tokenHash: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['disabled', 'roles', 'email', 'tokenHash']));
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['disabled', 'roles', 'email', 'tokenHash']),
+    );
     expect((await t.http.patch(`/api/v1/users/${user.id}`).set(bearer(t.admin)).send({ roles: [] })).status).toBe(400);
     expect((await t.http.patch(`/api/v1/users/${user.id}`).set(bearer(t.admin)).send({ name: '' })).status).toBe(400);
     expect((await t.http.get(`/api/v1/users/${user.id}`).set(bearer(t.admin))).body).toMatchObject({ roles: ['monitor'], disabled: false });
@@ -128,7 +149,14 @@ describe('accounts: users an admin manages', () => {
     const victim = await t.user('monitor');
     expect((await t.http.get(`/api/v1/users/${victim.id}`).set(bearer(committee.token))).status).toBe(403);
     expect((await t.http.patch(`/api/v1/users/${victim.id}`).set(bearer(committee.token)).send({ disabled: true })).status).toBe(403);
-    expect((await t.http.patch(`/api/v1/users/${committee.id}`).set(bearer(committee.token)).send({ roles: ['admin'] })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .patch(`/api/v1/users/${committee.id}`)
+          .set(bearer(committee.token))
+          .send({ roles: ['admin'] })
+      ).status,
+    ).toBe(403);
     expect((await t.http.post(`/api/v1/users/${victim.id}/tokens`).set(bearer(committee.token))).status).toBe(403);
     expect((await t.http.get('/api/v1/users/me').set(bearer(victim.token))).status).toBe(200);
   });
@@ -149,11 +177,17 @@ describe('accounts: users an admin manages', () => {
 
     // With a second admin, the first may step down; then the second is the last.
     const second = await t.user('admin');
-    const demoted = await t.http.patch(`/api/v1/users/${id}`).set(bearer(second.token)).send({ roles: ['admin', 'committee'] });
+    const demoted = await t.http
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(second.token))
+      .send({ roles: ['admin', 'committee'] });
     expect(demoted.status).toBe(200);
     expect((await t.http.patch(`/api/v1/users/${id}`).set(bearer(second.token)).send({ disabled: true })).status).toBe(200);
     expect((await t.http.get('/api/v1/users/me').set(bearer(t.admin))).status).toBe(401);
-    const last = await t.http.patch(`/api/v1/users/${second.id}`).set(bearer(second.token)).send({ roles: ['monitor'] });
+    const last = await t.http
+      .patch(`/api/v1/users/${second.id}`)
+      .set(bearer(second.token))
+      .send({ roles: ['monitor'] });
     expect(last.status).toBe(422);
     expect((await t.http.patch(`/api/v1/users/${id}`).set(bearer(second.token)).send({ disabled: false })).status).toBe(200);
     expect((await t.http.get('/api/v1/users/me').set(bearer(t.admin))).status).toBe(200);
@@ -170,8 +204,12 @@ describe('accounts: users an admin manages', () => {
 
 describe('accounts: two admins disabling each other at the same moment', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('leaves one admin who can sign in', async () => {
     const a = await t.user('admin');

@@ -77,23 +77,40 @@ export class AllocationLifecycle {
   /** Inserts the invitation and marks the nomination allocated. The caller has checked seats and the nomination. */
   async createAllocation(manager: EntityManager, allocation: NewAllocation): Promise<{ id: string; respondBy: Date }> {
     const id = await this.allocations.insertAllocation(manager, {
-      slotId: allocation.slotId, memberId: allocation.memberId, nominationId: allocation.nominationId, rationale: allocation.rationale,
-      rankAtAllocation: allocation.rankAtAllocation, scoreAtAllocation: allocation.scoreAtAllocation,
-      policyVersion: allocation.policyVersion, allocatedBy: allocation.actor.id,
+      slotId: allocation.slotId,
+      memberId: allocation.memberId,
+      nominationId: allocation.nominationId,
+      rationale: allocation.rationale,
+      rankAtAllocation: allocation.rankAtAllocation,
+      scoreAtAllocation: allocation.scoreAtAllocation,
+      policyVersion: allocation.policyVersion,
+      allocatedBy: allocation.actor.id,
     });
     // The deadline and the invitation mail first, so the audit entry records the deadline too.
     const respondBy = await this.notices.invited(manager, id);
     await this.audit.record(manager, allocation.actor, {
-      action: 'allocation.create', entity: 'allocation', entityId: id,
+      action: 'allocation.create',
+      entity: 'allocation',
+      entityId: id,
       after: {
-        slotId: allocation.slotId, memberId: allocation.memberId, nominationId: allocation.nominationId, status: 'invited',
-        rankAtAllocation: allocation.rankAtAllocation, scoreAtAllocation: allocation.scoreAtAllocation,
-        policyVersion: allocation.policyVersion, rationale: allocation.rationale, respondBy: respondBy.toISOString(),
+        slotId: allocation.slotId,
+        memberId: allocation.memberId,
+        nominationId: allocation.nominationId,
+        status: 'invited',
+        rankAtAllocation: allocation.rankAtAllocation,
+        scoreAtAllocation: allocation.scoreAtAllocation,
+        policyVersion: allocation.policyVersion,
+        rationale: allocation.rationale,
+        respondBy: respondBy.toISOString(),
         ...allocation.context,
       },
     });
     await this.nominations.changeNominationStatus(manager, {
-      nominationId: allocation.nominationId, to: 'allocated', as: ['allocation'], actor: allocation.actor, allocationId: id,
+      nominationId: allocation.nominationId,
+      to: 'allocated',
+      as: ['allocation'],
+      actor: allocation.actor,
+      allocationId: id,
     });
     return { id, respondBy };
   }
@@ -118,33 +135,51 @@ export class AllocationLifecycle {
     const from: AllocationStatus = current.status;
     const check = checkAllocationMove(from, to, change.as);
     if (!check.allowed) {
-      throw conflict(`An allocation that is ${from} cannot become ${to}`,
-        { currentStatus: from, allowed: allowedTransitions(from, change.as) });
+      throw conflict(`An allocation that is ${from} cannot become ${to}`, {
+        currentStatus: from,
+        allowed: allowedTransitions(from, change.as),
+      });
     }
     if (change.reason !== undefined && !takesReason(to)) {
-      throw unprocessable('A reason is recorded only for a decline or a withdrawal',
-        [{ field: 'reason', message: `not recorded when the allocation becomes ${to}` }]);
+      throw unprocessable('A reason is recorded only for a decline or a withdrawal', [
+        { field: 'reason', message: `not recorded when the allocation becomes ${to}` },
+      ]);
     }
     if (change.category !== undefined && to !== 'declined') {
-      throw unprocessable('A reason category is recorded only for a decline',
-        [{ field: 'category', message: `not recorded when the allocation becomes ${to}` }]);
+      throw unprocessable('A reason category is recorded only for a decline', [
+        { field: 'category', message: `not recorded when the allocation becomes ${to}` },
+      ]);
     }
     await this.allocations.updateAllocationStatus(manager, id, { to, reason: change.reason ?? null, category: change.category ?? null });
-    const entries: AuditEntry[] = [{
-      action: AUDIT_ACTION[to as Exclude<AllocationStatus, 'invited'>], entity: 'allocation', entityId: id,
-      before: { status: from, version: current.version },
-      after: {
-        status: to, version: current.version + 1, ...(change.via ? { via: change.via } : {}),
-        ...(change.category ? { category: change.category } : {}),
+    const entries: AuditEntry[] = [
+      {
+        action: AUDIT_ACTION[to as Exclude<AllocationStatus, 'invited'>],
+        entity: 'allocation',
+        entityId: id,
+        before: { status: from, version: current.version },
+        after: {
+          status: to,
+          version: current.version + 1,
+          ...(change.via ? { via: change.via } : {}),
+          ...(change.category ? { category: change.category } : {}),
+        },
       },
-    }];
+    ];
     if (to === 'accepted') {
       const talk = await insertTalkFromAllocation(manager, id);
       if (talk) {
-        entries.push({ action: 'talk.create', entity: 'talk', entityId: talk.id, after: {
-          memberId: talk.memberId, conferenceId: talk.conferenceId, talkType: talk.talkType, date: talk.date,
-          allocationId: id,
-        } });
+        entries.push({
+          action: 'talk.create',
+          entity: 'talk',
+          entityId: talk.id,
+          after: {
+            memberId: talk.memberId,
+            conferenceId: talk.conferenceId,
+            talkType: talk.talkType,
+            date: talk.date,
+            allocationId: id,
+          },
+        });
       }
     }
     if (from === 'accepted' && to === 'withdrawn') {
@@ -157,13 +192,23 @@ export class AllocationLifecycle {
       const nominationStatus = await this.allocations.lockNominationStatus(manager, current.nominationId);
       if ((nominationStatus as NominationStatus | undefined) === 'allocated') {
         await this.nominations.changeNominationStatus(manager, {
-          nominationId: current.nominationId, to: 'shortlisted', as: ['allocation'], actor: change.actor, allocationId: id,
+          nominationId: current.nominationId,
+          to: 'shortlisted',
+          as: ['allocation'],
+          actor: change.actor,
+          allocationId: id,
         });
       }
     }
     const changed = {
-      id, slotId: current.slotId, memberId: current.memberId, nominationId: current.nominationId,
-      from, to, version: current.version + 1, freedSeat,
+      id,
+      slotId: current.slotId,
+      memberId: current.memberId,
+      nominationId: current.nominationId,
+      from,
+      to,
+      version: current.version + 1,
+      freedSeat,
     };
     await this.notices.changed(manager, changed);
     return changed;

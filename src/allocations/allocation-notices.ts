@@ -3,7 +3,14 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import {
-  answerLetter, InvitationFacts, invitationLetter, lapsedLetter, lapsedNotice, outcomeLetter, reminderLetter, withdrawnLetter,
+  answerLetter,
+  InvitationFacts,
+  invitationLetter,
+  lapsedLetter,
+  lapsedNotice,
+  outcomeLetter,
+  reminderLetter,
+  withdrawnLetter,
 } from '../mail/letters';
 import { Outbox } from '../mail/outbox.service';
 import { RankingService } from '../ranking/ranking.service';
@@ -48,7 +55,10 @@ export class AllocationNotices {
     if (row.email) {
       const { url } = await this.links.issue(manager, allocationId, respondBy);
       await this.outbox.write(manager, {
-        kind: 'invitation', to: [row.email], allocationId, dedupeKey: `invitation:${allocationId}`,
+        kind: 'invitation',
+        to: [row.email],
+        allocationId,
+        dedupeKey: `invitation:${allocationId}`,
         ...invitationLetter(this.facts(row, respondBy, url)),
         attachments: [this.calendar(row)],
       });
@@ -62,13 +72,18 @@ export class AllocationNotices {
     const at = this.clock.now();
     await this.allocations.setRemindedAt(manager, allocationId, at);
     await this.audit.record(manager, null, {
-      action: 'allocation.remind', entity: 'allocation', entityId: allocationId,
+      action: 'allocation.remind',
+      entity: 'allocation',
+      entityId: allocationId,
       after: { remindedAt: at.toISOString(), respondBy: row.respondBy?.toISOString() ?? null, mailed: Boolean(row.email) },
     });
     if (!row.email || !row.respondBy) return;
     const { url } = await this.links.issue(manager, allocationId, row.respondBy);
     await this.outbox.write(manager, {
-      kind: 'reminder', to: [row.email], allocationId, dedupeKey: `reminder:${allocationId}`,
+      kind: 'reminder',
+      to: [row.email],
+      allocationId,
+      dedupeKey: `reminder:${allocationId}`,
       ...reminderLetter(this.facts(row, row.respondBy, url)),
     });
   }
@@ -79,15 +94,23 @@ export class AllocationNotices {
     if (change.to === 'withdrawn' && row.email) {
       // The committee's reason stays with the committee: the speaker is told that, not why.
       await this.outbox.write(manager, {
-        kind: 'withdrawn', to: [row.email], allocationId: change.id, dedupeKey: `withdrawn:${change.id}`,
-        ...withdrawnLetter({ speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name },
-          change.from === 'accepted'),
+        kind: 'withdrawn',
+        to: [row.email],
+        allocationId: change.id,
+        dedupeKey: `withdrawn:${change.id}`,
+        ...withdrawnLetter(
+          { speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name },
+          change.from === 'accepted',
+        ),
       });
     }
     if (change.to === 'accepted' || change.to === 'declined') {
       if (row.email) {
         await this.outbox.write(manager, {
-          kind: 'answer', to: [row.email], allocationId: change.id, dedupeKey: `answer:${change.id}`,
+          kind: 'answer',
+          to: [row.email],
+          allocationId: change.id,
+          dedupeKey: `answer:${change.id}`,
           ...answerLetter(this.facts(row, new Date(0), ''), change.to === 'accepted'),
           attachments: change.to === 'accepted' ? [this.calendar(row)] : [],
         });
@@ -97,16 +120,24 @@ export class AllocationNotices {
     if (change.to === 'expired') {
       if (row.email) {
         await this.outbox.write(manager, {
-          kind: 'expired', to: [row.email], allocationId: change.id, dedupeKey: `lapsed:${change.id}`,
+          kind: 'expired',
+          to: [row.email],
+          allocationId: change.id,
+          dedupeKey: `lapsed:${change.id}`,
           ...lapsedLetter({ speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name }),
         });
       }
       const ranked = await this.ranking.candidatesForSlot(row.slotId, { manager });
       const next = nextCandidates(ranked, await this.allocations.membersAllocatedInSlot(manager, row.slotId));
       await this.outbox.write(manager, {
-        kind: 'expired', to: await this.committee(manager), allocationId: change.id, dedupeKey: `lapsed-committee:${change.id}`,
+        kind: 'expired',
+        to: await this.committee(manager),
+        allocationId: change.id,
+        dedupeKey: `lapsed-committee:${change.id}`,
         ...lapsedNotice({
-          speakerName: row.memberName, slotTitle: row.slotTitle, conferenceName: row.conference.name,
+          speakerName: row.memberName,
+          slotTitle: row.slotTitle,
+          conferenceName: row.conference.name,
           nextCandidates: next.map((c) => ({ name: c.name, rank: c.rank, careerStage: c.careerStage, region: c.region })),
         }),
       });
@@ -122,9 +153,16 @@ export class AllocationNotices {
     for (const n of nominations) {
       if (!n.email) continue;
       await this.outbox.write(manager, {
-        kind: 'outcome', to: [n.email], dedupeKey: `outcome:${n.id}`,
-        ...outcomeLetter({ nominatorName: n.nominator, nomineeName: n.nominee, slotTitle: row.slotTitle,
-          conferenceName: row.conference.name, selected: n.selected }),
+        kind: 'outcome',
+        to: [n.email],
+        dedupeKey: `outcome:${n.id}`,
+        ...outcomeLetter({
+          nominatorName: n.nominator,
+          nomineeName: n.nominee,
+          slotTitle: row.slotTitle,
+          conferenceName: row.conference.name,
+          selected: n.selected,
+        }),
       });
     }
   }
@@ -140,10 +178,18 @@ export class AllocationNotices {
 
   private facts(row: InvitationRow, respondBy: Date, link: string): InvitationFacts {
     return {
-      speakerName: row.memberName, slotTitle: row.slotTitle, talkType: row.talkType, conferenceName: row.conference.name,
-      startDate: row.conference.startDate, endDate: row.conference.endDate, location: venueLocation(row.conference, row.room),
-      startsAt: row.startsAt, durationMinutes: row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType] ?? 30,
-      timeZone: row.conference.timeZone, respondBy, link,
+      speakerName: row.memberName,
+      slotTitle: row.slotTitle,
+      talkType: row.talkType,
+      conferenceName: row.conference.name,
+      startDate: row.conference.startDate,
+      endDate: row.conference.endDate,
+      location: venueLocation(row.conference, row.room),
+      startsAt: row.startsAt,
+      durationMinutes: row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType] ?? 30,
+      timeZone: row.conference.timeZone,
+      respondBy,
+      link,
     };
   }
 
@@ -152,9 +198,15 @@ export class AllocationNotices {
       filename: 'talk.ics',
       contentType: 'text/calendar; method=PUBLISH; charset=utf-8',
       content: invitationICalendar(row.conference, {
-        allocationId: row.id, slotTitle: row.slotTitle, talkType: row.talkType,
-        startsAt: row.startsAt ? row.startsAt.toISOString() : null, durationMinutes: row.durationMinutes, room: row.room,
-        speaker: row.memberName, institute: row.institute, updatedAt: row.updatedAt.toISOString(),
+        allocationId: row.id,
+        slotTitle: row.slotTitle,
+        talkType: row.talkType,
+        startsAt: row.startsAt ? row.startsAt.toISOString() : null,
+        durationMinutes: row.durationMinutes,
+        room: row.room,
+        speaker: row.memberName,
+        institute: row.institute,
+        updatedAt: row.updatedAt.toISOString(),
       }),
     };
   }

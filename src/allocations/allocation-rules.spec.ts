@@ -2,8 +2,13 @@ import fc from 'fast-check';
 import { NOMINATION_STATUSES } from '../common/enums';
 import { nextCandidates, passedOver, RankedNominee } from './allocation-rules';
 
-const nominee = (memberId: string, rank: number, nominationStatus: RankedNominee['nominationStatus'] = 'submitted'):
-  RankedNominee => ({ memberId, name: `Name ${memberId}`, rank, score: -rank, nominationStatus });
+const nominee = (memberId: string, rank: number, nominationStatus: RankedNominee['nominationStatus'] = 'submitted'): RankedNominee => ({
+  memberId,
+  name: `Name ${memberId}`,
+  rank,
+  score: -rank,
+  nominationStatus,
+});
 
 describe('passed-over nominees', () => {
   const ranked = [nominee('a', 1), nominee('b', 2), nominee('c', 2), nominee('d', 4)];
@@ -22,8 +27,13 @@ describe('passed-over nominees', () => {
   });
 
   it('ignores nominees who are rejected, withdrawn, allocated or already had an allocation here', () => {
-    const others = [nominee('a', 1, 'rejected'), nominee('b', 2, 'withdrawn'), nominee('c', 3, 'allocated'),
-      nominee('e', 4, 'shortlisted'), nominee('d', 5)];
+    const others = [
+      nominee('a', 1, 'rejected'),
+      nominee('b', 2, 'withdrawn'),
+      nominee('c', 3, 'allocated'),
+      nominee('e', 4, 'shortlisted'),
+      nominee('d', 5),
+    ];
     expect(passedOver(others, 'd', new Set(['e']))).toEqual([]);
     expect(passedOver(others, 'd', new Set()).map((p) => p.memberId)).toEqual(['e']);
   });
@@ -34,16 +44,21 @@ describe('passed-over nominees', () => {
 
   it('never names the chosen one and only ever names better ranks', () => {
     const list = fc.uniqueArray(
-      fc.record({ memberId: fc.string({ minLength: 1 }), rank: fc.integer({ min: 1, max: 20 }),
-        status: fc.constantFrom(...NOMINATION_STATUSES) }),
+      fc.record({
+        memberId: fc.string({ minLength: 1 }),
+        rank: fc.integer({ min: 1, max: 20 }),
+        status: fc.constantFrom(...NOMINATION_STATUSES),
+      }),
       { selector: (n) => n.memberId, minLength: 1, maxLength: 15 },
     );
-    fc.assert(fc.property(list, fc.nat(), (rows, pick) => {
-      const all = rows.map((r) => nominee(r.memberId, r.rank, r.status));
-      const chosen = all[pick % all.length];
-      const result = passedOver(all, chosen.memberId, new Set());
-      return result.every((p) => p.memberId !== chosen.memberId && p.rank < chosen.rank);
-    }));
+    fc.assert(
+      fc.property(list, fc.nat(), (rows, pick) => {
+        const all = rows.map((r) => nominee(r.memberId, r.rank, r.status));
+        const chosen = all[pick % all.length];
+        const result = passedOver(all, chosen.memberId, new Set());
+        return result.every((p) => p.memberId !== chosen.memberId && p.rank < chosen.rank);
+      }),
+    );
   });
 });
 

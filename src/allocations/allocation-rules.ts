@@ -45,11 +45,7 @@ export function passedOver(
 }
 
 /** The best-ranked nominees still available, so a freed seat can be offered in one more call. */
-export function nextCandidates<T extends RankedNominee>(
-  ranked: readonly T[],
-  allocatedInSlot: ReadonlySet<string>,
-  limit = 5,
-): T[] {
+export function nextCandidates<T extends RankedNominee>(ranked: readonly T[], allocatedInSlot: ReadonlySet<string>, limit = 5): T[] {
   return ranked
     .filter((n) => isAvailable(n, allocatedInSlot))
     .sort((a, b) => a.rank - b.rank)

@@ -38,10 +38,12 @@ describe('allocation status machine', () => {
 
   it('frees the seat exactly when a seat-holding allocation ends without a talk', () => {
     const status = fc.constantFrom<AllocationStatus>(...ALLOCATION_STATUSES);
-    fc.assert(fc.property(status, status, (from, to) => {
-      if (!canTransition(from, to)) return true;
-      return freesSeat(from, to) === (to === 'declined' || to === 'withdrawn' || to === 'expired');
-    }));
+    fc.assert(
+      fc.property(status, status, (from, to) => {
+        if (!canTransition(from, to)) return true;
+        return freesSeat(from, to) === (to === 'declined' || to === 'withdrawn' || to === 'expired');
+      }),
+    );
     expect(holdsSeat('invited') && holdsSeat('accepted')).toBe(true);
     expect(holdsSeat('declined') || holdsSeat('withdrawn') || holdsSeat('expired')).toBe(false);
   });

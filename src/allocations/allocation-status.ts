@@ -31,7 +31,11 @@ export function canTransition(from: AllocationStatus, to: AllocationStatus): boo
   return ALLOCATION_TRANSITIONS[from][to] !== undefined;
 }
 
-export function checkAllocationMove(from: AllocationStatus, to: AllocationStatus, actors: readonly AllocationActor[]): MoveCheck<AllocationActor> {
+export function checkAllocationMove(
+  from: AllocationStatus,
+  to: AllocationStatus,
+  actors: readonly AllocationActor[],
+): MoveCheck<AllocationActor> {
   return checkMove(ALLOCATION_TRANSITIONS, from, to, actors);
 }
 

@@ -7,31 +7,56 @@ import { BalancePreview } from './balance-preview';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const blankToUndefined = ({ value }: { value: unknown }) =>
-  (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
+  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
 export class CreateAllocationDto {
   @ApiProperty({ format: 'uuid', description: 'A member with an active (submitted or shortlisted) nomination for the slot' })
-  @IsUUID() memberId: string;
+  @IsUUID()
+  memberId: string;
 
   @ApiPropertyOptional({
     description: 'Why this nominee: required when a better-ranked nominee who is still available is passed over',
     example: 'Leads the analysis the session is about',
   })
-  @IsOptional() @Transform(blankToUndefined) @IsString() @Length(1, 4000) rationale?: string;
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @Length(1, 4000)
+  rationale?: string;
 }
 
 export class UpdateAllocationDto {
-  @ApiProperty({ enum: ['accepted', 'declined', 'withdrawn'], description: 'invited -> accepted | declined | withdrawn; accepted -> withdrawn' })
-  @IsIn(['accepted', 'declined', 'withdrawn']) status: 'accepted' | 'declined' | 'withdrawn';
+  @ApiProperty({
+    enum: ['accepted', 'declined', 'withdrawn'],
+    description: 'invited -> accepted | declined | withdrawn; accepted -> withdrawn',
+  })
+  @IsIn(['accepted', 'declined', 'withdrawn'])
+  status: 'accepted' | 'declined' | 'withdrawn';
 
-  @ApiPropertyOptional({ description: 'Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators' })
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+  @ApiPropertyOptional({
+    description: 'Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
+  reason?: string;
 
-  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
-  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
+  @ApiPropertyOptional({
+    enum: DECLINE_CATEGORIES,
+    description:
+      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
+  })
+  @IsOptional()
+  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
+  category?: DeclineCategory;
 
   @ApiPropertyOptional({ description: 'The version the change is based on (or send If-Match: "<version>"); a stale one gets 409' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_000_000_000) version?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  version?: number;
 }
 
 export class AllocationQuery extends PageQuery {
@@ -46,7 +71,9 @@ export type ProgrammeFormat = (typeof PROGRAMME_FORMATS)[number];
 
 export class ProgrammeQuery {
   @ApiPropertyOptional({ enum: PROGRAMME_FORMATS, description: 'Overrides the Accept header (text/csv, text/calendar)' })
-  @IsOptional() @IsIn(PROGRAMME_FORMATS) format?: ProgrammeFormat;
+  @IsOptional()
+  @IsIn(PROGRAMME_FORMATS)
+  format?: ProgrammeFormat;
 }
 
 export class PassedOverView {
@@ -75,7 +102,7 @@ export class AllocationView {
   @ApiProperty() nominationId: string;
   @ApiProperty({ enum: ALLOCATION_STATUSES }) status: AllocationStatus;
   @ApiProperty({ description: 'Send it back (body `version` or If-Match) with a change' }) version: number;
-  @ApiProperty({ nullable: true, description: 'The nominee\'s rank when allocated (1 = most eligible)' }) rankAtAllocation: number | null;
+  @ApiProperty({ nullable: true, description: "The nominee's rank when allocated (1 = most eligible)" }) rankAtAllocation: number | null;
   @ApiProperty({ nullable: true }) scoreAtAllocation: number | null;
   @ApiProperty({ nullable: true, description: 'Rank policy version the rank was computed with' }) policyVersion: number | null;
   @ApiProperty({ nullable: true }) rationale: string | null;
@@ -85,13 +112,17 @@ export class AllocationView {
   @ApiProperty() updatedAt: Date;
   @ApiProperty({ nullable: true }) respondedAt: Date | null;
   @ApiProperty({ nullable: true, description: 'The talk record, once accepted' }) talkId: string | null;
-  @ApiProperty({ nullable: true, type: Date, description: 'While invited: when the invitation lapses unanswered (it then becomes expired)' })
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description: 'While invited: when the invitation lapses unanswered (it then becomes expired)',
+  })
   respondBy: Date | null;
 }
 
 export class AllocationWarningView {
   @ApiProperty({ enum: ['same-conference', 'overlapping-times'] }) kind: 'same-conference' | 'overlapping-times';
-  @ApiProperty({ description: 'The speaker\'s other invited or accepted allocation' }) allocationId: string;
+  @ApiProperty({ description: "The speaker's other invited or accepted allocation" }) allocationId: string;
   @ApiProperty() slotId: string;
   @ApiProperty() slotTitle: string;
   @ApiProperty() conferenceName: string;
@@ -100,16 +131,25 @@ export class AllocationWarningView {
 }
 
 export class AllocationAnswer extends AllocationView {
-  @ApiProperty({ description: 'Region and career-stage make-up of the conference\'s speakers before and after this change, next to the membership (never gender)' })
+  @ApiProperty({
+    description:
+      "Region and career-stage make-up of the conference's speakers before and after this change, next to the membership (never gender)",
+  })
   balancePreview: BalancePreview;
 
-  @ApiProperty({ type: [AllocationWarningView], description: 'The speaker would hold two talks at one conference, or two at overlapping times' })
+  @ApiProperty({
+    type: [AllocationWarningView],
+    description: 'The speaker would hold two talks at one conference, or two at overlapping times',
+  })
   warnings: AllocationWarningView[];
 
   @ApiPropertyOptional({ type: [PassedOverView], description: 'On creation: the better-ranked available nominees this choice passed over' })
   passedOver?: PassedOverView[];
 
-  @ApiPropertyOptional({ type: [NextCandidateView], description: 'After a decline or withdrawal: the best-ranked nominees still available for the freed seat' })
+  @ApiPropertyOptional({
+    type: [NextCandidateView],
+    description: 'After a decline or withdrawal: the best-ranked nominees still available for the freed seat',
+  })
   nextCandidates?: NextCandidateView[];
 }
 

@@ -102,8 +102,10 @@ export interface SpeakerClash {
 }
 
 /** A slot's length in SQL: its own, else the usual length of its talk type (as in the calendar export). */
-const SLOT_MINUTES = (s: string) => `COALESCE(${s}.duration_minutes, CASE ${s}.talk_type ${
-  Object.entries(DEFAULT_TALK_MINUTES).map(([type, minutes]) => `WHEN '${type}' THEN ${minutes}`).join(' ')} ELSE 30 END)`;
+const SLOT_MINUTES = (s: string) =>
+  `COALESCE(${s}.duration_minutes, CASE ${s}.talk_type ${Object.entries(DEFAULT_TALK_MINUTES)
+    .map(([type, minutes]) => `WHEN '${type}' THEN ${minutes}`)
+    .join(' ')} ELSE 30 END)`;
 const SLOT_SPAN = (s: string) => `tstzrange(${s}.starts_at, ${s}.starts_at + make_interval(mins => ${SLOT_MINUTES(s)}))`;
 
 /**
@@ -126,10 +128,24 @@ async function speakerClashes(manager: EntityManager, allocationId: string): Pro
     [allocationId],
   );
   return rows.flatMap(({ sameConference, overlaps, ...other }) => [
-    ...(overlaps ? [{ ...other, kind: 'overlapping-times' as const,
-      message: `The speaker is ${other.status} for "${other.slotTitle}" (${other.conferenceName}) at an overlapping time` }] : []),
-    ...(sameConference && !overlaps ? [{ ...other, kind: 'same-conference' as const,
-      message: `The speaker is also ${other.status} for "${other.slotTitle}" at ${other.conferenceName}` }] : []),
+    ...(overlaps
+      ? [
+          {
+            ...other,
+            kind: 'overlapping-times' as const,
+            message: `The speaker is ${other.status} for "${other.slotTitle}" (${other.conferenceName}) at an overlapping time`,
+          },
+        ]
+      : []),
+    ...(sameConference && !overlaps
+      ? [
+          {
+            ...other,
+            kind: 'same-conference' as const,
+            message: `The speaker is also ${other.status} for "${other.slotTitle}" at ${other.conferenceName}`,
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -285,18 +301,27 @@ export class AllocationsRepository {
 
   /** The member's nominations for the slot, newest first, locked against a parallel withdrawal. */
   lockNominationsForSeat(manager: EntityManager, slotId: string, memberId: string): Promise<Array<{ id: string; status: string }>> {
-    return manager.query(
-      `SELECT id, status FROM nomination WHERE slot_id = $1 AND member_id = $2 ORDER BY created_at DESC FOR UPDATE`,
-      [slotId, memberId],
-    );
+    return manager.query(`SELECT id, status FROM nomination WHERE slot_id = $1 AND member_id = $2 ORDER BY created_at DESC FOR UPDATE`, [
+      slotId,
+      memberId,
+    ]);
   }
 
   // The lifecycle's writes.
 
-  async insertAllocation(manager: EntityManager, a: {
-    slotId: string; memberId: string; nominationId: string; rationale: string | null; rankAtAllocation: number | null;
-    scoreAtAllocation: number | null; policyVersion: number; allocatedBy: string;
-  }): Promise<string> {
+  async insertAllocation(
+    manager: EntityManager,
+    a: {
+      slotId: string;
+      memberId: string;
+      nominationId: string;
+      rationale: string | null;
+      rankAtAllocation: number | null;
+      scoreAtAllocation: number | null;
+      policyVersion: number;
+      allocatedBy: string;
+    },
+  ): Promise<string> {
     const [created] = await manager.query(
       `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
                                score_at_allocation, policy_version, allocated_by)
@@ -316,9 +341,15 @@ export class AllocationsRepository {
   }
 
   /** The new status, with the reason of a decline or withdrawal and the time of an answer. */
-  async updateAllocationStatus(manager: EntityManager, id: string, change: {
-    to: AllocationStatus; reason: string | null; category: DeclineCategory | null;
-  }): Promise<void> {
+  async updateAllocationStatus(
+    manager: EntityManager,
+    id: string,
+    change: {
+      to: AllocationStatus;
+      reason: string | null;
+      category: DeclineCategory | null;
+    },
+  ): Promise<void> {
     await manager.query(
       `UPDATE allocation
        SET status = $2, decline_reason = COALESCE($3, decline_reason), decline_category = $4,
@@ -382,15 +413,19 @@ export class AllocationsRepository {
   /** The committee's addresses: every enabled account holding the committee role. */
   async committeeAddresses(manager: EntityManager): Promise<string[]> {
     const rows: Array<{ email: string }> = await manager.query(
-      `SELECT email FROM app_user WHERE 'committee' = ANY (roles) AND NOT disabled AND email IS NOT NULL ORDER BY email`);
+      `SELECT email FROM app_user WHERE 'committee' = ANY (roles) AND NOT disabled AND email IS NOT NULL ORDER BY email`,
+    );
     return rows.map((r) => r.email);
   }
 
   // Answer links.
 
   async insertLink(manager: EntityManager, link: { id: string; allocationId: string; expiresAt: Date }): Promise<void> {
-    await manager.query(`INSERT INTO invitation_link (id, allocation_id, expires_at) VALUES ($1, $2, $3)`,
-      [link.id, link.allocationId, link.expiresAt]);
+    await manager.query(`INSERT INTO invitation_link (id, allocation_id, expires_at) VALUES ($1, $2, $3)`, [
+      link.id,
+      link.allocationId,
+      link.expiresAt,
+    ]);
   }
 
   /** Marks the link used for `answer` unless it was used or had expired by `at`; whether it was. */
@@ -409,7 +444,8 @@ export class AllocationsRepository {
   async linkUsage(link: { id: string; allocationId: string }): Promise<{ usedAt: Date; answer: string } | null> {
     const [row] = await this.dataSource.query(
       `SELECT used_at AS "usedAt", answer FROM invitation_link WHERE id = $1 AND allocation_id = $2 AND used_at IS NOT NULL`,
-      [link.id, link.allocationId]);
+      [link.id, link.allocationId],
+    );
     return row ?? null;
   }
 
@@ -455,7 +491,10 @@ export class AllocationsRepository {
 /** The list's optional filters (allocation a, slot s). */
 function allocationFilter(p: StatementParts, q: AllocationQuery): string {
   const [conference, slot, member, status] = [
-    p.add(q.conferenceId ?? null, 'uuid'), p.add(q.slotId ?? null, 'uuid'), p.add(q.memberId ?? null, 'uuid'), p.add(q.status ?? null, 'text'),
+    p.add(q.conferenceId ?? null, 'uuid'),
+    p.add(q.slotId ?? null, 'uuid'),
+    p.add(q.memberId ?? null, 'uuid'),
+    p.add(q.status ?? null, 'text'),
   ];
   return `(${conference} IS NULL OR s.conference_id = ${conference}) AND (${slot} IS NULL OR a.slot_id = ${slot})
            AND (${member} IS NULL OR a.member_id = ${member}) AND (${status} IS NULL OR a.status = ${status})`;

@@ -9,7 +9,12 @@ import { AllocationActor, holdsSeat } from './allocation-status';
 import { nextCandidates, passedOver } from './allocation-rules';
 import { AllocationsRepository } from './allocations.repository';
 import {
-  AllocationAnswer, AllocationQuery, AllocationView, CreateAllocationDto, NextCandidateView, UpdateAllocationDto,
+  AllocationAnswer,
+  AllocationQuery,
+  AllocationView,
+  CreateAllocationDto,
+  NextCandidateView,
+  UpdateAllocationDto,
 } from './allocations.dto';
 
 @Injectable()
@@ -34,8 +39,10 @@ export class AllocationsService {
       // committed while this one waited.
       const taken = await this.allocations.seatsTaken(manager, slotId);
       if (taken >= slot.seats) {
-        throw conflict(`Every seat of slot ${slotId} is taken (${taken} of ${slot.seats}); decline or withdraw one first`,
-          { seats: slot.seats, taken });
+        throw conflict(`Every seat of slot ${slotId} is taken (${taken} of ${slot.seats}); decline or withdraw one first`, {
+          seats: slot.seats,
+          taken,
+        });
       }
 
       const nomination = await this.activeNomination(manager, slotId, dto.memberId);
@@ -44,8 +51,8 @@ export class AllocationsService {
       const skipped = passedOver(ranked, dto.memberId, allocatedInSlot);
       if (skipped.length > 0 && !dto.rationale) {
         throw unprocessable(
-          `Choosing this nominee passes over ${skipped.length} better-ranked nominee(s) still available: `
-            + `${skipped.map((p) => `${p.name} (rank ${p.rank})`).join(', ')}; give a rationale`,
+          `Choosing this nominee passes over ${skipped.length} better-ranked nominee(s) still available: ` +
+            `${skipped.map((p) => `${p.name} (rank ${p.rank})`).join(', ')}; give a rationale`,
           [{ field: 'rationale', message: 'required when a better-ranked nominee is passed over' }],
           { passedOver: skipped },
         );
@@ -54,8 +61,14 @@ export class AllocationsService {
       const policyVersion = chosen?.breakdown.policyVersion ?? (await this.ranking.policy(undefined, manager)).version;
 
       const created = await this.lifecycle.createAllocation(manager, {
-        slotId, memberId: dto.memberId, nominationId: nomination.id, rationale: dto.rationale ?? null,
-        rankAtAllocation: chosen?.rank ?? null, scoreAtAllocation: chosen?.score ?? null, policyVersion, actor,
+        slotId,
+        memberId: dto.memberId,
+        nominationId: nomination.id,
+        rationale: dto.rationale ?? null,
+        rankAtAllocation: chosen?.rank ?? null,
+        scoreAtAllocation: chosen?.score ?? null,
+        policyVersion,
+        actor,
         context: { passedOver: skipped.map(({ memberId, rank }) => ({ memberId, rank })) },
       });
       const view = await this.view(manager, created.id);
@@ -74,12 +87,21 @@ export class AllocationsService {
    * with the allocation, its balance preview and, after a freed seat, the next candidates.
    */
   async transition(
-    id: string, dto: UpdateAllocationDto, expectedVersion: number | undefined, actor: Actor | null,
+    id: string,
+    dto: UpdateAllocationDto,
+    expectedVersion: number | undefined,
+    actor: Actor | null,
     options: { as?: readonly AllocationActor[]; via?: string } = {},
   ): Promise<AllocationAnswer> {
     return this.dataSource.transaction(async (manager) => {
       const changed = await this.lifecycle.changeAllocationStatus(manager, {
-        allocationId: id, to: dto.status, as: options.as ?? ['committee'], actor, reason: dto.reason, category: dto.category, expectedVersion,
+        allocationId: id,
+        to: dto.status,
+        as: options.as ?? ['committee'],
+        actor,
+        reason: dto.reason,
+        category: dto.category,
+        expectedVersion,
         via: options.via,
       });
       return this.answer(manager, changed);
@@ -128,8 +150,7 @@ export class AllocationsService {
   }
 
   /** The member's nomination for the slot that can still become an allocation, locked against a parallel withdrawal. */
-  private async activeNomination(manager: EntityManager, slotId: string, memberId: string):
-  Promise<{ id: string; status: string }> {
+  private async activeNomination(manager: EntityManager, slotId: string, memberId: string): Promise<{ id: string; status: string }> {
     const nominations = await this.allocations.lockNominationsForSeat(manager, slotId, memberId);
     const active = nominations.find((n) => n.status === 'submitted' || n.status === 'shortlisted');
     if (active) return active;
@@ -146,8 +167,14 @@ export class AllocationsService {
     const ranked = await this.ranking.candidatesForSlot(slotId, { manager });
     const allocated = await this.allocations.membersAllocatedInSlot(manager, slotId);
     return nextCandidates(ranked, allocated).map((c) => ({
-      memberId: c.memberId, name: c.name, nominationId: c.nominationId, rank: c.rank, score: c.score,
-      careerStage: c.careerStage, region: c.region, instituteName: c.instituteName,
+      memberId: c.memberId,
+      name: c.name,
+      nominationId: c.nominationId,
+      rank: c.rank,
+      score: c.score,
+      careerStage: c.careerStage,
+      region: c.region,
+      instituteName: c.instituteName,
     }));
   }
 }

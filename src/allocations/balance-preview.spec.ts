@@ -24,21 +24,23 @@ describe('balance preview table', () => {
   });
 
   it('has shares summing to one in every non-empty column', () => {
-    const counts = fc.uniqueArray(
-      fc.record({ value: fc.string(), before: fc.nat(50), after: fc.nat(50), members: fc.nat(1000) }),
-      { selector: (c) => c.value, maxLength: 12 },
-    );
-    fc.assert(fc.property(counts, (rows: BalanceCounts[]) => {
-      const table = balanceTable(rows);
-      for (const column of ['before', 'after', 'members'] as const) {
-        const shares = table.values.map((v) => v[column].share);
-        if (table.totals[column] === 0) {
-          if (shares.some((s) => s !== null)) return false;
-        } else if (Math.abs(shares.reduce<number>((a, s) => a + (s ?? 0), 0) - 1) > 1e-9) {
-          return false;
+    const counts = fc.uniqueArray(fc.record({ value: fc.string(), before: fc.nat(50), after: fc.nat(50), members: fc.nat(1000) }), {
+      selector: (c) => c.value,
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(counts, (rows: BalanceCounts[]) => {
+        const table = balanceTable(rows);
+        for (const column of ['before', 'after', 'members'] as const) {
+          const shares = table.values.map((v) => v[column].share);
+          if (table.totals[column] === 0) {
+            if (shares.some((s) => s !== null)) return false;
+          } else if (Math.abs(shares.reduce<number>((a, s) => a + (s ?? 0), 0) - 1) > 1e-9) {
+            return false;
+          }
         }
-      }
-      return true;
-    }));
+        return true;
+      }),
+    );
   });
 });

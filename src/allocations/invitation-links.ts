@@ -28,7 +28,10 @@ export class InvitationLinks {
   /** The service's address as speakers reach it (PUBLIC_URL), for the links in mails. */
   readonly baseUrl = (process.env.PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
 
-  constructor(private readonly allocations: AllocationsRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly allocations: AllocationsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** A new link for the allocation, valid until `expiresAt`, on the caller's transaction. */
   async issue(manager: EntityManager, allocationId: string, expiresAt: Date): Promise<{ token: string; url: string }> {
@@ -42,8 +45,9 @@ export class InvitationLinks {
   /** The claims of a genuine, unexpired token (400 without one, 404 for anything forged or malformed, 410 once expired). */
   async verify(token: string | undefined): Promise<LinkClaims> {
     if (!token?.trim()) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'Send the token of the invitation link in the Invitation-Token header',
-        [{ field: 'Invitation-Token', message: 'is required' }]);
+      throw new ProblemException(HttpStatus.BAD_REQUEST, 'Send the token of the invitation link in the Invitation-Token header', [
+        { field: 'Invitation-Token', message: 'is required' },
+      ]);
     }
     const invalid = () => new ProblemException(HttpStatus.NOT_FOUND, 'No invitation has this link; use the link from the invitation mail');
     const [claims, signature, extra] = (token ?? '').trim().split('.');
@@ -60,14 +64,19 @@ export class InvitationLinks {
     if (typeof parsed.l !== 'string' || typeof parsed.a !== 'string' || typeof parsed.e !== 'number') throw invalid();
     const expiresAt = new Date(parsed.e * 1000);
     if (expiresAt <= this.clock.now()) {
-      throw new ProblemException(HttpStatus.GONE, 'This invitation link has expired: the invitation\'s answer deadline has passed');
+      throw new ProblemException(HttpStatus.GONE, "This invitation link has expired: the invitation's answer deadline has passed");
     }
     return { linkId: parsed.l, allocationId: parsed.a, expiresAt };
   }
 
   /** Uses the link up, on the caller's transaction; 409 when it was used before. */
   async consume(manager: EntityManager, claims: LinkClaims, answer: 'accepted' | 'declined'): Promise<void> {
-    const used = await this.allocations.useLink(manager, { id: claims.linkId, allocationId: claims.allocationId }, this.clock.now(), answer);
+    const used = await this.allocations.useLink(
+      manager,
+      { id: claims.linkId, allocationId: claims.allocationId },
+      this.clock.now(),
+      answer,
+    );
     if (!used) throw new ProblemException(HttpStatus.CONFLICT, 'This invitation link has already been used');
   }
 

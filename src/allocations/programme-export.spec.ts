@@ -1,15 +1,38 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import ICAL from 'ical.js';
-import { AcceptedTalk, CSV_COLUMNS, DEFAULT_TALK_MINUTES, invitationICalendar, programmeCsv, programmeICalendar, venueLocation } from './programme-export';
+import {
+  AcceptedTalk,
+  CSV_COLUMNS,
+  DEFAULT_TALK_MINUTES,
+  invitationICalendar,
+  programmeCsv,
+  programmeICalendar,
+  venueLocation,
+} from './programme-export';
 
 const conference = {
-  id: 'c1', name: 'ICHEP, 2026; Prague', startDate: '2026-07-30', endDate: '2026-08-05', country: 'CZ', city: 'Prague',
+  id: 'c1',
+  name: 'ICHEP, 2026; Prague',
+  startDate: '2026-07-30',
+  endDate: '2026-08-05',
+  country: 'CZ',
+  city: 'Prague',
   timeZone: 'Europe/Prague',
 };
 const talk = (over: Partial<AcceptedTalk> = {}): AcceptedTalk => ({
-  allocationId: 'a1', slotId: 's1', slotTitle: 'Higgs, top; and more', talkType: 'plenary', startsAt: null, durationMinutes: null, room: null,
-  memberId: 'm1', speaker: 'Zoë "Z" Müller', institute: 'CERN', region: 'CERN', updatedAt: '2026-11-24T10:00:00.000Z',
+  allocationId: 'a1',
+  slotId: 's1',
+  slotTitle: 'Higgs, top; and more',
+  talkType: 'plenary',
+  startsAt: null,
+  durationMinutes: null,
+  room: null,
+  memberId: 'm1',
+  speaker: 'Zoë "Z" Müller',
+  institute: 'CERN',
+  region: 'CERN',
+  updatedAt: '2026-11-24T10:00:00.000Z',
   ...over,
 });
 
@@ -20,8 +43,13 @@ describe('programme CSV', () => {
     expect(csv.split('\r\n')).toHaveLength(4);
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0])).toEqual([...CSV_COLUMNS]);
-    expect(rows[0]).toMatchObject({ conference: conference.name, slot: 'Higgs, top; and more', speaker: 'Zoë "Z" Müller',
-      date: '2026-07-30', startsAt: '' });
+    expect(rows[0]).toMatchObject({
+      conference: conference.name,
+      slot: 'Higgs, top; and more',
+      speaker: 'Zoë "Z" Müller',
+      date: '2026-07-30',
+      startsAt: '',
+    });
     expect(rows[1]).toMatchObject({ date: '2026-07-31', startsAt: '2026-07-31T09:30:00.000Z', allocationId: 'a2' });
   });
 
@@ -31,10 +59,15 @@ describe('programme CSV', () => {
   });
 
   it('round-trips any speaker name that does not look like a formula', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !/^'*[=+\-@\t\r]/.test(s)), (name) => {
-      const rows = parse(programmeCsv(conference, [talk({ speaker: name })]), { columns: true, relax_quotes: false });
-      return (rows as Record<string, string>[])[0].speaker === name;
-    }));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !/^'*[=+\-@\t\r]/.test(s)),
+        (name) => {
+          const rows = parse(programmeCsv(conference, [talk({ speaker: name })]), { columns: true, relax_quotes: false });
+          return (rows as Record<string, string>[])[0].speaker === name;
+        },
+      ),
+    );
   });
 });
 
@@ -42,7 +75,10 @@ describe('programme iCalendar', () => {
   const events = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
 
   it('parses as iCalendar with one event per accepted talk, all-day over the conference when not scheduled', () => {
-    const ics = programmeICalendar(conference, [talk(), talk({ allocationId: 'a2', startsAt: '2026-07-31T09:30:00.000Z', durationMinutes: 45 })]);
+    const ics = programmeICalendar(conference, [
+      talk(),
+      talk({ allocationId: 'a2', startsAt: '2026-07-31T09:30:00.000Z', durationMinutes: 45 }),
+    ]);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const calendar = new ICAL.Component(ICAL.parse(ics));
     expect(calendar.getFirstPropertyValue('version')).toBe('2.0');
@@ -75,11 +111,17 @@ describe('programme iCalendar', () => {
   });
 
   it('keeps any title intact through escaping and line folding', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', minLength: 1 }).filter((s) => !/[\r\u0000-\u0008\u000b-\u001f\u007f]/.test(s)), (title) => {
-      const ics = programmeICalendar(conference, [talk({ slotTitle: title })]);
-      const foldedOk = ics.split('\r\n').every((l) => Buffer.byteLength(l, 'utf8') <= 75);
-      return foldedOk && events(ics)[0].summary === `${title}: Zoë "Z" Müller`;
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1 }).filter((s) => !/[\r\u0000-\u0008\u000b-\u001f\u007f]/.test(s)),
+        (title) => {
+          const ics = programmeICalendar(conference, [talk({ slotTitle: title })]);
+          const foldedOk = ics.split('\r\n').every((l) => Buffer.byteLength(l, 'utf8') <= 75);
+          return foldedOk && events(ics)[0].summary === `${title}: Zoë "Z" Müller`;
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('attaches one event to an invitation', () => {

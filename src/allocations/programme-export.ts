@@ -22,14 +22,31 @@ export interface AcceptedTalk extends CalendarTalk {
 }
 
 export const CSV_COLUMNS = [
-  'conference', 'slot', 'talkType', 'date', 'startsAt', 'speaker', 'institute', 'region', 'memberId', 'allocationId',
+  'conference',
+  'slot',
+  'talkType',
+  'date',
+  'startsAt',
+  'speaker',
+  'institute',
+  'region',
+  'memberId',
+  'allocationId',
 ] as const;
 
 /** Names and titles that start like a formula are neutralised by csvText (src/privacy/csv.ts). */
 export function programmeCsv(conference: ProgrammeConference, talks: readonly AcceptedTalk[]): string {
   const rows = talks.map((t) => [
-    conference.name, t.slotTitle, t.talkType, t.startsAt ? t.startsAt.slice(0, 10) : conference.startDate,
-    t.startsAt ?? '', t.speaker, t.institute, t.region, t.memberId, t.allocationId,
+    conference.name,
+    t.slotTitle,
+    t.talkType,
+    t.startsAt ? t.startsAt.slice(0, 10) : conference.startDate,
+    t.startsAt ?? '',
+    t.speaker,
+    t.institute,
+    t.region,
+    t.memberId,
+    t.allocationId,
   ]);
   return csvText(CSV_COLUMNS, rows);
 }
@@ -39,12 +56,16 @@ export function programmeCsv(conference: ProgrammeConference, talks: readonly Ac
  * Typical lengths at the collaboration's conferences.
  */
 export const DEFAULT_TALK_MINUTES: Readonly<Record<string, number>> = {
-  plenary: 30, summary: 30, parallel: 20, seminar: 60, poster: 90,
+  plenary: 30,
+  summary: 30,
+  parallel: 20,
+  seminar: 60,
+  poster: 90,
 };
 
 /** LOCATION: the room, the venue city and the country, as far as they are known. */
 export function venueLocation(conference: ProgrammeConference, room: string | null): string | null {
-  const country = conference.country ? COUNTRIES[conference.country] ?? conference.country : null;
+  const country = conference.country ? (COUNTRIES[conference.country] ?? conference.country) : null;
   const parts = [room, conference.city, country].filter((p): p is string => Boolean(p));
   return parts.length ? parts.join(', ') : null;
 }
@@ -65,12 +86,12 @@ export interface CalendarTalk {
 function addTalk(calendar: ICalCalendar, conference: ProgrammeConference, t: CalendarTalk, host: string): void {
   const timing = t.startsAt
     ? (() => {
-      const start = new Date(t.startsAt);
-      const minutes = t.durationMinutes ?? DEFAULT_TALK_MINUTES[t.talkType] ?? 30;
-      return { start, end: new Date(start.getTime() + minutes * 60_000), allDay: false };
-    })()
-    // An all-day event's end is exclusive: the day after the conference ends.
-    : { start: dateOnly(conference.startDate), end: dateOnly(nextDay(conference.endDate)), allDay: true };
+        const start = new Date(t.startsAt);
+        const minutes = t.durationMinutes ?? DEFAULT_TALK_MINUTES[t.talkType] ?? 30;
+        return { start, end: new Date(start.getTime() + minutes * 60_000), allDay: false };
+      })()
+    : // An all-day event's end is exclusive: the day after the conference ends.
+      { start: dateOnly(conference.startDate), end: dateOnly(nextDay(conference.endDate)), allDay: true };
   calendar.createEvent({
     id: `${t.allocationId}@${host}`,
     stamp: new Date(t.updatedAt),

@@ -22,13 +22,14 @@ export class ProgrammeController {
 
   @Get(':id/programme')
   @Roles('committee', 'admin', 'monitor')
-  @ApiOperation({ summary: 'A conference\'s programme: every slot with its allocations, or the accepted speakers as CSV or iCalendar' })
+  @ApiOperation({ summary: "A conference's programme: every slot with its allocations, or the accepted speakers as CSV or iCalendar" })
   @ApiRepresentations(200, {
     json: ProgrammeView,
     csv: 'the accepted speakers, one line each',
     calendar: 'the accepted talks as events',
-    description: 'Every slot with its allocations and statuses (JSON); with Accept: text/csv or text/calendar '
-      + '(or ?format=csv|ics) the accepted speakers as CSV or iCalendar',
+    description:
+      'Every slot with its allocations and statuses (JSON); with Accept: text/csv or text/calendar ' +
+      '(or ?format=csv|ics) the accepted speakers as CSV or iCalendar',
   })
   @ApiProblems(400, 404, 406)
   async programme(
@@ -40,9 +41,7 @@ export class ProgrammeController {
     const format = query.format ?? negotiated(req);
     res.vary('Accept');
     if (format === 'json') return this.programmes.programme(id);
-    const { conference, body } = format === 'csv'
-      ? await this.programmes.csv(id)
-      : await this.programmes.iCalendar(id);
+    const { conference, body } = format === 'csv' ? await this.programmes.csv(id) : await this.programmes.iCalendar(id);
     const extension = format === 'csv' ? 'csv' : 'ics';
     const filename = `programme-${conference.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || conference.id}.${extension}`;
     res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'text/calendar; charset=utf-8');

@@ -57,16 +57,32 @@ export class ProgrammeService {
       let slot = slots.get(row.slotId);
       if (!slot) {
         const minutes = row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType];
-        slot = { id: row.slotId, title: row.title, talkType: row.talkType, topic: row.topic, seats: row.seats,
-          seatsTaken: 0, startsAt: row.startsAt, durationMinutes: row.durationMinutes, room: row.room,
+        slot = {
+          id: row.slotId,
+          title: row.title,
+          talkType: row.talkType,
+          topic: row.topic,
+          seats: row.seats,
+          seatsTaken: 0,
+          startsAt: row.startsAt,
+          durationMinutes: row.durationMinutes,
+          room: row.room,
           endsAt: row.startsAt ? new Date(row.startsAt.getTime() + minutes * 60_000) : null,
-          startsLocal: row.startsAt ? venueTime(row.startsAt, conference.timeZone) : null, allocations: [] };
+          startsLocal: row.startsAt ? venueTime(row.startsAt, conference.timeZone) : null,
+          allocations: [],
+        };
         slots.set(row.slotId, slot);
       }
       if (row.allocationId && row.status) {
         slot.allocations.push({
-          allocationId: row.allocationId, status: row.status, memberId: row.memberId, name: row.name,
-          instituteId: row.instituteId, instituteName: row.instituteName, region: row.region, updatedAt: row.updatedAt,
+          allocationId: row.allocationId,
+          status: row.status,
+          memberId: row.memberId,
+          name: row.name,
+          instituteId: row.instituteId,
+          instituteName: row.instituteName,
+          region: row.region,
+          updatedAt: row.updatedAt,
           respondBy: row.respondBy,
         });
         if (row.status === 'invited' || row.status === 'accepted') slot.seatsTaken += 1;
@@ -87,14 +103,24 @@ export class ProgrammeService {
 
   private async accepted(conferenceId: string): Promise<{ conference: ProgrammeConference; talks: AcceptedTalk[] }> {
     const { conference, slots } = await this.programme(conferenceId);
-    const talks = slots.flatMap((slot) => slot.allocations
-      .filter((a) => a.status === 'accepted')
-      .map((a) => ({
-        allocationId: a.allocationId, slotId: slot.id, slotTitle: slot.title, talkType: slot.talkType,
-        startsAt: slot.startsAt ? slot.startsAt.toISOString() : null, durationMinutes: slot.durationMinutes, room: slot.room,
-        memberId: a.memberId, speaker: a.name,
-        institute: a.instituteName, region: a.region, updatedAt: a.updatedAt.toISOString(),
-      })));
+    const talks = slots.flatMap((slot) =>
+      slot.allocations
+        .filter((a) => a.status === 'accepted')
+        .map((a) => ({
+          allocationId: a.allocationId,
+          slotId: slot.id,
+          slotTitle: slot.title,
+          talkType: slot.talkType,
+          startsAt: slot.startsAt ? slot.startsAt.toISOString() : null,
+          durationMinutes: slot.durationMinutes,
+          room: slot.room,
+          memberId: a.memberId,
+          speaker: a.name,
+          institute: a.instituteName,
+          region: a.region,
+          updatedAt: a.updatedAt.toISOString(),
+        })),
+    );
     return { conference, talks };
   }
 }

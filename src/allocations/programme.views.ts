@@ -14,7 +14,7 @@ export class ProgrammeSpeakerView implements ProgrammeSpeaker {
   @ApiProperty() instituteName: string;
   @ApiProperty() region: string;
   @ApiProperty() updatedAt: Date;
-  @ApiProperty({ nullable: true, type: Date, description: 'An open invitation\'s deadline' }) respondBy: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: "An open invitation's deadline" }) respondBy: Date | null;
 }
 
 export class ProgrammeSlotView implements ProgrammeSlot {
@@ -28,7 +28,7 @@ export class ProgrammeSlotView implements ProgrammeSlot {
   @ApiProperty({ nullable: true, type: Number }) durationMinutes: number | null;
   @ApiProperty({ nullable: true, type: Date }) endsAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) room: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'startsAt at the venue (the conference\'s time zone, else UTC)' })
+  @ApiProperty({ nullable: true, type: String, description: "startsAt at the venue (the conference's time zone, else UTC)" })
   startsLocal: string | null;
   @ApiProperty({ type: [ProgrammeSpeakerView] }) allocations: ProgrammeSpeakerView[];
 }

@@ -4,7 +4,8 @@ import { ApiProperty } from '@nestjs/swagger';
 export class AuditEventView {
   @ApiProperty({ example: '1042', description: 'Increases with every entry' }) id: string;
   @ApiProperty() at: Date;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'null for start-up and anonymous actions' }) actorId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'null for start-up and anonymous actions' }) actorId:
+    string | null;
   @ApiProperty({ type: [String], example: ['admin'] }) actorRoles: string[];
   @ApiProperty({ example: 'member.update' }) action: string;
   @ApiProperty({ example: 'member' }) entity: string;

@@ -54,9 +54,15 @@ export class AuditRepository {
         actor?.id ?? null,
         actor?.roles ?? [],
         actor?.requestId || null,
-        JSON.stringify(entries.map((e) => ({
-          action: e.action, entity: e.entity, entity_id: e.entityId ?? null, before: e.before ?? null, after: e.after ?? null,
-        }))),
+        JSON.stringify(
+          entries.map((e) => ({
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entityId ?? null,
+            before: e.before ?? null,
+            after: e.after ?? null,
+          })),
+        ),
       ],
     );
   }

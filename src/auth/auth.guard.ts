@@ -1,5 +1,11 @@
 import {
-  CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Injectable, ServiceUnavailableException,
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -51,7 +57,9 @@ export class AuthGuard implements CanActivate {
     const found = await this.authenticate(request);
     if ('detail' in found) {
       const attempt: FailedAuthentication = {
-        address: request.ip ?? request.socket.remoteAddress ?? 'unknown', credential: found.credential, known: found.known,
+        address: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+        credential: found.credential,
+        known: found.known,
       };
       const wait = this.limiter.blockedFor(attempt);
       if (wait > 0) {
@@ -83,7 +91,8 @@ export class AuthGuard implements CanActivate {
     const secret = settings ? readNamedCookie(request, SESSION_COOKIE, isSecure(settings, request)) : undefined;
     if (secret) return this.session(request, secret);
     return {
-      credential: 'none', known: false,
+      credential: 'none',
+      known: false,
       detail: settings ? 'Sign in (GET /api/v1/auth/login) or send a bearer token' : 'A bearer token is required',
     };
   }
@@ -117,7 +126,9 @@ export class AuthGuard implements CanActivate {
     if (signedIn.user.disabled) return { credential, known: true, detail: 'This account is disabled' };
     // Another site can make the browser send the cookie, but cannot read the token the session page holds.
     if (!SAFE_METHODS.includes(request.method) && !csrfTokenMatches(secret, request.get('x-csrf-token'))) {
-      throw new ForbiddenException({ detail: 'A write with the sign-in cookie needs the X-CSRF-Token header (from GET /api/v1/auth/session)' });
+      throw new ForbiddenException({
+        detail: 'A write with the sign-in cookie needs the X-CSRF-Token header (from GET /api/v1/auth/session)',
+      });
     }
     return { user: signedIn.user };
   }

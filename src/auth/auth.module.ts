@@ -13,7 +13,11 @@ import { UsersService } from './users.service';
 @Module({
   controllers: [UsersController, SignInController],
   providers: [
-    AuthRepository, UsersService, IdentityProvider, IdentitiesService, SessionsService,
+    AuthRepository,
+    UsersService,
+    IdentityProvider,
+    IdentitiesService,
+    SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService],

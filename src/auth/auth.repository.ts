@@ -116,12 +116,17 @@ export class AuthRepository {
 
   async identityAccount(issuer: string, subject: string): Promise<User | null> {
     const [known] = await this.dataSource.query<User[]>(
-      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2`, [issuer, subject]);
+      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2`,
+      [issuer, subject],
+    );
     return known ?? null;
   }
 
   /** Creates the account of (issuer, subject) unless it exists; true when this created it. */
-  async insertIdentityAccount(manager: EntityManager, a: { issuer: string; subject: string; name: string; email: string }): Promise<boolean> {
+  async insertIdentityAccount(
+    manager: EntityManager,
+    a: { issuer: string; subject: string; name: string; email: string },
+  ): Promise<boolean> {
     const created = await manager.query<Array<{ id: string }>>(
       `INSERT INTO app_user (name, email, roles, identity_issuer, identity_subject)
        VALUES ($1, $2, '{}', $3, $4)
@@ -135,21 +140,30 @@ export class AuthRepository {
   /** The account of (issuer, subject), its row locked for the rest of the transaction. */
   async lockedIdentityAccount(manager: EntityManager, issuer: string, subject: string): Promise<User> {
     const [user] = await manager.query<User[]>(
-      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2 FOR UPDATE`, [issuer, subject]);
+      `SELECT ${USER_COLUMNS} FROM app_user WHERE identity_issuer = $1 AND identity_subject = $2 FOR UPDATE`,
+      [issuer, subject],
+    );
     return user;
   }
 
   async updateIdentityAccount(manager: EntityManager, id: string, change: { roles: Role[]; name: string; email: string }): Promise<void> {
-    await manager.query(`UPDATE app_user SET roles = $2, name = $3, email = $4 WHERE id = $1`,
-      [id, change.roles, change.name, change.email]);
+    await manager.query(`UPDATE app_user SET roles = $2, name = $3, email = $4 WHERE id = $1`, [
+      id,
+      change.roles,
+      change.name,
+      change.email,
+    ]);
   }
 
   /**
    * A member no account is linked to, by externalId or else by e-mail (case aside), its row locked for
    * the rest of the transaction; with what it was found by.
    */
-  async unlinkedMember(manager: EntityManager, externalId: string | null, email: string | null):
-  Promise<{ id: string; by: 'externalId' | 'email' } | null> {
+  async unlinkedMember(
+    manager: EntityManager,
+    externalId: string | null,
+    email: string | null,
+  ): Promise<{ id: string; by: 'externalId' | 'email' } | null> {
     const [found] = await manager.query<Array<{ id: string; by: 'externalId' | 'email' }>>(
       `SELECT m.id, CASE WHEN m.external_id = $1 THEN 'externalId' ELSE 'email' END AS by
        FROM member m
@@ -202,8 +216,10 @@ export class AuthRepository {
   }
 
   /** A session that lasts `seconds` from now; returns when it expires. */
-  async insertSession(manager: EntityManager, s: { id: string; secretHash: string; userId: string; providerTokens: Buffer; seconds: number }):
-  Promise<Date> {
+  async insertSession(
+    manager: EntityManager,
+    s: { id: string; secretHash: string; userId: string; providerTokens: Buffer; seconds: number },
+  ): Promise<Date> {
     const [row] = await manager.query<Array<{ expiresAt: Date }>>(
       `INSERT INTO sign_in_session (id, secret_hash, user_id, provider_tokens, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING expires_at AS "expiresAt"`,
@@ -225,8 +241,10 @@ export class AuthRepository {
   }
 
   /** Deletes the sessions of this secret's hash; returns them with their accounts. */
-  async endSessions(manager: EntityManager, secretHash: string):
-  Promise<Array<{ id: string; userId: string; name: string; roles: Actor['roles'] }>> {
+  async endSessions(
+    manager: EntityManager,
+    secretHash: string,
+  ): Promise<Array<{ id: string; userId: string; name: string; roles: Actor['roles'] }>> {
     return manager.query(
       `WITH ended AS (DELETE FROM sign_in_session WHERE secret_hash = $1 RETURNING id, user_id)
        SELECT e.id, e.user_id AS "userId", u.name, u.roles FROM ended e JOIN app_user u ON u.id = e.user_id`,
@@ -236,17 +254,19 @@ export class AuthRepository {
 
   /** The groups were checked now; the provider's tokens (sealed) are the ones that check gave. */
   async markGroupsChecked(sessionId: string, providerTokens: Buffer): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE sign_in_session SET groups_checked_at = now(), provider_tokens = $2 WHERE id = $1`,
-      [sessionId, providerTokens],
-    );
+    await this.dataSource.query(`UPDATE sign_in_session SET groups_checked_at = now(), provider_tokens = $2 WHERE id = $1`, [
+      sessionId,
+      providerTokens,
+    ]);
   }
 
   /** The account a session belongs to. */
   async sessionAccount(id: string): Promise<User> {
     const [user] = await this.dataSource.query<User[]>(
       `SELECT id, name, email, roles, disabled, member_id AS "memberId", identity_subject AS "identitySubject"
-       FROM app_user WHERE id = $1`, [id]);
+       FROM app_user WHERE id = $1`,
+      [id],
+    );
     return user;
   }
 }

@@ -51,7 +51,9 @@ export class IdentitiesService {
       }
       await this.accounts.updateIdentityAccount(manager, user.id, change);
       await this.audit.record(manager, null, {
-        action: 'user.identity-update', entity: 'user', entityId: user.id,
+        action: 'user.identity-update',
+        entity: 'user',
+        entityId: user.id,
         before: { roles: user.roles, name: user.name, email: user.email },
         after: { ...change, groups },
       });
@@ -62,12 +64,18 @@ export class IdentitiesService {
   /** The account, created on first sight; locked so two first requests at once make one account. */
   private async lockedAccount(manager: EntityManager, subject: string, profile: Profile): Promise<User> {
     const { issuer } = this.settings;
-    const created = await this.accounts.insertIdentityAccount(manager,
-      { issuer, subject, name: profile.name ?? subject, email: profile.email ?? '' });
+    const created = await this.accounts.insertIdentityAccount(manager, {
+      issuer,
+      subject,
+      name: profile.name ?? subject,
+      email: profile.email ?? '',
+    });
     const user = await this.accounts.lockedIdentityAccount(manager, issuer, subject);
     if (created) {
       await this.audit.record(manager, null, {
-        action: 'user.identity-create', entity: 'user', entityId: user.id,
+        action: 'user.identity-create',
+        entity: 'user',
+        entityId: user.id,
         after: { name: user.name, email: user.email, issuer, subject },
       });
     }
@@ -87,7 +95,10 @@ export class IdentitiesService {
     if (!found) return null;
     await this.accounts.linkMember(manager, user.id, found.id);
     await this.audit.record(manager, null, {
-      action: 'user.member-link', entity: 'user', entityId: user.id, after: { memberId: found.id, linkedBy: found.by },
+      action: 'user.member-link',
+      entity: 'user',
+      entityId: user.id,
+      after: { memberId: found.id, linkedBy: found.by },
     });
     return { memberId: found.id };
   }

@@ -68,10 +68,10 @@ export class IdentityProvider {
     const { oidc, jose } = await load();
     let config: OpenIdClient.Configuration;
     try {
-      config = await oidc.discovery(
-        new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined,
-        { timeout: PROVIDER_TIMEOUT_SECONDS, execute: settings.allowInsecureRequests ? [oidc.allowInsecureRequests] : [] },
-      );
+      config = await oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, {
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        execute: settings.allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
+      });
     } catch (error) {
       this.logger.warn(`identity provider ${settings.issuer} unreachable: ${describe(error)}`);
       throw new ProviderUnavailable('The identity provider cannot be reached; try again shortly');
@@ -79,12 +79,14 @@ export class IdentityProvider {
     const jwksUri = config.serverMetadata().jwks_uri;
     if (!jwksUri) throw new ProviderUnavailable('The identity provider publishes no signing keys (jwks_uri)');
     const sameKeys = this.discovered?.config.serverMetadata().jwks_uri === jwksUri;
-    const jwks = sameKeys ? this.discovered!.jwks : jose.createRemoteJWKSet(new URL(jwksUri), {
-      timeoutDuration: PROVIDER_TIMEOUT_SECONDS * 1000,
-      // Keys are cached, so tokens are checked without the provider; an unknown key id refetches.
-      cooldownDuration: 30_000,
-      cacheMaxAge: 10 * 60_000,
-    });
+    const jwks = sameKeys
+      ? this.discovered!.jwks
+      : jose.createRemoteJWKSet(new URL(jwksUri), {
+          timeoutDuration: PROVIDER_TIMEOUT_SECONDS * 1000,
+          // Keys are cached, so tokens are checked without the provider; an unknown key id refetches.
+          cooldownDuration: 30_000,
+          cacheMaxAge: 10 * 60_000,
+        });
     this.discovered = { config, jwks };
     return this.discovered;
   }
@@ -113,14 +115,19 @@ export class IdentityProvider {
    * The provider's answer at the callback: the code exchanged (with the PKCE verifier; state, nonce
    * and the ID token checked by openid-client), then userinfo read, where providers put groups.
    */
-  async finishSignIn(callbackUrl: URL, attempt: { state: string; nonce: string; codeVerifier: string }):
-  Promise<{ claims: IdentityClaims; tokens: ProviderTokens }> {
+  async finishSignIn(
+    callbackUrl: URL,
+    attempt: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<{ claims: IdentityClaims; tokens: ProviderTokens }> {
     const { config } = await this.discover(false);
     const { oidc } = await load();
     let response: Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>;
     try {
       response = await oidc.authorizationCodeGrant(config, callbackUrl, {
-        pkceCodeVerifier: attempt.codeVerifier, expectedState: attempt.state, expectedNonce: attempt.nonce, idTokenExpected: true,
+        pkceCodeVerifier: attempt.codeVerifier,
+        expectedState: attempt.state,
+        expectedNonce: attempt.nonce,
+        idTokenExpected: true,
       });
     } catch (error) {
       throw this.classify(error, 'The identity provider did not complete the sign-in');
@@ -170,13 +177,18 @@ export class IdentityProvider {
       // A key set that cannot be fetched says nothing about the token; anything else jose says is about the token.
       if (!code.startsWith('ERR_J') || code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID') {
         this.logger.warn(`identity provider keys unavailable: ${describe(error)}`);
-        throw new ProviderUnavailable('The identity provider\'s signing keys cannot be fetched; try again shortly');
+        throw new ProviderUnavailable("The identity provider's signing keys cannot be fetched; try again shortly");
       }
       if (code === 'ERR_JWT_EXPIRED') throw new IdentityRefused('The access token has expired');
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
         const claim = (error as { claim?: string }).claim;
-        throw new IdentityRefused(claim === 'aud' ? 'The access token is not meant for this service'
-          : claim === 'iss' ? 'The access token is not from the configured identity provider' : 'The access token is not valid');
+        throw new IdentityRefused(
+          claim === 'aud'
+            ? 'The access token is not meant for this service'
+            : claim === 'iss'
+              ? 'The access token is not from the configured identity provider'
+              : 'The access token is not valid',
+        );
       }
       throw new IdentityRefused('The access token is not valid');
     }
@@ -199,8 +211,11 @@ export class IdentityProvider {
    */
   private classify(error: unknown, refusal: string): Error {
     const { code, status } = error as { code?: string; status?: number };
-    const unreachable = !code?.startsWith('OAUTH_') || (status !== undefined && status >= 500)
-      || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON';
+    const unreachable =
+      !code?.startsWith('OAUTH_') ||
+      (status !== undefined && status >= 500) ||
+      code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' ||
+      code === 'OAUTH_RESPONSE_IS_NOT_JSON';
     if (unreachable) {
       this.logger.warn(`identity provider unreachable: ${describe(error)}`);
       return new ProviderUnavailable('The identity provider cannot be reached; try again shortly');

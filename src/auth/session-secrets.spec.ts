@@ -11,7 +11,7 @@ describe('session secrets', () => {
     expect(secretHash(secret)).not.toContain(secret);
   });
 
-  it('give a CSRF token only the secret\'s holder can compute', () => {
+  it("give a CSRF token only the secret's holder can compute", () => {
     expect(csrfTokenMatches(secret, csrfTokenFor(secret))).toBe(true);
     expect(csrfTokenMatches(secret, csrfTokenFor(newSessionSecret()))).toBe(false);
     expect(csrfTokenMatches(secret, undefined)).toBe(false);

@@ -33,7 +33,12 @@ export class SessionsService {
   async saveAttempt(start: SignInStart, returnTo: string): Promise<string> {
     const binding = newSessionSecret();
     await this.sessions.dropAttemptsOlderThan(ATTEMPT_MINUTES);
-    await this.sessions.insertAttempt(secretHash(binding), { state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier, returnTo });
+    await this.sessions.insertAttempt(secretHash(binding), {
+      state: start.state,
+      nonce: start.nonce,
+      codeVerifier: start.codeVerifier,
+      returnTo,
+    });
     return binding;
   }
 
@@ -51,10 +56,17 @@ export class SessionsService {
       await this.sessions.dropExpiredSessions(manager);
       const id = await this.sessions.newSessionId(manager);
       const expiresAt = await this.sessions.insertSession(manager, {
-        id, secretHash: secretHash(secret), userId: user.id, providerTokens: sealForSession(secret, id, tokens), seconds,
+        id,
+        secretHash: secretHash(secret),
+        userId: user.id,
+        providerTokens: sealForSession(secret, id, tokens),
+        seconds,
       });
       await this.audit.record(manager, actorOf(user), {
-        action: 'session.create', entity: 'session', entityId: id, after: { userId: user.id, expiresAt },
+        action: 'session.create',
+        entity: 'session',
+        entityId: id,
+        after: { userId: user.id, expiresAt },
       });
       return { secret, expiresAt };
     });
@@ -81,7 +93,10 @@ export class SessionsService {
       for (const session of ended) {
         const actor = reason === 'sign-out' ? { id: session.userId, name: session.name, roles: session.roles } : null;
         await this.audit.record(manager, actor, {
-          action: 'session.end', entity: 'session', entityId: session.id, after: { userId: session.userId, reason },
+          action: 'session.end',
+          entity: 'session',
+          entityId: session.id,
+          after: { userId: session.userId, reason },
         });
       }
     });

@@ -1,7 +1,18 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiForbiddenResponse, ApiFoundResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
-  ApiProperty, ApiPropertyOptional, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse,
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiFoundResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -20,7 +31,9 @@ const DEFAULT_RETURN = '/dashboard';
 
 export class SignInQuery {
   @ApiPropertyOptional({ example: '/dashboard', description: 'Where to go after signing in: a path of this service' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   returnTo?: string;
 }
 
@@ -59,7 +72,7 @@ export class SignInController {
   @Public()
   @ApiOperation({ summary: 'Start signing in: redirects to the identity provider (authorization code flow with PKCE)' })
   @ApiQuery({ name: 'returnTo', required: false, description: 'A path of this service to come back to (default /dashboard)' })
-  @ApiFoundResponse({ description: 'To the identity provider\'s authorization endpoint; sets a cookie binding the attempt to this browser' })
+  @ApiFoundResponse({ description: "To the identity provider's authorization endpoint; sets a cookie binding the attempt to this browser" })
   @ApiBadRequestResponse({ description: 'returnTo is not a path of this service' })
   @ApiNotFoundResponse({ description: 'Sign-in through an identity provider is not configured here (OIDC_ISSUER unset)' })
   @ApiServiceUnavailableResponse({ description: 'The identity provider cannot be reached' })
@@ -68,7 +81,9 @@ export class SignInController {
     const returnTo = query.returnTo ?? DEFAULT_RETURN;
     // Only paths of this service: anything else would make the sign-in an open redirect.
     if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(returnTo)) {
-      throw badRequest('returnTo must be a path of this service, such as /dashboard', [{ field: 'returnTo', message: 'must start with a single /' }]);
+      throw badRequest('returnTo must be a path of this service, such as /dashboard', [
+        { field: 'returnTo', message: 'must start with a single /' },
+      ]);
     }
     const start = await this.guarded(() => this.provider.startSignIn(redirectUriFor(settings, request)));
     const binding = await this.sessions.saveAttempt(start, returnTo);
@@ -81,8 +96,9 @@ export class SignInController {
   @Public()
   @ApiOperation({
     summary: 'Where the identity provider sends the browser back: exchanges the code, links the member record, starts the session',
-    description: 'Query parameters are the provider\'s (code, state, iss, or error). The attempt must have been started by this '
-      + 'browser (its cookie) within 10 minutes and is used once.',
+    description:
+      "Query parameters are the provider's (code, state, iss, or error). The attempt must have been started by this " +
+      'browser (its cookie) within 10 minutes and is used once.',
   })
   @ApiFoundResponse({ description: 'To the returnTo path, with the HttpOnly session cookie set' })
   @ApiBadRequestResponse({ description: 'No sign-in was started from this browser, or it expired or was already used' })
@@ -109,7 +125,7 @@ export class SignInController {
   @Get('session')
   @Public()
   @ApiOperation({
-    summary: 'Who the browser\'s session cookie signs in, with the roles its groups give now, and the CSRF token for writes',
+    summary: "Who the browser's session cookie signs in, with the roles its groups give now, and the CSRF token for writes",
     description: 'Without a cookie (or with an ended one) answers signedIn: false. Readable only by pages of this origin.',
   })
   @ApiOkResponse({ type: SessionView })
@@ -156,7 +172,10 @@ export class SignInController {
   private configured(): SignInSettings {
     if (!this.provider.settings) {
       // Not a fault of the moment (503) but a door this deployment does not have.
-      throw new ProblemException(404, 'Sign-in through an identity provider is not configured here (OIDC_ISSUER is unset); use a bearer token');
+      throw new ProblemException(
+        404,
+        'Sign-in through an identity provider is not configured here (OIDC_ISSUER is unset); use a bearer token',
+      );
     }
     return this.provider.settings;
   }

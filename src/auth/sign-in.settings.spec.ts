@@ -8,13 +8,23 @@ describe('signInSettings', () => {
 
   it('reads the contract variables with their defaults', () => {
     const settings = signInSettings({
-      OIDC_ISSUER: 'https://auth.cern.ch/auth/realms/cern', OIDC_CLIENT_ID: 'speakers', OIDC_CLIENT_SECRET: 's3cret',
+      OIDC_ISSUER: 'https://auth.cern.ch/auth/realms/cern',
+      OIDC_CLIENT_ID: 'speakers',
+      OIDC_CLIENT_SECRET: 's3cret',
       OIDC_ROLE_MAP: 'cms-conf-committee=committee',
     })!;
     expect(settings).toMatchObject({
-      issuer: 'https://auth.cern.ch/auth/realms/cern', clientId: 'speakers', clientSecret: 's3cret', audience: 'speakers',
-      groupsClaim: 'groups', externalIdClaim: 'external_id', scopes: 'openid profile email', sessionSeconds: 8 * 3600,
-      groupsRecheckSeconds: 0, allowInsecureRequests: false, redirectUri: undefined,
+      issuer: 'https://auth.cern.ch/auth/realms/cern',
+      clientId: 'speakers',
+      clientSecret: 's3cret',
+      audience: 'speakers',
+      groupsClaim: 'groups',
+      externalIdClaim: 'external_id',
+      scopes: 'openid profile email',
+      sessionSeconds: 8 * 3600,
+      groupsRecheckSeconds: 0,
+      allowInsecureRequests: false,
+      redirectUri: undefined,
     });
     expect([...settings.roleMap]).toEqual([['cms-conf-committee', ['committee']]]);
   });
@@ -28,10 +38,12 @@ describe('signInSettings', () => {
   it('names what is wrong', () => {
     expect(() => signInSettings({ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'c' })).toThrow(/OIDC_ISSUER must be a URL/);
     expect(() => signInSettings({ OIDC_ISSUER: 'https://a.example' })).toThrow(/OIDC_CLIENT_ID must be set/);
-    expect(() => signInSettings({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'c', OIDC_SESSION_HOURS: 'eight' }))
-      .toThrow(/OIDC_SESSION_HOURS must be a whole number/);
-    expect(() => signInSettings({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'c', OIDC_REDIRECT_URI: 'https://s.example/login' }))
-      .toThrow(/OIDC_REDIRECT_URI must end in \/api\/v1\/auth\/callback/);
+    expect(() => signInSettings({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'c', OIDC_SESSION_HOURS: 'eight' })).toThrow(
+      /OIDC_SESSION_HOURS must be a whole number/,
+    );
+    expect(() =>
+      signInSettings({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'c', OIDC_REDIRECT_URI: 'https://s.example/login' }),
+    ).toThrow(/OIDC_REDIRECT_URI must end in \/api\/v1\/auth\/callback/);
     expect(() => signInSettings({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'c' })).not.toThrow(SignInSettingsError);
   });
 });
@@ -58,7 +70,7 @@ describe('parseRoleMap', () => {
 describe('rolesFor and groupsOf', () => {
   const map = parseRoleMap('cms-conf-committee=committee,cms-do=do-chair');
 
-  it('gives the roles of the groups held, in the vocabulary\'s order, and member only with a member link', () => {
+  it("gives the roles of the groups held, in the vocabulary's order, and member only with a member link", () => {
     expect(rolesFor(['cms-do', 'cms-conf-committee', 'unrelated'], map, true)).toEqual(['committee', 'member', 'do-chair']);
     expect(rolesFor(['/cms-do'], map, false)).toEqual(['do-chair']);
     expect(rolesFor([], map, true)).toEqual(['member']);

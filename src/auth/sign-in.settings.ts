@@ -100,7 +100,10 @@ function seconds(env: Env, name: string, fallback: number, unit: number): number
  */
 export function parseRoleMap(text: string): ReadonlyMap<string, readonly Role[]> {
   const map = new Map<string, Role[]>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([^=\s]+)\s*=\s*([a-z-]+)$/.exec(entry);
     if (!match) throw new SignInSettingsError(`OIDC_ROLE_MAP entries are group=role, not "${entry}"`);
     const [, group, role] = match;

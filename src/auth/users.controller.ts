@@ -57,16 +57,18 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Rename a user, replace their roles, or disable / enable the account',
-    description: 'Applies from the user\'s next request: a disabled user\'s token answers 401, new roles decide 403. '
-      + `${LAST_ADMIN_RULE}: disabling the last enabled admin, or taking its admin role, answers 422.`,
+    description:
+      "Applies from the user's next request: a disabled user's token answers 401, new roles decide 403. " +
+      `${LAST_ADMIN_RULE}: disabling the last enabled admin, or taking its admin role, answers 422.`,
   })
   @ApiResponse({ status: 200, type: UserView })
   @ApiResponse({ status: 404, description: 'No such user' })
   @ApiProblems(400, 413, 415)
   @ApiResponse({
     status: 422,
-    description: `${LAST_ADMIN_RULE} (rule: last-enabled-admin); roles of an identity-provider account (rule: roles-follow-groups); `
-      + `${MEMBER_ROLE_RULE} (rule: member-role-needs-member); memberId unknown`,
+    description:
+      `${LAST_ADMIN_RULE} (rule: last-enabled-admin); roles of an identity-provider account (rule: roles-follow-groups); ` +
+      `${MEMBER_ROLE_RULE} (rule: member-role-needs-member); memberId unknown`,
   })
   @ApiResponse({ status: 409, description: 'The member record is already linked to another account' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto, @CurrentActor() actor: Actor): Promise<UserView> {
@@ -76,9 +78,10 @@ export class UsersController {
   @Post(':id/tokens')
   @Roles('admin')
   @ApiOperation({
-    summary: 'Rotate the user\'s token: the answer carries the new one, shown this once; the old one is refused at once',
-    description: 'A disabled user\'s new token works once the account is enabled again. The bootstrap admin\'s token '
-      + 'is set from ADMIN_TOKEN again at the next start while that variable is set.',
+    summary: "Rotate the user's token: the answer carries the new one, shown this once; the old one is refused at once",
+    description:
+      "A disabled user's new token works once the account is enabled again. The bootstrap admin's token " +
+      'is set from ADMIN_TOKEN again at the next start while that variable is set.',
   })
   @Created(CreatedUserView, (user) => `users/${user.id}`, 'The user with the new token')
   @ApiResponse({ status: 404, description: 'No such user' })

@@ -46,8 +46,12 @@ export class UsersService implements OnApplicationBootstrap {
     const token = newToken();
     return this.dataSource.transaction(async (manager) => {
       await this.checkMemberLink(manager, dto.roles, dto.memberId ?? null, null);
-      const user = await this.accounts.insertUser(manager,
-        { ...dto, memberId: dto.memberId ?? null, email: dto.email.trim(), tokenHash: hashToken(token) });
+      const user = await this.accounts.insertUser(manager, {
+        ...dto,
+        memberId: dto.memberId ?? null,
+        email: dto.email.trim(),
+        tokenHash: hashToken(token),
+      });
       const view = toView(user);
       await this.audit.record(manager, actor, { action: 'user.create', entity: 'user', entityId: user.id, after: view });
       return { ...view, token };
@@ -82,7 +86,7 @@ export class UsersService implements OnApplicationBootstrap {
         );
       }
       const memberId = dto.memberId === undefined ? current.memberId : dto.memberId;
-      const roles = signedIn ? withMemberRole(current.roles, memberId !== null) : dto.roles ?? current.roles;
+      const roles = signedIn ? withMemberRole(current.roles, memberId !== null) : (dto.roles ?? current.roles);
       if (memberId !== current.memberId || dto.roles !== undefined) await this.checkMemberLink(manager, roles, memberId, id);
       const change = {
         name: dto.name ?? current.name,
@@ -90,18 +94,22 @@ export class UsersService implements OnApplicationBootstrap {
         disabled: dto.disabled ?? current.disabled,
         memberId,
       };
-      if (change.name === current.name && change.disabled === current.disabled && sameRoles(change.roles, current.roles)
-        && change.memberId === current.memberId) {
+      if (
+        change.name === current.name &&
+        change.disabled === current.disabled &&
+        sameRoles(change.roles, current.roles) &&
+        change.memberId === current.memberId
+      ) {
         return before;
       }
       const wasAdmin = current.roles.includes('admin') && !current.disabled;
       const staysAdmin = change.roles.includes('admin') && !change.disabled;
       if (wasAdmin && !staysAdmin) {
-        if (await this.accounts.otherActiveAdmins(manager, id) === 0) {
+        if ((await this.accounts.otherActiveAdmins(manager, id)) === 0) {
           const field = change.disabled ? 'disabled' : 'roles';
           throw unprocessable(
-            `${LAST_ADMIN_RULE}: ${current.name} is the last one, so the account cannot be disabled or lose the admin role. `
-              + 'Give another user the admin role first.',
+            `${LAST_ADMIN_RULE}: ${current.name} is the last one, so the account cannot be disabled or lose the admin role. ` +
+              'Give another user the admin role first.',
             [{ field, message: `${LAST_ADMIN_RULE}; this is the last` }],
             { rule: 'last-enabled-admin' },
           );
@@ -122,8 +130,11 @@ export class UsersService implements OnApplicationBootstrap {
       if (!user) throw notFound('User', id);
       if (user.identitySubject) {
         // Its roles follow the provider's groups at each sign-in; a token of its own would keep yesterday's.
-        throw unprocessable(`${user.name} signs in through the identity provider and gets no service token`,
-          [{ field: 'id', message: 'an account of the identity provider' }], { rule: 'identity-accounts-have-no-token' });
+        throw unprocessable(
+          `${user.name} signs in through the identity provider and gets no service token`,
+          [{ field: 'id', message: 'an account of the identity provider' }],
+          { rule: 'identity-accounts-have-no-token' },
+        );
       }
       await this.accounts.updateUser(manager, id, { tokenHash: hashToken(token) });
       await this.audit.record(manager, actor, { action: 'user.token-rotate', entity: 'user', entityId: id });
@@ -159,7 +170,10 @@ export class UsersService implements OnApplicationBootstrap {
         tokenHash: hashToken(token),
       });
       await this.audit.record(manager, null, {
-        action: 'user.bootstrap-admin', entity: 'user', entityId: user.id, after: toView(user),
+        action: 'user.bootstrap-admin',
+        entity: 'user',
+        entityId: user.id,
+        after: toView(user),
       });
       return token;
     });
@@ -173,17 +187,29 @@ export class UsersService implements OnApplicationBootstrap {
     const user = holder ?? (earlierId ? await this.accounts.user(earlierId, manager) : null);
     if (!user) {
       const created = await this.accounts.insertUser(manager, {
-        name: 'Administrator', email: `admin+${Date.now()}@bootstrap.local`, roles: ['admin'], tokenHash, fromAdminToken: true,
+        name: 'Administrator',
+        email: `admin+${Date.now()}@bootstrap.local`,
+        roles: ['admin'],
+        tokenHash,
+        fromAdminToken: true,
       });
       await this.audit.record(manager, null, {
-        action: 'user.bootstrap-admin', entity: 'user', entityId: created.id, after: toView(created),
+        action: 'user.bootstrap-admin',
+        entity: 'user',
+        entityId: created.id,
+        after: toView(created),
       });
       return created.id;
     }
     const roles: Role[] = user.roles.includes('admin') ? user.roles : [...user.roles, 'admin'];
     const tokenChanged = !holder;
     if (!tokenChanged && user.fromAdminToken && !user.disabled && roles === user.roles) return user.id;
-    await this.accounts.updateUser(manager, user.id, { roles, disabled: false, fromAdminToken: true, ...(tokenChanged ? { tokenHash } : {}) });
+    await this.accounts.updateUser(manager, user.id, {
+      roles,
+      disabled: false,
+      fromAdminToken: true,
+      ...(tokenChanged ? { tokenHash } : {}),
+    });
     await this.audit.record(manager, null, {
       action: tokenChanged ? 'user.bootstrap-admin-token-change' : 'user.bootstrap-admin-update',
       entity: 'user',
@@ -207,15 +233,22 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** The role `member` needs a member record, which exists and is no other account's. */
-  private async checkMemberLink(manager: EntityManager, roles: readonly Role[], memberId: string | null, userId: string | null): Promise<void> {
+  private async checkMemberLink(
+    manager: EntityManager,
+    roles: readonly Role[],
+    memberId: string | null,
+    userId: string | null,
+  ): Promise<void> {
     if (roles.includes('member') && memberId === null) {
-      throw unprocessable(`${MEMBER_ROLE_RULE}: give memberId`, [{ field: 'memberId', message: 'required for the role member' }],
-        { rule: 'member-role-needs-member' });
+      throw unprocessable(`${MEMBER_ROLE_RULE}: give memberId`, [{ field: 'memberId', message: 'required for the role member' }], {
+        rule: 'member-role-needs-member',
+      });
     }
     if (memberId === null) return;
     const member = await this.accounts.lockedMemberLink(manager, memberId, userId);
     if (!member) throw unprocessable(`Member ${memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
-    if (member.linkedTo) throw conflict(`Member ${memberId} is already linked to another account; unlink it there first`, { userId: member.linkedTo });
+    if (member.linkedTo)
+      throw conflict(`Member ${memberId} is already linked to another account; unlink it there first`, { userId: member.linkedTo });
   }
 }
 
@@ -225,9 +258,15 @@ function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
 
 function toView(user: User): UserView {
   return {
-    id: user.id, name: user.name, email: user.email, roles: user.roles, disabled: user.disabled,
-    fromAdminToken: user.fromAdminToken, memberId: user.memberId ?? null,
-    signsInWith: user.identitySubject ? 'identity-provider' : 'token', createdAt: user.createdAt,
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    roles: user.roles,
+    disabled: user.disabled,
+    fromAdminToken: user.fromAdminToken,
+    memberId: user.memberId ?? null,
+    signsInWith: user.identitySubject ? 'identity-provider' : 'token',
+    createdAt: user.createdAt,
   };
 }
 

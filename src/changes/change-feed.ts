@@ -8,8 +8,18 @@ export const CHANGE_CHANNEL = 'sa_change';
 
 /** The tables that notify (see the AddChangeNotifications migration). */
 export const NOTIFYING_TABLES = [
-  'app_user', 'region', 'region_country', 'institute', 'member', 'member_career_stage', 'member_affiliation',
-  'conference', 'slot', 'nomination', 'allocation', 'talk',
+  'app_user',
+  'region',
+  'region_country',
+  'institute',
+  'member',
+  'member_career_stage',
+  'member_affiliation',
+  'conference',
+  'slot',
+  'nomination',
+  'allocation',
+  'talk',
 ] as const;
 /**
  * Tables the database keeps from others by trigger, in the same transaction: they change exactly when
@@ -127,7 +137,9 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.stopped) return;
     const options = this.dataSource.options as { url?: string };
     const client = new Client({
-      connectionString: options.url, application_name: 'speaker-allocation-changes', connectionTimeoutMillis: 5_000,
+      connectionString: options.url,
+      application_name: 'speaker-allocation-changes',
+      connectionTimeoutMillis: 5_000,
     });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;

@@ -34,7 +34,15 @@ export const POSITION_KINDS = ['spokesperson', 'coordinator', 'convener', 'deput
 export type PositionKind = (typeof POSITION_KINDS)[number];
 
 export const LEADERSHIP_AREAS = [
-  'management', 'physics', 'detector', 'upgrade', 'computing', 'operations', 'publications', 'outreach', 'other',
+  'management',
+  'physics',
+  'detector',
+  'upgrade',
+  'computing',
+  'operations',
+  'publications',
+  'outreach',
+  'other',
 ] as const;
 export type LeadershipArea = (typeof LEADERSHIP_AREAS)[number];
 

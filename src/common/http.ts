@@ -1,7 +1,15 @@
 // HTTP conventions every route follows: caching of personal data, the headers a browser may read,
 // Location on 201, and versions as entity tags with If-Match preconditions.
 import {
-  applyDecorators, CallHandler, ExecutionContext, Header, HttpStatus, Injectable, NestInterceptor, SetMetadata, Type,
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Header,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader, ApiResponse, HeadersObject } from '@nestjs/swagger';
@@ -50,10 +58,12 @@ export class LocationInterceptor implements NestInterceptor {
     const locate = this.reflector.get<((answer: unknown) => string) | undefined>(LOCATION_KEY, context.getHandler());
     if (!locate) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
-    return next.handle().pipe(map((answer) => {
-      res.setHeader('Location', `/${API_PREFIX}/${locate(answer)}`);
-      return answer;
-    }));
+    return next.handle().pipe(
+      map((answer) => {
+        res.setHeader('Location', `/${API_PREFIX}/${locate(answer)}`);
+        return answer;
+      }),
+    );
   }
 }
 
@@ -72,11 +82,12 @@ export interface Precondition {
   source: 'If-Match' | 'body';
 }
 
-export const IfMatchHeader = () => ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag the change is based on, e.g. "3": a stale one answers 412. (A stale body `version` answers 409.)',
-});
+export const IfMatchHeader = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag the change is based on, e.g. "3": a stale one answers 412. (A stale body `version` answers 409.)',
+  });
 
 /**
  * If-Match (`"3"`, or `*` for any version) or the body's `version`. If-Match is compared strongly
@@ -92,19 +103,23 @@ export function precondition(ifMatch: string | undefined, bodyVersion: number | 
     throw badRequest('If-Match must be one entity tag, e.g. "3"', [{ field: 'If-Match', message: 'not an entity tag' }]);
   }
   if (match[1]) {
-    throw new ProblemException(HttpStatus.PRECONDITION_FAILED,
-      `If-Match compares entity tags strongly, so the weak ${header} never matches; send the ETag as given, e.g. "${match[2]}"`);
+    throw new ProblemException(
+      HttpStatus.PRECONDITION_FAILED,
+      `If-Match compares entity tags strongly, so the weak ${header} never matches; send the ETag as given, e.g. "${match[2]}"`,
+    );
   }
   const version = Number(match[2]);
   if (bodyVersion !== undefined && bodyVersion !== version) {
-    throw badRequest('If-Match and the body\'s version disagree', [{ field: 'version', message: 'differs from If-Match' }]);
+    throw badRequest("If-Match and the body's version disagree", [{ field: 'version', message: 'differs from If-Match' }]);
   }
   return { version, source: 'If-Match' };
 }
 
 /** Runs a change; when its version is stale and came from If-Match, the answer is 412 rather than 409. */
-export async function underPrecondition<T>(given: Precondition | undefined, change: (version: number | undefined) => Promise<T>):
-Promise<T> {
+export async function underPrecondition<T>(
+  given: Precondition | undefined,
+  change: (version: number | undefined) => Promise<T>,
+): Promise<T> {
   try {
     return await change(given?.version);
   } catch (error) {

@@ -3,7 +3,11 @@
 
 /** The cell as trimmed text, null when absent or empty; a bad cell is reported through `fail` and read as null. */
 export function importedText<C extends string>(
-  value: unknown, column: C, maxLength: number, numberAllowed: boolean, fail: (column: C, message: string) => void,
+  value: unknown,
+  column: C,
+  maxLength: number,
+  numberAllowed: boolean,
+  fail: (column: C, message: string) => void,
 ): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && numberAllowed && Number.isFinite(value)) return String(value);

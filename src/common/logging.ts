@@ -55,12 +55,24 @@ export function requestLogger(logger: Logger) {
  */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
-  log(message: unknown, ...params: unknown[]) { this.write('info', message, params); }
-  error(message: unknown, ...params: unknown[]) { this.write('error', message, params); }
-  warn(message: unknown, ...params: unknown[]) { this.write('warn', message, params); }
-  debug(message: unknown, ...params: unknown[]) { this.write('debug', message, params); }
-  verbose(message: unknown, ...params: unknown[]) { this.write('trace', message, params); }
-  fatal(message: unknown, ...params: unknown[]) { this.write('fatal', message, params); }
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
 
   private write(level: pino.Level, message: unknown, params: unknown[]): void {
     // The last string is the context Nest appends; what comes before it is a stack or a text.
@@ -74,8 +86,10 @@ export class PinoNestLogger implements LoggerService {
     } else if (typeof message === 'object' && message !== null) {
       this.logger[level]({ context, ...(stack ? { stack } : {}), ...(errors[0] ? { err: errors[0] } : {}), ...message }, text);
     } else {
-      this.logger[level]({ context, ...(stack ? { stack } : {}), ...(errors[0] ? { err: errors[0] } : {}) },
-        text === undefined ? String(message) : `${String(message)} ${text}`);
+      this.logger[level](
+        { context, ...(stack ? { stack } : {}), ...(errors[0] ? { err: errors[0] } : {}) },
+        text === undefined ? String(message) : `${String(message)} ${text}`,
+      );
     }
   }
 }

@@ -9,8 +9,20 @@
 //   @ApiRepresentations(200, { json: BalanceReportView, csv: 'one line per cell' })
 import { applyDecorators, INestApplication, Type } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, ApiSecurity, DocumentBuilder,
-  getSchemaPath, HeadersObject, OpenAPIObject, OperationObject, ResponseObject, SwaggerModule,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSchema,
+  ApiSecurity,
+  DocumentBuilder,
+  getSchemaPath,
+  HeadersObject,
+  OpenAPIObject,
+  OperationObject,
+  ResponseObject,
+  SwaggerModule,
 } from '@nestjs/swagger';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -40,7 +52,7 @@ export class ProblemDoc {
 export const PROBLEM_DESCRIPTIONS = {
   400: 'Malformed input: not JSON, an unknown field, a wrong type or format (errors names each field)',
   401: 'No bearer token, an unknown one, or a disabled account',
-  403: 'The token\'s roles do not allow this',
+  403: "The token's roles do not allow this",
   404: 'No such resource',
   405: 'The method is not allowed on this resource (Allow lists those that are)',
   406: 'None of the media types in Accept can be produced',
@@ -147,13 +159,18 @@ export function ApiRepresentations(status: 200 | 201, options: Representations) 
   if (options.csv) content[CSV] = { schema: { type: 'string', description: options.csv } };
   if (options.calendar) content[CALENDAR] = { schema: { type: 'string', description: options.calendar } };
   const exported = options.csv || options.calendar;
-  const description = options.description
-    ?? [options.json && 'JSON', options.csv && `CSV: ${options.csv}`, options.calendar && `iCalendar: ${options.calendar}`]
-      .filter(Boolean).join('; ');
+  const description =
+    options.description ??
+    [options.json && 'JSON', options.csv && `CSV: ${options.csv}`, options.calendar && `iCalendar: ${options.calendar}`]
+      .filter(Boolean)
+      .join('; ');
   return applyDecorators(
     ApiExtraModels(...models),
     ApiResponse({
-      status, description, content, headers: { ...(exported ? DISPOSITION_HEADER : {}), ...options.headers },
+      status,
+      description,
+      content,
+      headers: { ...(exported ? DISPOSITION_HEADER : {}), ...options.headers },
     }),
   );
 }
@@ -167,10 +184,12 @@ export function ApiCsv(description: string) {
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Speaker allocation service')
-    .setDescription('Members, conferences, nominations, eligibility ranks, allocations and balance reports '
-      + 'for a large collaboration\'s conference committee. Errors are application/problem+json (RFC 9457). '
-      + 'Every answer under /api/v1 carries Cache-Control: no-store, except reference data (regions, the rank policy), '
-      + 'which is private, no-cache.')
+    .setDescription(
+      'Members, conferences, nominations, eligibility ranks, allocations and balance reports ' +
+        "for a large collaboration's conference committee. Errors are application/problem+json (RFC 9457). " +
+        'Every answer under /api/v1 carries Cache-Control: no-store, except reference data (regions, the rank policy), ' +
+        'which is private, no-cache.',
+    )
     .setVersion('1')
     .setLicense('UNLICENSED', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
     .addServer('/', 'This service')
@@ -178,24 +197,27 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurity(BEARER, {
       type: 'http',
       scheme: 'bearer',
-      description: 'An opaque token issued by the service (POST /api/v1/users, POST /api/v1/users/{id}/tokens), '
-        + 'stored only as a hash: not a JWT, nothing to decode. Where sign-in through the collaboration\'s identity '
-        + 'provider is configured (OIDC_ISSUER), that provider\'s access tokens are accepted too.',
+      description:
+        'An opaque token issued by the service (POST /api/v1/users, POST /api/v1/users/{id}/tokens), ' +
+        "stored only as a hash: not a JWT, nothing to decode. Where sign-in through the collaboration's identity " +
+        "provider is configured (OIDC_ISSUER), that provider's access tokens are accepted too.",
     })
     .build();
-  return finishDocument(SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDoc, ProblemFieldErrorDoc],
-    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
-  }));
+  return finishDocument(
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ProblemDoc, ProblemFieldErrorDoc],
+      operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    }),
+  );
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /** Every operation of the document, with its path and method. */
 export function operationsOf(document: OpenAPIObject): Array<{ path: string; method: string; operation: OperationObject }> {
-  return Object.entries(document.paths).flatMap(([path, item]) => METHODS
-    .filter((method) => item[method])
-    .map((method) => ({ path, method, operation: item[method] as OperationObject })));
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => item[method]).map((method) => ({ path, method, operation: item[method] as OperationObject })),
+  );
 }
 
 /**

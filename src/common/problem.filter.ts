@@ -15,8 +15,11 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     if (problem.status >= 500) {
       this.logger.error(
-        { err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception,
-          path: request?.url, requestId: request?.id },
+        {
+          err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception,
+          path: request?.url,
+          requestId: request?.id,
+        },
         'request failed',
       );
     }
@@ -45,23 +48,37 @@ function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const body = exception.getResponse();
   if (typeof body === 'string') return problemBody(status, body);
-  const { detail, message, errors, error: _error, statusCode: _statusCode, ...extensions } =
-    body as Record<string, unknown>;
-  const text = typeof detail === 'string' ? detail
-    : Array.isArray(message) ? message.join('; ')
-    : typeof message === 'string' ? message
-    : exception.message;
+  const { detail, message, errors, error: _error, statusCode: _statusCode, ...extensions } = body as Record<string, unknown>;
+  const text =
+    typeof detail === 'string'
+      ? detail
+      : Array.isArray(message)
+        ? message.join('; ')
+        : typeof message === 'string'
+          ? message
+          : exception.message;
   return problemBody(status, text, {
     ...(Array.isArray(errors) && errors.length ? { errors: errors as Problem['errors'] } : {}),
     ...extensions,
   });
 }
 
-interface PgError { code: string; detail?: string; constraint?: string; message: string; column?: string }
+interface PgError {
+  code: string;
+  detail?: string;
+  constraint?: string;
+  message: string;
+  column?: string;
+}
 
 function isDatabaseError(e: unknown): e is PgError {
-  return typeof e === 'object' && e !== null && typeof (e as PgError).code === 'string'
-    && /^[0-9A-Z]{5}$/.test((e as PgError).code) && 'severity' in e;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as PgError).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((e as PgError).code) &&
+    'severity' in e
+  );
 }
 
 function fromDatabaseError(e: PgError): Problem {
@@ -106,15 +123,26 @@ function describeConstraint(name: string | undefined): string {
 function isConnectionError(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : '';
   const code = (e as { code?: string })?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)
-    || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg)
+  );
 }
 
-interface BodyParserError { type: string; status: number; expose?: boolean; message: string }
+interface BodyParserError {
+  type: string;
+  status: number;
+  expose?: boolean;
+  message: string;
+}
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string'
-    && typeof (e as BodyParserError).status === 'number';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as BodyParserError).type === 'string' &&
+    typeof (e as BodyParserError).status === 'number'
+  );
 }
 
 function fromBodyParserError(e: BodyParserError): Problem {

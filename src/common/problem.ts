@@ -20,12 +20,7 @@ export interface Problem {
  * the ProblemFilter renders them. Extra members (e.g. `passedOver`) are allowed by the RFC.
  */
 export class ProblemException extends HttpException {
-  constructor(
-    status: number,
-    detail: string,
-    errors?: ProblemFieldError[],
-    extensions: Record<string, unknown> = {},
-  ) {
+  constructor(status: number, detail: string, errors?: ProblemFieldError[], extensions: Record<string, unknown> = {}) {
     super({ detail, errors, ...extensions }, status);
   }
 }
@@ -55,8 +50,7 @@ export const unprocessable = (detail: string, errors?: ProblemFieldError[], exte
 export const notFound = (what: string, id?: string) =>
   new ProblemException(HttpStatus.NOT_FOUND, id ? `${what} ${id} does not exist` : `${what} does not exist`);
 
-export const badRequest = (detail: string, errors?: ProblemFieldError[]) =>
-  new ProblemException(HttpStatus.BAD_REQUEST, detail, errors);
+export const badRequest = (detail: string, errors?: ProblemFieldError[]) => new ProblemException(HttpStatus.BAD_REQUEST, detail, errors);
 
 export const TITLES: Record<number, string> = {
   400: 'Bad Request',

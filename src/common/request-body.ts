@@ -22,7 +22,11 @@ export const MAX_JSON_DEPTH = 32;
 
 /** A body that cannot be read, described the way body-parser describes one (`type`, `status`). */
 export class RequestBodyError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,8 +44,11 @@ export function hasContent(req: IncomingMessage): boolean {
 /** Content of a type the route does not read: refused rather than taken for no body. */
 export function unsupportedType(req: IncomingMessage, accepted: readonly string[]): RequestBodyError {
   const sent = req.headers['content-type'] ? `was sent as ${req.headers['content-type'].split(';')[0].trim()}` : 'has no Content-Type';
-  return new RequestBodyError(415, 'content-type.unsupported',
-    `The request body ${sent}; send it as ${accepted.filter((type) => !type.includes('*')).join(' or ')}`);
+  return new RequestBodyError(
+    415,
+    'content-type.unsupported',
+    `The request body ${sent}; send it as ${accepted.filter((type) => !type.includes('*')).join(' or ')}`,
+  );
 }
 
 /**
@@ -71,7 +78,9 @@ const tooLarge = () => new RequestBodyError(413, 'entity.too.large', 'request en
  * nobody read).
  */
 export async function withRequestText<T>(
-  req: IncomingMessage, limit: number, read: (text: AsyncIterable<string>) => Promise<T>,
+  req: IncomingMessage,
+  limit: number,
+  read: (text: AsyncIterable<string>) => Promise<T>,
 ): Promise<T> {
   try {
     return await read(requestText(req, limit));

@@ -1,7 +1,5 @@
 import { applyDecorators, BadRequestException, ValidationPipe } from '@nestjs/common';
-import {
-  getMetadataStorage, IS_OPTIONAL, IsOptional, ValidationError, ValidationTypes, ValidatorOptions,
-} from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, IsOptional, ValidationError, ValidationTypes, ValidatorOptions } from 'class-validator';
 import { ProblemFieldError } from './problem';
 
 const NULLABLE = 'validation:nullable';
@@ -48,7 +46,7 @@ class EdgeValidationPipe extends ValidationPipe {
   }
 
   protected async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
-    return [...await super.validate(object, options), ...refusedNulls(object)];
+    return [...(await super.validate(object, options)), ...refusedNulls(object)];
   }
 }
 
@@ -90,10 +88,12 @@ function refusedNulls(instance: object): ValidationError[] {
     const value = values[property];
     const children = Array.isArray(value)
       ? value.flatMap((item, i) => {
-        const inner = isInstance(item) ? refusedNulls(item) : [];
-        return inner.length ? [validationError(String(i), {}, inner)] : [];
-      })
-      : isInstance(value) ? refusedNulls(value) : [];
+          const inner = isInstance(item) ? refusedNulls(item) : [];
+          return inner.length ? [validationError(String(i), {}, inner)] : [];
+        })
+      : isInstance(value)
+        ? refusedNulls(value)
+        : [];
     if (children.length) errors.push(validationError(property, {}, children));
   }
   return errors;
@@ -101,8 +101,7 @@ function refusedNulls(instance: object): ValidationError[] {
 
 /** An object built from a class by class-transformer, as opposed to a plain object or a primitive. */
 function isInstance(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) !== Object.prototype
-    && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) !== Object.prototype && !Array.isArray(value);
 }
 
 function validationError(property: string, constraints: Record<string, string>, children: ValidationError[] = []): ValidationError {

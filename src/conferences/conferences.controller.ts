@@ -4,8 +4,14 @@ import { Actor, CurrentActor, Roles } from '../auth/actor';
 import { Created } from '../common/http';
 import { ApiProblems, ApiSecured } from '../common/openapi';
 import {
-  ConferencePage, ConferenceQuery, ConferenceView, ConferenceWithSlotsView, CreateConferenceDto, CreateSlotDto,
-  SlotView, UpdateConferenceDto,
+  ConferencePage,
+  ConferenceQuery,
+  ConferenceView,
+  ConferenceWithSlotsView,
+  CreateConferenceDto,
+  CreateSlotDto,
+  SlotView,
+  UpdateConferenceDto,
 } from './conferences.dto';
 import { ConferencesService } from './conferences.service';
 import { SlotsService } from './slots.service';
@@ -71,7 +77,7 @@ export class ConferencesController {
 
   @Get(':id/slots')
   @Roles(...CONFERENCE_READERS)
-  @ApiOperation({ summary: 'A conference\'s slots' })
+  @ApiOperation({ summary: "A conference's slots" })
   @ApiOkResponse({ type: [SlotView] })
   @ApiProblems(400, 404)
   async listSlots(@Param('id', ParseUUIDPipe) id: string): Promise<SlotView[]> {

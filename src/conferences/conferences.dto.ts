@@ -2,7 +2,19 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
 } from 'class-validator';
 import { isCountryCode } from '../common/countries';
 import { isTimeZone } from './local-time';
@@ -11,10 +23,11 @@ import { PageQuery } from '../common/pagination';
 import { Nullable } from '../common/validation';
 
 /** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */
-export const IsCalendarDate = () => applyDecorators(
-  Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' }),
-  IsISO8601({ strict: true }, { message: '$property must be a date that exists' }),
-);
+export const IsCalendarDate = () =>
+  applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' }),
+    IsISO8601({ strict: true }, { message: '$property must be a date that exists' }),
+  );
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
@@ -40,34 +53,59 @@ function IsTimeZone(): PropertyDecorator {
   });
 }
 
-const STARTS_AT_HELP = 'ISO 8601 date and time. With an offset (Z, +02:00) it is that instant; without one it is the '
-  + 'wall-clock time at the venue, read in the conference\'s timeZone (UTC when the conference has none)';
+const STARTS_AT_HELP =
+  'ISO 8601 date and time. With an offset (Z, +02:00) it is that instant; without one it is the ' +
+  "wall-clock time at the venue, read in the conference's timeZone (UTC when the conference has none)";
 
 export class CreateConferenceDto {
   @ApiProperty({ example: 'International Conference on High Energy Physics' })
-  @Transform(trim) @IsString() @Length(1, 300) name: string;
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  name: string;
 
   @ApiProperty({ example: '2026-07-15' }) @IsCalendarDate() startDate: string;
 
   @ApiProperty({ example: '2026-07-22', description: 'On or after startDate' }) @IsCalendarDate() endDate: string;
 
   @ApiPropertyOptional({ example: 'CZ', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional() @Transform(upper) @IsString()
-  @IsCountry() country?: string;
+  @IsOptional()
+  @Transform(upper)
+  @IsString()
+  @IsCountry()
+  country?: string;
 
   @ApiProperty({ enum: CONFERENCE_TIERS }) @IsIn(CONFERENCE_TIERS) tier: ConferenceTier;
 
   @ApiPropertyOptional({ example: 'https://ichep2026.example.org' })
-  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) @MaxLength(2000) url?: string;
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  url?: string;
 
-  @ApiPropertyOptional({ example: 'Prague', description: 'The venue\'s city (its country is `country`)' })
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 200) city?: string;
+  @ApiPropertyOptional({ example: 'Prague', description: "The venue's city (its country is `country`)" })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  city?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Prague', description: 'IANA time zone of the venue' })
-  @IsOptional() @IsTimeZone() timeZone?: string;
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
 
-  @ApiPropertyOptional({ example: 7, minimum: 1, maximum: 90, description: 'Days a speaker has to answer an invitation (default 7; a slot may say otherwise)' })
-  @IsOptional() @IsInt() @Min(1) @Max(90) respondWithinDays?: number;
+  @ApiPropertyOptional({
+    example: 7,
+    minimum: 1,
+    maximum: 90,
+    description: 'Days a speaker has to answer an invitation (default 7; a slot may say otherwise)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  respondWithinDays?: number;
 }
 
 /** Every field optional; `null` clears country and url. */
@@ -77,34 +115,55 @@ export class UpdateConferenceDto {
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() endDate?: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'ISO 3166-1 alpha-2; null clears it' })
-  @Nullable() @Transform(upper) @IsString()
-  @IsCountry() country?: string | null;
+  @Nullable()
+  @Transform(upper)
+  @IsString()
+  @IsCountry()
+  country?: string | null;
 
   @ApiPropertyOptional({ enum: CONFERENCE_TIERS }) @IsOptional() @IsIn(CONFERENCE_TIERS) tier?: ConferenceTier;
 
   @ApiPropertyOptional({ nullable: true })
-  @Nullable() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) @MaxLength(2000) url?: string | null;
+  @Nullable()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  url?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'Prague' })
-  @Nullable() @Transform(trim) @IsString() @Length(1, 200) city?: string | null;
+  @Nullable()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  city?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'Europe/Prague' }) @Nullable() @IsTimeZone() timeZone?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 90 })
-  @Nullable() @IsInt() @Min(1) @Max(90) respondWithinDays?: number | null;
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  respondWithinDays?: number | null;
 }
 
 export class ConferenceQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2026-01-01', description: 'Conferences ending on or after this date' })
-  @IsOptional() @IsCalendarDate() from?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Conferences starting on or before this date' })
-  @IsOptional() @IsCalendarDate() to?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
 
   @ApiPropertyOptional({ enum: CONFERENCE_TIERS }) @IsOptional() @IsIn(CONFERENCE_TIERS) tier?: ConferenceTier;
 
   @ApiPropertyOptional({ description: 'Part of the name, any case' })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 export class ConferenceView {
@@ -127,24 +186,45 @@ export class CreateSlotDto {
   @ApiProperty({ enum: TALK_TYPES }) @IsIn(TALK_TYPES) talkType: TalkType;
 
   @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) seats?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  seats?: number;
 
   @ApiPropertyOptional({ example: 'Top physics' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) topic?: string;
 
   @ApiPropertyOptional({ example: '2026-07-16T09:30:00Z', description: STARTS_AT_HELP })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
   startsAt?: string;
 
-  @ApiPropertyOptional({ example: 30, minimum: 1, maximum: 1440, description: 'Length of the talk; without it the usual length of the talk type' })
-  @IsOptional() @IsInt() @Min(1) @Max(1440) durationMinutes?: number;
+  @ApiPropertyOptional({
+    example: 30,
+    minimum: 1,
+    maximum: 1440,
+    description: 'Length of the talk; without it the usual length of the talk type',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  durationMinutes?: number;
 
   @ApiPropertyOptional({ example: 'Forum Hall' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 200) room?: string;
 
-  @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 90, description: 'Days a speaker has to answer (default: the conference\'s)' })
-  @IsOptional() @IsInt() @Min(1) @Max(90) respondWithinDays?: number;
+  @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 90, description: "Days a speaker has to answer (default: the conference's)" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  respondWithinDays?: number;
 
   @ApiPropertyOptional({ default: false, description: SELF_NOMINATION_HELP })
-  @IsOptional() @IsBoolean() selfNominationAllowed?: boolean;
+  @IsOptional()
+  @IsBoolean()
+  selfNominationAllowed?: boolean;
 }
 
 /** Every field optional; `null` clears topic and startsAt. Seats cannot drop below the seats already taken. */
@@ -155,16 +235,26 @@ export class UpdateSlotDto {
   @ApiPropertyOptional({ type: String, nullable: true }) @Nullable() @Transform(trim) @IsString() @MaxLength(300) topic?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-07-16T09:30:00Z', description: STARTS_AT_HELP })
-  @Nullable() @IsISO8601({ strict: true }) @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
+  @Nullable()
+  @IsISO8601({ strict: true })
+  @Matches(/T\d{2}:\d{2}/, { message: 'startsAt must be a date and time' })
   startsAt?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 1440 })
-  @Nullable() @IsInt() @Min(1) @Max(1440) durationMinutes?: number | null;
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  durationMinutes?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: String }) @Nullable() @Transform(trim) @IsString() @Length(1, 200) room?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 90 })
-  @Nullable() @IsInt() @Min(1) @Max(90) respondWithinDays?: number | null;
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  respondWithinDays?: number | null;
 
   @ApiPropertyOptional({ description: SELF_NOMINATION_HELP }) @IsOptional() @IsBoolean() selfNominationAllowed?: boolean;
 }
@@ -180,7 +270,8 @@ export class SlotView {
   @ApiProperty({ nullable: true, type: String, example: '2026-07-16T09:30:00.000Z' }) startsAt: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 30 }) durationMinutes: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'Forum Hall' }) room: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Days to answer an invitation; null: the conference\'s' }) respondWithinDays: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: "Days to answer an invitation; null: the conference's" }) respondWithinDays:
+    number | null;
   @ApiProperty({ description: SELF_NOMINATION_HELP }) selfNominationAllowed: boolean;
 }
 

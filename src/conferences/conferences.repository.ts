@@ -59,8 +59,12 @@ export class ConferencesRepository {
     if (f.tier) qb.andWhere('c.tier = :tier', { tier: f.tier });
     if (f.namePattern) qb.andWhere(`c.name ILIKE :q ESCAPE '\\'`, { q: f.namePattern });
     return qb
-      .orderBy('c.start_date', 'DESC').addOrderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC')
-      .take(f.limit).skip(f.offset).getManyAndCount();
+      .orderBy('c.start_date', 'DESC')
+      .addOrderBy('c.name', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .take(f.limit)
+      .skip(f.offset)
+      .getManyAndCount();
   }
 
   async conferenceExists(id: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
@@ -85,10 +89,7 @@ export class ConferencesRepository {
   }
 
   async slotsOf(conferenceId: string): Promise<SlotView[]> {
-    return this.dataSource.query(
-      `${SLOT_VIEW} WHERE s.conference_id = $1 ORDER BY s.starts_at NULLS LAST, s.title, s.id`,
-      [conferenceId],
-    );
+    return this.dataSource.query(`${SLOT_VIEW} WHERE s.conference_id = $1 ORDER BY s.starts_at NULLS LAST, s.title, s.id`, [conferenceId]);
   }
 
   /**
@@ -106,9 +107,18 @@ export class ConferencesRepository {
       `INSERT INTO slot (conference_id, title, talk_type, seats, topic, starts_at, duration_minutes, room, respond_within_days,
                          self_nomination_allowed)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [conferenceId, dto.title, dto.talkType, dto.seats ?? 1, dto.topic ?? null,
-        startsAt, dto.durationMinutes ?? null, dto.room ?? null,
-        dto.respondWithinDays ?? null, dto.selfNominationAllowed ?? false],
+      [
+        conferenceId,
+        dto.title,
+        dto.talkType,
+        dto.seats ?? 1,
+        dto.topic ?? null,
+        startsAt,
+        dto.durationMinutes ?? null,
+        dto.room ?? null,
+        dto.respondWithinDays ?? null,
+        dto.selfNominationAllowed ?? false,
+      ],
     );
     return id;
   }
@@ -128,10 +138,23 @@ export class ConferencesRepository {
          self_nomination_allowed = COALESCE($15, self_nomination_allowed),
          updated_at = now()
        WHERE id = $1`,
-      [id, dto.title ?? null, dto.talkType ?? null, dto.seats ?? null,
-        dto.topic !== undefined, dto.topic ?? null, startsAt !== undefined, startsAt ?? null,
-        dto.durationMinutes !== undefined, dto.durationMinutes ?? null, dto.room !== undefined, dto.room ?? null,
-        dto.respondWithinDays !== undefined, dto.respondWithinDays ?? null, dto.selfNominationAllowed ?? null],
+      [
+        id,
+        dto.title ?? null,
+        dto.talkType ?? null,
+        dto.seats ?? null,
+        dto.topic !== undefined,
+        dto.topic ?? null,
+        startsAt !== undefined,
+        startsAt ?? null,
+        dto.durationMinutes !== undefined,
+        dto.durationMinutes ?? null,
+        dto.room !== undefined,
+        dto.room ?? null,
+        dto.respondWithinDays !== undefined,
+        dto.respondWithinDays ?? null,
+        dto.selfNominationAllowed ?? null,
+      ],
     );
   }
 }

@@ -6,9 +6,7 @@ import { Page } from '../common/pagination';
 import { conflict, notFound, unprocessable } from '../common/problem';
 import { Conference } from './conference.entity';
 import { ConferenceFields, ConferencesRepository } from './conferences.repository';
-import {
-  ConferenceQuery, ConferenceView, ConferenceWithSlotsView, CreateConferenceDto, UpdateConferenceDto,
-} from './conferences.dto';
+import { ConferenceQuery, ConferenceView, ConferenceWithSlotsView, CreateConferenceDto, UpdateConferenceDto } from './conferences.dto';
 import { SlotsService } from './slots.service';
 
 @Injectable()
@@ -52,31 +50,49 @@ export class ConferencesService {
 
   async list(query: ConferenceQuery): Promise<Page<ConferenceView>> {
     const [items, total] = await this.conferences.conferencesPage({
-      from: query.from, to: query.to, tier: query.tier, namePattern: query.q ? `%${escapeLike(query.q)}%` : undefined,
-      limit: query.limit, offset: query.offset,
+      from: query.from,
+      to: query.to,
+      tier: query.tier,
+      namePattern: query.q ? `%${escapeLike(query.q)}%` : undefined,
+      limit: query.limit,
+      offset: query.offset,
     });
     return { items: items.map(toView), total, limit: query.limit, offset: query.offset };
   }
 
   /** 404 unless the conference exists; used by the nested routes of slots and talks. */
   async mustExist(id: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    if (!await this.conferences.conferenceExists(id, manager)) throw notFound('Conference', id);
+    if (!(await this.conferences.conferenceExists(id, manager))) throw notFound('Conference', id);
   }
 }
 
 export function toView(c: Conference): ConferenceView {
   return {
-    id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, country: c.country, tier: c.tier, url: c.url,
-    city: c.city, timeZone: c.timeZone, respondWithinDays: c.respondWithinDays,
+    id: c.id,
+    name: c.name,
+    startDate: c.startDate,
+    endDate: c.endDate,
+    country: c.country,
+    tier: c.tier,
+    url: c.url,
+    city: c.city,
+    timeZone: c.timeZone,
+    respondWithinDays: c.respondWithinDays,
   };
 }
 
 /** The stored fields of a conference as created or changed; the optional ones null when not given. */
 function fields(c: CreateConferenceDto | ConferenceView): ConferenceFields {
   return {
-    name: c.name, startDate: c.startDate, endDate: c.endDate,
-    country: c.country ?? null, tier: c.tier, url: c.url ?? null,
-    city: c.city ?? null, timeZone: c.timeZone ?? null, respondWithinDays: c.respondWithinDays ?? null,
+    name: c.name,
+    startDate: c.startDate,
+    endDate: c.endDate,
+    country: c.country ?? null,
+    tier: c.tier,
+    url: c.url ?? null,
+    city: c.city ?? null,
+    timeZone: c.timeZone ?? null,
+    respondWithinDays: c.respondWithinDays ?? null,
   };
 }
 

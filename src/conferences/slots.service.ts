@@ -17,7 +17,7 @@ export class SlotsService {
 
   async create(conferenceId: string, dto: CreateSlotDto, actor: Actor): Promise<SlotView> {
     return this.dataSource.transaction(async (manager) => {
-      if (!await this.conferences.holdConference(manager, conferenceId)) throw notFound('Conference', conferenceId);
+      if (!(await this.conferences.holdConference(manager, conferenceId))) throw notFound('Conference', conferenceId);
       const startsAt = (await this.startInstant(manager, conferenceId, dto.startsAt)) ?? null;
       const id = await this.conferences.insertSlot(manager, conferenceId, dto, startsAt);
       const view = await this.find(id, manager);
@@ -34,8 +34,11 @@ export class SlotsService {
       const startsAt = await this.startInstant(manager, locked.conferenceId, dto.startsAt);
       const before = await this.find(id, manager);
       if (dto.seats !== undefined && dto.seats < before.seatsTaken) {
-        throw conflict(`The slot has ${before.seatsTaken} seats taken by invited or accepted speakers; `
-          + `seats cannot go below that (asked for ${dto.seats})`, { seatsTaken: before.seatsTaken });
+        throw conflict(
+          `The slot has ${before.seatsTaken} seats taken by invited or accepted speakers; ` +
+            `seats cannot go below that (asked for ${dto.seats})`,
+          { seatsTaken: before.seatsTaken },
+        );
       }
       await this.conferences.updateSlot(manager, id, dto, startsAt);
       const after = await this.find(id, manager);
@@ -62,8 +65,11 @@ export class SlotsService {
    * The instant a slot's startsAt names: as given when it carries an offset, else the wall-clock time at
    * the venue (the conference's time zone; UTC when it has none, as before time zones were kept).
    */
-  private async startInstant(manager: EntityManager, conferenceId: string, startsAt: string | null | undefined):
-  Promise<string | null | undefined> {
+  private async startInstant(
+    manager: EntityManager,
+    conferenceId: string,
+    startsAt: string | null | undefined,
+  ): Promise<string | null | undefined> {
     if (startsAt === undefined || startsAt === null || hasOffset(startsAt)) return startsAt;
     const timeZone = await this.conferences.conferenceTimeZone(manager, conferenceId);
     return wallClockToInstant(startsAt, timeZone ?? 'UTC').toISOString();

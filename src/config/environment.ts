@@ -24,9 +24,10 @@ function DecimalNumber(above: number, atMost: number, fallback: string) {
   return ValidateBy({
     name: 'decimalNumber',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && /^(\d+\.?\d*|\.\d+)$/.test(value)
-        && Number(value) > above && Number(value) <= atMost,
-      defaultMessage: (args) => `${nameOf(args)} must be a number above ${above} and at most ${atMost} (default ${fallback}), ${quoted(args)}`,
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^(\d+\.?\d*|\.\d+)$/.test(value) && Number(value) > above && Number(value) <= atMost,
+      defaultMessage: (args) =>
+        `${nameOf(args)} must be a number above ${above} and at most ${atMost} (default ${fallback}), ${quoted(args)}`,
     },
   });
 }
@@ -51,13 +52,14 @@ function UrlOf(protocols: readonly string[]) {
 }
 
 const ORIGIN = /^https?:\/\/[^/\s,]+$/;
-const OriginList = () => ValidateBy({
-  name: 'originList',
-  validator: {
-    validate: (value: unknown) => typeof value === 'string' && value.split(',').every((o) => ORIGIN.test(o.trim())),
-    defaultMessage: (args) => `${nameOf(args)} must be comma-separated origins such as https://dashboard.example.org, ${quoted(args)}`,
-  },
-});
+const OriginList = () =>
+  ValidateBy({
+    name: 'originList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.split(',').every((o) => ORIGIN.test(o.trim())),
+      defaultMessage: (args) => `${nameOf(args)} must be comma-separated origins such as https://dashboard.example.org, ${quoted(args)}`,
+    },
+  });
 
 /** The raw variables, as strings; unset and blank ones are left out before checking. */
 export class Environment {
@@ -101,19 +103,50 @@ export class Environment {
   @IsOptional() @WholeNumber(1, 86_400, '30') MAIL_RETRY_DELAY_SECONDS?: string;
   @IsOptional() @WholeNumber(2, 3_600, '120') MAIL_SEND_TIMEOUT_SECONDS?: string;
   @IsOptional() @UrlOf(['smtp:', 'smtps:']) SMTP_URL?: string;
-  @IsOptional() @Matches(/^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>$/, {
+  @IsOptional()
+  @Matches(/^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>$/, {
     message: (a) => `MAIL_FROM must be an address such as committee@example.org or "Committee <committee@example.org>", ${quoted(a)}`,
-  }) MAIL_FROM?: string;
+  })
+  MAIL_FROM?: string;
 }
 
 export const VARIABLES = [
-  'PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'EMBEDDED_PG_PORT', 'ADMIN_TOKEN', 'INCIDENT_KEY', 'LOG_LEVEL', 'NODE_ENV',
-  'DB_STATEMENT_TIMEOUT_MS', 'CORS_ORIGIN', 'DB_POOL_SIZE', 'AUTH_MAX_FAILURES', 'AUTH_FAILURE_WINDOW_MS',
-  'TALK_IMPORT_BULK_ROWS', 'SHUTDOWN_GRACE_MS', 'REPORT_MIN_CELL', 'REPORT_EPSILON',
-  'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_MAP', 'OIDC_AUDIENCE', 'OIDC_GROUPS_CLAIM',
-  'OIDC_EXTERNAL_ID_CLAIM', 'OIDC_SCOPES', 'OIDC_REDIRECT_URI', 'OIDC_SESSION_HOURS', 'OIDC_GROUPS_RECHECK_SECONDS',
-  'PUBLIC_URL', 'JOB_POLLING_SECONDS', 'MAIL_RETRY_LIMIT', 'MAIL_RETRY_DELAY_SECONDS', 'MAIL_SEND_TIMEOUT_SECONDS',
-  'SMTP_URL', 'MAIL_FROM',
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'DATA_DIR',
+  'EMBEDDED_PG_PORT',
+  'ADMIN_TOKEN',
+  'INCIDENT_KEY',
+  'LOG_LEVEL',
+  'NODE_ENV',
+  'DB_STATEMENT_TIMEOUT_MS',
+  'CORS_ORIGIN',
+  'DB_POOL_SIZE',
+  'AUTH_MAX_FAILURES',
+  'AUTH_FAILURE_WINDOW_MS',
+  'TALK_IMPORT_BULK_ROWS',
+  'SHUTDOWN_GRACE_MS',
+  'REPORT_MIN_CELL',
+  'REPORT_EPSILON',
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_ROLE_MAP',
+  'OIDC_AUDIENCE',
+  'OIDC_GROUPS_CLAIM',
+  'OIDC_EXTERNAL_ID_CLAIM',
+  'OIDC_SCOPES',
+  'OIDC_REDIRECT_URI',
+  'OIDC_SESSION_HOURS',
+  'OIDC_GROUPS_RECHECK_SECONDS',
+  'PUBLIC_URL',
+  'JOB_POLLING_SECONDS',
+  'MAIL_RETRY_LIMIT',
+  'MAIL_RETRY_DELAY_SECONDS',
+  'MAIL_SEND_TIMEOUT_SECONDS',
+  'SMTP_URL',
+  'MAIL_FROM',
 ] as const satisfies readonly (keyof Environment)[];
 
 /** A setting the service cannot run with; the message names the variable and what it must be. */

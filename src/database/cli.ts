@@ -18,7 +18,9 @@ async function main(): Promise<void> {
       await dataSource.undoLastMigration({ transaction: 'all' });
       console.log('Reverted the last migration');
     } else {
-      throw new Error(`Unknown command ${command}; use migration:run or migration:revert (a new migration is written by hand: see migrations/)`);
+      throw new Error(
+        `Unknown command ${command}; use migration:run or migration:revert (a new migration is written by hand: see migrations/)`,
+      );
     }
   } finally {
     await dataSource.destroy();

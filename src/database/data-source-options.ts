@@ -14,7 +14,9 @@ types.setTypeParser(types.builtins.NUMERIC, (value) => Number(value));
 export type PoolSettings = Pick<ServiceConfig['database'], 'poolSize' | 'statementTimeoutMs'>;
 
 export function dataSourceOptions(
-  url: string, overrides: Partial<DataSourceOptions> = {}, pool: PoolSettings = loadConfig().database,
+  url: string,
+  overrides: Partial<DataSourceOptions> = {},
+  pool: PoolSettings = loadConfig().database,
 ): DataSourceOptions {
   return {
     type: 'postgres',

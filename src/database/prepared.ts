@@ -16,7 +16,9 @@ export interface PreparedStatement {
  * not see the statement; the change feed still hears of its writes (every pool connection listens).
  */
 export async function runPrepared<T extends QueryResultRow>(
-  dataSource: DataSource, statement: PreparedStatement, values: unknown[],
+  dataSource: DataSource,
+  statement: PreparedStatement,
+  values: unknown[],
 ): Promise<T[]> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const { rows } = await pool.query<T>({ name: statement.name, text: statement.text, values });
@@ -28,7 +30,9 @@ export async function runPrepared<T extends QueryResultRow>(
  * sees that transaction's writes; otherwise as runPrepared does.
  */
 export async function queryPrepared<T extends QueryResultRow>(
-  manager: EntityManager, statement: PreparedStatement, values: unknown[],
+  manager: EntityManager,
+  statement: PreparedStatement,
+  values: unknown[],
 ): Promise<T[]> {
   const runner = manager.queryRunner;
   if (!runner || runner.isReleased) return runPrepared<T>(manager.connection, statement, values);

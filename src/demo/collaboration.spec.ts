@@ -54,7 +54,8 @@ describe('the generated collaboration', () => {
   it('reuses the institutes the database already has, by name', () => {
     const c = generateCollaboration({ today: TODAY, members: 100, existingInstitutes: { CERN: 'cern-id', 'JINR Dubna': 'jinr-id' } });
     expect(c.institutes.filter((i) => i.existing).map((i) => [i.name, i.id, i.regionOverride])).toEqual([
-      ['CERN', 'cern-id', 'CERN'], ['JINR Dubna', 'jinr-id', 'RDMS'],
+      ['CERN', 'cern-id', 'CERN'],
+      ['JINR Dubna', 'jinr-id', 'RDMS'],
     ]);
   });
 
@@ -83,13 +84,15 @@ describe('the generated collaboration', () => {
     const inconsistent = demo.members.filter((m) => {
       const dates = m.careerStages.map((e) => e.validFrom);
       const rungs = m.careerStages.map((e) => ladder.indexOf(e.careerStage));
-      return m.careerStages[0].validFrom !== m.joinedOn
-        || m.affiliations[0].validFrom !== m.joinedOn
-        || m.careerStages.at(-1)!.careerStage !== m.careerStage
-        || m.affiliations.at(-1)!.instituteId !== m.instituteId
-        || dates.some((d, i) => i > 0 && d <= dates[i - 1])
-        || (m.leftOn !== null && m.leftOn <= m.joinedOn)
-        || (m.careerStages.length > 1 && !rungs.every((r, i) => i === 0 || r === rungs[i - 1] + 1));
+      return (
+        m.careerStages[0].validFrom !== m.joinedOn ||
+        m.affiliations[0].validFrom !== m.joinedOn ||
+        m.careerStages.at(-1)!.careerStage !== m.careerStage ||
+        m.affiliations.at(-1)!.instituteId !== m.instituteId ||
+        dates.some((d, i) => i > 0 && d <= dates[i - 1]) ||
+        (m.leftOn !== null && m.leftOn <= m.joinedOn) ||
+        (m.careerStages.length > 1 && !rungs.every((r, i) => i === 0 || r === rungs[i - 1] + 1))
+      );
     });
     expect(inconsistent).toEqual([]);
     expect(demo.members.filter((m) => m.careerStages.length >= 3).length).toBeGreaterThan(500);
@@ -97,11 +100,13 @@ describe('the generated collaboration', () => {
     expect(demo.members.filter((m) => m.leftOn !== null).length).toBeGreaterThan(100);
   });
 
-  it('has fifteen years of conferences of every tier, and next year\'s ahead', () => {
+  it("has fifteen years of conferences of every tier, and next year's ahead", () => {
     const years = new Set(demo.conferences.map((c) => c.startDate.slice(0, 4)));
     for (let y = 2012; y <= 2027; y++) expect(years.has(String(y))).toBe(true);
     for (const tier of ['major', 'standard', 'minor']) expect(demo.conferences.some((c) => c.tier === tier)).toBe(true);
-    expect(demo.conferences.map((c) => c.name)).toEqual(expect.arrayContaining(['ICHEP 2024', 'EPS-HEP 2025', 'Moriond EW 2026', 'LHCP 2027']));
+    expect(demo.conferences.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['ICHEP 2024', 'EPS-HEP 2025', 'Moriond EW 2026', 'LHCP 2027']),
+    );
     const slotsOf = new Set(demo.slots.map((s) => s.conferenceId));
     expect(demo.conferences.every((c) => slotsOf.has(c.id))).toBe(true);
   });
@@ -112,10 +117,12 @@ describe('the generated collaboration', () => {
     const inconsistent = talks.filter((talk) => {
       const member = byId.get(talk.memberId)!;
       const conference = conferences.get(talk.conferenceId)!;
-      return !(talk.date >= conference.startDate && talk.date <= conference.endDate && talk.date < TODAY)
-        || !(talk.date >= member.joinedOn && (member.leftOn === null || talk.date < member.leftOn))
-        || talk.careerStage !== careerStageAt(member, talk.date)
-        || talk.instituteId !== instituteAt(member, talk.date);
+      return (
+        !(talk.date >= conference.startDate && talk.date <= conference.endDate && talk.date < TODAY) ||
+        !(talk.date >= member.joinedOn && (member.leftOn === null || talk.date < member.leftOn)) ||
+        talk.careerStage !== careerStageAt(member, talk.date) ||
+        talk.instituteId !== instituteAt(member, talk.date)
+      );
     });
     expect(inconsistent).toEqual([]);
     // Stages change over a career, so many talks were given at an earlier stage than the speaker's current one.
@@ -136,7 +143,7 @@ describe('the generated collaboration', () => {
     expect(demo.nominations.every((n) => nominators.has(n.nominatorId))).toBe(true);
   });
 
-  it('has allocations that never exceed a slot\'s seats, each with its nomination', () => {
+  it("has allocations that never exceed a slot's seats, each with its nomination", () => {
     const seats = new Map(demo.slots.map((s) => [s.id, s.seats]));
     const taken = new Map<string, number>();
     const nominations = new Map(demo.nominations.map((n) => [n.id, n]));

@@ -2,12 +2,8 @@
 // sizes across the regions, members with dated career and affiliation histories, fifteen years of
 // conferences with their slots and talks, and the committee's current work (open nominations, a few
 // invitations). Pure: the same options always give the same rows; nothing here touches a database.
-import {
-  AllocationStatus, CAREER_STAGES, CareerStage, ConferenceTier, Gender, NominationStatus, Role, TalkType,
-} from '../common/enums';
-import {
-  chance, integer, logNormal, pick, Random, randomStream, uniform, uuid, weighted, WeightedTable,
-} from './random';
+import { AllocationStatus, CAREER_STAGES, CareerStage, ConferenceTier, Gender, NominationStatus, Role, TalkType } from '../common/enums';
+import { chance, integer, logNormal, pick, Random, randomStream, uniform, uuid, weighted, WeightedTable } from './random';
 
 export interface CollaborationOptions {
   /** The day the data is generated for: histories end here, later conferences are upcoming. */
@@ -31,8 +27,14 @@ export interface GeneratedInstitute {
   existing: boolean;
 }
 
-export interface DatedCareerStage { validFrom: string; careerStage: CareerStage }
-export interface DatedAffiliation { validFrom: string; instituteId: string }
+export interface DatedCareerStage {
+  validFrom: string;
+  careerStage: CareerStage;
+}
+export interface DatedAffiliation {
+  validFrom: string;
+  instituteId: string;
+}
 
 export interface GeneratedMember {
   id: string;
@@ -156,21 +158,176 @@ function timestampOf(day: number, random: Random): string {
 // ---------------------------------------------------------------------------------------------
 // Institutes: member shares per country (USA and CERN largest), institutes per country.
 
-interface CountryPlan { country: string; share: number; institutes: number; cities: string[]; labs?: string[] }
+interface CountryPlan {
+  country: string;
+  share: number;
+  institutes: number;
+  cities: string[];
+  labs?: string[];
+}
 
 const COUNTRY_PLAN: CountryPlan[] = [
-  { country: 'US', share: 0.23, institutes: 50, labs: ['Fermi National Accelerator Laboratory', 'Brookhaven National Laboratory', 'Argonne National Laboratory', 'Lawrence Berkeley National Laboratory'],
-    cities: ['Chicago', 'Boston', 'Princeton', 'Madison', 'Ann Arbor', 'Seattle', 'Austin', 'Houston', 'Pittsburgh', 'Baltimore', 'Rochester', 'Minneapolis', 'Columbus', 'Champaign', 'Irvine', 'San Diego', 'Santa Barbara', 'Davis', 'Riverside', 'Boulder', 'Tallahassee', 'Gainesville', 'Lincoln', 'Lawrence', 'Iowa City', 'Notre Dame', 'West Lafayette', 'Evanston', 'Providence', 'Ithaca', 'Stony Brook', 'New Brunswick', 'Knoxville', 'Nashville', 'Dallas', 'Tucson', 'Albuquerque', 'Salt Lake City', 'Eugene', 'Lubbock', 'Baton Rouge', 'Charlottesville', 'Chapel Hill', 'Amherst', 'Syracuse', 'Buffalo'] },
-  { country: 'DE', share: 0.075, institutes: 19, labs: ['DESY Hamburg', 'Karlsruhe Institute of Technology'],
-    cities: ['Aachen', 'Hamburg', 'Bonn', 'Freiburg', 'Heidelberg', 'Mainz', 'Munich', 'Dortmund', 'Wuppertal', 'Berlin', 'Dresden', 'Goettingen', 'Giessen', 'Siegen', 'Wuerzburg', 'Frankfurt', 'Erlangen'] },
-  { country: 'IT', share: 0.085, institutes: 22, labs: ['INFN Laboratori Nazionali di Frascati'],
-    cities: ['Bologna', 'Padova', 'Pisa', 'Roma', 'Milano', 'Torino', 'Napoli', 'Bari', 'Catania', 'Genova', 'Firenze', 'Pavia', 'Perugia', 'Trieste', 'Lecce', 'Cagliari', 'Ferrara', 'Cosenza', 'Salerno', 'Udine', 'Trento'] },
-  { country: 'FR', share: 0.05, institutes: 12, labs: ['CEA Saclay IRFU'],
-    cities: ['Paris', 'Orsay', 'Lyon', 'Marseille', 'Annecy', 'Grenoble', 'Strasbourg', 'Clermont-Ferrand', 'Palaiseau', 'Nantes', 'Montpellier'] },
-  { country: 'GB', share: 0.05, institutes: 15, labs: ['Rutherford Appleton Laboratory'],
-    cities: ['Oxford', 'Cambridge', 'Edinburgh', 'Glasgow', 'Manchester', 'Liverpool', 'Birmingham', 'Bristol', 'Lancaster', 'Sheffield', 'Sussex', 'Warwick', 'Durham', 'London'] },
+  {
+    country: 'US',
+    share: 0.23,
+    institutes: 50,
+    labs: [
+      'Fermi National Accelerator Laboratory',
+      'Brookhaven National Laboratory',
+      'Argonne National Laboratory',
+      'Lawrence Berkeley National Laboratory',
+    ],
+    cities: [
+      'Chicago',
+      'Boston',
+      'Princeton',
+      'Madison',
+      'Ann Arbor',
+      'Seattle',
+      'Austin',
+      'Houston',
+      'Pittsburgh',
+      'Baltimore',
+      'Rochester',
+      'Minneapolis',
+      'Columbus',
+      'Champaign',
+      'Irvine',
+      'San Diego',
+      'Santa Barbara',
+      'Davis',
+      'Riverside',
+      'Boulder',
+      'Tallahassee',
+      'Gainesville',
+      'Lincoln',
+      'Lawrence',
+      'Iowa City',
+      'Notre Dame',
+      'West Lafayette',
+      'Evanston',
+      'Providence',
+      'Ithaca',
+      'Stony Brook',
+      'New Brunswick',
+      'Knoxville',
+      'Nashville',
+      'Dallas',
+      'Tucson',
+      'Albuquerque',
+      'Salt Lake City',
+      'Eugene',
+      'Lubbock',
+      'Baton Rouge',
+      'Charlottesville',
+      'Chapel Hill',
+      'Amherst',
+      'Syracuse',
+      'Buffalo',
+    ],
+  },
+  {
+    country: 'DE',
+    share: 0.075,
+    institutes: 19,
+    labs: ['DESY Hamburg', 'Karlsruhe Institute of Technology'],
+    cities: [
+      'Aachen',
+      'Hamburg',
+      'Bonn',
+      'Freiburg',
+      'Heidelberg',
+      'Mainz',
+      'Munich',
+      'Dortmund',
+      'Wuppertal',
+      'Berlin',
+      'Dresden',
+      'Goettingen',
+      'Giessen',
+      'Siegen',
+      'Wuerzburg',
+      'Frankfurt',
+      'Erlangen',
+    ],
+  },
+  {
+    country: 'IT',
+    share: 0.085,
+    institutes: 22,
+    labs: ['INFN Laboratori Nazionali di Frascati'],
+    cities: [
+      'Bologna',
+      'Padova',
+      'Pisa',
+      'Roma',
+      'Milano',
+      'Torino',
+      'Napoli',
+      'Bari',
+      'Catania',
+      'Genova',
+      'Firenze',
+      'Pavia',
+      'Perugia',
+      'Trieste',
+      'Lecce',
+      'Cagliari',
+      'Ferrara',
+      'Cosenza',
+      'Salerno',
+      'Udine',
+      'Trento',
+    ],
+  },
+  {
+    country: 'FR',
+    share: 0.05,
+    institutes: 12,
+    labs: ['CEA Saclay IRFU'],
+    cities: [
+      'Paris',
+      'Orsay',
+      'Lyon',
+      'Marseille',
+      'Annecy',
+      'Grenoble',
+      'Strasbourg',
+      'Clermont-Ferrand',
+      'Palaiseau',
+      'Nantes',
+      'Montpellier',
+    ],
+  },
+  {
+    country: 'GB',
+    share: 0.05,
+    institutes: 15,
+    labs: ['Rutherford Appleton Laboratory'],
+    cities: [
+      'Oxford',
+      'Cambridge',
+      'Edinburgh',
+      'Glasgow',
+      'Manchester',
+      'Liverpool',
+      'Birmingham',
+      'Bristol',
+      'Lancaster',
+      'Sheffield',
+      'Sussex',
+      'Warwick',
+      'Durham',
+      'London',
+    ],
+  },
   { country: 'CH', share: 0.02, institutes: 4, labs: ['Paul Scherrer Institute'], cities: ['Zurich', 'Geneva', 'Bern'] },
-  { country: 'RU', share: 0.03, institutes: 8, cities: ['Moscow', 'Protvino', 'Novosibirsk', 'Gatchina', 'Saint Petersburg', 'Tomsk', 'Dolgoprudny', 'Troitsk'] },
+  {
+    country: 'RU',
+    share: 0.03,
+    institutes: 8,
+    cities: ['Moscow', 'Protvino', 'Novosibirsk', 'Gatchina', 'Saint Petersburg', 'Tomsk', 'Dolgoprudny', 'Troitsk'],
+  },
   { country: 'ES', share: 0.02, institutes: 6, cities: ['Madrid', 'Barcelona', 'Valencia', 'Santander', 'Oviedo', 'Granada'] },
   { country: 'PL', share: 0.015, institutes: 4, cities: ['Krakow', 'Warsaw', 'Lodz', 'Wroclaw'] },
   { country: 'BE', share: 0.015, institutes: 4, cities: ['Brussels', 'Leuven', 'Ghent', 'Louvain-la-Neuve'] },
@@ -181,10 +338,20 @@ const COUNTRY_PLAN: CountryPlan[] = [
   { country: 'FI', share: 0.006, institutes: 2, cities: ['Helsinki', 'Jyvaskyla'] },
   { country: 'HU', share: 0.006, institutes: 2, cities: ['Budapest', 'Debrecen'] },
   { country: 'RS', share: 0.005, institutes: 2, cities: ['Belgrade', 'Novi Sad'] },
-  { country: 'CN', share: 0.04, institutes: 10, labs: ['Institute of High Energy Physics Beijing'],
-    cities: ['Beijing', 'Shanghai', 'Hefei', 'Nanjing', 'Wuhan', 'Jinan', 'Guangzhou', 'Hangzhou', 'Changsha'] },
-  { country: 'IN', share: 0.03, institutes: 8, labs: ['Tata Institute of Fundamental Research'],
-    cities: ['Mumbai', 'Delhi', 'Kolkata', 'Chennai', 'Chandigarh', 'Bhubaneswar', 'Kanpur'] },
+  {
+    country: 'CN',
+    share: 0.04,
+    institutes: 10,
+    labs: ['Institute of High Energy Physics Beijing'],
+    cities: ['Beijing', 'Shanghai', 'Hefei', 'Nanjing', 'Wuhan', 'Jinan', 'Guangzhou', 'Hangzhou', 'Changsha'],
+  },
+  {
+    country: 'IN',
+    share: 0.03,
+    institutes: 8,
+    labs: ['Tata Institute of Fundamental Research'],
+    cities: ['Mumbai', 'Delhi', 'Kolkata', 'Chennai', 'Chandigarh', 'Bhubaneswar', 'Kanpur'],
+  },
   { country: 'KR', share: 0.02, institutes: 6, cities: ['Seoul', 'Daegu', 'Gwangju', 'Daejeon', 'Busan', 'Jeonju'] },
   { country: 'IR', share: 0.006, institutes: 2, cities: ['Tehran', 'Isfahan'] },
   { country: 'PK', share: 0.006, institutes: 2, cities: ['Islamabad', 'Lahore'] },
@@ -221,11 +388,26 @@ const SEEDED_INSTITUTES = [
   { name: 'JINR Dubna', country: 'RU', regionOverride: 'RDMS', share: 0.02 },
 ];
 
-const INSTITUTE_PATTERNS = ['University of %', '% Institute of Technology', '% State University', 'Institute for Nuclear Physics %', 'Polytechnic of %'];
+const INSTITUTE_PATTERNS = [
+  'University of %',
+  '% Institute of Technology',
+  '% State University',
+  'Institute for Nuclear Physics %',
+  'Polytechnic of %',
+];
 
-function generateInstitutes(random: Random, existing: Readonly<Record<string, string>>): { institute: GeneratedInstitute; weight: number }[] {
+function generateInstitutes(
+  random: Random,
+  existing: Readonly<Record<string, string>>,
+): { institute: GeneratedInstitute; weight: number }[] {
   const result: { institute: GeneratedInstitute; weight: number }[] = SEEDED_INSTITUTES.map((s) => ({
-    institute: { id: existing[s.name] ?? uuid(random), name: s.name, country: s.country, regionOverride: s.regionOverride, existing: s.name in existing },
+    institute: {
+      id: existing[s.name] ?? uuid(random),
+      name: s.name,
+      country: s.country,
+      regionOverride: s.regionOverride,
+      existing: s.name in existing,
+    },
     weight: s.share,
   }));
   const taken = new Set(result.map((r) => r.institute.name.toLowerCase()));
@@ -242,10 +424,12 @@ function generateInstitutes(random: Random, existing: Readonly<Record<string, st
     // Plausible spread of sizes within a country; the first listed (the national labs) are the largest.
     const sizes = names.map(() => logNormal(random, 0.6)).sort((a, b) => b - a);
     const total = sizes.reduce((a, b) => a + b, 0);
-    names.forEach((name, i) => result.push({
-      institute: { id: uuid(random), name, country: plan.country, regionOverride: null, existing: false },
-      weight: (plan.share * sizes[i]) / total,
-    }));
+    names.forEach((name, i) =>
+      result.push({
+        institute: { id: uuid(random), name, country: plan.country, regionOverride: null, existing: false },
+        weight: (plan.share * sizes[i]) / total,
+      }),
+    );
   }
   return result;
 }
@@ -255,12 +439,22 @@ function generateInstitutes(random: Random, existing: Readonly<Record<string, st
 
 /** Career-stage mix of a large experiment. */
 const STAGE_MIX: Record<CareerStage, number> = {
-  student: 0.3, postdoc: 0.22, nontenured: 0.1, tenured: 0.25, engineer: 0.1, other: 0.03,
+  student: 0.3,
+  postdoc: 0.22,
+  nontenured: 0.1,
+  tenured: 0.25,
+  engineer: 0.1,
+  other: 0.03,
 };
 
 /** Self-declared gender by career stage: women are about a quarter of students, an eighth of tenured staff. */
 const WOMEN_SHARE: Record<CareerStage, number> = {
-  student: 0.25, postdoc: 0.24, nontenured: 0.18, tenured: 0.12, engineer: 0.15, other: 0.2,
+  student: 0.25,
+  postdoc: 0.24,
+  nontenured: 0.18,
+  tenured: 0.12,
+  engineer: 0.15,
+  other: 0.2,
 };
 const NONBINARY_SHARE = 0.01;
 const UNDISCLOSED_SHARE = 0.04;
@@ -269,23 +463,246 @@ const FORMER_MEMBER_SHARE = 0.06;
 const LADDER: CareerStage[] = ['student', 'postdoc', 'nontenured', 'tenured'];
 /** Years spent in a stage before the next promotion. */
 const STAGE_YEARS: Partial<Record<CareerStage, [number, number]>> = {
-  student: [3, 6], postdoc: [2, 5.5], nontenured: [3, 7],
+  student: [3, 6],
+  postdoc: [2, 5.5],
+  nontenured: [3, 7],
 };
 /** Years already spent in the stage held today. */
 const YEARS_IN_CURRENT: Record<CareerStage, [number, number]> = {
-  student: [0, 5.5], postdoc: [0, 5], nontenured: [0, 6.5], tenured: [0, 25], engineer: [0, 20], other: [0, 10],
+  student: [0, 5.5],
+  postdoc: [0, 5],
+  nontenured: [0, 6.5],
+  tenured: [0, 25],
+  engineer: [0, 20],
+  other: [0, 10],
 };
 /** Chance of changing institute with a promotion to this stage. */
 const MOVE_ON_PROMOTION: Partial<Record<CareerStage, number>> = { postdoc: 0.45, nontenured: 0.35, tenured: 0.25 };
 /** How often members of a stage give talks, relative to each other. */
 const TALK_ACTIVITY: Record<CareerStage, number> = {
-  student: 0.8, postdoc: 1.5, nontenured: 1.3, tenured: 1, engineer: 0.3, other: 0.4,
+  student: 0.8,
+  postdoc: 1.5,
+  nontenured: 1.3,
+  tenured: 1,
+  engineer: 0.3,
+  other: 0.4,
 };
 
-const WOMEN_NAMES = ['Anna', 'Maria', 'Sofia', 'Elena', 'Laura', 'Julia', 'Chiara', 'Marta', 'Ines', 'Clara', 'Emma', 'Hannah', 'Lea', 'Camille', 'Alice', 'Giulia', 'Francesca', 'Irina', 'Olga', 'Natalia', 'Mei', 'Yuki', 'Priya', 'Ananya', 'Fatima', 'Leila', 'Sara', 'Ewa', 'Katarzyna', 'Zsofia', 'Ana', 'Lucia', 'Rachel', 'Emily', 'Sarah', 'Jessica', 'Min-ji', 'Ji-woo', 'Aylin', 'Beatriz'];
-const MEN_NAMES = ['Marco', 'Luca', 'Paolo', 'Thomas', 'Michael', 'David', 'Daniel', 'Jan', 'Peter', 'Martin', 'Stefan', 'Pierre', 'Nicolas', 'Julien', 'Hugo', 'Lukas', 'Felix', 'Jonas', 'Andrea', 'Giovanni', 'Sergei', 'Dmitri', 'Alexei', 'Ivan', 'Wei', 'Jun', 'Hiroshi', 'Rahul', 'Arjun', 'Omar', 'Ali', 'Mehmet', 'Piotr', 'Tomasz', 'Carlos', 'Javier', 'James', 'John', 'Robert', 'Min-jun'];
+const WOMEN_NAMES = [
+  'Anna',
+  'Maria',
+  'Sofia',
+  'Elena',
+  'Laura',
+  'Julia',
+  'Chiara',
+  'Marta',
+  'Ines',
+  'Clara',
+  'Emma',
+  'Hannah',
+  'Lea',
+  'Camille',
+  'Alice',
+  'Giulia',
+  'Francesca',
+  'Irina',
+  'Olga',
+  'Natalia',
+  'Mei',
+  'Yuki',
+  'Priya',
+  'Ananya',
+  'Fatima',
+  'Leila',
+  'Sara',
+  'Ewa',
+  'Katarzyna',
+  'Zsofia',
+  'Ana',
+  'Lucia',
+  'Rachel',
+  'Emily',
+  'Sarah',
+  'Jessica',
+  'Min-ji',
+  'Ji-woo',
+  'Aylin',
+  'Beatriz',
+];
+const MEN_NAMES = [
+  'Marco',
+  'Luca',
+  'Paolo',
+  'Thomas',
+  'Michael',
+  'David',
+  'Daniel',
+  'Jan',
+  'Peter',
+  'Martin',
+  'Stefan',
+  'Pierre',
+  'Nicolas',
+  'Julien',
+  'Hugo',
+  'Lukas',
+  'Felix',
+  'Jonas',
+  'Andrea',
+  'Giovanni',
+  'Sergei',
+  'Dmitri',
+  'Alexei',
+  'Ivan',
+  'Wei',
+  'Jun',
+  'Hiroshi',
+  'Rahul',
+  'Arjun',
+  'Omar',
+  'Ali',
+  'Mehmet',
+  'Piotr',
+  'Tomasz',
+  'Carlos',
+  'Javier',
+  'James',
+  'John',
+  'Robert',
+  'Min-jun',
+];
 const NEUTRAL_NAMES = ['Alex', 'Sam', 'Robin', 'Kim', 'Noa', 'Charlie', 'Jordan', 'Taylor', 'Sasha', 'Andrea', 'Ariel', 'Eden'];
-const SURNAMES = ['Rossi', 'Bianchi', 'Ferrari', 'Romano', 'Colombo', 'Ricci', 'Muller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Martin', 'Bernard', 'Dubois', 'Durand', 'Lefebvre', 'Moreau', 'Laurent', 'Garcia', 'Fernandez', 'Lopez', 'Martinez', 'Sanchez', 'Perez', 'Gomez', 'Silva', 'Santos', 'Oliveira', 'Costa', 'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Jackson', 'White', 'Harris', 'Clark', 'Lewis', 'Walker', 'Hall', 'Young', 'King', 'Wright', 'Scott', 'Green', 'Baker', 'Adams', 'Nelson', 'Evans', 'Ivanov', 'Smirnov', 'Kuznetsov', 'Popov', 'Sokolov', 'Lebedev', 'Kozlov', 'Novikov', 'Morozov', 'Petrov', 'Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Kim', 'Lee', 'Park', 'Choi', 'Jung', 'Kang', 'Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Sharma', 'Gupta', 'Singh', 'Kumar', 'Patel', 'Reddy', 'Iyer', 'Nowak', 'Kowalski', 'Wisniewski', 'Kaminski', 'Nagy', 'Kovacs', 'Horvath', 'Papadopoulos', 'Georgiou', 'Yilmaz', 'Kaya', 'Demir', 'Hosseini', 'Ahmadi', 'Khan', 'Hassan', 'Ibrahim', 'Novak', 'Horak', 'Jensen', 'Nielsen', 'Hansen', 'Virtanen', 'Korhonen', 'Peeters', 'Janssens', 'Murphy', 'Kelly', 'Byrne', 'Petrovic', 'Jovanovic'];
+const SURNAMES = [
+  'Rossi',
+  'Bianchi',
+  'Ferrari',
+  'Romano',
+  'Colombo',
+  'Ricci',
+  'Muller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Durand',
+  'Lefebvre',
+  'Moreau',
+  'Laurent',
+  'Garcia',
+  'Fernandez',
+  'Lopez',
+  'Martinez',
+  'Sanchez',
+  'Perez',
+  'Gomez',
+  'Silva',
+  'Santos',
+  'Oliveira',
+  'Costa',
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Miller',
+  'Davis',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Thomas',
+  'Moore',
+  'Jackson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Walker',
+  'Hall',
+  'Young',
+  'King',
+  'Wright',
+  'Scott',
+  'Green',
+  'Baker',
+  'Adams',
+  'Nelson',
+  'Evans',
+  'Ivanov',
+  'Smirnov',
+  'Kuznetsov',
+  'Popov',
+  'Sokolov',
+  'Lebedev',
+  'Kozlov',
+  'Novikov',
+  'Morozov',
+  'Petrov',
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Huang',
+  'Zhao',
+  'Wu',
+  'Zhou',
+  'Kim',
+  'Lee',
+  'Park',
+  'Choi',
+  'Jung',
+  'Kang',
+  'Sato',
+  'Suzuki',
+  'Takahashi',
+  'Tanaka',
+  'Sharma',
+  'Gupta',
+  'Singh',
+  'Kumar',
+  'Patel',
+  'Reddy',
+  'Iyer',
+  'Nowak',
+  'Kowalski',
+  'Wisniewski',
+  'Kaminski',
+  'Nagy',
+  'Kovacs',
+  'Horvath',
+  'Papadopoulos',
+  'Georgiou',
+  'Yilmaz',
+  'Kaya',
+  'Demir',
+  'Hosseini',
+  'Ahmadi',
+  'Khan',
+  'Hassan',
+  'Ibrahim',
+  'Novak',
+  'Horak',
+  'Jensen',
+  'Nielsen',
+  'Hansen',
+  'Virtanen',
+  'Korhonen',
+  'Peeters',
+  'Janssens',
+  'Murphy',
+  'Kelly',
+  'Byrne',
+  'Petrovic',
+  'Jovanovic',
+];
 
 /** Numeric mirror of a member's histories, for fast lookups while generating a million talks. */
 interface Timeline {
@@ -331,17 +748,17 @@ function generateMembers(
       start -= Math.floor(uniform(random, ...STAGE_YEARS[LADDER[rung]]!) * DAYS_PER_YEAR);
       starts.unshift([start, LADDER[rung]]);
     }
-    const joined = Math.min(
-      Math.max(starts[0][0], collaborationStart + Math.floor(uniform(random, 0, 5) * DAYS_PER_YEAR)),
-      end - 60,
-    );
+    const joined = Math.min(Math.max(starts[0][0], collaborationStart + Math.floor(uniform(random, 0, 5) * DAYS_PER_YEAR)), end - 60);
     // Before joining the collaboration there is no record: the stage held then starts at the join date.
     const stageFrom: number[] = [];
     const stages: CareerStage[] = [];
     for (const [from, stage] of starts) {
       const day = Math.max(from, joined);
       if (stageFrom.length > 0 && stageFrom[stageFrom.length - 1] === day) stages[stages.length - 1] = stage;
-      else { stageFrom.push(day); stages.push(stage); }
+      else {
+        stageFrom.push(day);
+        stages.push(stage);
+      }
     }
     // Someone who joined just before leaving may have started the stage later still: the record starts at the join.
     stageFrom[0] = joined;
@@ -357,11 +774,26 @@ function generateMembers(
     }
 
     const r = random();
-    const gender: Gender = r < WOMEN_SHARE[current] ? 'woman'
-      : r < WOMEN_SHARE[current] + NONBINARY_SHARE ? 'nonbinary'
-        : r < WOMEN_SHARE[current] + NONBINARY_SHARE + UNDISCLOSED_SHARE ? 'undisclosed' : 'man';
-    const first = pick(random, gender === 'woman' ? WOMEN_NAMES : gender === 'man' ? MEN_NAMES
-      : chance(random, 0.5) ? NEUTRAL_NAMES : chance(random, 0.5) ? WOMEN_NAMES : MEN_NAMES);
+    const gender: Gender =
+      r < WOMEN_SHARE[current]
+        ? 'woman'
+        : r < WOMEN_SHARE[current] + NONBINARY_SHARE
+          ? 'nonbinary'
+          : r < WOMEN_SHARE[current] + NONBINARY_SHARE + UNDISCLOSED_SHARE
+            ? 'undisclosed'
+            : 'man';
+    const first = pick(
+      random,
+      gender === 'woman'
+        ? WOMEN_NAMES
+        : gender === 'man'
+          ? MEN_NAMES
+          : chance(random, 0.5)
+            ? NEUTRAL_NAMES
+            : chance(random, 0.5)
+              ? WOMEN_NAMES
+              : MEN_NAMES,
+    );
     const last = pick(random, SURNAMES);
     const number = String(i + 1).padStart(6, '0');
     const member: GeneratedMember = {
@@ -378,8 +810,14 @@ function generateMembers(
       affiliations: affiliationFrom.map((day, a) => ({ validFrom: isoOf(day), instituteId: affiliations[a] })),
     };
     timelines.push({
-      member, joined, left: left ?? Number.POSITIVE_INFINITY, stageFrom, stages, affiliationFrom,
-      institutes: affiliations, activity: logNormal(random, 0.8) * TALK_ACTIVITY[current],
+      member,
+      joined,
+      left: left ?? Number.POSITIVE_INFINITY,
+      stageFrom,
+      stages,
+      affiliationFrom,
+      institutes: affiliations,
+      activity: logNormal(random, 0.8) * TALK_ACTIVITY[current],
     });
   }
   return timelines;
@@ -387,12 +825,22 @@ function generateMembers(
 
 /** A member's career stage on a date, read from the dated history like member_career_stage_at(). */
 export function careerStageAt(member: GeneratedMember, date: string): CareerStage {
-  return member.careerStages[entryAt(member.careerStages.map((e) => dayOf(e.validFrom)), dayOf(date))].careerStage;
+  return member.careerStages[
+    entryAt(
+      member.careerStages.map((e) => dayOf(e.validFrom)),
+      dayOf(date),
+    )
+  ].careerStage;
 }
 
 /** A member's institute on a date, like member_institute_at(). */
 export function instituteAt(member: GeneratedMember, date: string): string {
-  return member.affiliations[entryAt(member.affiliations.map((e) => dayOf(e.validFrom)), dayOf(date))].instituteId;
+  return member.affiliations[
+    entryAt(
+      member.affiliations.map((e) => dayOf(e.validFrom)),
+      dayOf(date),
+    )
+  ].instituteId;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,11 +859,35 @@ interface Series {
 const SERIES: Series[] = [
   { name: 'ICHEP', tier: 'major', month: 7, day: 10, days: 8, every: 'even', hosts: ['AU', 'ES', 'US', 'KR', 'CZ', 'IT', 'CZ', 'AR'] },
   { name: 'EPS-HEP', tier: 'major', month: 7, day: 18, days: 7, every: 'odd', hosts: ['SE', 'AT', 'IT', 'DE', 'DE', 'GR', 'FR', 'PL'] },
-  { name: 'Lepton Photon', tier: 'major', month: 8, day: 12, days: 6, every: 'odd', hosts: ['US', 'DE', 'CN', 'CA', 'MX', 'RU', 'US', 'JP'] },
+  {
+    name: 'Lepton Photon',
+    tier: 'major',
+    month: 8,
+    day: 12,
+    days: 6,
+    every: 'odd',
+    hosts: ['US', 'DE', 'CN', 'CA', 'MX', 'RU', 'US', 'JP'],
+  },
   { name: 'Moriond EW', tier: 'major', month: 3, day: 3, days: 7, every: 'year', hosts: ['IT'] },
   { name: 'Moriond QCD', tier: 'major', month: 3, day: 17, days: 7, every: 'year', hosts: ['IT'] },
-  { name: 'LHCP', tier: 'major', month: 6, day: 1, days: 6, every: 'year', hosts: ['ES', 'US', 'RU', 'CH', 'CA', 'IT', 'CN', 'FR', 'US', 'BE', 'CZ', 'TW', 'US', 'GB', 'JP'] },
-  { name: 'Quark Matter', tier: 'major', month: 4, day: 20, days: 7, every: 'odd', hosts: ['DE', 'US', 'FR', 'CN', 'IN', 'JP', 'US', 'CH'] },
+  {
+    name: 'LHCP',
+    tier: 'major',
+    month: 6,
+    day: 1,
+    days: 6,
+    every: 'year',
+    hosts: ['ES', 'US', 'RU', 'CH', 'CA', 'IT', 'CN', 'FR', 'US', 'BE', 'CZ', 'TW', 'US', 'GB', 'JP'],
+  },
+  {
+    name: 'Quark Matter',
+    tier: 'major',
+    month: 4,
+    day: 20,
+    days: 7,
+    every: 'odd',
+    hosts: ['DE', 'US', 'FR', 'CN', 'IN', 'JP', 'US', 'CH'],
+  },
   { name: 'DIS', tier: 'standard', month: 4, day: 8, days: 5, every: 'year', hosts: ['DE', 'US', 'IT', 'FR', 'JP', 'GB', 'CZ', 'PL'] },
   { name: 'BOOST', tier: 'standard', month: 7, day: 25, days: 5, every: 'year', hosts: ['US', 'GB', 'DE', 'FR', 'CH', 'US'] },
   { name: 'SUSY', tier: 'standard', month: 8, day: 22, days: 6, every: 'year', hosts: ['IN', 'US', 'CN', 'KR', 'BR', 'ES', 'CH'] },
@@ -428,13 +900,29 @@ const SERIES: Series[] = [
   { name: 'CKM', tier: 'standard', month: 9, day: 26, days: 5, every: 'even', hosts: ['CH', 'AT', 'IN', 'DE', 'US'] },
   { name: 'FPCP', tier: 'standard', month: 6, day: 3, days: 5, every: 'year', hosts: ['CN', 'BR', 'NZ', 'CA', 'TW', 'IT'] },
   { name: 'PASCOS', tier: 'standard', month: 6, day: 20, days: 5, every: 'year', hosts: ['ES', 'DE', 'US', 'KR', 'GB'] },
-  { name: 'Hadron Collider Physics Symposium', tier: 'standard', month: 11, day: 9, days: 5, every: 'year', hosts: ['JP', 'US', 'IT', 'FR'] },
+  {
+    name: 'Hadron Collider Physics Symposium',
+    tier: 'standard',
+    month: 11,
+    day: 9,
+    days: 5,
+    every: 'year',
+    hosts: ['JP', 'US', 'IT', 'FR'],
+  },
   { name: 'LHC Days in Split', tier: 'standard', month: 9, day: 30, days: 5, every: 'even', hosts: ['HR'] },
   { name: 'Hard Probes', tier: 'standard', month: 9, day: 22, days: 5, every: 'even', hosts: ['ES', 'CA', 'PT', 'CN', 'JP'] },
   { name: 'Rencontres de Blois', tier: 'standard', month: 5, day: 25, days: 6, every: 'year', hosts: ['FR', 'VN'] },
   { name: 'Lake Louise Winter Institute', tier: 'standard', month: 2, day: 16, days: 6, every: 'year', hosts: ['CA'] },
   { name: 'Aspen Winter Conference', tier: 'standard', month: 3, day: 24, days: 6, every: 'year', hosts: ['US'] },
-  { name: 'Physics in Collision', tier: 'standard', month: 9, day: 11, days: 4, every: 'year', hosts: ['CH', 'BR', 'CN', 'TW', 'US', 'DE'] },
+  {
+    name: 'Physics in Collision',
+    tier: 'standard',
+    month: 9,
+    day: 11,
+    days: 4,
+    every: 'year',
+    hosts: ['CH', 'BR', 'CN', 'TW', 'US', 'DE'],
+  },
   { name: 'DPG Spring Meeting', tier: 'minor', month: 3, day: 10, days: 5, every: 'year', hosts: ['DE'] },
   { name: 'IOP HEPP and APP Annual Meeting', tier: 'minor', month: 4, day: 1, days: 3, every: 'year', hosts: ['GB'] },
   { name: 'SIF National Congress', tier: 'minor', month: 9, day: 14, days: 5, every: 'year', hosts: ['IT'] },
@@ -451,23 +939,56 @@ const SERIES: Series[] = [
 ];
 
 const TOPICS = [
-  'Higgs boson couplings', 'Di-Higgs production', 'Top quark properties', 'Searches for supersymmetry',
-  'Exotic resonances', 'Long-lived particles', 'Dark matter at colliders', 'Electroweak precision measurements',
-  'Vector boson scattering', 'QCD and jet substructure', 'Heavy-ion collisions', 'B physics and CP violation',
-  'Charm and rare decays', 'Flavour anomalies', 'Forward physics', 'Luminosity and detector performance',
-  'Trigger and data acquisition', 'Computing and software', 'Machine learning in analysis', 'Detector upgrades',
-  'Standard Model cross sections', 'Lepton flavour universality',
+  'Higgs boson couplings',
+  'Di-Higgs production',
+  'Top quark properties',
+  'Searches for supersymmetry',
+  'Exotic resonances',
+  'Long-lived particles',
+  'Dark matter at colliders',
+  'Electroweak precision measurements',
+  'Vector boson scattering',
+  'QCD and jet substructure',
+  'Heavy-ion collisions',
+  'B physics and CP violation',
+  'Charm and rare decays',
+  'Flavour anomalies',
+  'Forward physics',
+  'Luminosity and detector performance',
+  'Trigger and data acquisition',
+  'Computing and software',
+  'Machine learning in analysis',
+  'Detector upgrades',
+  'Standard Model cross sections',
+  'Lepton flavour universality',
 ];
 const TALK_TITLE_OPENINGS = ['Recent results on', 'New measurements of', 'Overview of', 'Highlights in', 'Status of'];
 
 /** Slots a conference of each tier opens: [talkType, how many, seats]. */
 const SLOT_PLAN: Record<ConferenceTier, [TalkType, number, number][]> = {
-  major: [['plenary', 3, 1], ['summary', 1, 1], ['parallel', 8, 1], ['parallel', 2, 2]],
-  standard: [['plenary', 1, 1], ['parallel', 4, 1], ['poster', 1, 3]],
-  minor: [['parallel', 2, 1], ['seminar', 1, 1], ['poster', 1, 2]],
+  major: [
+    ['plenary', 3, 1],
+    ['summary', 1, 1],
+    ['parallel', 8, 1],
+    ['parallel', 2, 2],
+  ],
+  standard: [
+    ['plenary', 1, 1],
+    ['parallel', 4, 1],
+    ['poster', 1, 3],
+  ],
+  minor: [
+    ['parallel', 2, 1],
+    ['seminar', 1, 1],
+    ['poster', 1, 2],
+  ],
 };
 const SLOT_TITLE: Record<TalkType, string> = {
-  plenary: 'Plenary', summary: 'Experimental summary', parallel: 'Parallel', poster: 'Poster', seminar: 'Seminar',
+  plenary: 'Plenary',
+  summary: 'Experimental summary',
+  parallel: 'Parallel',
+  poster: 'Poster',
+  seminar: 'Seminar',
 };
 /** How many recorded talks a conference of each tier draws, relative to each other. */
 const TALKS_PER_TIER: Record<ConferenceTier, number> = { major: 6, standard: 2.5, minor: 1 };
@@ -490,7 +1011,11 @@ function shuffled<T>(random: Random, items: readonly T[]): T[] {
   return copy;
 }
 
-function generateConferences(random: Random, firstYear: number, lastYear: number): { conferences: GeneratedConference[]; slots: GeneratedSlot[] } {
+function generateConferences(
+  random: Random,
+  firstYear: number,
+  lastYear: number,
+): { conferences: GeneratedConference[]; slots: GeneratedSlot[] } {
   const conferences: GeneratedConference[] = [];
   const slots: GeneratedSlot[] = [];
   for (let year = firstYear; year <= lastYear; year++) {
@@ -513,7 +1038,11 @@ function generateConferences(random: Random, firstYear: number, lastYear: number
         for (let k = 0; k < count; k++) {
           const topic = topics[t++ % topics.length];
           slots.push({
-            id: uuid(random), conferenceId: conference.id, talkType, seats, topic,
+            id: uuid(random),
+            conferenceId: conference.id,
+            talkType,
+            seats,
+            topic,
             title: talkType === 'summary' ? SLOT_TITLE.summary : `${SLOT_TITLE[talkType]}: ${topic}`,
           });
         }
@@ -571,10 +1100,21 @@ function drawActive(random: Random, table: WeightedTable<Timeline>, day: number,
   return chosen;
 }
 
-function nominationOf(random: Random, t: Timeline, slot: GeneratedSlot, nominator: GeneratedUser, day: number, status: NominationStatus): GeneratedNomination {
+function nominationOf(
+  random: Random,
+  t: Timeline,
+  slot: GeneratedSlot,
+  nominator: GeneratedUser,
+  day: number,
+  status: NominationStatus,
+): GeneratedNomination {
   return {
-    id: uuid(random), memberId: t.member.id, slotId: slot.id, nominatorId: nominator.id,
-    reason: pick(random, NOMINATION_REASONS), status,
+    id: uuid(random),
+    memberId: t.member.id,
+    slotId: slot.id,
+    nominatorId: nominator.id,
+    reason: pick(random, NOMINATION_REASONS),
+    status,
     careerStage: t.stages[entryAt(t.stageFrom, day)],
     instituteId: t.institutes[entryAt(t.affiliationFrom, day)],
     createdAt: timestampOf(day, random),
@@ -595,7 +1135,10 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
   const institutes = instituteRows.map((r) => r.institute);
   const instituteTable = new WeightedTable(instituteRows, (r) => r.weight);
   const timelines = generateMembers(
-    randomStream(seed, 'members'), memberCount, todayDay, dayOf(`${firstYear - 4}-01-01`),
+    randomStream(seed, 'members'),
+    memberCount,
+    todayDay,
+    dayOf(`${firstYear - 4}-01-01`),
     (random) => instituteTable.draw(random).institute.id,
   );
   const byActivity = new WeightedTable(timelines, (t) => t.activity);
@@ -632,10 +1175,16 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
         const invitedOn = nominatedOn + integer(random, 10, 30);
         const declined = chance(random, 0.12);
         const allocation: GeneratedAllocation = {
-          id: uuid(random), slotId: slot.id, memberId: t.member.id, nominationId: nomination.id,
-          status: declined ? 'declined' : 'accepted', rationale: ALLOCATION_RATIONALE,
-          declineReason: declined ? pick(random, DECLINE_REASONS) : null, allocatedBy: committee.id,
-          createdAt: timestampOf(invitedOn, random), respondedAt: timestampOf(invitedOn + integer(random, 1, 14), random),
+          id: uuid(random),
+          slotId: slot.id,
+          memberId: t.member.id,
+          nominationId: nomination.id,
+          status: declined ? 'declined' : 'accepted',
+          rationale: ALLOCATION_RATIONALE,
+          declineReason: declined ? pick(random, DECLINE_REASONS) : null,
+          allocatedBy: committee.id,
+          createdAt: timestampOf(invitedOn, random),
+          respondedAt: timestampOf(invitedOn + integer(random, 1, 14), random),
         };
         allocations.push(allocation);
         // As the service does it: a declined invitation sends the nomination back to the shortlist.
@@ -646,9 +1195,15 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
         seatsLeft--;
         const talkDay = integer(random, start, end);
         allocatedTalks.push({
-          id: uuid(random), memberId: t.member.id, conferenceId: conference.id, talkType: slot.talkType,
-          date: isoOf(talkDay), title: slot.title, careerStage: t.stages[entryAt(t.stageFrom, talkDay)],
-          instituteId: t.institutes[entryAt(t.affiliationFrom, talkDay)], allocationId: allocation.id,
+          id: uuid(random),
+          memberId: t.member.id,
+          conferenceId: conference.id,
+          talkType: slot.talkType,
+          date: isoOf(talkDay),
+          title: slot.title,
+          careerStage: t.stages[entryAt(t.stageFrom, talkDay)],
+          instituteId: t.institutes[entryAt(t.affiliationFrom, talkDay)],
+          allocationId: allocation.id,
         });
       }
     } else if (start > todayDay) {
@@ -657,7 +1212,8 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
       for (const [k, t] of nominees.entries()) {
         const nominatedOn = todayDay - integer(random, 1, 80);
         const allocated = invite && k === 0;
-        const status: NominationStatus = allocated ? 'allocated'
+        const status: NominationStatus = allocated
+          ? 'allocated'
           : weighted(random, { submitted: 62, shortlisted: 30, withdrawn: 4, rejected: 4 });
         const nomination = nominationOf(random, t, slot, pick(random, nominators), nominatedOn, status);
         nominations.push(nomination);
@@ -666,9 +1222,15 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
         if (answer === 'declined') nomination.status = 'shortlisted';
         const invitedOn = Math.min(todayDay - 1, nominatedOn + integer(random, 1, 20));
         allocations.push({
-          id: uuid(random), slotId: slot.id, memberId: t.member.id, nominationId: nomination.id, status: answer,
-          rationale: ALLOCATION_RATIONALE, declineReason: answer === 'declined' ? pick(random, DECLINE_REASONS) : null,
-          allocatedBy: committee.id, createdAt: timestampOf(invitedOn, random),
+          id: uuid(random),
+          slotId: slot.id,
+          memberId: t.member.id,
+          nominationId: nomination.id,
+          status: answer,
+          rationale: ALLOCATION_RATIONALE,
+          declineReason: answer === 'declined' ? pick(random, DECLINE_REASONS) : null,
+          allocatedBy: committee.id,
+          createdAt: timestampOf(invitedOn, random),
           respondedAt: answer === 'invited' ? null : timestampOf(Math.min(todayDay, invitedOn + integer(random, 1, 10)), random),
         });
       }
@@ -682,14 +1244,20 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
     const crowdRandom = randomStream(seed, 'crowded-slot');
     const conference = conferences.find((c) => c.tier === 'major' && dayOf(c.startDate) > todayDay)!;
     const slot: GeneratedSlot = {
-      id: uuid(crowdRandom), conferenceId: conference.id, talkType: 'plenary', seats: 1,
-      topic: 'Collaboration highlights', title: 'Plenary: Collaboration highlights (open call)',
+      id: uuid(crowdRandom),
+      conferenceId: conference.id,
+      talkType: 'plenary',
+      seats: 1,
+      topic: 'Collaboration highlights',
+      title: 'Plenary: Collaboration highlights (open call)',
     };
     slots.push(slot);
     crowdedSlotId = slot.id;
     const current = timelines.filter((t) => activeOn(t, todayDay));
     for (const t of shuffled(crowdRandom, current).slice(0, crowded)) {
-      nominations.push(nominationOf(crowdRandom, t, slot, pick(crowdRandom, nominators), todayDay - integer(crowdRandom, 1, 30), 'submitted'));
+      nominations.push(
+        nominationOf(crowdRandom, t, slot, pick(crowdRandom, nominators), todayDay - integer(crowdRandom, 1, 30), 'submitted'),
+      );
     }
   }
 
@@ -701,10 +1269,12 @@ export function generateCollaboration(options: CollaborationOptions): Collaborat
     const talkRandom = randomStream(seed, 'talks');
     const conferenceTable = new WeightedTable(pastConferences, (c) => TALKS_PER_TIER[c.tier]);
     const bounds = new Map(pastConferences.map((c) => [c.id, [dayOf(c.startDate), dayOf(c.endDate)] as const]));
-    const typeTables = new Map(CAREER_STAGES.map((stage) => {
-      const types = Object.entries(TALK_TYPE_BY_STAGE[stage]) as [TalkType, number][];
-      return [stage, new WeightedTable(types, ([, w]) => w)] as const;
-    }));
+    const typeTables = new Map(
+      CAREER_STAGES.map((stage) => {
+        const types = Object.entries(TALK_TYPE_BY_STAGE[stage]) as [TalkType, number][];
+        return [stage, new WeightedTable(types, ([, w]) => w)] as const;
+      }),
+    );
     let misses = 0;
     for (let n = allocatedTalks.length; n < talkCount;) {
       if (misses > 10_000) throw new Error('Too few members to give the talks: ask for more members or fewer talks');

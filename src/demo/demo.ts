@@ -51,9 +51,14 @@ async function main(): Promise<void> {
     } else {
       console.log(`Generating the demo collaboration (${DEMO_MEMBERS} members, seed ${DEMO_SEED}) into ${dataDir} ...`);
       const result = await seedDatabase(url, { members: DEMO_MEMBERS, seed: DEMO_SEED });
-      const counts = Object.entries(result.counts).map(([table, n]) => `${n} ${table}`).join(', ');
+      const counts = Object.entries(result.counts)
+        .map(([table, n]) => `${n} ${table}`)
+        .join(', ');
       console.log(`Done in ${(result.timings.totalMs / 1000).toFixed(1)} s: ${counts}`);
-      tokens = Object.fromEntries(ROLES.map((role) => [role, result.users.find((u) => u.email === ROLE_USERS[role])!.token])) as Record<Role, string>;
+      tokens = Object.fromEntries(ROLES.map((role) => [role, result.users.find((u) => u.email === ROLE_USERS[role])!.token])) as Record<
+        Role,
+        string
+      >;
     }
   } catch (error) {
     await embedded.stop();
@@ -62,18 +67,24 @@ async function main(): Promise<void> {
   const { app, port } = await startService({ url, embedded });
   const speakers = await demoSpeakerFlow(app);
   if (speakers) {
-    console.log(`Speaker flow: ${speakers.invitations} invitations at ${speakers.conferences} conferences, `
-      + `${speakers.answered} answered by link, ${speakers.mails} mails in the outbox`);
+    console.log(
+      `Speaker flow: ${speakers.invitations} invitations at ${speakers.conferences} conferences, ` +
+        `${speakers.answered} answered by link, ${speakers.mails} mails in the outbox`,
+    );
   }
   const mentorship = await demoMentorshipRounds(app, DEMO_SEED);
   if (mentorship) {
-    console.log(`Mentorship: the ${mentorship.previousYear} round published; ${mentorship.year}: ${mentorship.signups} sign-ups, `
-      + `${mentorship.pairs} pairs proposed (${mentorship.continued} continued), ${mentorship.unmatched} mentees unmatched`);
+    console.log(
+      `Mentorship: the ${mentorship.previousYear} round published; ${mentorship.year}: ${mentorship.signups} sign-ups, ` +
+        `${mentorship.pairs} pairs proposed (${mentorship.continued} continued), ${mentorship.unmatched} mentees unmatched`,
+    );
   }
   const leadership = await demoLeadershipHistory(app, { seed: DEMO_SEED });
   if (leadership) {
-    console.log(`Leadership: ${leadership.positions} positions (L1 to L3), ${leadership.appointments} appointments over 15 years, `
-      + `an open call with ${leadership.nominations} nominations`);
+    console.log(
+      `Leadership: ${leadership.positions} positions (L1 to L3), ${leadership.appointments} appointments over 15 years, ` +
+        `an open call with ${leadership.nominations} nominations`,
+    );
   }
   console.log(await instructions(url, port, tokens));
 }
@@ -113,11 +124,12 @@ function reissueTokens(url: string): Promise<Record<Role, string>> {
         `UPDATE app_user SET token_hash = $2 WHERE lower(email) = $1 AND identity_subject IS NULL RETURNING id`,
         [ROLE_USERS[role], hashToken(token)],
       );
-      if (rows.length === 0) throw new Error(`The demo user ${ROLE_USERS[role]} is missing: delete ${process.env.DATA_DIR ?? './.data/demo'} to start afresh`);
-      await client.query(
-        `INSERT INTO audit_event (action, entity, entity_id, after) VALUES ('user.token-reissue', 'user', $1, $2)`,
-        [rows[0].id, JSON.stringify({ reason: 'demo start' })],
-      );
+      if (rows.length === 0)
+        throw new Error(`The demo user ${ROLE_USERS[role]} is missing: delete ${process.env.DATA_DIR ?? './.data/demo'} to start afresh`);
+      await client.query(`INSERT INTO audit_event (action, entity, entity_id, after) VALUES ('user.token-reissue', 'user', $1, $2)`, [
+        rows[0].id,
+        JSON.stringify({ reason: 'demo start' }),
+      ]);
       tokens[role] = token;
     }
     await client.query('COMMIT');
@@ -128,21 +140,39 @@ function reissueTokens(url: string): Promise<Record<Role, string>> {
 /** Real ids from the demo data, so every curl line works as printed. */
 async function instructions(url: string, port: number, tokens: Record<Role, string>): Promise<string> {
   const examples = await withClient(url, async (client) => {
-    const slot = (await client.query<{ id: string; title: string; conference: string }>(`
+    const slot = (
+      await client.query<{ id: string; title: string; conference: string }>(`
       SELECT s.id, s.title, c.name AS conference FROM slot s JOIN conference c ON c.id = s.conference_id
       JOIN nomination n ON n.slot_id = s.id AND n.status IN ('submitted', 'shortlisted')
       WHERE c.start_date > current_date
-      GROUP BY s.id, c.name, c.start_date ORDER BY count(*) DESC, c.start_date, s.id LIMIT 1`)).rows[0];
-    const member = (await client.query<{ id: string; name: string }>(`
+      GROUP BY s.id, c.name, c.start_date ORDER BY count(*) DESC, c.start_date, s.id LIMIT 1`)
+    ).rows[0];
+    const member = (
+      await client.query<{ id: string; name: string }>(
+        `
       SELECT m.id, m.name FROM member m
       WHERE m.left_on IS NULL AND NOT EXISTS (SELECT 1 FROM nomination n WHERE n.member_id = m.id AND n.slot_id = $1)
-      ORDER BY m.external_id LIMIT 1`, [slot.id])).rows[0];
-    const memberName = (await client.query<{ name: string }>(
-      `SELECT m.name FROM app_user u JOIN member m ON m.id = u.member_id WHERE lower(u.email) = $1`, [ROLE_USERS.member])).rows[0]?.name ?? '';
-    const timed = (await client.query<{ id: string }>(`
-      SELECT conference_id AS id FROM slot WHERE starts_at IS NOT NULL ORDER BY starts_at LIMIT 1`)).rows[0]?.id ?? null;
-    const round = (await client.query<{ id: string }>(`
-      SELECT id FROM mentorship_round WHERE status = 'open'`)).rows[0]?.id ?? null;
+      ORDER BY m.external_id LIMIT 1`,
+        [slot.id],
+      )
+    ).rows[0];
+    const memberName =
+      (
+        await client.query<{ name: string }>(
+          `SELECT m.name FROM app_user u JOIN member m ON m.id = u.member_id WHERE lower(u.email) = $1`,
+          [ROLE_USERS.member],
+        )
+      ).rows[0]?.name ?? '';
+    const timed =
+      (
+        await client.query<{ id: string }>(`
+      SELECT conference_id AS id FROM slot WHERE starts_at IS NOT NULL ORDER BY starts_at LIMIT 1`)
+      ).rows[0]?.id ?? null;
+    const round =
+      (
+        await client.query<{ id: string }>(`
+      SELECT id FROM mentorship_round WHERE status = 'open'`)
+      ).rows[0]?.id ?? null;
     return { slot, member, memberName, timed, round };
   });
   const base = `http://localhost:${port}`;
@@ -170,7 +200,7 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     'Where an imbalance enters (membership -> nominations -> allocations), and equal treatment by career stage:',
     `  curl ${auth('monitor')} "${api}/reports/funnel?dimension=gender"`,
     `  curl ${auth('monitor')} "${api}/reports/equity?from=2025-01-01"`,
-    'Declines by region with the kind of reason, the authors against the membership, each year against that year\'s membership:',
+    "Declines by region with the kind of reason, the authors against the membership, each year against that year's membership:",
     `  curl ${auth('monitor')} "${api}/reports/declines?dimension=region"`,
     `  curl ${auth('monitor')} "${api}/reports/balance?population=authors&dimension=gender&within=careerStage&compareTo=members"`,
     `  curl ${auth('monitor')} "${api}/reports/trends?population=talks&dimension=region&compareTo=members"`,
@@ -188,20 +218,27 @@ async function instructions(url: string, port: number, tokens: Record<Role, stri
     `  curl ${auth('contact')} ${api}/incidents`,
     'The mail the service wrote (SMTP_URL is unset, so it is kept here), and a programme with times and rooms:',
     `  curl ${auth('admin')} "${api}/outbox?limit=5"`,
-    ...(examples.timed ? [`  curl ${auth('committee')} ${api}/conferences/${examples.timed}/programme`,
-      `  curl ${auth('committee')} -o programme.ics "${api}/conferences/${examples.timed}/programme?format=ics"`] : []),
+    ...(examples.timed
+      ? [
+          `  curl ${auth('committee')} ${api}/conferences/${examples.timed}/programme`,
+          `  curl ${auth('committee')} -o programme.ics "${api}/conferences/${examples.timed}/programme?format=ics"`,
+        ]
+      : []),
     `A member's own page (${examples.memberName}): record, talk history, eligibility with its breakdown, invitations:`,
     `  curl ${auth('member')} ${api}/me`,
     `  curl ${auth('member')} ${api}/me/eligibility`,
     `  curl ${auth('member')} ${api}/me/invitations`,
-    'A message to the diversity office\'s anonymous box, and the DO co-chairs reading it:',
+    "A message to the diversity office's anonymous box, and the DO co-chairs reading it:",
     `  curl ${auth('member')} -H "Content-Type: application/json" -d '{"text":"About the coffee-break jokes"}' ${api}/diversity-office/messages`,
     `  curl ${auth('do-chair')} ${api}/diversity-office/messages`,
-    'The mentorship programme: the rounds, this year\'s proposed pairs with their explanations, the round\'s report:',
+    "The mentorship programme: the rounds, this year's proposed pairs with their explanations, the round's report:",
     `  curl ${auth('mentorship-coordinator')} ${api}/mentorship/rounds`,
-    ...(examples.round ? [
-      `  curl ${auth('mentorship-coordinator')} ${api}/mentorship/rounds/${examples.round}/matching`,
-      `  curl ${auth('mentorship-coordinator')} "${api}/reports/mentorship?roundId=${examples.round}"`] : []),
+    ...(examples.round
+      ? [
+          `  curl ${auth('mentorship-coordinator')} ${api}/mentorship/rounds/${examples.round}/matching`,
+          `  curl ${auth('mentorship-coordinator')} "${api}/reports/mentorship?roundId=${examples.round}"`,
+        ]
+      : []),
     `The dashboard shows the member's own page: open ${base}/dashboard and paste $DEMO_MEMBER (or sign in through`,
     '  the identity provider when OIDC_ISSUER is set).',
     '',

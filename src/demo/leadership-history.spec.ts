@@ -4,8 +4,11 @@ import { pick, randomStream } from './random';
 
 const random = randomStream(1, 'test-members');
 const candidates: LeadershipCandidate[] = Array.from({ length: 1500 }, (_, i) => ({
-  id: `m${i}`, gender: random() < 0.2 ? 'woman' : 'man', careerStage: pick(random, ['tenured', 'nontenured', 'postdoc', 'student'] as const),
-  joinedOn: `${1995 + (i % 20)}-01-01`, leftOn: i % 17 === 0 ? '2018-06-30' : null,
+  id: `m${i}`,
+  gender: random() < 0.2 ? 'woman' : 'man',
+  careerStage: pick(random, ['tenured', 'nontenured', 'postdoc', 'student'] as const),
+  joinedOn: `${1995 + (i % 20)}-01-01`,
+  leftOn: i % 17 === 0 ? '2018-06-30' : null,
 }));
 
 describe('the demo leadership history', () => {

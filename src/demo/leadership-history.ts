@@ -54,8 +54,21 @@ const DETECTORS = ['Tracker', 'Electromagnetic calorimeter', 'Hadron calorimeter
 const UPGRADES = ['Phase-2 tracker', 'High-granularity calorimeter', 'Timing layer'];
 
 function positionsOf(): PlannedPosition[] {
-  const p = (title: string, level: string, area: LeadershipArea, kind: PositionKind, extra: Partial<PlannedPosition> = {}): PlannedPosition => ({
-    title, level, area, kind, termYears: 2, maxTerms: 2, seats: 1, allocatesResources: false,
+  const p = (
+    title: string,
+    level: string,
+    area: LeadershipArea,
+    kind: PositionKind,
+    extra: Partial<PlannedPosition> = {},
+  ): PlannedPosition => ({
+    title,
+    level,
+    area,
+    kind,
+    termYears: 2,
+    maxTerms: 2,
+    seats: 1,
+    allocatesResources: false,
     mandate: `${title}: leads the collaboration's work in this ${area} area and reports to the level above.`,
     requirements: level === 'L1' ? 'Long experience in the collaboration; tenured or equivalent.' : 'Recognised expertise in the area.',
     ...extra,
@@ -75,8 +88,9 @@ function positionsOf(): PlannedPosition[] {
     p('Publications committee chair', 'L2', 'publications', 'chair'),
     ...PHYSICS_GROUPS.map((g) => p(`${g} group deputy convener`, 'L3', 'physics', 'deputy', { seats: 2 })),
     ...DETECTORS.map((d) => p(`${d} deputy project manager`, 'L3', 'detector', 'deputy', { termYears: 3 })),
-    ...PHYSICS_GROUPS.slice(0, 4).flatMap((g) => ['analysis', 'object'].map((sub) =>
-      p(`${g} ${sub} subgroup convener`, 'L3', 'physics', 'convener', { seats: 2 }))),
+    ...PHYSICS_GROUPS.slice(0, 4).flatMap((g) =>
+      ['analysis', 'object'].map((sub) => p(`${g} ${sub} subgroup convener`, 'L3', 'physics', 'convener', { seats: 2 })),
+    ),
     ...DETECTORS.map((d) => p(`${d} operations convener`, 'L3', 'operations', 'convener')),
     p('Data quality convener', 'L3', 'computing', 'convener', { seats: 2 }),
   ];
@@ -90,8 +104,10 @@ const STAGE_WEIGHT: Record<string, Partial<Record<CareerStage, number>>> = {
 };
 const WOMAN_WEIGHT: Record<string, number> = { L1: 0.55, L2: 0.75, L3: 0.95 };
 
-export function planLeadershipHistory(candidates: readonly LeadershipCandidate[], options: { seed: number; today: string; years?: number }):
-LeadershipPlan {
+export function planLeadershipHistory(
+  candidates: readonly LeadershipCandidate[],
+  options: { seed: number; today: string; years?: number },
+): LeadershipPlan {
   const random = randomStream(options.seed, 'leadership');
   const first = Number(options.today.slice(0, 4)) - (options.years ?? 15);
   const positions = positionsOf();
@@ -102,8 +118,14 @@ LeadershipPlan {
   const free = (id: string, from: string, to: string) => !(busy.get(id) ?? []).some(([a, b]) => from < b && a < to);
   const choose = (position: PlannedPosition, from: string, to: string, heldBefore: Set<string>, r: Random): string | null => {
     const weights = STAGE_WEIGHT[position.level];
-    const pool = candidates.filter((c) => (weights[c.careerStage] ?? 0) > 0 && c.joinedOn <= from && (c.leftOn === null || c.leftOn > to)
-      && !heldBefore.has(c.id) && free(c.id, from, to));
+    const pool = candidates.filter(
+      (c) =>
+        (weights[c.careerStage] ?? 0) > 0 &&
+        c.joinedOn <= from &&
+        (c.leftOn === null || c.leftOn > to) &&
+        !heldBefore.has(c.id) &&
+        free(c.id, from, to),
+    );
     if (pool.length === 0) return null;
     // Lead posts go to the area's former deputies half of the time.
     const deputies = deputyOf.get(position.area);
@@ -144,39 +166,65 @@ LeadershipPlan {
   }
   // The call: a physics group whose conveners' terms end soonest; nominees from the senior pool.
   const callPosition = positions.find((p) => p.title === 'Higgs group convener')!;
-  const nominees = candidates.filter((c) => c.careerStage === 'tenured' && c.leftOn === null && free(c.id, options.today, '9999-12-31'))
-    .slice(0, 400).filter(() => chance(random, 0.02)).slice(0, 4).map((c) => c.id);
+  const nominees = candidates
+    .filter((c) => c.careerStage === 'tenured' && c.leftOn === null && free(c.id, options.today, '9999-12-31'))
+    .slice(0, 400)
+    .filter(() => chance(random, 0.02))
+    .slice(0, 4)
+    .map((c) => c.id);
   return { positions, appointments, call: { position: callPosition.title, nominees } };
 }
 
-export interface LeadershipHistoryResult { positions: number; appointments: number; nominations: number }
+export interface LeadershipHistoryResult {
+  positions: number;
+  appointments: number;
+  nominations: number;
+}
 
 /** Runs once on a demo database (nothing happens when positions exist already). */
-export async function demoLeadershipHistory(app: INestApplication, options: { seed?: number; committeeEmail?: string } = {}):
-Promise<LeadershipHistoryResult | null> {
+export async function demoLeadershipHistory(
+  app: INestApplication,
+  options: { seed?: number; committeeEmail?: string } = {},
+): Promise<LeadershipHistoryResult | null> {
   const db = app.get(DataSource);
   if ((await db.query(`SELECT 1 FROM leadership_position LIMIT 1`)).length) return null;
-  const [user] = await db.query(`SELECT id, name, roles FROM app_user WHERE lower(email) = $1`, [options.committeeEmail ?? 'committee@demo.example']);
+  const [user] = await db.query(`SELECT id, name, roles FROM app_user WHERE lower(email) = $1`, [
+    options.committeeEmail ?? 'committee@demo.example',
+  ]);
   if (!user) return null;
   const actor: Actor = { id: user.id, name: user.name, roles: user.roles, requestId: 'demo' };
   const today = new Date().toISOString().slice(0, 10);
   const candidates: LeadershipCandidate[] = await db.query(
-    `SELECT id, gender, career_stage AS "careerStage", joined_on AS "joinedOn", left_on AS "leftOn" FROM member ORDER BY external_id, id`);
+    `SELECT id, gender, career_stage AS "careerStage", joined_on AS "joinedOn", left_on AS "leftOn" FROM member ORDER BY external_id, id`,
+  );
   const plan = planLeadershipHistory(candidates, { seed: options.seed ?? 42, today });
   const ids = new Map<string, string>();
   for (const position of plan.positions) ids.set(position.title, (await app.get(PositionsService).create(position, actor)).id);
-  await app.get(AppointmentsService).importHistory(plan.appointments.map((a) => ({
-    positionId: ids.get(a.position), memberId: a.memberId, startsOn: a.startsOn, ...(a.endsOn ? { endsOn: a.endsOn } : {}),
-  })), actor);
+  await app.get(AppointmentsService).importHistory(
+    plan.appointments.map((a) => ({
+      positionId: ids.get(a.position),
+      memberId: a.memberId,
+      startsOn: a.startsOn,
+      ...(a.endsOn ? { endsOn: a.endsOn } : {}),
+    })),
+    actor,
+  );
   const deadline = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
   // Terms begin on 1 September: the first one after the deadline.
   const september = `${deadline.slice(0, 4)}-09-01`;
-  const call = await app.get(CallsService).create({
-    positionId: ids.get(plan.call.position)!, deadline, termStartsOn: september >= deadline ? september : addYears(september, 1),
-    note: 'One of the two convener seats: the term begins on 1 September.',
-  }, actor);
+  const call = await app.get(CallsService).create(
+    {
+      positionId: ids.get(plan.call.position)!,
+      deadline,
+      termStartsOn: september >= deadline ? september : addYears(september, 1),
+      note: 'One of the two convener seats: the term begins on 1 September.',
+    },
+    actor,
+  );
   for (const memberId of plan.call.nominees) {
-    await app.get(CallsService).nominate(call.id, { memberId, statement: 'Broad experience in Higgs analyses and in leading a team.' }, actor);
+    await app
+      .get(CallsService)
+      .nominate(call.id, { memberId, statement: 'Broad experience in Higgs analyses and in leading a team.' }, actor);
   }
   return { positions: plan.positions.length, appointments: plan.appointments.length, nominations: plan.call.nominees.length };
 }

@@ -13,14 +13,16 @@ describe('seeded random streams', () => {
   });
 
   it('stay within [0, 1)', () => {
-    fc.assert(fc.property(fc.integer(), fc.string(), (seed, purpose) => {
-      const random = randomStream(seed, purpose);
-      for (let i = 0; i < 50; i++) {
-        const x = random();
-        if (!(x >= 0 && x < 1)) return false;
-      }
-      return true;
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.string(), (seed, purpose) => {
+        const random = randomStream(seed, purpose);
+        for (let i = 0; i < 50; i++) {
+          const x = random();
+          if (!(x >= 0 && x < 1)) return false;
+        }
+        return true;
+      }),
+    );
   });
 
   it('make version-4 UUIDs', () => {

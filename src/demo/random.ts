@@ -16,7 +16,10 @@ function splitmix32(seed: number): () => number {
 
 function sfc32(a: number, b: number, c: number, d: number): Random {
   return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -83,7 +86,10 @@ export class WeightedTable<T> {
   private readonly cumulative: Float64Array;
   private readonly total: number;
 
-  constructor(readonly items: readonly T[], weight: (item: T) => number) {
+  constructor(
+    readonly items: readonly T[],
+    weight: (item: T) => number,
+  ) {
     this.cumulative = new Float64Array(items.length);
     let sum = 0;
     items.forEach((item, i) => {

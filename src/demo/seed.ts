@@ -24,7 +24,10 @@ function uniformOf(text: string): number {
  * Authors: most members sign the collaboration's papers a year after joining (a qualification task
  * done), until they leave; engineers less often. Dates as the collaboration's author list keeps them.
  */
-function authorship(m: { id: string; joinedOn: string; leftOn: string | null; careerStage: string }, today: string): [string | null, string | null] {
+function authorship(
+  m: { id: string; joinedOn: string; leftOn: string | null; careerStage: string },
+  today: string,
+): [string | null, string | null] {
   if (uniformOf(`author:${m.id}`) >= (m.careerStage === 'engineer' ? 0.5 : 0.9)) return [null, null];
   const since = new Date(Date.parse(`${m.joinedOn}T00:00:00Z`) + 365 * 86_400_000).toISOString().slice(0, 10);
   if (since > today || (m.leftOn && since >= m.leftOn)) return [null, null];
@@ -35,13 +38,18 @@ function authorship(m: { id: string; joinedOn: string; leftOn: string | null; ca
 /** Where travel money is short, declines are more often for funding or visas: the seed's "downward outliers". */
 const FUNDING_STRAINED = new Set(['IN', 'PK', 'LK', 'IR', 'EG', 'BR', 'MX', 'CO', 'EC', 'UA', 'RS', 'ME', 'TR', 'LB', 'TH', 'MY']);
 const CATEGORY_OF_REASON: Record<string, DeclineCategory> = {
-  'Schedule conflict': 'schedule', 'Teaching duties': 'schedule', 'Travel not possible': 'travel', 'Personal reasons': 'family',
+  'Schedule conflict': 'schedule',
+  'Teaching duties': 'schedule',
+  'Travel not possible': 'travel',
+  'Personal reasons': 'family',
 };
 
 function declineOf(id: string, reason: string | null, country: string | undefined): { reason: string | null; category: DeclineCategory } {
   const u = uniformOf(`decline:${id}`);
   if (country && FUNDING_STRAINED.has(country) && u < 0.55) {
-    return u < 0.4 ? { reason: 'No travel funding left this year', category: 'funding' } : { reason: 'The visa did not come in time', category: 'travel' };
+    return u < 0.4
+      ? { reason: 'No travel funding left this year', category: 'funding' }
+      : { reason: 'The visa did not come in time', category: 'travel' };
   }
   if (u < 0.08) return { reason: 'No travel funding left this year', category: 'funding' };
   if (u > 0.95) return { reason, category: 'other' };
@@ -59,7 +67,13 @@ export interface SeedOptions extends Omit<CollaborationOptions, 'today' | 'exist
   log?: (line: string) => void;
 }
 
-export interface SeededUser { id: string; name: string; email: string; roles: Role[]; token: string }
+export interface SeededUser {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  token: string;
+}
 
 export interface SeedResult {
   counts: Record<string, number>;
@@ -72,8 +86,15 @@ export class DatabaseNotEmpty extends Error {}
 
 /** The tables the seed fills, in load order. */
 const DOMAIN_TABLES = [
-  'institute', 'member', 'member_career_stage', 'member_affiliation', 'conference', 'slot',
-  'nomination', 'allocation', 'talk',
+  'institute',
+  'member',
+  'member_career_stage',
+  'member_affiliation',
+  'conference',
+  'slot',
+  'nomination',
+  'allocation',
+  'talk',
 ];
 
 export async function migrate(url: string): Promise<void> {
@@ -131,13 +152,14 @@ export async function seedDatabase(url: string, options: SeedOptions = {}): Prom
       }
       await linkMemberAccounts(client, collaboration, users);
       const checked = Date.now();
-      await client.query(
-        `INSERT INTO audit_event (action, entity, after) VALUES ('collaboration.seed', 'database', $1)`,
-        [JSON.stringify({ ...counts, seed: options.seed ?? 42, today: collaboration.today })],
-      );
+      await client.query(`INSERT INTO audit_event (action, entity, after) VALUES ('collaboration.seed', 'database', $1)`, [
+        JSON.stringify({ ...counts, seed: options.seed ?? 42, today: collaboration.today }),
+      ]);
       await client.query('COMMIT');
       // The ranking basis was rebuilt once per history table loaded: leave none of the old rows behind.
-      await client.query('VACUUM member_rank_basis');
+      // The loaded tables are vacuumed too, as autovacuum would soon: their visibility maps let the
+      // talk reads be index-only, and no autovacuum of a million fresh rows runs under what follows.
+      await client.query(`VACUUM (ANALYZE) member_rank_basis, ${DOMAIN_TABLES.join(', ')}`);
       await client.query('ANALYZE');
       const analyzed = Date.now();
       return {
@@ -172,8 +194,11 @@ async function isEmpty(client: Client): Promise<boolean> {
 async function linkMemberAccounts(client: Client, collaboration: Collaboration, users: SeededUser[]): Promise<void> {
   for (const [i, user] of collaboration.users.entries()) {
     if (!user.memberId) continue;
-    await client.query(`UPDATE app_user SET member_id = $2, roles = $3, disabled = false WHERE id = $1`,
-      [users[i].id, user.memberId, user.roles]);
+    await client.query(`UPDATE app_user SET member_id = $2, roles = $3, disabled = false WHERE id = $1`, [
+      users[i].id,
+      user.memberId,
+      user.roles,
+    ]);
   }
 }
 
@@ -187,11 +212,14 @@ async function emptyDomainTables(client: Client): Promise<void> {
   await client.query(
     `UPDATE app_user SET member_id = NULL, roles = array_remove(roles, 'member'),
             disabled = disabled OR (roles = ARRAY['member'] AND identity_subject IS NULL)
-     WHERE member_id IS NOT NULL`);
-  const { rows: links } = await client.query<Constraint>(`
+     WHERE member_id IS NOT NULL`,
+  );
+  const { rows: links } = await client.query<Constraint>(
+    `
     SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
     FROM pg_constraint WHERE contype = 'f' AND conrelid = 'app_user'::regclass AND confrelid::regclass::text = ANY ($1)`,
-  [DOMAIN_TABLES]);
+    [DOMAIN_TABLES],
+  );
   for (const fk of links) await client.query(`ALTER TABLE app_user DROP CONSTRAINT ${client.escapeIdentifier(fk.name)}`);
   await client.query(`TRUNCATE ${DOMAIN_TABLES.join(', ')} CASCADE`);
   for (const fk of links) await client.query(`ALTER TABLE app_user ADD CONSTRAINT ${client.escapeIdentifier(fk.name)} ${fk.definition}`);
@@ -221,37 +249,48 @@ async function upsertUsers(client: Client, collaboration: Collaboration): Promis
   return seeded;
 }
 
-interface Constraint { table: string; name: string; definition: string }
+interface Constraint {
+  table: string;
+  name: string;
+  definition: string;
+}
 
 async function dropConstraints(client: Client): Promise<Constraint[]> {
-  const { rows } = await client.query<Constraint>(`
+  const { rows } = await client.query<Constraint>(
+    `
     SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
     FROM pg_constraint
-    WHERE contype = 'f' AND conrelid::regclass::text = ANY ($1)`, [DOMAIN_TABLES]);
+    WHERE contype = 'f' AND conrelid::regclass::text = ANY ($1)`,
+    [DOMAIN_TABLES],
+  );
   for (const fk of rows) await client.query(`ALTER TABLE ${fk.table} DROP CONSTRAINT ${client.escapeIdentifier(fk.name)}`);
   return rows;
 }
 
 /** Primary keys and unique constraints no foreign key leans on (the talk table's, above all). */
 async function dropUnreferencedKeys(client: Client): Promise<Constraint[]> {
-  const { rows } = await client.query<Constraint>(`
+  const { rows } = await client.query<Constraint>(
+    `
     SELECT k.conrelid::regclass::text AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
     FROM pg_constraint k
     WHERE k.contype IN ('p', 'u') AND k.conrelid::regclass::text = ANY ($1)
       AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)`,
-  [DOMAIN_TABLES]);
+    [DOMAIN_TABLES],
+  );
   for (const key of rows) await client.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${client.escapeIdentifier(key.name)}`);
   return rows;
 }
 
 /** Secondary indexes (those not backing a primary key, unique or exclusion constraint), rebuilt after the load. */
 async function dropIndexes(client: Client): Promise<{ name: string; definition: string }[]> {
-  const { rows } = await client.query<{ name: string; definition: string }>(`
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `
     SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_index i
     WHERE i.indrelid::regclass::text = ANY ($1)
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))`,
-  [DOMAIN_TABLES]);
+    [DOMAIN_TABLES],
+  );
   for (const index of rows) await client.query(`DROP INDEX ${index.name}`);
   return rows;
 }
@@ -269,34 +308,121 @@ async function copyCollaboration(
     counts[table] = await copyRows(client, table, columns, rows);
     log(`  ${table.padEnd(20)} ${String(counts[table]).padStart(9)} rows  ${Date.now() - started} ms`);
   };
-  await copy('institute', ['id', 'name', 'country', 'region_override'],
-    c.institutes.filter((i) => !i.existing).map((i) => [i.id, i.name, i.country, i.regionOverride]));
-  await copy('member', ['id', 'external_id', 'name', 'email', 'gender', 'institute_id', 'career_stage', 'joined_on', 'left_on',
-    'author_since', 'author_until'],
-    c.members.map((m) => [m.id, m.externalId, m.name, m.email, m.gender, m.instituteId, m.careerStage, m.joinedOn, m.leftOn,
-      ...authorship(m, c.today)]));
-  await copy('member_career_stage', ['member_id', 'valid_from', 'career_stage'],
-    c.members.flatMap((m) => m.careerStages.map((e) => [m.id, e.validFrom, e.careerStage])));
-  await copy('member_affiliation', ['member_id', 'valid_from', 'institute_id'],
-    c.members.flatMap((m) => m.affiliations.map((e) => [m.id, e.validFrom, e.instituteId])));
-  await copy('conference', ['id', 'name', 'start_date', 'end_date', 'country', 'tier'],
-    c.conferences.map((k) => [k.id, k.name, k.startDate, k.endDate, k.country, k.tier]));
-  await copy('slot', ['id', 'conference_id', 'title', 'talk_type', 'seats', 'topic'],
-    c.slots.map((s) => [s.id, s.conferenceId, s.title, s.talkType, s.seats, s.topic]));
-  await copy('nomination', ['id', 'member_id', 'slot_id', 'nominator_id', 'reason', 'status', 'career_stage', 'institute_id', 'created_at', 'updated_at'],
-    c.nominations.map((n) => [n.id, n.memberId, n.slotId, userId.get(n.nominatorId), n.reason, n.status, n.careerStage, n.instituteId, n.createdAt, n.createdAt]));
+  await copy(
+    'institute',
+    ['id', 'name', 'country', 'region_override'],
+    c.institutes.filter((i) => !i.existing).map((i) => [i.id, i.name, i.country, i.regionOverride]),
+  );
+  await copy(
+    'member',
+    [
+      'id',
+      'external_id',
+      'name',
+      'email',
+      'gender',
+      'institute_id',
+      'career_stage',
+      'joined_on',
+      'left_on',
+      'author_since',
+      'author_until',
+    ],
+    c.members.map((m) => [
+      m.id,
+      m.externalId,
+      m.name,
+      m.email,
+      m.gender,
+      m.instituteId,
+      m.careerStage,
+      m.joinedOn,
+      m.leftOn,
+      ...authorship(m, c.today),
+    ]),
+  );
+  await copy(
+    'member_career_stage',
+    ['member_id', 'valid_from', 'career_stage'],
+    c.members.flatMap((m) => m.careerStages.map((e) => [m.id, e.validFrom, e.careerStage])),
+  );
+  await copy(
+    'member_affiliation',
+    ['member_id', 'valid_from', 'institute_id'],
+    c.members.flatMap((m) => m.affiliations.map((e) => [m.id, e.validFrom, e.instituteId])),
+  );
+  await copy(
+    'conference',
+    ['id', 'name', 'start_date', 'end_date', 'country', 'tier'],
+    c.conferences.map((k) => [k.id, k.name, k.startDate, k.endDate, k.country, k.tier]),
+  );
+  await copy(
+    'slot',
+    ['id', 'conference_id', 'title', 'talk_type', 'seats', 'topic'],
+    c.slots.map((s) => [s.id, s.conferenceId, s.title, s.talkType, s.seats, s.topic]),
+  );
+  await copy(
+    'nomination',
+    ['id', 'member_id', 'slot_id', 'nominator_id', 'reason', 'status', 'career_stage', 'institute_id', 'created_at', 'updated_at'],
+    c.nominations.map((n) => [
+      n.id,
+      n.memberId,
+      n.slotId,
+      userId.get(n.nominatorId),
+      n.reason,
+      n.status,
+      n.careerStage,
+      n.instituteId,
+      n.createdAt,
+      n.createdAt,
+    ]),
+  );
   const instituteCountry = new Map(c.institutes.map((i) => [i.id, i.country]));
   const countryOf = new Map(c.members.map((m) => [m.id, instituteCountry.get(m.instituteId)]));
-  await copy('allocation', ['id', 'slot_id', 'member_id', 'nomination_id', 'status', 'rationale', 'decline_reason', 'decline_category', 'policy_version', 'allocated_by', 'created_at', 'updated_at', 'responded_at'],
+  await copy(
+    'allocation',
+    [
+      'id',
+      'slot_id',
+      'member_id',
+      'nomination_id',
+      'status',
+      'rationale',
+      'decline_reason',
+      'decline_category',
+      'policy_version',
+      'allocated_by',
+      'created_at',
+      'updated_at',
+      'responded_at',
+    ],
     c.allocations.map((a) => {
       const decline = a.status === 'declined' ? declineOf(a.id, a.declineReason, countryOf.get(a.memberId)) : null;
-      return [a.id, a.slotId, a.memberId, a.nominationId, a.status, a.rationale, decline?.reason ?? a.declineReason,
-        decline?.category ?? null, 1, userId.get(a.allocatedBy), a.createdAt, a.respondedAt ?? a.createdAt, a.respondedAt];
-    }));
-  await copy('talk', ['id', 'member_id', 'conference_id', 'talk_type', 'date', 'title', 'career_stage', 'institute_id', 'allocation_id'],
+      return [
+        a.id,
+        a.slotId,
+        a.memberId,
+        a.nominationId,
+        a.status,
+        a.rationale,
+        decline?.reason ?? a.declineReason,
+        decline?.category ?? null,
+        1,
+        userId.get(a.allocatedBy),
+        a.createdAt,
+        a.respondedAt ?? a.createdAt,
+        a.respondedAt,
+      ];
+    }),
+  );
+  await copy(
+    'talk',
+    ['id', 'member_id', 'conference_id', 'talk_type', 'date', 'title', 'career_stage', 'institute_id', 'allocation_id'],
     (function* () {
-      for (const t of c.talks()) yield [t.id, t.memberId, t.conferenceId, t.talkType, t.date, t.title, t.careerStage, t.instituteId, t.allocationId];
-    })());
+      for (const t of c.talks())
+        yield [t.id, t.memberId, t.conferenceId, t.talkType, t.date, t.title, t.careerStage, t.instituteId, t.allocationId];
+    })(),
+  );
   return counts;
 }
 
@@ -361,8 +487,10 @@ async function main(): Promise<void> {
       log: (line) => console.log(line),
     });
     const t = result.timings;
-    console.log(`Seeded in ${(t.totalMs / 1000).toFixed(1)} s (migrate, generate + COPY ${t.generateAndCopyMs} ms, `
-      + `indexes ${t.indexesMs} ms, foreign keys checked ${t.constraintsMs} ms, ANALYZE ${t.analyzeMs} ms)`);
+    console.log(
+      `Seeded in ${(t.totalMs / 1000).toFixed(1)} s (migrate, generate + COPY ${t.generateAndCopyMs} ms, ` +
+        `indexes ${t.indexesMs} ms, foreign keys checked ${t.constraintsMs} ms, ANALYZE ${t.analyzeMs} ms)`,
+    );
     console.log('Tokens (shown once, stored hashed):');
     for (const user of result.users) console.log(`  ${user.roles.join(',').padEnd(10)} ${user.email.padEnd(36)} ${user.token}`);
   } finally {

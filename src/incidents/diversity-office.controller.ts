@@ -3,8 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { Actor, ANY_ROLE, CurrentActor, Roles } from '../auth/actor';
 import { ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import {
-  ChangeDiversityOfficeMessageDto, DiversityOfficeMessagePage, DiversityOfficeMessageQuery, DiversityOfficeMessageReceivedView,
-  DiversityOfficeMessageView, SendDiversityOfficeMessageDto,
+  ChangeDiversityOfficeMessageDto,
+  DiversityOfficeMessagePage,
+  DiversityOfficeMessageQuery,
+  DiversityOfficeMessageReceivedView,
+  DiversityOfficeMessageView,
+  SendDiversityOfficeMessageDto,
 } from './diversity-office.dto';
 import { DiversityOfficeService } from './diversity-office.service';
 import { IncidentReportingConfigured } from './incident-keyring';
@@ -23,9 +27,10 @@ export class DiversityOfficeController {
   @HttpCode(202)
   @Roles(...ANY_ROLE)
   @ApiOperation({
-    summary: 'Write to the diversity office\'s anonymous box (read by the DO co-chairs only)',
-    description: 'Always anonymous: your account is not stored, not even encrypted, and only the day is kept. To be answered, '
-      + 'say in the text how to reach you, or file a named report with the contact person (POST /incidents).',
+    summary: "Write to the diversity office's anonymous box (read by the DO co-chairs only)",
+    description:
+      'Always anonymous: your account is not stored, not even encrypted, and only the day is kept. To be answered, ' +
+      'say in the text how to reach you, or file a named report with the contact person (POST /incidents).',
   })
   @ApiResponse({ status: 202, type: DiversityOfficeMessageReceivedView, description: 'Received; only the day is kept' })
   @ApiProblems(400, 413, 415)
@@ -52,7 +57,9 @@ export class DiversityOfficeController {
   @ApiProblem(404, 'No such message')
   @ApiProblem(409, 'Already in that status, or changed since the version you sent')
   changeStatus(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeDiversityOfficeMessageDto, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeDiversityOfficeMessageDto,
+    @CurrentActor() actor: Actor,
   ): Promise<DiversityOfficeMessageView> {
     return this.box.changeStatus(id, dto, actor);
   }

@@ -14,10 +14,14 @@ export const DO_MESSAGE_TRANSITIONS: LifecycleTable<DiversityOfficeMessageStatus
 
 export class SendDiversityOfficeMessageDto {
   @ApiProperty({ minLength: 1, maxLength: 20000, description: 'Your message to the diversity office co-chairs' })
-  @IsString() @Length(1, 20000) @Matches(/\S/, { message: 'text must not be blank' })
+  @IsString()
+  @Length(1, 20000)
+  @Matches(/\S/, { message: 'text must not be blank' })
   text: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The conference it is about, if any' })
-  @IsOptional() @IsUUID() conferenceId?: string;
+  @IsOptional()
+  @IsUUID()
+  conferenceId?: string;
 }
 
 export class DiversityOfficeMessageReceivedView {
@@ -47,7 +51,12 @@ export class DiversityOfficeMessagePage {
 
 export class ChangeDiversityOfficeMessageDto {
   @ApiProperty({ enum: DO_MESSAGE_STATUSES, description: 'dealt_with once followed up; new to reopen' })
-  @IsIn(DO_MESSAGE_STATUSES) status: DiversityOfficeMessageStatus;
+  @IsIn(DO_MESSAGE_STATUSES)
+  status: DiversityOfficeMessageStatus;
   @ApiPropertyOptional({ description: 'The version you read; a newer one answers 409' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_000_000_000) version?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  version?: number;
 }

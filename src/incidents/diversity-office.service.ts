@@ -9,7 +9,12 @@ import { IncidentDecryptionError, open, seal } from './incident-crypto';
 import { IncidentKeyring } from './incident-keyring';
 import { checkMove } from '../common/lifecycle';
 import {
-  ChangeDiversityOfficeMessageDto, DO_MESSAGE_TRANSITIONS, DiversityOfficeMessageQuery, DiversityOfficeMessageStatus, DiversityOfficeMessageReceivedView, DiversityOfficeMessageView,
+  ChangeDiversityOfficeMessageDto,
+  DO_MESSAGE_TRANSITIONS,
+  DiversityOfficeMessageQuery,
+  DiversityOfficeMessageStatus,
+  DiversityOfficeMessageReceivedView,
+  DiversityOfficeMessageView,
   SendDiversityOfficeMessageDto,
 } from './diversity-office.dto';
 import { IncidentsRepository } from './incidents.repository';
@@ -42,7 +47,9 @@ export class DiversityOfficeService {
         }
       }
       const receivedOn = await this.incidents.insertMessage(manager, {
-        id, body: seal(keys.encryption, dto.text, id, FIELD), conferenceId: dto.conferenceId ?? null,
+        id,
+        body: seal(keys.encryption, dto.text, id, FIELD),
+        conferenceId: dto.conferenceId ?? null,
       });
       await this.audit.record(manager, null, { action: 'diversity-office.message', entity: 'diversity_office_message' });
       return { receivedOn };
@@ -55,7 +62,9 @@ export class DiversityOfficeService {
     return this.dataSource.transaction(async (manager) => {
       const rows = await this.incidents.messages(manager, query);
       await this.audit.record(manager, actor, {
-        action: 'diversity-office.read', entity: 'diversity_office_message', after: { messages: rows.map((r) => r.id) },
+        action: 'diversity-office.read',
+        entity: 'diversity_office_message',
+        after: { messages: rows.map((r) => r.id) },
       });
       return {
         items: rows.map(({ body, total: _total, ...message }) => ({ ...message, text: decrypt(keys.encryption, body, message.id) })),
@@ -73,16 +82,21 @@ export class DiversityOfficeService {
       const current = await this.incidents.lockMessage(manager, id);
       if (!current) throw notFound('Message', id);
       if (dto.version !== undefined && dto.version !== current.version) {
-        throw conflict(`The message changed since you read it (version ${dto.version}, now ${current.version}); reload it`,
-          { currentVersion: current.version, currentStatus: current.status });
+        throw conflict(`The message changed since you read it (version ${dto.version}, now ${current.version}); reload it`, {
+          currentVersion: current.version,
+          currentStatus: current.status,
+        });
       }
       if (!checkMove(DO_MESSAGE_TRANSITIONS, current.status as DiversityOfficeMessageStatus, dto.status, ['do-chair']).allowed) {
         throw conflict(`A message that is ${current.status} cannot become ${dto.status}`, { currentStatus: current.status });
       }
       await this.incidents.updateMessageStatus(manager, id, dto.status);
       await this.audit.record(manager, actor, {
-        action: 'diversity-office.status', entity: 'diversity_office_message', entityId: id,
-        before: { status: current.status, version: current.version }, after: { status: dto.status, version: current.version + 1 },
+        action: 'diversity-office.status',
+        entity: 'diversity_office_message',
+        entityId: id,
+        before: { status: current.status, version: current.version },
+        after: { status: dto.status, version: current.version + 1 },
       });
       const { body, ...message } = await this.incidents.message(manager, id);
       return { ...message, text: decrypt(keys.encryption, body, id) };
@@ -95,7 +109,9 @@ function decrypt(key: Buffer, body: Buffer, id: string): string {
     return open(key, body, id, FIELD);
   } catch (error) {
     if (!(error instanceof IncidentDecryptionError)) throw error;
-    throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR,
-      'A stored message could not be decrypted with the configured INCIDENT_KEY (was the key changed, or the row altered?)');
+    throw new ProblemException(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'A stored message could not be decrypted with the configured INCIDENT_KEY (was the key changed, or the row altered?)',
+    );
   }
 }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import {
-  followUpCodeMatches, hashFollowUpCode, IncidentDecryptionError, newFollowUpCode, open, readIncidentKey,
-  reporterLookup, seal,
+  followUpCodeMatches,
+  hashFollowUpCode,
+  IncidentDecryptionError,
+  newFollowUpCode,
+  open,
+  readIncidentKey,
+  reporterLookup,
+  seal,
 } from './incident-crypto';
 
 const HEX_KEY = 'a1'.repeat(32);
@@ -40,11 +46,13 @@ describe('readIncidentKey', () => {
 
 describe('seal and open', () => {
   it('round-trips any text, and the sealed bytes never contain the plaintext', () => {
-    fc.assert(fc.property(fc.string({ minLength: 4, maxLength: 300 }), (text) => {
-      const sealed = seal(keys().encryption, text, INCIDENT, 'description');
-      expect(open(keys().encryption, sealed, INCIDENT, 'description')).toBe(text);
-      expect(sealed.includes(Buffer.from(text, 'utf8'))).toBe(false);
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 300 }), (text) => {
+        const sealed = seal(keys().encryption, text, INCIDENT, 'description');
+        expect(open(keys().encryption, sealed, INCIDENT, 'description')).toBe(text);
+        expect(sealed.includes(Buffer.from(text, 'utf8'))).toBe(false);
+      }),
+    );
   });
 
   it('uses a fresh IV each time: the same text seals differently', () => {

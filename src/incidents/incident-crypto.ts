@@ -21,7 +21,10 @@ export function readIncidentKey(value: string | undefined): IncidentKeyReading {
   const text = value?.trim() ?? '';
   if (text === '') return { ok: false, reason: 'INCIDENT_KEY is not set: incident reporting is disabled' };
   if (!/^[0-9a-fA-F]*$/.test(text)) {
-    return { ok: false, reason: 'INCIDENT_KEY is not hexadecimal (it must be 64 hex characters, 32 bytes): incident reporting is disabled' };
+    return {
+      ok: false,
+      reason: 'INCIDENT_KEY is not hexadecimal (it must be 64 hex characters, 32 bytes): incident reporting is disabled',
+    };
   }
   if (text.length !== 64) {
     return {
@@ -35,7 +38,13 @@ export function readIncidentKey(value: string | undefined): IncidentKeyReading {
 }
 
 /** The fields that are encrypted; part of the associated data. */
-export type SealedField = 'description' | 'concerns' | 'reporter' | 'addition' | 'note' | 'action'
+export type SealedField =
+  | 'description'
+  | 'concerns'
+  | 'reporter'
+  | 'addition'
+  | 'note'
+  | 'action'
   // The diversity office's anonymous box (its own table, ids of its own): the label keeps the two apart.
   | 'diversity-office-message'
   // A mentorship sign-up's consented identity groups (ids of mentorship_signup).

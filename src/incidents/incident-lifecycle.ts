@@ -25,7 +25,10 @@ export interface IncidentStatusChange {
  */
 @Injectable()
 export class IncidentLifecycle {
-  constructor(private readonly incidents: IncidentsRepository, private readonly audit: AuditService) {}
+  constructor(
+    private readonly incidents: IncidentsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   async changeIncidentStatus(manager: EntityManager, keys: IncidentKeys, change: IncidentStatusChange): Promise<void> {
     const id = change.incidentId;
@@ -33,7 +36,8 @@ export class IncidentLifecycle {
     if (!current) throw notFound('incident', id);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw conflict(`The report changed since you read it (version ${change.expectedVersion}, now ${current.version}); reload it`, {
-        currentVersion: current.version, currentStatus: current.status,
+        currentVersion: current.version,
+        currentStatus: current.status,
       });
     }
     const verdict = judgeStatusChange(current.status, change.to, change.action);
@@ -41,16 +45,24 @@ export class IncidentLifecycle {
       if (verdict.kind === 'illegal') {
         throw conflict(verdict.reason, { currentStatus: current.status, nextStatuses: nextStatuses(current.status) });
       }
-      throw unprocessable(verdict.reason, [{
-        field: 'action', message: verdict.kind === 'action-required' ? 'is required for this status' : 'is not recorded for this status',
-      }]);
+      throw unprocessable(verdict.reason, [
+        {
+          field: 'action',
+          message: verdict.kind === 'action-required' ? 'is required for this status' : 'is not recorded for this status',
+        },
+      ]);
     }
     await this.incidents.recordStatusChange(manager, {
-      incidentId: id, from: current.status, to: change.to, authorId: change.actor.id,
+      incidentId: id,
+      from: current.status,
+      to: change.to,
+      authorId: change.actor.id,
       action: change.action === undefined ? null : seal(keys.encryption, change.action, id, 'action'),
     });
     await this.audit.record(manager, change.actor, {
-      action: 'incident.status', entity: 'incident', entityId: id,
+      action: 'incident.status',
+      entity: 'incident',
+      entityId: id,
       before: { status: current.status, version: current.version },
       after: { status: change.to, version: current.version + 1 },
     });

@@ -19,8 +19,12 @@ describe('incident status machine', () => {
 
   it('refuses skipping follow-up, going back, staying put, and anything after closed', () => {
     for (const [from, to] of [
-      ['received', 'action_taken'], ['received', 'action_recommended'], ['action_taken', 'in_follow_up'],
-      ['in_follow_up', 'received'], ['in_follow_up', 'in_follow_up'], ['closed', 'in_follow_up'],
+      ['received', 'action_taken'],
+      ['received', 'action_recommended'],
+      ['action_taken', 'in_follow_up'],
+      ['in_follow_up', 'received'],
+      ['in_follow_up', 'in_follow_up'],
+      ['closed', 'in_follow_up'],
       ['action_taken', 'action_recommended'],
     ] as [IncidentStatus, IncidentStatus][]) {
       expect(judgeStatusChange(from, to, 'x')).toMatchObject({ ok: false, kind: 'illegal' });
@@ -34,17 +38,24 @@ describe('incident status machine', () => {
   });
 
   it('never returns to received, and closed is final', () => {
-    fc.assert(fc.property(status, status, fc.string(), (from, to, action) => {
-      const verdict = judgeStatusChange(from, to, action);
-      if (to === 'received' || from === 'closed' || from === to) expect(verdict).toMatchObject({ ok: false, kind: 'illegal' });
-    }));
+    fc.assert(
+      fc.property(status, status, fc.string(), (from, to, action) => {
+        const verdict = judgeStatusChange(from, to, action);
+        if (to === 'received' || from === 'closed' || from === to) expect(verdict).toMatchObject({ ok: false, kind: 'illegal' });
+      }),
+    );
   });
 
   it('lets every open report reach closed, and every status be reached from received', () => {
     const reachable = (from: IncidentStatus): Set<IncidentStatus> => {
       const seen = new Set<IncidentStatus>([from]);
       const queue = [from];
-      while (queue.length) for (const next of nextStatuses(queue.shift()!)) if (!seen.has(next)) { seen.add(next); queue.push(next); }
+      while (queue.length)
+        for (const next of nextStatuses(queue.shift()!))
+          if (!seen.has(next)) {
+            seen.add(next);
+            queue.push(next);
+          }
       return seen;
     };
     expect([...reachable('received')].sort()).toEqual([...INCIDENT_STATUSES].sort());
@@ -52,9 +63,11 @@ describe('incident status machine', () => {
   });
 
   it('agrees with nextStatuses about which moves are legal', () => {
-    fc.assert(fc.property(status, status, (from, to) => {
-      const verdict = judgeStatusChange(from, to, 'what was done');
-      expect(verdict.ok || verdict.kind !== 'illegal').toBe(nextStatuses(from).includes(to));
-    }));
+    fc.assert(
+      fc.property(status, status, (from, to) => {
+        const verdict = judgeStatusChange(from, to, 'what was done');
+        expect(verdict.ok || verdict.kind !== 'illegal').toBe(nextStatuses(from).includes(to));
+      }),
+    );
   });
 });

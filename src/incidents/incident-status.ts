@@ -28,9 +28,7 @@ export function nextStatuses(from: IncidentStatus): readonly IncidentStatus[] {
   return movesFrom(INCIDENT_TRANSITIONS, from);
 }
 
-export type StatusChangeVerdict =
-  | { ok: true }
-  | { ok: false; kind: 'illegal' | 'action-required' | 'action-not-taken'; reason: string };
+export type StatusChangeVerdict = { ok: true } | { ok: false; kind: 'illegal' | 'action-required' | 'action-not-taken'; reason: string };
 
 export function judgeStatusChange(from: IncidentStatus, to: IncidentStatus, action?: string): StatusChangeVerdict {
   if (INCIDENT_TRANSITIONS[from][to] === undefined) {
@@ -38,16 +36,25 @@ export function judgeStatusChange(from: IncidentStatus, to: IncidentStatus, acti
     return {
       ok: false,
       kind: 'illegal',
-      reason: `A report that is ${from} cannot move to ${to}`
-        + (allowed.length ? ` (it can move to: ${allowed.join(', ')})` : ' (closed is final)'),
+      reason:
+        `A report that is ${from} cannot move to ${to}` +
+        (allowed.length ? ` (it can move to: ${allowed.join(', ')})` : ' (closed is final)'),
     };
   }
   const hasAction = action !== undefined && action.trim() !== '';
   if (NEEDS_ACTION.includes(to) && !hasAction) {
-    return { ok: false, kind: 'action-required', reason: `Moving to ${to} requires the action that was ${to === 'action_taken' ? 'taken' : 'recommended'}` };
+    return {
+      ok: false,
+      kind: 'action-required',
+      reason: `Moving to ${to} requires the action that was ${to === 'action_taken' ? 'taken' : 'recommended'}`,
+    };
   }
   if (hasAction && !TAKES_ACTION.includes(to)) {
-    return { ok: false, kind: 'action-not-taken', reason: `An action is recorded only when moving to action_recommended, action_taken or closed` };
+    return {
+      ok: false,
+      kind: 'action-not-taken',
+      reason: `An action is recorded only when moving to action_recommended, action_taken or closed`,
+    };
   }
   return { ok: true };
 }

@@ -6,8 +6,16 @@ import { ApiPage, ApiProblem, ApiProblems, ApiSecured } from '../common/openapi'
 import { PageQuery } from '../common/pagination';
 import { IncidentReportingConfigured } from './incident-keyring';
 import {
-  AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
-  IncidentListQuery, IncidentSummaryView, IncidentView, OwnIncidentView,
+  AddInformationDto,
+  ChangeIncidentStatusDto,
+  FiledIncidentView,
+  FileIncidentDto,
+  FollowUpNoteDto,
+  IncidentEntryCreatedView,
+  IncidentListQuery,
+  IncidentSummaryView,
+  IncidentView,
+  OwnIncidentView,
 } from './incidents.dto';
 import { IncidentsService } from './incidents.service';
 
@@ -74,7 +82,9 @@ export class IncidentsController {
   @Created(IncidentEntryCreatedView, (entry) => `incidents/${entry.incidentId}`, 'Added to the report')
   @ApiProblems(400, 404, 413, 415)
   addNote(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: FollowUpNoteDto, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: FollowUpNoteDto,
+    @CurrentActor() actor: Actor,
   ): Promise<IncidentEntryCreatedView> {
     return this.incidents.addNote(id, dto, actor);
   }
@@ -85,10 +95,12 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Move a report along received -> in_follow_up -> action_recommended/action_taken -> closed (contact only)' })
   @ApiOkResponse({ type: IncidentSummaryView })
   @ApiProblems(400, 404, 413, 415)
-  @ApiProblem(409, 'The body\'s version is stale, or the lifecycle does not allow the move')
+  @ApiProblem(409, "The body's version is stale, or the lifecycle does not allow the move")
   @ApiProblem(422, 'action_recommended and action_taken need the action')
   changeStatus(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeIncidentStatusDto, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeIncidentStatusDto,
+    @CurrentActor() actor: Actor,
   ): Promise<IncidentSummaryView> {
     return this.incidents.changeStatus(id, dto, actor);
   }

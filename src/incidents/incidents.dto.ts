@@ -8,17 +8,25 @@ const blank = { message: '$property must not be blank' };
 
 export class FileIncidentDto {
   @ApiProperty({ description: 'The conference where it happened' }) @IsUUID() conferenceId: string;
-  @ApiProperty({ description: 'What happened, in the reporter\'s words', minLength: 1, maxLength: 20000 })
-  @IsString() @Length(1, 20000) @Matches(NOT_BLANK, blank)
+  @ApiProperty({ description: "What happened, in the reporter's words", minLength: 1, maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000)
+  @Matches(NOT_BLANK, blank)
   description: string;
   @ApiPropertyOptional({ example: '2026-03-14', description: 'When it happened' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'occurredOn must be a date (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'occurredOn must be a date (YYYY-MM-DD)' })
   occurredOn?: string;
   @ApiPropertyOptional({ description: 'Whom it concerns, free text', maxLength: 2000 })
-  @IsOptional() @IsString() @Length(1, 2000) @Matches(NOT_BLANK, blank)
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  @Matches(NOT_BLANK, blank)
   concerns?: string;
   @ApiPropertyOptional({ default: false, description: 'When true, no link to the reporter is stored anywhere' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   anonymous?: boolean;
 }
 
@@ -44,10 +52,14 @@ export class ChangeIncidentStatusDto {
     maxLength: 5000,
     description: 'What was recommended or taken: required for action_recommended and action_taken; a closing remark for closed',
   })
-  @IsOptional() @IsString() @Length(1, 5000)
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
   action?: string;
   @ApiPropertyOptional({ description: 'The version you read; a different current version answers 409' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   version?: number;
 }
 
@@ -101,8 +113,9 @@ export class IncidentView extends IncidentSummaryView {
   @ApiPropertyOptional({ nullable: true, type: String }) concerns: string | null;
   @ApiPropertyOptional({ nullable: true, type: ReporterView, description: 'null for anonymous reports' }) reporter: ReporterView | null;
   @ApiProperty({ enum: INCIDENT_STATUSES, isArray: true }) nextStatuses: IncidentStatus[];
-  @ApiProperty({ type: [IncidentAdditionView], description: 'What the reporter added later, oldest first' }) additions: IncidentAdditionView[];
-  @ApiProperty({ type: [IncidentNoteView], description: 'The contact\'s follow-up notes, oldest first' }) notes: IncidentNoteView[];
+  @ApiProperty({ type: [IncidentAdditionView], description: 'What the reporter added later, oldest first' })
+  additions: IncidentAdditionView[];
+  @ApiProperty({ type: [IncidentNoteView], description: "The contact's follow-up notes, oldest first" }) notes: IncidentNoteView[];
   @ApiProperty({ type: [IncidentStatusChangeView] }) history: IncidentStatusChangeView[];
 }
 

@@ -9,7 +9,14 @@ import { IncidentsService } from './incidents.service';
 
 @Module({
   controllers: [IncidentsController, DiversityOfficeController],
-  providers: [IncidentKeyring, IncidentReportingConfigured, IncidentsService, IncidentsRepository, IncidentLifecycle, DiversityOfficeService],
+  providers: [
+    IncidentKeyring,
+    IncidentReportingConfigured,
+    IncidentsService,
+    IncidentsRepository,
+    IncidentLifecycle,
+    DiversityOfficeService,
+  ],
   // The mentorship programme seals consented identity groups with the same key.
   exports: [IncidentKeyring],
 })

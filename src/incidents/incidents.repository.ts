@@ -49,8 +49,7 @@ export class IncidentsRepository {
 
   /** The report's status and follow-up code hash, locked until the transaction ends. */
   async lockIncidentForReporter(manager: EntityManager, id: string): Promise<{ status: IncidentStatus; codeHash: string } | undefined> {
-    const [incident] = await manager.query(
-      `SELECT status, follow_up_code_hash AS "codeHash" FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+    const [incident] = await manager.query(`SELECT status, follow_up_code_hash AS "codeHash" FROM incident WHERE id = $1 FOR UPDATE`, [id]);
     return incident;
   }
 
@@ -63,7 +62,9 @@ export class IncidentsRepository {
   /** The report's status and version, locked until the transaction ends. */
   async lockIncidentStatus(manager: EntityManager, id: string): Promise<{ status: IncidentStatus; version: number } | undefined> {
     const [current] = await manager.query<{ status: IncidentStatus; version: number }[]>(
-      `SELECT status, version FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+      `SELECT status, version FROM incident WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
     return current;
   }
 
@@ -74,7 +75,8 @@ export class IncidentsRepository {
       this.dataSource.query(
         `SELECT id, conference_id AS "conferenceId", status, received_at AS "receivedAt", updated_at AS "updatedAt"
          FROM incident WHERE reporter_lookup = $1 ORDER BY received_at DESC, id LIMIT $2 OFFSET $3`,
-        [lookup, limit, offset]),
+        [lookup, limit, offset],
+      ),
     ]);
     return { items, total };
   }
@@ -85,9 +87,11 @@ export class IncidentsRepository {
       const [status, conference] = [p.add(q.status ?? null, 'text'), p.add(q.conferenceId ?? null, 'uuid')];
       return `WHERE (${status} IS NULL OR i.status = ${status}) AND (${conference} IS NULL OR i.conference_id = ${conference})`;
     };
-    return pageWithTotal(this.dataSource,
+    return pageWithTotal(
+      this.dataSource,
       (p) => `${SUMMARY} ${filter(p)} ORDER BY i.received_at DESC, i.id LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
-      (p) => `SELECT count(*) AS total FROM incident i ${filter(p)}`);
+      (p) => `SELECT count(*) AS total FROM incident i ${filter(p)}`,
+    );
   }
 
   async incidentSummary(manager: EntityManager, id: string): Promise<IncidentSummaryView> {
@@ -98,7 +102,9 @@ export class IncidentsRepository {
   /** The report's summary with its sealed content. */
   async sealedIncident(manager: EntityManager, id: string): Promise<SealedIncident | undefined> {
     const [row] = await manager.query<SealedIncident[]>(
-      `SELECT s.*, i.description, i.concerns, i.reporter FROM (${SUMMARY} WHERE i.id = $1) s JOIN incident i USING (id)`, [id]);
+      `SELECT s.*, i.description, i.concerns, i.reporter FROM (${SUMMARY} WHERE i.id = $1) s JOIN incident i USING (id)`,
+      [id],
+    );
     return row;
   }
 
@@ -113,22 +119,38 @@ export class IncidentsRepository {
   }
 
   /** An addition or note (its body sealed); the report counts as updated. */
-  async insertEntry(manager: EntityManager, entry: {
-    incidentId: string; kind: Extract<IncidentEntryKind, 'addition' | 'note'>; authorId: string | null; body: Buffer;
-  }): Promise<{ id: string; at: Date }> {
+  async insertEntry(
+    manager: EntityManager,
+    entry: {
+      incidentId: string;
+      kind: Extract<IncidentEntryKind, 'addition' | 'note'>;
+      authorId: string | null;
+      body: Buffer;
+    },
+  ): Promise<{ id: string; at: Date }> {
     const [created] = await manager.query(
       `INSERT INTO incident_entry (incident_id, kind, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id::text, at`,
-      [entry.incidentId, entry.kind, entry.authorId, entry.body]);
+      [entry.incidentId, entry.kind, entry.authorId, entry.body],
+    );
     await manager.query(`UPDATE incident SET updated_at = now() WHERE id = $1`, [entry.incidentId]);
     return created;
   }
 
   /** The new status and its history entry (the action sealed, when one was given). */
-  async recordStatusChange(manager: EntityManager, change: {
-    incidentId: string; from: IncidentStatus; to: IncidentStatus; authorId: string; action: Buffer | null;
-  }): Promise<void> {
-    await manager.query(
-      `UPDATE incident SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [change.incidentId, change.to]);
+  async recordStatusChange(
+    manager: EntityManager,
+    change: {
+      incidentId: string;
+      from: IncidentStatus;
+      to: IncidentStatus;
+      authorId: string;
+      action: Buffer | null;
+    },
+  ): Promise<void> {
+    await manager.query(`UPDATE incident SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
+      change.incidentId,
+      change.to,
+    ]);
     await manager.getRepository(IncidentEntry).insert({
       incidentId: change.incidentId,
       kind: 'status_change',
@@ -158,14 +180,17 @@ export class IncidentsRepository {
        FROM diversity_office_message d LEFT JOIN conference c ON c.id = d.conference_id
        WHERE ${status} IS NULL OR d.status = ${status}
        ORDER BY d.received_on DESC, d.id
-       LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`);
+       LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
+    );
     return manager.query(query.text, query.values);
   }
 
   async message(manager: EntityManager, id: string): Promise<SealedMessage> {
     const [row] = await manager.query<SealedMessage[]>(
       `SELECT ${MESSAGE_COLUMNS}
-       FROM diversity_office_message d LEFT JOIN conference c ON c.id = d.conference_id WHERE d.id = $1`, [id]);
+       FROM diversity_office_message d LEFT JOIN conference c ON c.id = d.conference_id WHERE d.id = $1`,
+      [id],
+    );
     return row;
   }
 

@@ -6,16 +6,31 @@ import { Actor } from '../auth/actor';
 import { Page } from '../common/pagination';
 import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
 import {
-  followUpCodeMatches, hashFollowUpCode, IncidentDecryptionError, IncidentKeys, newFollowUpCode, open, reporterLookup,
-  seal, SealedField,
+  followUpCodeMatches,
+  hashFollowUpCode,
+  IncidentDecryptionError,
+  IncidentKeys,
+  newFollowUpCode,
+  open,
+  reporterLookup,
+  seal,
+  SealedField,
 } from './incident-crypto';
 import { IncidentKeyring } from './incident-keyring';
 import { IncidentLifecycle } from './incident-lifecycle';
 import { nextStatuses } from './incident-status';
 import { IncidentEntryKind } from './incident.entity';
 import {
-  AddInformationDto, ChangeIncidentStatusDto, FiledIncidentView, FileIncidentDto, FollowUpNoteDto, IncidentEntryCreatedView,
-  IncidentListQuery, IncidentSummaryView, IncidentView, OwnIncidentView,
+  AddInformationDto,
+  ChangeIncidentStatusDto,
+  FiledIncidentView,
+  FileIncidentDto,
+  FollowUpNoteDto,
+  IncidentEntryCreatedView,
+  IncidentListQuery,
+  IncidentSummaryView,
+  IncidentView,
+  OwnIncidentView,
 } from './incidents.dto';
 import { IncidentsRepository } from './incidents.repository';
 
@@ -114,11 +129,16 @@ export class IncidentsService {
         reporter: reporterId ? { id: reporterId, name: account?.name ?? null, email: account?.email ?? null } : null,
         nextStatuses: [...nextStatuses(row.status)],
         additions: entries.filter((e) => e.kind === 'addition').map((e) => ({ at: e.at, text: opened(e.body!, 'addition') })),
-        notes: entries.filter((e) => e.kind === 'note')
-          .map((e) => ({ at: e.at, authorId: e.authorId, text: opened(e.body!, 'note') })),
-        history: entries.filter((e) => e.kind === 'status_change').map((e) => ({
-          at: e.at, authorId: e.authorId, from: e.fromStatus!, to: e.toStatus!, action: e.body ? opened(e.body, 'action') : null,
-        })),
+        notes: entries.filter((e) => e.kind === 'note').map((e) => ({ at: e.at, authorId: e.authorId, text: opened(e.body!, 'note') })),
+        history: entries
+          .filter((e) => e.kind === 'status_change')
+          .map((e) => ({
+            at: e.at,
+            authorId: e.authorId,
+            from: e.fromStatus!,
+            to: e.toStatus!,
+            action: e.body ? opened(e.body, 'action') : null,
+          })),
       };
     });
   }
@@ -137,18 +157,30 @@ export class IncidentsService {
     const keys = this.keyring.keys();
     return this.dataSource.transaction(async (manager) => {
       await this.lifecycle.changeIncidentStatus(manager, keys, {
-        incidentId: id, to: dto.status, as: 'contact', actor, action: dto.action, expectedVersion: dto.version,
+        incidentId: id,
+        to: dto.status,
+        as: 'contact',
+        actor,
+        action: dto.action,
+        expectedVersion: dto.version,
       });
       return this.incidents.incidentSummary(manager, id);
     });
   }
 
   private async addEntry(
-    manager: EntityManager, keys: IncidentKeys, incidentId: string, kind: Extract<IncidentEntryKind, 'addition' | 'note'>,
-    authorId: string | null, text: string,
+    manager: EntityManager,
+    keys: IncidentKeys,
+    incidentId: string,
+    kind: Extract<IncidentEntryKind, 'addition' | 'note'>,
+    authorId: string | null,
+    text: string,
   ): Promise<IncidentEntryCreatedView> {
     const entry = await this.incidents.insertEntry(manager, {
-      incidentId, kind, authorId, body: seal(keys.encryption, text, incidentId, kind),
+      incidentId,
+      kind,
+      authorId,
+      body: seal(keys.encryption, text, incidentId, kind),
     });
     return { id: entry.id, incidentId, at: entry.at };
   }
@@ -159,8 +191,10 @@ function decrypt(keys: IncidentKeys, sealed: Buffer, incidentId: string, field: 
     return open(keys.encryption, sealed, incidentId, field);
   } catch (error) {
     if (!(error instanceof IncidentDecryptionError)) throw error;
-    throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR,
-      'A stored report could not be decrypted with the configured INCIDENT_KEY (was the key changed, or the row altered?)');
+    throw new ProblemException(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'A stored report could not be decrypted with the configured INCIDENT_KEY (was the key changed, or the row altered?)',
+    );
   }
 }
 

@@ -60,8 +60,11 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       if (r.cron) await boss.schedule(r.queue, r.cron, {}, { tz: 'UTC' });
       if (r.handler) {
         const handler = r.handler;
-        await boss.work(r.queue, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: this.settings.pollingSeconds },
-          async ([job]) => handler(job as PgBoss.JobWithMetadata<never>));
+        await boss.work(
+          r.queue,
+          { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: this.settings.pollingSeconds },
+          async ([job]) => handler(job as PgBoss.JobWithMetadata<never>),
+        );
       }
     }
   }

@@ -5,14 +5,28 @@ import { parse } from 'csv-parse/sync';
 import { ImportFormatError, ImportRowError, isIsoDate } from '../members/member-import';
 import { csvImportedText } from '../privacy/csv';
 
-export const APPOINTMENT_IMPORT_COLUMNS = ['position', 'positionId', 'externalId', 'memberId', 'startsOn', 'endsOn', 'overrideReason'] as const;
+export const APPOINTMENT_IMPORT_COLUMNS = [
+  'position',
+  'positionId',
+  'externalId',
+  'memberId',
+  'startsOn',
+  'endsOn',
+  'overrideReason',
+] as const;
 type Column = (typeof APPOINTMENT_IMPORT_COLUMNS)[number];
 
 export const MAX_APPOINTMENT_IMPORT_ROWS = 20_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_LENGTH: Record<Column, number> = {
-  position: 300, positionId: 36, externalId: 100, memberId: 36, startsOn: 10, endsOn: 10, overrideReason: 4000,
+  position: 300,
+  positionId: 36,
+  externalId: 100,
+  memberId: 36,
+  startsOn: 10,
+  endsOn: 10,
+  overrideReason: 4000,
 };
 
 export interface AppointmentImportRow {
@@ -103,7 +117,9 @@ export function checkAppointmentImport(records: readonly unknown[]): { rows: App
       row,
       position: position !== null ? { title: position } : { id: positionId! },
       member: externalId !== null ? { externalId } : { id: memberId! },
-      startsOn: startsOn!, endsOn, overrideReason,
+      startsOn: startsOn!,
+      endsOn,
+      overrideReason,
     });
   });
   return { rows, errors };

@@ -26,11 +26,13 @@ export interface AppointmentRefusal {
 }
 
 export type AppointResult =
-  | { ok: true; appointments: Array<{ id: string; overriddenRules: string[] }> }
-  | { ok: false; refusals: AppointmentRefusal[] };
+  { ok: true; appointments: Array<{ id: string; overriddenRules: string[] }> } | { ok: false; refusals: AppointmentRefusal[] };
 
 const FIELD_OF: Record<RuleBreach['rule'], string> = {
-  'already-holding': 'memberId', 'seats-full': 'startsOn', 'max-consecutive-terms': 'startsOn', 'term-length': 'endsOn',
+  'already-holding': 'memberId',
+  'seats-full': 'startsOn',
+  'max-consecutive-terms': 'startsOn',
+  'term-length': 'endsOn',
 };
 
 /**
@@ -40,7 +42,10 @@ const FIELD_OF: Record<RuleBreach['rule'], string> = {
  */
 @Injectable()
 export class AppointmentLifecycle {
-  constructor(private readonly repository: AppointmentsRepository, private readonly audit: AuditService) {}
+  constructor(
+    private readonly repository: AppointmentsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   /**
    * All the requests, or none: each is checked against the positions' appointments (those on record and
@@ -52,7 +57,10 @@ export class AppointmentLifecycle {
     const positions = new Map((await this.repository.lockPositions(manager, positionIds)).map((p) => [p.id, p]));
     const tenures = new Map<string, Tenure[]>(positionIds.map((id) => [id, []]));
     for (const t of await this.repository.tenuresOf(manager, positionIds)) tenures.get(t.positionId)!.push(t);
-    const holders = await this.repository.holdersOnDay(manager, requests.map((r, index) => ({ index, memberId: r.memberId, startsOn: r.startsOn })));
+    const holders = await this.repository.holdersOnDay(
+      manager,
+      requests.map((r, index) => ({ index, memberId: r.memberId, startsOn: r.startsOn })),
+    );
 
     const refusals: AppointmentRefusal[] = [];
     const rows: Array<NewAppointmentRow & { index: number }> = [];
@@ -76,9 +84,17 @@ export class AppointmentLifecycle {
       if (blocking.length) continue;
       others.push(proposed);
       rows.push({
-        index, positionId: r.positionId, memberId: r.memberId, startsOn: r.startsOn, endsOn: r.endsOn,
-        careerStage: holder.careerStage!, instituteId: holder.instituteId!, regionCode: holder.regionCode!,
-        source: r.source, callId: r.callId ?? null, overriddenRules: breaches.map((b) => b.rule),
+        index,
+        positionId: r.positionId,
+        memberId: r.memberId,
+        startsOn: r.startsOn,
+        endsOn: r.endsOn,
+        careerStage: holder.careerStage!,
+        instituteId: holder.instituteId!,
+        regionCode: holder.regionCode!,
+        source: r.source,
+        callId: r.callId ?? null,
+        overriddenRules: breaches.map((b) => b.rule),
         overrideReason: r.overrideReason,
       });
     }
@@ -87,37 +103,58 @@ export class AppointmentLifecycle {
     const inserted = await this.repository.insertAppointments(manager, rows, actor?.id ?? null);
     const idOf = new Map(inserted.map((i) => [`${i.positionId}|${i.memberId}|${i.startsOn}`, i.id]));
     const made = rows.map((row) => ({ ...row, id: idOf.get(`${row.positionId}|${row.memberId}|${row.startsOn}`)! }));
-    await this.audit.recordMany(manager, actor, made.map((row) => ({
-      action: row.source === 'import' ? 'leadership-appointment.import' : 'leadership-appointment.create',
-      entity: 'leadership_appointment', entityId: row.id,
-      after: {
-        positionId: row.positionId, memberId: row.memberId, startsOn: row.startsOn, endsOn: row.endsOn, careerStage: row.careerStage,
-        instituteId: row.instituteId, region: row.regionCode, source: row.source, callId: row.callId,
-        ...(row.overriddenRules.length ? { overriddenRules: row.overriddenRules, overrideReason: row.overrideReason } : {}),
-      },
-    })));
+    await this.audit.recordMany(
+      manager,
+      actor,
+      made.map((row) => ({
+        action: row.source === 'import' ? 'leadership-appointment.import' : 'leadership-appointment.create',
+        entity: 'leadership_appointment',
+        entityId: row.id,
+        after: {
+          positionId: row.positionId,
+          memberId: row.memberId,
+          startsOn: row.startsOn,
+          endsOn: row.endsOn,
+          careerStage: row.careerStage,
+          instituteId: row.instituteId,
+          region: row.regionCode,
+          source: row.source,
+          callId: row.callId,
+          ...(row.overriddenRules.length ? { overriddenRules: row.overriddenRules, overrideReason: row.overrideReason } : {}),
+        },
+      })),
+    );
     made.sort((a, b) => a.index - b.index);
     return { ok: true, appointments: made.map((m) => ({ id: m.id, overriddenRules: m.overriddenRules })) };
   }
 
   /** Ends an appointment in force: sets endsOn, once. */
-  async end(manager: EntityManager, change: { id: string; endsOn: string; reason: string | null; expectedVersion?: number }, actor: Actor):
-  Promise<void> {
+  async end(
+    manager: EntityManager,
+    change: { id: string; endsOn: string; reason: string | null; expectedVersion?: number },
+    actor: Actor,
+  ): Promise<void> {
     const current = await this.repository.lockAppointment(manager, change.id);
     if (!current) throw notFound('Appointment', change.id);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
-      throw staleVersion(`Appointment ${change.id} changed since version ${change.expectedVersion} (now version ${current.version})`, current.version);
+      throw staleVersion(
+        `Appointment ${change.id} changed since version ${change.expectedVersion} (now version ${current.version})`,
+        current.version,
+      );
     }
     if (current.endsOn !== null) {
       throw conflict(`The appointment already ended on ${current.endsOn}; history is not rewritten`, { endsOn: current.endsOn });
     }
     if (change.endsOn <= current.startsOn) {
-      throw unprocessable(`An appointment that began on ${current.startsOn} cannot end on ${change.endsOn}`,
-        [{ field: 'endsOn', message: 'must be after the appointment\'s startsOn' }]);
+      throw unprocessable(`An appointment that began on ${current.startsOn} cannot end on ${change.endsOn}`, [
+        { field: 'endsOn', message: "must be after the appointment's startsOn" },
+      ]);
     }
     await this.repository.endAppointment(manager, change.id, change.endsOn, change.reason);
     await this.audit.record(manager, actor, {
-      action: 'leadership-appointment.end', entity: 'leadership_appointment', entityId: change.id,
+      action: 'leadership-appointment.end',
+      entity: 'leadership_appointment',
+      entityId: change.id,
       before: { endsOn: null, version: current.version },
       after: { endsOn: change.endsOn, reason: change.reason, version: current.version + 1 },
     });

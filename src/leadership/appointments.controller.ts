@@ -6,7 +6,12 @@ import { Created, IfMatchHeader, precondition, underPrecondition, withETag } fro
 import { ApiPage, ApiProblem, ApiProblems, ApiSecured, ETAG_HEADER } from '../common/openapi';
 import { Page } from '../common/pagination';
 import {
-  AppointmentImportRecord, AppointmentImportResult, AppointmentQuery, AppointmentView, CreateAppointmentDto, EndAppointmentDto,
+  AppointmentImportRecord,
+  AppointmentImportResult,
+  AppointmentQuery,
+  AppointmentView,
+  CreateAppointmentDto,
+  EndAppointmentDto,
 } from './appointments.dto';
 import { AppointmentsService } from './appointments.service';
 
@@ -20,14 +25,19 @@ export class AppointmentsController {
   @Roles('admin', 'committee')
   @ApiOperation({
     summary: 'Appoint a member to a position from a day (and, for a past term, to a day)',
-    description: 'The holder\'s career stage, institute and region on startsOn are recorded with the appointment. The term '
-      + 'rules (seats-full, max-consecutive-terms, term-length) answer 422 naming the rule unless override: { reason } is '
-      + 'given, which is recorded; already-holding and not-a-member are never overridden.',
+    description:
+      "The holder's career stage, institute and region on startsOn are recorded with the appointment. The term " +
+      'rules (seats-full, max-consecutive-terms, term-length) answer 422 naming the rule unless override: { reason } is ' +
+      'given, which is recorded; already-holding and not-a-member are never overridden.',
   })
   @Created(AppointmentView, (a) => `leadership/appointments/${a.id}`, undefined, ETAG_HEADER)
   @ApiProblems(400, 413, 415)
   @ApiProblem(422, 'An unknown position or member, a member not in the collaboration on startsOn, or a term rule (rule, rules)')
-  async create(@Body() dto: CreateAppointmentDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<AppointmentView> {
+  async create(
+    @Body() dto: CreateAppointmentDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppointmentView> {
     return withETag(res, await this.appointments.create(dto, actor));
   }
 
@@ -36,9 +46,10 @@ export class AppointmentsController {
   @Roles('admin', 'committee')
   @ApiOperation({
     summary: 'Import the historical record of appointments from a JSON array or text/csv, all or nothing',
-    description: 'Columns: position (title) or positionId, externalId or memberId, startsOn, endsOn, overrideReason. Rows '
-      + 'are checked in order of startsOn against the record and each other. Any bad row: 422 listing every bad row '
-      + '(row = 1-based data row) and nothing is written.',
+    description:
+      'Columns: position (title) or positionId, externalId or memberId, startsOn, endsOn, overrideReason. Rows ' +
+      'are checked in order of startsOn against the record and each other. Any bad row: 422 listing every bad row ' +
+      '(row = 1-based data row) and nothing is written.',
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiExtraModels(AppointmentImportRecord)
@@ -64,7 +75,11 @@ export class AppointmentsController {
   @ApiOperation({ summary: 'One appointment (gender: admins only)' })
   @ApiResponse({ status: 200, type: AppointmentView, headers: ETAG_HEADER })
   @ApiProblems(400, 404)
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<AppointmentView> {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AppointmentView> {
     return withETag(res, await this.appointments.get(id, actor));
   }
 
@@ -75,13 +90,19 @@ export class AppointmentsController {
   @IfMatchHeader()
   @ApiResponse({ status: 200, type: AppointmentView, headers: ETAG_HEADER })
   @ApiProblems(400, 404, 412, 413, 415)
-  @ApiProblem(409, 'The appointment has already ended, or the body\'s version is stale')
+  @ApiProblem(409, "The appointment has already ended, or the body's version is stale")
   @ApiProblem(422, 'endsOn is not after startsOn')
   async end(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: EndAppointmentDto, @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: EndAppointmentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<AppointmentView> {
     const { version, ...change } = dto;
-    return withETag(res, await underPrecondition(precondition(ifMatch, version), (expected) => this.appointments.end(id, change, expected, actor)));
+    return withETag(
+      res,
+      await underPrecondition(precondition(ifMatch, version), (expected) => this.appointments.end(id, change, expected, actor)),
+    );
   }
 }

@@ -11,7 +11,9 @@ export const ExistingDate = () => IsISO8601({ strict: true }, { message: '$prope
 
 export class OverrideDto {
   @ApiProperty({ minLength: 1, maxLength: 4000, description: 'Why the term rule may be broken this time; kept with the appointment' })
-  @Transform(trim) @IsString() @Length(1, 4000)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
   reason: string;
 }
 
@@ -20,32 +22,57 @@ export class CreateAppointmentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') memberId: string;
   @ApiProperty({ example: '2026-09-01' }) @CalendarDate() @ExistingDate() startsOn: string;
 
-  @ApiPropertyOptional({ example: '2028-09-01', description: 'Known already (historical terms); otherwise set when the appointment is ended' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @ApiPropertyOptional({
+    example: '2028-09-01',
+    description: 'Known already (historical terms); otherwise set when the appointment is ended',
+  })
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   endsOn?: string;
 
-  @ApiPropertyOptional({ type: OverrideDto, description: 'Make the appointment although it breaks seats-full, max-consecutive-terms or term-length' })
-  @IsOptional() @ValidateNested() @Type(() => OverrideDto)
+  @ApiPropertyOptional({
+    type: OverrideDto,
+    description: 'Make the appointment although it breaks seats-full, max-consecutive-terms or term-length',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OverrideDto)
   override?: OverrideDto;
 }
 
 export class EndAppointmentDto {
   @ApiProperty({ example: '2028-08-31', description: 'The first day the person no longer holds the position' })
-  @CalendarDate() @ExistingDate()
+  @CalendarDate()
+  @ExistingDate()
   endsOn: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, example: 'end of term' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+  @ApiPropertyOptional({ maxLength: 4000, example: 'end of term' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
+  reason?: string;
 
-  @ApiPropertyOptional({ description: 'The version you read; a newer one answers 409 (If-Match: 412)' }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'The version you read; a newer one answers 409 (If-Match: 412)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class AppointmentQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') positionId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') memberId?: string;
-  @ApiPropertyOptional({ pattern: '^L[1-9]$' }) @IsOptional() @Matches(LEADERSHIP_LEVEL, { message: 'level must be L1 to L9' }) level?: string;
+  @ApiPropertyOptional({ pattern: '^L[1-9]$' })
+  @IsOptional()
+  @Matches(LEADERSHIP_LEVEL, { message: 'level must be L1 to L9' })
+  level?: string;
   @ApiPropertyOptional({ enum: LEADERSHIP_AREAS }) @IsOptional() @IsIn(LEADERSHIP_AREAS as unknown as string[]) area?: string;
   @ApiPropertyOptional({ example: '2020-01-01', description: 'Only appointments in force on this day' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   on?: string;
 }
 
@@ -60,9 +87,9 @@ export class AppointmentView {
   @ApiProperty() memberName: string;
   @ApiProperty({ example: '2026-09-01' }) startsOn: string;
   @ApiProperty({ nullable: true, type: String, description: 'null while in force' }) endsOn: string | null;
-  @ApiProperty({ description: 'startsOn plus the position\'s term when the appointment was made' }) termEndsOn: string;
-  @ApiProperty({ enum: CAREER_STAGES, description: 'The holder\'s career stage on startsOn' }) careerStage: CareerStage;
-  @ApiProperty({ format: 'uuid', description: 'The holder\'s institute on startsOn' }) instituteId: string;
+  @ApiProperty({ description: "startsOn plus the position's term when the appointment was made" }) termEndsOn: string;
+  @ApiProperty({ enum: CAREER_STAGES, description: "The holder's career stage on startsOn" }) careerStage: CareerStage;
+  @ApiProperty({ format: 'uuid', description: "The holder's institute on startsOn" }) instituteId: string;
   @ApiProperty() instituteName: string;
   @ApiProperty({ description: 'The region of that institute on startsOn' }) region: string;
   @ApiProperty({ enum: ['direct', 'call', 'import'] }) source: string;
@@ -78,9 +105,9 @@ export class AppointmentView {
 }
 
 export class AppointmentImportRecord {
-  @ApiPropertyOptional({ description: 'The position\'s title (any case); or positionId' }) position?: string;
+  @ApiPropertyOptional({ description: "The position's title (any case); or positionId" }) position?: string;
   @ApiPropertyOptional({ format: 'uuid' }) positionId?: string;
-  @ApiPropertyOptional({ description: 'The member\'s externalId; or memberId' }) externalId?: string;
+  @ApiPropertyOptional({ description: "The member's externalId; or memberId" }) externalId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) memberId?: string;
   @ApiProperty({ example: '2012-09-01' }) startsOn: string;
   @ApiPropertyOptional({ example: '2014-09-01' }) endsOn?: string;

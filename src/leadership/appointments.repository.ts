@@ -68,18 +68,21 @@ export class AppointmentsRepository {
   async lockPositions(manager: EntityManager, ids: string[]): Promise<LockedPosition[]> {
     return manager.query(
       `SELECT id, title, term_years AS "termYears", max_terms AS "maxTerms", seats
-       FROM leadership_position WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+       FROM leadership_position WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
   }
 
   async tenuresOf(manager: EntityManager, positionIds: string[]): Promise<StoredTenure[]> {
     return manager.query(
       `SELECT position_id AS "positionId", member_id AS "memberId", starts_on AS "startsOn", ends_on AS "endsOn"
-       FROM leadership_appointment WHERE position_id = ANY ($1::uuid[])`, [positionIds]);
+       FROM leadership_appointment WHERE position_id = ANY ($1::uuid[])`,
+      [positionIds],
+    );
   }
 
   /** Each proposed holder's career stage, institute and region on the day their term begins, as talks record them. */
-  async holdersOnDay(manager: EntityManager, asked: Array<{ index: number; memberId: string; startsOn: string }>):
-  Promise<HolderOnDay[]> {
+  async holdersOnDay(manager: EntityManager, asked: Array<{ index: number; memberId: string; startsOn: string }>): Promise<HolderOnDay[]> {
     return manager.query(
       `SELECT r.index, m.id AS "memberId", m.name, m.joined_on AS "joinedOn", m.left_on AS "leftOn",
               COALESCE(member_career_stage_at(m.id, r.starts_on), m.career_stage) AS "careerStage",
@@ -92,8 +95,11 @@ export class AppointmentsRepository {
     );
   }
 
-  async insertAppointments(manager: EntityManager, rows: NewAppointmentRow[], actorId: string | null):
-  Promise<Array<{ id: string; positionId: string; memberId: string; startsOn: string }>> {
+  async insertAppointments(
+    manager: EntityManager,
+    rows: NewAppointmentRow[],
+    actorId: string | null,
+  ): Promise<Array<{ id: string; positionId: string; memberId: string; startsOn: string }>> {
     return manager.query(
       `INSERT INTO leadership_appointment (position_id, member_id, starts_on, ends_on, term_ends_on, career_stage, institute_id,
                                            region_code, source, call_id, overridden_rules, override_reason, created_by)
@@ -105,28 +111,51 @@ export class AppointmentsRepository {
                                               override_reason text)
        JOIN leadership_position p ON p.id = r.position_id
        RETURNING id, position_id AS "positionId", member_id AS "memberId", starts_on AS "startsOn"`,
-      [JSON.stringify(rows.map((r) => ({
-        position_id: r.positionId, member_id: r.memberId, starts_on: r.startsOn, ends_on: r.endsOn, career_stage: r.careerStage,
-        institute_id: r.instituteId, region_code: r.regionCode, source: r.source, call_id: r.callId,
-        rules: r.overriddenRules.join(','), override_reason: r.overrideReason,
-      }))), actorId],
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            position_id: r.positionId,
+            member_id: r.memberId,
+            starts_on: r.startsOn,
+            ends_on: r.endsOn,
+            career_stage: r.careerStage,
+            institute_id: r.instituteId,
+            region_code: r.regionCode,
+            source: r.source,
+            call_id: r.callId,
+            rules: r.overriddenRules.join(','),
+            override_reason: r.overrideReason,
+          })),
+        ),
+        actorId,
+      ],
     );
   }
 
   /** The appointment's dates and version, locked until the transaction ends. */
-  async lockAppointment(manager: EntityManager, id: string): Promise<{ startsOn: string; endsOn: string | null; version: number } | undefined> {
+  async lockAppointment(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ startsOn: string; endsOn: string | null; version: number } | undefined> {
     const [row] = await manager.query(
-      `SELECT starts_on AS "startsOn", ends_on AS "endsOn", version FROM leadership_appointment WHERE id = $1 FOR UPDATE`, [id]);
+      `SELECT starts_on AS "startsOn", ends_on AS "endsOn", version FROM leadership_appointment WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
     return row;
   }
 
   async endAppointment(manager: EntityManager, id: string, endsOn: string, reason: string | null): Promise<void> {
     await manager.query(
       `UPDATE leadership_appointment SET ends_on = $2, end_reason = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-      [id, endsOn, reason]);
+      [id, endsOn, reason],
+    );
   }
 
-  async appointment(id: string, withGender: boolean, manager: EntityManager = this.dataSource.manager): Promise<AppointmentView | undefined> {
+  async appointment(
+    id: string,
+    withGender: boolean,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AppointmentView | undefined> {
     const [row] = await manager.query(`SELECT ${columns(withGender)} ${APPOINTMENT_FROM} WHERE a.id = $1`, [id]);
     return row;
   }
@@ -134,30 +163,39 @@ export class AppointmentsRepository {
   appointments(q: AppointmentQuery, withGender: boolean): Promise<{ items: AppointmentView[]; total: number }> {
     const filter = (p: StatementParts) => {
       const [position, member, level, area, on] = [
-        p.add(q.positionId ?? null, 'uuid'), p.add(q.memberId ?? null, 'uuid'), p.add(q.level ?? null, 'text'),
-        p.add(q.area ?? null, 'text'), p.add(q.on ?? null, 'date'),
+        p.add(q.positionId ?? null, 'uuid'),
+        p.add(q.memberId ?? null, 'uuid'),
+        p.add(q.level ?? null, 'text'),
+        p.add(q.area ?? null, 'text'),
+        p.add(q.on ?? null, 'date'),
       ];
       return `WHERE (${position} IS NULL OR a.position_id = ${position}) AND (${member} IS NULL OR a.member_id = ${member})
           AND (${level} IS NULL OR p.level = ${level}) AND (${area} IS NULL OR p.area = ${area})
           AND (${on} IS NULL OR (a.starts_on <= ${on} AND (a.ends_on IS NULL OR a.ends_on > ${on})))`;
     };
-    return pageWithTotal(this.dataSource,
+    return pageWithTotal(
+      this.dataSource,
       (p) => `SELECT ${columns(withGender)} ${APPOINTMENT_FROM} ${filter(p)}
               ORDER BY a.starts_on DESC, p.title, a.id LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
-      (p) => `SELECT count(*)::int AS total ${APPOINTMENT_FROM} ${filter(p)}`);
+      (p) => `SELECT count(*)::int AS total ${APPOINTMENT_FROM} ${filter(p)}`,
+    );
   }
 
   /** Position ids by lower-cased title, for the titles given. */
   async positionsTitled(manager: EntityManager, titles: string[]): Promise<Map<string, string>> {
     const rows: Array<{ title: string; id: string }> = await manager.query(
-      `SELECT lower(title) AS title, id FROM leadership_position WHERE lower(title) = ANY ($1::text[])`, [titles]);
+      `SELECT lower(title) AS title, id FROM leadership_position WHERE lower(title) = ANY ($1::text[])`,
+      [titles],
+    );
     return new Map(rows.map((p) => [p.title, p.id]));
   }
 
   /** Member ids by external id, for the external ids given. */
   async membersByExternalId(manager: EntityManager, externalIds: string[]): Promise<Map<string, string>> {
     const rows: Array<{ externalId: string; id: string }> = await manager.query(
-      `SELECT external_id AS "externalId", id FROM member WHERE external_id = ANY ($1::text[])`, [externalIds]);
+      `SELECT external_id AS "externalId", id FROM member WHERE external_id = ANY ($1::text[])`,
+      [externalIds],
+    );
     return new Map(rows.map((m) => [m.externalId, m.id]));
   }
 }

@@ -37,10 +37,20 @@ export class AppointmentsService {
       throw badRequest('Invalid input: endsOn', [{ field: 'endsOn', message: 'endsOn must be after startsOn' }]);
     }
     return this.dataSource.transaction(async (manager) => {
-      const result = await this.lifecycle.appoint(manager, [{
-        positionId: dto.positionId, memberId: dto.memberId, startsOn: dto.startsOn, endsOn: dto.endsOn ?? null,
-        overrideReason: dto.override?.reason ?? null, source: 'direct',
-      }], actor);
+      const result = await this.lifecycle.appoint(
+        manager,
+        [
+          {
+            positionId: dto.positionId,
+            memberId: dto.memberId,
+            startsOn: dto.startsOn,
+            endsOn: dto.endsOn ?? null,
+            overrideReason: dto.override?.reason ?? null,
+            source: 'direct',
+          },
+        ],
+        actor,
+      );
       if (!result.ok) throw refused(result.refusals);
       return this.view(manager, result.appointments[0].id, actor);
     });
@@ -55,7 +65,12 @@ export class AppointmentsService {
     return this.view(this.dataSource.manager, id, actor);
   }
 
-  async end(id: string, change: { endsOn: string; reason?: string }, expectedVersion: number | undefined, actor: Actor): Promise<AppointmentView> {
+  async end(
+    id: string,
+    change: { endsOn: string; reason?: string },
+    expectedVersion: number | undefined,
+    actor: Actor,
+  ): Promise<AppointmentView> {
     return this.dataSource.transaction(async (manager) => {
       await this.lifecycle.end(manager, { id, endsOn: change.endsOn, reason: change.reason ?? null, expectedVersion }, actor);
       return this.view(manager, id, actor);
@@ -85,10 +100,24 @@ export class AppointmentsService {
       for (const r of checked.rows) {
         const positionId = 'id' in r.position ? r.position.id : positions.get(r.position.title.toLowerCase());
         const memberId = 'id' in r.member ? r.member.id : members.get(r.member.externalId);
-        if (!positionId) errors.push({ row: r.row, field: 'position', message: `no position is titled ${(r.position as { title: string }).title}` });
-        if (!memberId) errors.push({ row: r.row, field: 'externalId', message: `no member has externalId ${(r.member as { externalId: string }).externalId}` });
+        if (!positionId)
+          errors.push({ row: r.row, field: 'position', message: `no position is titled ${(r.position as { title: string }).title}` });
+        if (!memberId)
+          errors.push({
+            row: r.row,
+            field: 'externalId',
+            message: `no member has externalId ${(r.member as { externalId: string }).externalId}`,
+          });
         if (positionId && memberId) {
-          requests.push({ row: r.row, positionId, memberId, startsOn: r.startsOn, endsOn: r.endsOn, overrideReason: r.overrideReason, source: 'import' });
+          requests.push({
+            row: r.row,
+            positionId,
+            memberId,
+            startsOn: r.startsOn,
+            endsOn: r.endsOn,
+            overrideReason: r.overrideReason,
+            source: 'import',
+          });
         }
       }
       let overridden = 0;
@@ -101,8 +130,11 @@ export class AppointmentsService {
       if (errors.length) {
         const badRows = new Set(errors.map((e) => e.row)).size;
         const { errors: listed, more } = capErrors(errors);
-        throw unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed,
-          { badRows, errorCount: errors.length, moreErrors: more });
+        throw unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed, {
+          badRows,
+          errorCount: errors.length,
+          moreErrors: more,
+        });
       }
       return { created: requests.length, overridden };
     });

@@ -25,7 +25,7 @@ export class CallsController {
 
   @Get()
   @Roles(...ANY_ROLE)
-  @ApiOperation({ summary: 'Calls, latest deadline first, each with its position\'s mandate' })
+  @ApiOperation({ summary: "Calls, latest deadline first, each with its position's mandate" })
   @ApiPage(CallView)
   @ApiProblems(400)
   list(@Query() query: CallQuery, @CurrentActor() actor: Actor): Promise<Page<CallView>> {
@@ -34,7 +34,7 @@ export class CallsController {
 
   @Get(':id')
   @Roles(...ANY_ROLE)
-  @ApiOperation({ summary: 'One call, with the position\'s mandate and, once decided, the appointee' })
+  @ApiOperation({ summary: "One call, with the position's mandate and, once decided, the appointee" })
   @ApiResponse({ status: 200, type: CallView })
   @ApiProblems(400, 404)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CallView> {
@@ -48,13 +48,17 @@ export class CallsController {
   @ApiProblems(400, 404, 413, 415)
   @ApiProblem(409, 'The member is already nominated for the call')
   @ApiProblem(422, 'The deadline has passed or the call is closed (rule), or an unknown member or one who has left')
-  nominate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CallNominationDto, @CurrentActor() actor: Actor): Promise<CallNominationView> {
+  nominate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CallNominationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CallNominationView> {
     return this.calls.nominate(id, dto, actor);
   }
 
   @Get(':id/nominations')
   @Roles('nominator', 'committee', 'member', 'admin')
-  @ApiOperation({ summary: 'The call\'s nominations (the committee and admins: all; anyone else: their own)' })
+  @ApiOperation({ summary: "The call's nominations (the committee and admins: all; anyone else: their own)" })
   @ApiResponse({ status: 200, type: [CallNominationView] })
   @ApiProblems(400, 404)
   nominations(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CallNominationView[]> {
@@ -69,7 +73,9 @@ export class CallsController {
   @ApiProblems(400, 404)
   @ApiProblem(409, 'The nomination is no longer submitted, or the call is no longer open')
   withdraw(
-    @Param('id', ParseUUIDPipe) id: string, @Param('nominationId', ParseUUIDPipe) nominationId: string, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('nominationId', ParseUUIDPipe) nominationId: string,
+    @CurrentActor() actor: Actor,
   ): Promise<CallNominationView> {
     return this.calls.withdraw(id, nominationId, actor);
   }
@@ -78,7 +84,7 @@ export class CallsController {
   @HttpCode(200)
   @Roles('committee')
   @ApiOperation({
-    summary: 'Record the committee\'s choice with its rationale: appoints the nominee and tells every nominee and nominator by mail',
+    summary: "Record the committee's choice with its rationale: appoints the nominee and tells every nominee and nominator by mail",
   })
   @ApiResponse({ status: 200, type: CallView })
   @ApiProblems(400, 404, 413, 415)

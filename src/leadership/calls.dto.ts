@@ -12,15 +12,19 @@ export const CALL_NOMINATION_STATUSES = ['submitted', 'withdrawn', 'appointed', 
 export class CreateCallDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') positionId: string;
   @ApiProperty({ example: '2026-12-15', description: 'Last day nominations are taken (today or later)' })
-  @CalendarDate() @ExistingDate()
+  @CalendarDate()
+  @ExistingDate()
   deadline: string;
 
   @ApiProperty({ example: '2027-01-01', description: 'When the new term begins (on or after the deadline)' })
-  @CalendarDate() @ExistingDate()
+  @CalendarDate()
+  @ExistingDate()
   termStartsOn: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'Anything the call adds to the position\'s mandate' })
-  @IsOptional() @IsString() @MaxLength(4000)
+  @ApiPropertyOptional({ maxLength: 4000, description: "Anything the call adds to the position's mandate" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
   note?: string;
 }
 
@@ -30,24 +34,34 @@ export class CallQuery extends PageQuery {
 }
 
 export class CallNominationDto {
-  @ApiProperty({ format: 'uuid', description: 'The nominee; your own member record for a self-nomination' }) @IsUUID('all') memberId: string;
+  @ApiProperty({ format: 'uuid', description: 'The nominee; your own member record for a self-nomination' })
+  @IsUUID('all')
+  memberId: string;
   @ApiProperty({ minLength: 1, maxLength: 4000, description: 'Why this member should hold the position' })
-  @Transform(trim) @IsString() @Length(1, 4000)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
   statement: string;
 }
 
 export class CallDecisionDto {
   @ApiProperty({ format: 'uuid', description: 'The nominee the committee appoints' }) @IsUUID('all') memberId: string;
   @ApiProperty({ minLength: 1, maxLength: 4000, description: 'Why this nominee; kept with the call' })
-  @Transform(trim) @IsString() @Length(1, 4000)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
   rationale: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'First day of the term; default the call\'s termStartsOn' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @ApiPropertyOptional({ example: '2027-01-01', description: "First day of the term; default the call's termStartsOn" })
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   startsOn?: string;
 
   @ApiPropertyOptional({ type: OverrideDto, description: 'Appoint although a term rule is broken; the reason is recorded' })
-  @IsOptional() @ValidateNested() @Type(() => OverrideDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OverrideDto)
   override?: OverrideDto;
 }
 

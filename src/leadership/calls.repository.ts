@@ -49,8 +49,12 @@ export class CallsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The call as `today` sees it; `withRationale` says whether the reader sees the committee's rationale. */
-  async call(id: string, today: string, withRationale: boolean, manager: EntityManager = this.dataSource.manager):
-  Promise<CallView | undefined> {
+  async call(
+    id: string,
+    today: string,
+    withRationale: boolean,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<CallView | undefined> {
     const [row] = await manager.query(`${CALL_SELECT} WHERE c.id = $3`, [today, withRationale, id]);
     return row;
   }
@@ -60,14 +64,16 @@ export class CallsRepository {
       const [status, position] = [p.add(q.status ?? null, 'text'), p.add(q.positionId ?? null, 'uuid')];
       return `WHERE (${status} IS NULL OR c.status = ${status}) AND (${position} IS NULL OR c.position_id = ${position})`;
     };
-    return pageWithTotal(this.dataSource,
+    return pageWithTotal(
+      this.dataSource,
       (p) => {
         // CALL_SELECT reads $1 (today) and $2 (whether the rationale shows).
         p.add(today, 'date');
         p.add(withRationale, 'boolean');
         return `${CALL_SELECT} ${filter(p)} ORDER BY c.deadline DESC, c.id LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`;
       },
-      (p) => `SELECT count(*)::int AS total FROM leadership_call c ${filter(p)}`);
+      (p) => `SELECT count(*)::int AS total FROM leadership_call c ${filter(p)}`,
+    );
   }
 
   async callExists(id: string): Promise<boolean> {
@@ -80,13 +86,22 @@ export class CallsRepository {
     return row !== undefined;
   }
 
-  async insertCall(manager: EntityManager, call: {
-    positionId: string; opensOn: string; deadline: string; termStartsOn: string; note: string; createdBy: string;
-  }): Promise<string> {
+  async insertCall(
+    manager: EntityManager,
+    call: {
+      positionId: string;
+      opensOn: string;
+      deadline: string;
+      termStartsOn: string;
+      note: string;
+      createdBy: string;
+    },
+  ): Promise<string> {
     const [{ id }] = await manager.query(
       `INSERT INTO leadership_call (position_id, opens_on, deadline, term_starts_on, note, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [call.positionId, call.opensOn, call.deadline, call.termStartsOn, call.note, call.createdBy]);
+      [call.positionId, call.opensOn, call.deadline, call.termStartsOn, call.note, call.createdBy],
+    );
     return id;
   }
 
@@ -97,12 +112,25 @@ export class CallsRepository {
   }
 
   /** The call with what its decision needs (its position's title), locked until the transaction ends. */
-  async lockCallForDecision(manager: EntityManager, id: string): Promise<{
-    status: string; deadline: string; termStartsOn: string; positionId: string; version: number; title: string;
-  } | undefined> {
+  async lockCallForDecision(
+    manager: EntityManager,
+    id: string,
+  ): Promise<
+    | {
+        status: string;
+        deadline: string;
+        termStartsOn: string;
+        positionId: string;
+        version: number;
+        title: string;
+      }
+    | undefined
+  > {
     const [row] = await manager.query(
       `SELECT c.status, c.deadline, c.term_starts_on AS "termStartsOn", c.position_id AS "positionId", c.version, p.title
-       FROM leadership_call c JOIN leadership_position p ON p.id = c.position_id WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+       FROM leadership_call c JOIN leadership_position p ON p.id = c.position_id WHERE c.id = $1 FOR UPDATE OF c`,
+      [id],
+    );
     return row;
   }
 
@@ -113,31 +141,46 @@ export class CallsRepository {
 
   /** The member's name and whether they have left the collaboration by `on`. */
   async memberStanding(manager: EntityManager, memberId: string, on: string): Promise<{ name: string; hasLeft: boolean } | undefined> {
-    const [row] = await manager.query(
-      `SELECT name, left_on IS NOT NULL AND left_on <= $2::date AS "hasLeft" FROM member WHERE id = $1`, [memberId, on]);
+    const [row] = await manager.query(`SELECT name, left_on IS NOT NULL AND left_on <= $2::date AS "hasLeft" FROM member WHERE id = $1`, [
+      memberId,
+      on,
+    ]);
     return row;
   }
 
   /** Whether the member stands nominated for the call (a nomination not withdrawn). */
   async standsNominated(manager: EntityManager, callId: string, memberId: string): Promise<boolean> {
     const [row] = await manager.query(
-      `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status <> 'withdrawn'`, [callId, memberId]);
+      `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status <> 'withdrawn'`,
+      [callId, memberId],
+    );
     return row !== undefined;
   }
 
   /** Whether the member has a submitted nomination for the call. */
   async hasSubmittedNomination(manager: EntityManager, callId: string, memberId: string): Promise<boolean> {
     const [row] = await manager.query(
-      `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status = 'submitted'`, [callId, memberId]);
+      `SELECT id FROM leadership_nomination WHERE call_id = $1 AND member_id = $2 AND status = 'submitted'`,
+      [callId, memberId],
+    );
     return row !== undefined;
   }
 
-  async insertNomination(manager: EntityManager, n: {
-    callId: string; memberId: string; nominatorId: string; nominatorMemberId: string | null; statement: string;
-  }): Promise<string> {
+  async insertNomination(
+    manager: EntityManager,
+    n: {
+      callId: string;
+      memberId: string;
+      nominatorId: string;
+      nominatorMemberId: string | null;
+      statement: string;
+    },
+  ): Promise<string> {
     const [{ id }] = await manager.query(
       `INSERT INTO leadership_nomination (call_id, member_id, nominator_id, nominator_member_id, statement)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`, [n.callId, n.memberId, n.nominatorId, n.nominatorMemberId, n.statement]);
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [n.callId, n.memberId, n.nominatorId, n.nominatorMemberId, n.statement],
+    );
     return id;
   }
 
@@ -150,18 +193,33 @@ export class CallsRepository {
   nominations(callId: string, all: boolean, userId: string): Promise<CallNominationView[]> {
     return this.dataSource.query(
       `${NOMINATION_SELECT} WHERE n.call_id = $1 AND ($2::boolean OR n.nominator_id = $3) ORDER BY n.created_at, n.id`,
-      [callId, all, userId]);
+      [callId, all, userId],
+    );
   }
 
   /** A nomination of the call, locked, with its call's status and the member the account belongs to. */
-  async lockNomination(manager: EntityManager, callId: string, nominationId: string, userId: string): Promise<{
-    status: string; nominatorId: string; memberId: string; callStatus: string; ownMember: string | null;
-  } | undefined> {
+  async lockNomination(
+    manager: EntityManager,
+    callId: string,
+    nominationId: string,
+    userId: string,
+  ): Promise<
+    | {
+        status: string;
+        nominatorId: string;
+        memberId: string;
+        callStatus: string;
+        ownMember: string | null;
+      }
+    | undefined
+  > {
     const [row] = await manager.query(
       `SELECT n.status, n.nominator_id AS "nominatorId", n.member_id AS "memberId", c.status AS "callStatus",
               (SELECT member_id FROM app_user WHERE id = $3) AS "ownMember"
        FROM leadership_nomination n JOIN leadership_call c ON c.id = n.call_id
-       WHERE n.id = $1 AND n.call_id = $2 FOR UPDATE OF n`, [nominationId, callId, userId]);
+       WHERE n.id = $1 AND n.call_id = $2 FOR UPDATE OF n`,
+      [nominationId, callId, userId],
+    );
     return row;
   }
 
@@ -170,13 +228,21 @@ export class CallsRepository {
   }
 
   /** The call decided with its rationale, and each submitted nomination appointed or not. */
-  async recordDecision(manager: EntityManager, callId: string, decision: { memberId: string; rationale: string; by: string }): Promise<void> {
+  async recordDecision(
+    manager: EntityManager,
+    callId: string,
+    decision: { memberId: string; rationale: string; by: string },
+  ): Promise<void> {
     await manager.query(
       `UPDATE leadership_call SET status = 'decided', rationale = $2, decided_at = now(), decided_by = $3, version = version + 1, updated_at = now()
-       WHERE id = $1`, [callId, decision.rationale, decision.by]);
+       WHERE id = $1`,
+      [callId, decision.rationale, decision.by],
+    );
     await manager.query(
       `UPDATE leadership_nomination SET status = CASE WHEN member_id = $2 THEN 'appointed' ELSE 'not-appointed' END, updated_at = now()
-       WHERE call_id = $1 AND status = 'submitted'`, [callId, decision.memberId]);
+       WHERE call_id = $1 AND status = 'submitted'`,
+      [callId, decision.memberId],
+    );
   }
 
   outcomeRecipients(manager: EntityManager, callId: string): Promise<OutcomeRecipient[]> {

@@ -11,9 +11,7 @@ import { Outbox } from '../mail/outbox.service';
 import { AppointmentLifecycle } from './appointment-lifecycle';
 import { refused } from './appointments.service';
 import { CallsRepository } from './calls.repository';
-import {
-  CallDecisionDto, CallNominationDto, CallNominationView, CallQuery, CallView, CreateCallDto,
-} from './calls.dto';
+import { CallDecisionDto, CallNominationDto, CallNominationView, CallQuery, CallView, CreateCallDto } from './calls.dto';
 
 type CallStatus = 'open' | 'decided' | 'cancelled';
 /** A call is decided by the committee once; a decided or cancelled call is final. */
@@ -59,14 +57,22 @@ export class CallsService {
       ...(dto.termStartsOn < dto.deadline ? [{ field: 'termStartsOn', message: 'must be on or after the deadline' }] : []),
     ];
     return this.dataSource.transaction(async (manager) => {
-      if (!(await this.calls.positionExists(manager, dto.positionId))) errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
-      if (errors.length) throw unprocessable(`The call cannot be opened: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+      if (!(await this.calls.positionExists(manager, dto.positionId)))
+        errors.unshift({ field: 'positionId', message: `position ${dto.positionId} does not exist` });
+      if (errors.length)
+        throw unprocessable(`The call cannot be opened: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
       const id = await this.calls.insertCall(manager, {
-        positionId: dto.positionId, opensOn: today, deadline: dto.deadline, termStartsOn: dto.termStartsOn, note: dto.note ?? '',
+        positionId: dto.positionId,
+        opensOn: today,
+        deadline: dto.deadline,
+        termStartsOn: dto.termStartsOn,
+        note: dto.note ?? '',
         createdBy: actor.id,
       });
       await this.audit.record(manager, actor, {
-        action: 'leadership-call.create', entity: 'leadership_call', entityId: id,
+        action: 'leadership-call.create',
+        entity: 'leadership_call',
+        entityId: id,
         after: { positionId: dto.positionId, opensOn: today, deadline: dto.deadline, termStartsOn: dto.termStartsOn, note: dto.note ?? '' },
       });
       return this.view(manager, id, actor);
@@ -92,22 +98,34 @@ export class CallsService {
       if (!call) throw notFound('Call', callId);
       const ownMember = await this.calls.memberOfAccount(manager, actor.id);
       if (!hasRole(actor, 'nominator', 'committee') && dto.memberId !== ownMember) {
-        throw new ProblemException(HttpStatus.FORBIDDEN, 'As a member you may nominate yourself; nominators and the committee nominate others');
+        throw new ProblemException(
+          HttpStatus.FORBIDDEN,
+          'As a member you may nominate yourself; nominators and the committee nominate others',
+        );
       }
       if (call.status !== 'open') throw unprocessable(`The call is ${call.status}`, undefined, { rule: 'call-closed' });
       if (call.deadline < this.today()) {
-        throw unprocessable(`The call took nominations until ${call.deadline}`, [{ field: 'callId', message: 'the deadline has passed' }],
-          { rule: 'deadline-passed' });
+        throw unprocessable(`The call took nominations until ${call.deadline}`, [{ field: 'callId', message: 'the deadline has passed' }], {
+          rule: 'deadline-passed',
+        });
       }
       const member = await this.calls.memberStanding(manager, dto.memberId, this.today());
       if (!member) throw unprocessable(`member ${dto.memberId} does not exist`, [{ field: 'memberId', message: 'does not exist' }]);
-      if (member.hasLeft) throw unprocessable(`${member.name} has left the collaboration`, [{ field: 'memberId', message: 'has left the collaboration' }]);
-      if (await this.calls.standsNominated(manager, callId, dto.memberId)) throw conflict(`${member.name} is already nominated for this call`);
+      if (member.hasLeft)
+        throw unprocessable(`${member.name} has left the collaboration`, [{ field: 'memberId', message: 'has left the collaboration' }]);
+      if (await this.calls.standsNominated(manager, callId, dto.memberId))
+        throw conflict(`${member.name} is already nominated for this call`);
       const id = await this.calls.insertNomination(manager, {
-        callId, memberId: dto.memberId, nominatorId: actor.id, nominatorMemberId: ownMember ?? null, statement: dto.statement,
+        callId,
+        memberId: dto.memberId,
+        nominatorId: actor.id,
+        nominatorMemberId: ownMember ?? null,
+        statement: dto.statement,
       });
       await this.audit.record(manager, actor, {
-        action: 'leadership-nomination.create', entity: 'leadership_nomination', entityId: id,
+        action: 'leadership-nomination.create',
+        entity: 'leadership_nomination',
+        entityId: id,
         after: { callId, memberId: dto.memberId, selfNomination: ownMember === dto.memberId },
       });
       return this.calls.nomination(manager, id);
@@ -126,12 +144,18 @@ export class CallsService {
       if (!n || as.length === 0) throw notFound('Nomination', nominationId);
       const move = checkMove(NOMINATION_TRANSITIONS, n.status as CallNominationStatus, 'withdrawn', as);
       if (!move.allowed || n.callStatus !== 'open') {
-        throw conflict(`A nomination that is ${n.status} on a call that is ${n.callStatus} cannot be withdrawn`, { from: n.status, to: 'withdrawn' });
+        throw conflict(`A nomination that is ${n.status} on a call that is ${n.callStatus} cannot be withdrawn`, {
+          from: n.status,
+          to: 'withdrawn',
+        });
       }
       await this.calls.withdrawNomination(manager, nominationId);
       await this.audit.record(manager, actor, {
-        action: 'leadership-nomination.withdraw', entity: 'leadership_nomination', entityId: nominationId,
-        before: { status: n.status }, after: { status: 'withdrawn', by: as[0] },
+        action: 'leadership-nomination.withdraw',
+        entity: 'leadership_nomination',
+        entityId: nominationId,
+        before: { status: n.status },
+        after: { status: 'withdrawn', by: as[0] },
       });
       return this.calls.nomination(manager, nominationId);
     });
@@ -155,46 +179,81 @@ export class CallsService {
       const move = checkMove(CALL_TRANSITIONS, call.status as CallStatus, 'decided', ['committee']);
       if (!move.allowed) throw conflict(`A call cannot go from ${call.status} to decided`, { from: call.status, to: 'decided' });
       if (call.deadline >= this.today()) {
-        throw unprocessable(`The call takes nominations until ${call.deadline}; decide after the deadline`, undefined, { rule: 'call-still-open' });
+        throw unprocessable(`The call takes nominations until ${call.deadline}; decide after the deadline`, undefined, {
+          rule: 'call-still-open',
+        });
       }
       if (!(await this.calls.hasSubmittedNomination(manager, callId, dto.memberId))) {
-        throw unprocessable('The committee appoints one of the call\'s nominees', [{ field: 'memberId', message: 'was not nominated for this call' }],
-          { rule: 'not-nominated' });
+        throw unprocessable(
+          "The committee appoints one of the call's nominees",
+          [{ field: 'memberId', message: 'was not nominated for this call' }],
+          { rule: 'not-nominated' },
+        );
       }
       const startsOn = dto.startsOn ?? call.termStartsOn;
-      const result = await this.appointments.appoint(manager, [{
-        positionId: call.positionId, memberId: dto.memberId, startsOn, endsOn: null, overrideReason: dto.override?.reason ?? null,
-        source: 'call', callId,
-      }], actor);
+      const result = await this.appointments.appoint(
+        manager,
+        [
+          {
+            positionId: call.positionId,
+            memberId: dto.memberId,
+            startsOn,
+            endsOn: null,
+            overrideReason: dto.override?.reason ?? null,
+            source: 'call',
+            callId,
+          },
+        ],
+        actor,
+      );
       if (!result.ok) throw refused(result.refusals);
       await this.calls.recordDecision(manager, callId, { memberId: dto.memberId, rationale: dto.rationale, by: actor.id });
       await this.audit.record(manager, actor, {
-        action: 'leadership-call.decide', entity: 'leadership_call', entityId: callId,
+        action: 'leadership-call.decide',
+        entity: 'leadership_call',
+        entityId: callId,
         before: { status: call.status, version: call.version },
-        after: { status: 'decided', memberId: dto.memberId, appointmentId: result.appointments[0].id, rationale: dto.rationale, version: call.version + 1 },
+        after: {
+          status: 'decided',
+          memberId: dto.memberId,
+          appointmentId: result.appointments[0].id,
+          rationale: dto.rationale,
+          version: call.version + 1,
+        },
       });
       await this.tellOutcome(manager, callId, { title: call.title, startsOn, appointeeId: dto.memberId });
       return this.view(manager, callId, actor);
     });
   }
 
-  private async tellOutcome(manager: EntityManager, callId: string, decision: { title: string; startsOn: string; appointeeId: string }): Promise<void> {
+  private async tellOutcome(
+    manager: EntityManager,
+    callId: string,
+    decision: { title: string; startsOn: string; appointeeId: string },
+  ): Promise<void> {
     const recipients = await this.calls.outcomeRecipients(manager, callId);
     const appointee = recipients.find((r) => r.memberId === decision.appointeeId)!;
     for (const r of recipients) {
       const facts = {
-        nomineeName: r.nomineeName, positionTitle: decision.title, appointeeName: appointee.nomineeName, startsOn: decision.startsOn,
+        nomineeName: r.nomineeName,
+        positionTitle: decision.title,
+        appointeeName: appointee.nomineeName,
+        startsOn: decision.startsOn,
         selected: r.memberId === decision.appointeeId,
       };
       if (r.nomineeEmail) {
         await this.outbox.write(manager, {
-          kind: 'outcome', to: [r.nomineeEmail], dedupeKey: `leadership-outcome:${r.id}:nominee`,
+          kind: 'outcome',
+          to: [r.nomineeEmail],
+          dedupeKey: `leadership-outcome:${r.id}:nominee`,
           ...leadershipOutcomeLetter({ ...facts, recipientName: r.nomineeName, to: 'nominee' }),
         });
       }
       if (!r.selfNomination && r.nominatorEmail) {
         await this.outbox.write(manager, {
-          kind: 'outcome', to: [r.nominatorEmail], dedupeKey: `leadership-outcome:${r.id}:nominator`,
+          kind: 'outcome',
+          to: [r.nominatorEmail],
+          dedupeKey: `leadership-outcome:${r.id}:nominator`,
           ...leadershipOutcomeLetter({ ...facts, recipientName: r.nominatorName, to: 'nominator' }),
         });
       }

@@ -2,8 +2,14 @@ import { holmAdjust } from '../reports/statistics';
 import { deputyPipeline, levelBelow, proportionalityReview, termLimitStatus } from './leadership-report';
 import { SideRow } from './leadership-reports.repository';
 
-const row = (side: string, value: string, count: number): SideRow =>
-  ({ side, value, value_name: null, group_key: null, group_name: null, count });
+const row = (side: string, value: string, count: number): SideRow => ({
+  side,
+  value,
+  value_name: null,
+  group_key: null,
+  group_name: null,
+  count,
+});
 
 describe('the leadership review', () => {
   it('compares each level with the one below, and the lowest with the membership', () => {
@@ -13,8 +19,12 @@ describe('the leadership review', () => {
 
   it('corrects every test of both comparisons as one family', () => {
     const rows = [
-      row('L1', 'woman', 5), row('L1', 'man', 55), row('L2', 'woman', 40), row('L2', 'man', 60),
-      row('members', 'woman', 240), row('members', 'man', 360),
+      row('L1', 'woman', 5),
+      row('L1', 'man', 55),
+      row('L2', 'woman', 40),
+      row('L2', 'man', 60),
+      row('members', 'woman', 240),
+      row('members', 'man', 360),
     ];
     const review = proportionalityReview(rows, ['L1', 'L2'], 'gender', 5);
     const cells = [...review.againstLevelBelow, ...review.againstMembership].flatMap((g) => g.cells).filter((c) => c.pValue != null);
@@ -44,14 +54,33 @@ describe('the deputy pipeline and term limits', () => {
 
   it('marks who is due, who is overdue and who must rotate', () => {
     const term = (startsOn: string, termEndsOn: string, tenures: Array<{ startsOn: string; endsOn: string | null }>) => ({
-      appointmentId: startsOn, positionId: 'p', positionTitle: 'Convener', level: 'L2', area: 'physics', kind: 'convener',
-      memberId: 'm', memberName: 'M', startsOn, endsOn: null, termEndsOn, termYears: 2, maxTerms: 2, tenures,
+      appointmentId: startsOn,
+      positionId: 'p',
+      positionTitle: 'Convener',
+      level: 'L2',
+      area: 'physics',
+      kind: 'convener',
+      memberId: 'm',
+      memberName: 'M',
+      startsOn,
+      endsOn: null,
+      termEndsOn,
+      termYears: 2,
+      maxTerms: 2,
+      tenures,
     });
-    const [due, overdue, fresh] = termLimitStatus([
-      term('2024-09-01', '2026-09-01', [{ startsOn: '2022-09-01', endsOn: '2024-09-01' }, { startsOn: '2024-09-01', endsOn: null }]),
-      term('2023-01-01', '2025-01-01', [{ startsOn: '2023-01-01', endsOn: null }]),
-      term('2025-09-01', '2027-09-01', [{ startsOn: '2025-09-01', endsOn: null }]),
-    ], '2026-06-01', 180);
+    const [due, overdue, fresh] = termLimitStatus(
+      [
+        term('2024-09-01', '2026-09-01', [
+          { startsOn: '2022-09-01', endsOn: '2024-09-01' },
+          { startsOn: '2024-09-01', endsOn: null },
+        ]),
+        term('2023-01-01', '2025-01-01', [{ startsOn: '2023-01-01', endsOn: null }]),
+        term('2025-09-01', '2027-09-01', [{ startsOn: '2025-09-01', endsOn: null }]),
+      ],
+      '2026-06-01',
+      180,
+    );
     expect(due).toMatchObject({ status: 'due', consecutiveTerm: 2, mayServeAgain: false });
     expect(overdue).toMatchObject({ status: 'overdue', consecutiveTerm: 1, mayServeAgain: true });
     expect(fresh).toMatchObject({ status: 'in-term' });

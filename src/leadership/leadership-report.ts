@@ -24,10 +24,21 @@ function asGroup(rows: readonly SideRow[], side: string, key: string): SideRow[]
 }
 
 /** One table per level: its cells, and its groups compared with each baseline. */
-export function holdersByLevel(rows: readonly SideRow[], levels: readonly string[], dimension: Dimension, threshold: number): BalanceGroup[] {
-  return balanceGroups(levels.flatMap((level) => asGroup(rows, level, level)), {
-    dimension, within: 'level', threshold, groupKeys: [...levels],
-  });
+export function holdersByLevel(
+  rows: readonly SideRow[],
+  levels: readonly string[],
+  dimension: Dimension,
+  threshold: number,
+): BalanceGroup[] {
+  return balanceGroups(
+    levels.flatMap((level) => asGroup(rows, level, level)),
+    {
+      dimension,
+      within: 'level',
+      threshold,
+      groupKeys: [...levels],
+    },
+  );
 }
 
 export interface ProportionalityReview {
@@ -40,31 +51,52 @@ export interface ProportionalityReview {
  * For each level, its make-up against the level below (the lowest level: against the membership) and
  * against the membership. Holm's correction runs over every test of both comparisons together.
  */
-export function proportionalityReview(rows: readonly SideRow[], levels: readonly string[], dimension: Dimension, threshold: number):
-ProportionalityReview {
+export function proportionalityReview(
+  rows: readonly SideRow[],
+  levels: readonly string[],
+  dimension: Dimension,
+  threshold: number,
+): ProportionalityReview {
   const options = { dimension, within: 'level' as const, threshold, groupKeys: [...levels] };
   const main = levels.flatMap((level) => asGroup(rows, level, level));
-  const below = balanceGroups(main, options, levels.flatMap((level) => asGroup(rows, levelBelow(levels, level), level)))
-    .map((g) => ({ ...g, baseline: levelBelow(levels, g.key as string) }));
-  const membership = balanceGroups(main, options, levels.flatMap((level) => asGroup(rows, MEMBERS, level)));
+  const below = balanceGroups(
+    main,
+    options,
+    levels.flatMap((level) => asGroup(rows, levelBelow(levels, level), level)),
+  ).map((g) => ({ ...g, baseline: levelBelow(levels, g.key as string) }));
+  const membership = balanceGroups(
+    main,
+    options,
+    levels.flatMap((level) => asGroup(rows, MEMBERS, level)),
+  );
   const tested = [...below, ...membership].flatMap((g) => g.cells).filter((c) => typeof c.pValue === 'number');
   holmAdjust(tested.map((c) => c.pValue as number)).forEach((p, i) => {
     tested[i].pValueAdjusted = p;
     tested[i].significant = p < ALPHA;
   });
-  const readings = levels.flatMap((level, i) => [
-    ...balanceReadings([below[i]], `${level} holders`, baselineName(below[i].baseline)),
-    ...(below[i].baseline === MEMBERS ? [] : balanceReadings([membership[i]], `${level} holders`, 'the membership')),
-  ]).map((sentence) => sentence.replace(/ within L\d:/, ':'));
+  const readings = levels
+    .flatMap((level, i) => [
+      ...balanceReadings([below[i]], `${level} holders`, baselineName(below[i].baseline)),
+      ...(below[i].baseline === MEMBERS ? [] : balanceReadings([membership[i]], `${level} holders`, 'the membership')),
+    ])
+    .map((sentence) => sentence.replace(/ within L\d:/, ':'));
   return { againstLevelBelow: below, againstMembership: membership, readings };
 }
 
 /** Per level, its shares per calendar year. */
-export function levelTrends(rows: readonly SideRow[], levels: readonly string[], dimension: Dimension, years: string[], threshold: number):
-Array<{ level: string; years: BalanceGroup[] }> {
+export function levelTrends(
+  rows: readonly SideRow[],
+  levels: readonly string[],
+  dimension: Dimension,
+  years: string[],
+  threshold: number,
+): Array<{ level: string; years: BalanceGroup[] }> {
   return levels.map((level) => ({
     level,
-    years: balanceGroups(rows.filter((r) => r.side === level), { dimension, within: 'year', threshold, groupKeys: years }),
+    years: balanceGroups(
+      rows.filter((r) => r.side === level),
+      { dimension, within: 'year', threshold, groupKeys: years },
+    ),
   }));
 }
 
@@ -77,19 +109,28 @@ export interface PipelineArea {
   medianYears: number | null;
 }
 
-export function deputyPipeline(rows: Array<{ area: string; deputies: number; becameConveners: number; medianYears: number | null }>):
-{ areas: PipelineArea[]; readings: string[] } {
+export function deputyPipeline(rows: Array<{ area: string; deputies: number; becameConveners: number; medianYears: number | null }>): {
+  areas: PipelineArea[];
+  readings: string[];
+} {
   const areas = rows.map((r) => {
     const estimate = estimateProportion(r.becameConveners, r.deputies);
     return {
-      ...r, share: estimate.share, ci95: estimate.ci95,
+      ...r,
+      share: estimate.share,
+      ci95: estimate.ci95,
       medianYears: r.medianYears === null ? null : Math.round(r.medianYears * 10) / 10,
     };
   });
-  const readings = areas.length === 0 ? ['No deputy appointments are on record.'] : areas.map((a) => (
-    `${a.area}: ${a.becameConveners} of ${a.deputies} deputies later became conveners (or led otherwise) in the area`
-    + (a.share !== null && a.ci95 ? ` (${percent(a.share)}, 95 % interval ${percent(a.ci95[0])} to ${percent(a.ci95[1])})` : '')
-    + (a.medianYears !== null ? `, after a median of ${a.medianYears} years.` : '.')));
+  const readings =
+    areas.length === 0
+      ? ['No deputy appointments are on record.']
+      : areas.map(
+          (a) =>
+            `${a.area}: ${a.becameConveners} of ${a.deputies} deputies later became conveners (or led otherwise) in the area` +
+            (a.share !== null && a.ci95 ? ` (${percent(a.share)}, 95 % interval ${percent(a.ci95[0])} to ${percent(a.ci95[1])})` : '') +
+            (a.medianYears !== null ? `, after a median of ${a.medianYears} years.` : '.'),
+        );
   return { areas, readings };
 }
 
@@ -129,10 +170,13 @@ export function termLimitStatus(terms: readonly TermInForce[], on: string, withi
   return terms.map(({ tenures, termYears, ...term }) => {
     const own: Tenure[] = tenures.map((x) => ({ memberId: term.memberId, startsOn: x.startsOn, endsOn: x.endsOn }));
     const current = own.find((x) => x.startsOn === term.startsOn)!;
-    const consecutiveTerm = consecutiveTerms(current, own.filter((x) => x.startsOn <= term.startsOn), termYears);
+    const consecutiveTerm = consecutiveTerms(
+      current,
+      own.filter((x) => x.startsOn <= term.startsOn),
+      termYears,
+    );
     const ends = term.endsOn ?? term.termEndsOn;
     const status: TermStatus = term.termEndsOn <= on ? 'overdue' : ends <= horizon ? 'due' : 'in-term';
     return { ...term, consecutiveTerm, mayServeAgain: consecutiveTerm < term.maxTerms, status };
   });
 }
-

@@ -10,8 +10,9 @@ import { HoldersQuery, LeadershipDayQuery, ReviewQuery, TermLimitsQuery } from '
 import { HoldersReport, LeadershipReportsService, ReviewReport } from './leadership-reports.service';
 import { HoldersReportView, PipelineReportView, ReviewReportView, TermLimitsReportView } from './leadership-reports.views';
 
-const PRIVACY = 'For everyone but admins, gender counts are the holders on the last ended quarter end, with the balance report\'s '
-  + 'differentially private noise and small-cell rule (disclosure says what was counted); other dimensions are exact.';
+const PRIVACY =
+  "For everyone but admins, gender counts are the holders on the last ended quarter end, with the balance report's " +
+  'differentially private noise and small-cell rule (disclosure says what was counted); other dimensions are exact.';
 
 @ApiTags('reports')
 @ApiSecured()
@@ -27,28 +28,46 @@ export class LeadershipReportsController {
   })
   @ApiRepresentations(200, { json: ReviewReportView, csv: 'one line per comparison, level and cell' })
   @ApiProblems(400, 406)
-  async review(@Query() query: ReviewQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
-  Promise<ReviewReport | string> {
+  async review(
+    @Query() query: ReviewQuery,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewReport | string> {
     const format = negotiate(req, res);
     const report = await this.reports.review(query, actor);
     if (format === 'json') return report;
-    const below = balanceCsv({ comparison: 'level below', dimension: report.dimension, on: report.on }, report.againstLevelBelow, { baseline: true });
-    const members = balanceCsv({ comparison: 'membership', dimension: report.dimension, on: report.on }, report.againstMembership, { baseline: true });
+    const below = balanceCsv({ comparison: 'level below', dimension: report.dimension, on: report.on }, report.againstLevelBelow, {
+      baseline: true,
+    });
+    const members = balanceCsv({ comparison: 'membership', dimension: report.dimension, on: report.on }, report.againstMembership, {
+      baseline: true,
+    });
     return sendCsv(res, `leadership-review-${report.dimension}`, below + members.slice(members.indexOf('\r\n') + 2));
   }
 
   @Get('holders')
   @Roles('monitor', 'committee', 'admin')
-  @ApiOperation({ summary: 'Who holds leadership positions on a day: shares per level by region, institute, career stage or gender', description: PRIVACY })
+  @ApiOperation({
+    summary: 'Who holds leadership positions on a day: shares per level by region, institute, career stage or gender',
+    description: PRIVACY,
+  })
   @ApiRepresentations(200, { json: HoldersReportView, csv: 'one line per level and cell' })
   @ApiProblems(400, 406)
-  async holders(@Query() query: HoldersQuery, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response):
-  Promise<HoldersReport | string> {
+  async holders(
+    @Query() query: HoldersQuery,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HoldersReport | string> {
     const format = negotiate(req, res);
     const report = await this.reports.holders(query, actor);
     if (format === 'json') return report;
-    return sendCsv(res, `leadership-holders-${report.dimension}`,
-      balanceCsv({ dimension: report.dimension, on: report.on }, report.groups, { baseline: false, groupColumn: 'level' }));
+    return sendCsv(
+      res,
+      `leadership-holders-${report.dimension}`,
+      balanceCsv({ dimension: report.dimension, on: report.on }, report.groups, { baseline: false, groupColumn: 'level' }),
+    );
   }
 
   @Get('pipeline')
@@ -56,13 +75,22 @@ export class LeadershipReportsController {
   @ApiOperation({ summary: 'The deputy pipeline: per area, the deputies who later became conveners there, with Wilson intervals' })
   @ApiRepresentations(200, { json: PipelineReportView, csv: 'one line per area' })
   @ApiProblems(400, 406)
-  async pipeline(@Query() query: LeadershipDayQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
-  Promise<PipelineReportView | string> {
+  async pipeline(
+    @Query() query: LeadershipDayQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PipelineReportView | string> {
     const format = negotiate(req, res);
     const report = await this.reports.pipeline(query);
     if (format === 'json') return report;
-    return sendCsv(res, 'leadership-pipeline', csvText(['area', 'deputies', 'becameConveners', 'share', 'ci95Low', 'ci95High', 'medianYears'],
-      report.areas.map((a) => [a.area, a.deputies, a.becameConveners, a.share, a.ci95?.[0], a.ci95?.[1], a.medianYears])));
+    return sendCsv(
+      res,
+      'leadership-pipeline',
+      csvText(
+        ['area', 'deputies', 'becameConveners', 'share', 'ci95Low', 'ci95High', 'medianYears'],
+        report.areas.map((a) => [a.area, a.deputies, a.becameConveners, a.share, a.ci95?.[0], a.ci95?.[1], a.medianYears]),
+      ),
+    );
   }
 
   @Get('term-limits')
@@ -70,13 +98,34 @@ export class LeadershipReportsController {
   @ApiOperation({ summary: 'Term-limit status: every appointment in force, its term end, which term in a row it is, and who must rotate' })
   @ApiRepresentations(200, { json: TermLimitsReportView, csv: 'one line per appointment in force' })
   @ApiProblems(400, 406)
-  async termLimits(@Query() query: TermLimitsQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response):
-  Promise<TermLimitsReportView | string> {
+  async termLimits(
+    @Query() query: TermLimitsQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TermLimitsReportView | string> {
     const format = negotiate(req, res);
     const report = await this.reports.termLimits(query);
     if (format === 'json') return report;
-    const columns = ['positionTitle', 'level', 'area', 'kind', 'memberName', 'startsOn', 'termEndsOn', 'consecutiveTerm', 'maxTerms',
-      'mayServeAgain', 'status'] as const;
-    return sendCsv(res, 'leadership-term-limits', csvText(columns, report.items.map((item) => columns.map((c) => item[c]))));
+    const columns = [
+      'positionTitle',
+      'level',
+      'area',
+      'kind',
+      'memberName',
+      'startsOn',
+      'termEndsOn',
+      'consecutiveTerm',
+      'maxTerms',
+      'mayServeAgain',
+      'status',
+    ] as const;
+    return sendCsv(
+      res,
+      'leadership-term-limits',
+      csvText(
+        columns,
+        report.items.map((item) => columns.map((c) => item[c])),
+      ),
+    );
   }
 }

@@ -7,12 +7,17 @@ import { HOLM, TWO_PROPORTION_TEST, ALPHA } from '../reports/statistics';
 import { Disclosure, disclosure } from '../privacy/disclosure';
 import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
-  deputyPipeline, holdersByLevel, levelTrends, MEMBERS, PipelineArea, proportionalityReview, ProportionalityReview,
-  termLimitStatus, TermLimitStatus,
+  deputyPipeline,
+  holdersByLevel,
+  levelTrends,
+  MEMBERS,
+  PipelineArea,
+  proportionalityReview,
+  ProportionalityReview,
+  termLimitStatus,
+  TermLimitStatus,
 } from './leadership-report';
-import {
-  holdersCountQuery, holdersTrendQuery, LEAD_KINDS, LeadershipReportsRepository, SideRow,
-} from './leadership-reports.repository';
+import { holdersCountQuery, holdersTrendQuery, LEAD_KINDS, LeadershipReportsRepository, SideRow } from './leadership-reports.repository';
 import { HoldersQuery, LeadershipDayQuery, ReviewQuery, TermLimitsQuery } from './leadership-reports.dto';
 
 export interface HoldersReport {
@@ -44,7 +49,10 @@ export interface ReviewReport extends ProportionalityReview {
  */
 @Injectable()
 export class LeadershipReportsService {
-  constructor(private readonly repository: LeadershipReportsRepository, private readonly reports: ReportsService) {}
+  constructor(
+    private readonly repository: LeadershipReportsRepository,
+    private readonly reports: ReportsService,
+  ) {}
 
   private period(dimension: Dimension, reader: Reader, on: string): PublishedPeriod | null {
     return dimension === 'gender' && !readsExactGender(reader) ? publishedPeriod(undefined, on, today()) : null;
@@ -54,12 +62,12 @@ export class LeadershipReportsService {
   private async count(query: SqlQuery, noisy: boolean): Promise<SideRow[]> {
     const rows = await this.repository.counts(query);
     if (!noisy) return rows as SideRow[];
-    return await this.reports.release(rows, {
+    return (await this.reports.release(rows, {
       populationOf: (side) => (side === MEMBERS ? 'members' : `leadership-${side}`),
       filtersOf: () => ({}),
       genderOn: 'value',
       otherAxis: null,
-    }) as SideRow[];
+    })) as SideRow[];
   }
 
   async holders(q: HoldersQuery, reader: Reader): Promise<HoldersReport> {
@@ -69,7 +77,10 @@ export class LeadershipReportsService {
     const levels = await this.repository.levels();
     const rows = await this.count(holdersCountQuery(levels, q.dimension, on, period !== null), period !== null);
     return {
-      dimension: q.dimension, on, levels, minimumCellCount: this.reports.minimumCellCount,
+      dimension: q.dimension,
+      on,
+      levels,
+      minimumCellCount: this.reports.minimumCellCount,
       disclosure: disclosure(period, this.reports.epsilon),
       groups: holdersByLevel(rows, levels, q.dimension, this.reports.minimumCellCount),
     };
@@ -80,7 +91,8 @@ export class LeadershipReportsService {
     const period = this.period(q.dimension, reader, asked);
     const on = period ? period.membersOn : asked;
     const fromYear = q.fromYear ?? Number(on.slice(0, 4)) - 14;
-    if (fromYear > Number(on.slice(0, 4))) throw badRequest('Invalid input: fromYear', [{ field: 'fromYear', message: 'must not be after the year of on' }]);
+    if (fromYear > Number(on.slice(0, 4)))
+      throw badRequest('Invalid input: fromYear', [{ field: 'fromYear', message: 'must not be after the year of on' }]);
     const from = `${String(fromYear).padStart(4, '0')}-01-01`;
     const levels = await this.repository.levels();
     const threshold = this.reports.minimumCellCount;
@@ -89,19 +101,32 @@ export class LeadershipReportsService {
       this.count(holdersTrendQuery(levels, q.dimension, from, on, period !== null), period !== null),
     ]);
     const years = Array.from({ length: Number(on.slice(0, 4)) - fromYear + 1 }, (_, i) => String(fromYear + i).padStart(4, '0'));
-    const membership = holdersByLevel(rows.filter((r) => r.side === MEMBERS).map((r) => ({ ...r, side: 'all members' })),
-      ['all members'], q.dimension, threshold)[0];
+    const membership = holdersByLevel(
+      rows.filter((r) => r.side === MEMBERS).map((r) => ({ ...r, side: 'all members' })),
+      ['all members'],
+      q.dimension,
+      threshold,
+    )[0];
     return {
-      dimension: q.dimension, on, levels, minimumCellCount: threshold, disclosure: disclosure(period, this.reports.epsilon),
+      dimension: q.dimension,
+      on,
+      levels,
+      minimumCellCount: threshold,
+      disclosure: disclosure(period, this.reports.epsilon),
       comparison: {
-        test: TWO_PROPORTION_TEST, alpha: ALPHA, correction: `${HOLM}; both comparisons are one family`,
-        baselines: 'againstLevelBelow: each level against the level below it (the lowest level against the membership); '
-          + 'againstMembership: each level against the collaboration\'s membership on the same day',
+        test: TWO_PROPORTION_TEST,
+        alpha: ALPHA,
+        correction: `${HOLM}; both comparisons are one family`,
+        baselines:
+          'againstLevelBelow: each level against the level below it (the lowest level against the membership); ' +
+          "againstMembership: each level against the collaboration's membership on the same day",
       },
       ...proportionalityReview(rows, levels, q.dimension, threshold),
       membership,
       trend: {
-        from, to: on, yearOf: 'the holders on 31 December of each year (on `on` in its last year)',
+        from,
+        to: on,
+        yearOf: 'the holders on 31 December of each year (on `on` in its last year)',
         levels: levelTrends(trendRows, levels, q.dimension, years, threshold),
       },
     };

@@ -12,7 +12,10 @@ export class HoldersReportView implements HoldersReport {
   @ApiProperty({ type: [String], example: ['L1', 'L2', 'L3'] }) levels: string[];
   @ApiProperty() minimumCellCount: number;
   @ApiProperty({ type: DisclosureView }) disclosure: DisclosureView;
-  @ApiProperty({ type: [BalanceGroupView], description: 'One group per level (key: the level); people holding a position of it on the day' })
+  @ApiProperty({
+    type: [BalanceGroupView],
+    description: 'One group per level (key: the level); people holding a position of it on the day',
+  })
   groups: BalanceGroupView[];
 }
 
@@ -51,14 +54,16 @@ export class ReviewReportView implements ReviewReport {
   @ApiProperty({ type: [BalanceGroupView], description: 'Each level against the membership on the same day' })
   againstMembership: BalanceGroupView[];
   @ApiProperty({ type: BalanceGroupView, description: 'The membership itself on the day' }) membership: BalanceGroupView;
-  @ApiProperty({ type: [String], description: 'Every difference beyond chance after the correction, in plain sentences' }) readings: string[];
+  @ApiProperty({ type: [String], description: 'Every difference beyond chance after the correction, in plain sentences' })
+  readings: string[];
   @ApiProperty({ type: ReviewTrendView }) trend: ReviewTrendView;
 }
 
 export class PipelineAreaView implements PipelineArea {
   @ApiProperty() area: string;
   @ApiProperty({ description: 'People who served as a deputy in the area' }) deputies: number;
-  @ApiProperty({ description: 'Of them, those who later began a term as convener (or in another lead post, leadKinds) of the area' }) becameConveners: number;
+  @ApiProperty({ description: 'Of them, those who later began a term as convener (or in another lead post, leadKinds) of the area' })
+  becameConveners: number;
   @ApiProperty({ type: Number, nullable: true }) share: number | null;
   @ApiProperty({ type: [Number], nullable: true, description: 'Wilson score 95 % interval' }) ci95: [number, number] | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Median years from first deputy term to first convener term' })
@@ -67,7 +72,8 @@ export class PipelineAreaView implements PipelineArea {
 
 export class PipelineReportView {
   @ApiProperty() on: string;
-  @ApiProperty({ type: [String], description: 'The kinds of post counted as becoming a convener (the area\'s lead posts)' }) leadKinds: string[];
+  @ApiProperty({ type: [String], description: "The kinds of post counted as becoming a convener (the area's lead posts)" })
+  leadKinds: string[];
   @ApiProperty({ type: [PipelineAreaView] }) areas: PipelineAreaView[];
   @ApiProperty({ type: [String] }) readings: string[];
 }
@@ -93,5 +99,6 @@ export class TermLimitStatusView implements TermLimitStatus {
 export class TermLimitsReportView {
   @ApiProperty() on: string;
   @ApiProperty() withinDays: number;
-  @ApiProperty({ type: [TermLimitStatusView], description: 'Appointments in force, the term ending soonest first' }) items: TermLimitStatusView[];
+  @ApiProperty({ type: [TermLimitStatusView], description: 'Appointments in force, the term ending soonest first' })
+  items: TermLimitStatusView[];
 }

@@ -19,8 +19,15 @@ import { PositionsService } from './positions.service';
   imports: [ReportsModule],
   controllers: [PositionsController, AppointmentsController, CallsController, LeadershipReportsController],
   providers: [
-    PositionsService, PositionsRepository, AppointmentsService, AppointmentsRepository, AppointmentLifecycle,
-    CallsService, CallsRepository, LeadershipReportsService, LeadershipReportsRepository,
+    PositionsService,
+    PositionsRepository,
+    AppointmentsService,
+    AppointmentsRepository,
+    AppointmentLifecycle,
+    CallsService,
+    CallsRepository,
+    LeadershipReportsService,
+    LeadershipReportsRepository,
   ],
 })
 export class LeadershipModule {}

@@ -20,7 +20,11 @@ export class PositionsController {
   @Created(PositionView, (position) => `leadership/positions/${position.id}`)
   @ApiProblems(400, 413, 415)
   @ApiProblem(409, 'A position with this title (any case) exists')
-  async create(@Body() dto: CreatePositionDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<PositionView> {
+  async create(
+    @Body() dto: CreatePositionDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PositionView> {
     return withETag(res, await this.positions.create(dto, actor));
   }
 
@@ -48,13 +52,19 @@ export class PositionsController {
   @IfMatchHeader()
   @ApiResponse({ status: 200, type: PositionView, headers: ETAG_HEADER })
   @ApiProblems(400, 404, 412, 413, 415)
-  @ApiProblem(409, 'The body\'s version is stale, or the new title is taken')
+  @ApiProblem(409, "The body's version is stale, or the new title is taken")
   async update(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePositionDto, @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdatePositionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<PositionView> {
     const { version, ...change } = dto;
-    return withETag(res, await underPrecondition(precondition(ifMatch, version), (expected) => this.positions.update(id, change, expected, actor)));
+    return withETag(
+      res,
+      await underPrecondition(precondition(ifMatch, version), (expected) => this.positions.update(id, change, expected, actor)),
+    );
   }
 
   @Delete(':id')
@@ -65,7 +75,11 @@ export class PositionsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 412)
   @ApiProblem(409, 'The position has appointments or calls on record (their history stays), or If-Match is stale')
-  async remove(@Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @CurrentActor() actor: Actor): Promise<void> {
+  async remove(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
     await underPrecondition(precondition(ifMatch, undefined), (expected) => this.positions.remove(id, expected, actor));
   }
 }

@@ -10,7 +10,9 @@ const Level = () => Matches(LEADERSHIP_LEVEL, { message: '$property must be a le
 
 export class CreatePositionDto {
   @ApiProperty({ example: 'Higgs physics group convener', minLength: 1, maxLength: 300, description: 'Unique (any case)' })
-  @Transform(trim) @IsString() @Length(1, 300)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
   title: string;
 
   @ApiProperty({ example: 'L2', pattern: '^L[1-9]$', description: 'L1 is the top of the leadership, L2 reports to L1, ...' })
@@ -22,25 +24,35 @@ export class CreatePositionDto {
   @ApiProperty({ enum: POSITION_KINDS }) @OneOf(POSITION_KINDS) kind: PositionKind;
 
   @ApiPropertyOptional({ maxLength: 10000, description: 'What the holder is responsible for; shown with every open call' })
-  @IsOptional() @IsString() @MaxLength(10000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
   mandate?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, description: 'What a candidate should bring' })
-  @IsOptional() @IsString() @MaxLength(10000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
   requirements?: string;
 
   @ApiProperty({ minimum: 1, maximum: 10, example: 2 }) @IsInt() @Min(1) @Max(10) termYears: number;
 
   @ApiProperty({ minimum: 1, maximum: 10, example: 2, description: 'Most terms one person may serve in a row' })
-  @IsInt() @Min(1) @Max(10)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   maxTerms: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 1, description: 'How many people hold the position at once' })
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   seats?: number;
 
   @ApiPropertyOptional({ default: false, description: 'Whether the holder decides on people or money' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   allocatesResources?: boolean;
 }
 
@@ -56,7 +68,9 @@ export class UpdatePositionDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @IsOptional() @IsInt() @Min(1) @Max(100) seats?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() allocatesResources?: boolean;
   @ApiPropertyOptional({ description: 'The version you read; a newer one answers 409 (If-Match: 412)' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   version?: number;
 }
 

@@ -15,9 +15,16 @@ export const POSITION_COLUMNS = `
 
 /** The columns a position's fields are written to, with their types. */
 export const POSITION_FIELDS = {
-  title: ['title', 'text'], level: ['level', 'text'], area: ['area', 'text'], kind: ['kind', 'text'], mandate: ['mandate', 'text'],
-  requirements: ['requirements', 'text'], termYears: ['term_years', 'smallint'], maxTerms: ['max_terms', 'smallint'],
-  seats: ['seats', 'smallint'], allocatesResources: ['allocates_resources', 'boolean'],
+  title: ['title', 'text'],
+  level: ['level', 'text'],
+  area: ['area', 'text'],
+  kind: ['kind', 'text'],
+  mandate: ['mandate', 'text'],
+  requirements: ['requirements', 'text'],
+  termYears: ['term_years', 'smallint'],
+  maxTerms: ['max_terms', 'smallint'],
+  seats: ['seats', 'smallint'],
+  allocatesResources: ['allocates_resources', 'boolean'],
 } as const;
 export type PositionField = keyof typeof POSITION_FIELDS;
 
@@ -35,10 +42,12 @@ export class PositionsRepository {
       const [level, area, kind] = [p.add(q.level ?? null, 'text'), p.add(q.area ?? null, 'text'), p.add(q.kind ?? null, 'text')];
       return `WHERE (${level} IS NULL OR p.level = ${level}) AND (${area} IS NULL OR p.area = ${area}) AND (${kind} IS NULL OR p.kind = ${kind})`;
     };
-    return pageWithTotal(this.dataSource,
+    return pageWithTotal(
+      this.dataSource,
       (p) => `SELECT ${POSITION_COLUMNS} FROM leadership_position p ${filter(p)}
               ORDER BY p.level, p.area, p.title LIMIT ${p.add(q.limit, 'int')} OFFSET ${p.add(q.offset, 'int')}`,
-      (p) => `SELECT count(*)::int AS total FROM leadership_position p ${filter(p)}`);
+      (p) => `SELECT count(*)::int AS total FROM leadership_position p ${filter(p)}`,
+    );
   }
 
   async insertPosition(manager: EntityManager, values: { [F in PositionField]: unknown }): Promise<string> {
@@ -47,7 +56,9 @@ export class PositionsRepository {
     const placeholders = fields.map((f) => p.add(values[f], POSITION_FIELDS[f][1]));
     const [{ id }] = await manager.query(
       `INSERT INTO leadership_position (${fields.map((f) => POSITION_FIELDS[f][0]).join(', ')})
-       VALUES (${placeholders.join(', ')}) RETURNING id`, p.values);
+       VALUES (${placeholders.join(', ')}) RETURNING id`,
+      p.values,
+    );
     return id;
   }
 
@@ -58,11 +69,16 @@ export class PositionsRepository {
   }
 
   /** The position locked, with whether it was ever held or called for. */
-  async lockPositionWithHistory(manager: EntityManager, id: string): Promise<{ version: number; held: boolean; called: boolean } | undefined> {
+  async lockPositionWithHistory(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ version: number; held: boolean; called: boolean } | undefined> {
     const [row] = await manager.query(
       `SELECT version, EXISTS (SELECT 1 FROM leadership_appointment WHERE position_id = $1) AS held,
               EXISTS (SELECT 1 FROM leadership_call WHERE position_id = $1) AS called
-       FROM leadership_position WHERE id = $1 FOR UPDATE`, [id]);
+       FROM leadership_position WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
     return row;
   }
 
@@ -73,7 +89,9 @@ export class PositionsRepository {
     const where = p.add(id, 'uuid');
     const sets = fields.map((f) => `${POSITION_FIELDS[f][0]} = ${p.add(changes[f], POSITION_FIELDS[f][1])}`);
     await manager.query(
-      `UPDATE leadership_position SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = ${where}`, p.values);
+      `UPDATE leadership_position SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = ${where}`,
+      p.values,
+    );
   }
 
   async deletePosition(manager: EntityManager, id: string): Promise<void> {

@@ -30,7 +30,12 @@ export class PositionsService {
     return this.dataSource.transaction(async (manager) => {
       const id = await this.positions.insertPosition(manager, values);
       const view = (await this.positions.position(id, manager))!;
-      await this.audit.record(manager, actor, { action: 'leadership-position.create', entity: 'leadership_position', entityId: id, after: audited(view) });
+      await this.audit.record(manager, actor, {
+        action: 'leadership-position.create',
+        entity: 'leadership_position',
+        entityId: id,
+        after: audited(view),
+      });
       return view;
     });
   }
@@ -46,12 +51,20 @@ export class PositionsService {
     return view;
   }
 
-  async update(id: string, dto: Omit<UpdatePositionDto, 'version'>, expectedVersion: number | undefined, actor: Actor): Promise<PositionView> {
+  async update(
+    id: string,
+    dto: Omit<UpdatePositionDto, 'version'>,
+    expectedVersion: number | undefined,
+    actor: Actor,
+  ): Promise<PositionView> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.positions.lockPosition(manager, id);
       if (!current) throw notFound('Position', id);
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
-        throw staleVersion(`Position ${id} changed since version ${expectedVersion} (now version ${current.version}); read it again`, current.version);
+        throw staleVersion(
+          `Position ${id} changed since version ${expectedVersion} (now version ${current.version}); read it again`,
+          current.version,
+        );
       }
       const before = audited((await this.positions.position(id, manager))!);
       const fields = (Object.keys(dto) as PositionField[]).filter((f) => dto[f] !== undefined);
@@ -61,7 +74,9 @@ export class PositionsService {
       const view = (await this.positions.position(id, manager))!;
       if (fields.length) {
         await this.audit.record(manager, actor, {
-          action: 'leadership-position.update', entity: 'leadership_position', entityId: id,
+          action: 'leadership-position.update',
+          entity: 'leadership_position',
+          entityId: id,
           before: Object.fromEntries(fields.map((f) => [f, before[f]]).concat([['version', before.version]])),
           after: Object.fromEntries(fields.map((f) => [f, audited(view)[f]]).concat([['version', view.version]])),
         });
@@ -76,14 +91,22 @@ export class PositionsService {
       const current = await this.positions.lockPositionWithHistory(manager, id);
       if (!current) throw notFound('Position', id);
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
-        throw staleVersion(`Position ${id} changed since version ${expectedVersion} (now version ${current.version}); read it again`, current.version);
+        throw staleVersion(
+          `Position ${id} changed since version ${expectedVersion} (now version ${current.version}); read it again`,
+          current.version,
+        );
       }
       if (current.held || current.called) {
         throw conflict('The position has appointments or calls on record and stays, so that its history does');
       }
       const before = audited((await this.positions.position(id, manager))!);
       await this.positions.deletePosition(manager, id);
-      await this.audit.record(manager, actor, { action: 'leadership-position.delete', entity: 'leadership_position', entityId: id, before });
+      await this.audit.record(manager, actor, {
+        action: 'leadership-position.delete',
+        entity: 'leadership_position',
+        entityId: id,
+        before,
+      });
     });
   }
 }

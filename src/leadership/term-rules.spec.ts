@@ -26,10 +26,12 @@ describe('term rules', () => {
 
   it('names each rule broken', () => {
     expect(rules([t('a', '2020-01-01', null)], t('a', '2021-01-01', null))).toEqual(['already-holding']);
-    expect(rules([t('b', '2020-01-01', null), t('c', '2021-01-01', '2023-01-01')], t('a', '2020-06-01', '2022-06-01')))
-      .toEqual(['seats-full']);
-    expect(rules([t('a', '2016-01-01', '2018-01-01'), t('a', '2018-01-01', '2020-01-01')], t('a', '2020-01-01', '2022-01-01')))
-      .toEqual(['max-consecutive-terms']);
+    expect(rules([t('b', '2020-01-01', null), t('c', '2021-01-01', '2023-01-01')], t('a', '2020-06-01', '2022-06-01'))).toEqual([
+      'seats-full',
+    ]);
+    expect(rules([t('a', '2016-01-01', '2018-01-01'), t('a', '2018-01-01', '2020-01-01')], t('a', '2020-01-01', '2022-01-01'))).toEqual([
+      'max-consecutive-terms',
+    ]);
     expect(rules([], t('a', '2020-01-01', '2023-01-01'))).toEqual(['term-length']);
   });
 

@@ -72,30 +72,35 @@ export function termRuleBreaches(position: PositionTerms, others: readonly Tenur
   const overlapping = others.filter((t) => overlaps(t, proposed));
   if (overlapping.some((t) => t.memberId === proposed.memberId)) {
     breaches.push({
-      rule: 'already-holding', overridable: false,
+      rule: 'already-holding',
+      overridable: false,
       message: `already holds ${position.title} during this term; end that appointment first`,
     });
   }
   // The busiest day of the proposed term is its first day or a day another term begins on.
   const days = [proposed.startsOn, ...overlapping.map((t) => t.startsOn).filter((d) => d > proposed.startsOn)];
-  const busiest = days.map((day) => ({ day, taken: overlapping.filter((t) => holdsOn(t, day)).length }))
+  const busiest = days
+    .map((day) => ({ day, taken: overlapping.filter((t) => holdsOn(t, day)).length }))
     .sort((a, b) => b.taken - a.taken)[0];
   if (busiest.taken >= position.seats) {
     breaches.push({
-      rule: 'seats-full', overridable: true,
+      rule: 'seats-full',
+      overridable: true,
       message: `every seat of ${position.title} (${position.seats}) is taken on ${busiest.day}`,
     });
   }
   const run = consecutiveTerms(proposed, [...others, proposed], position.termYears);
   if (run > position.maxTerms) {
     breaches.push({
-      rule: 'max-consecutive-terms', overridable: true,
+      rule: 'max-consecutive-terms',
+      overridable: true,
       message: `would be term ${run} in a row of ${position.title}, which allows at most ${position.maxTerms} consecutive terms`,
     });
   }
   if (proposed.endsOn !== null && proposed.endsOn > addYears(proposed.startsOn, position.termYears)) {
     breaches.push({
-      rule: 'term-length', overridable: true,
+      rule: 'term-length',
+      overridable: true,
       message: `ends ${proposed.endsOn}, more than the ${position.termYears}-year term of ${position.title} after ${proposed.startsOn}`,
     });
   }

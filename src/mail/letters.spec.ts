@@ -1,10 +1,18 @@
 import { digestLetter, invitationLetter, lapsedNotice, outcomeLetter } from './letters';
 
 const facts = {
-  speakerName: 'Ada Lovelace', slotTitle: 'Higgs physics', talkType: 'plenary', conferenceName: 'ICHEP 2027',
-  startDate: '2027-07-14', endDate: '2027-07-21', location: 'Forum Hall, Prague, Czechia',
-  startsAt: new Date('2027-07-15T07:30:00Z'), durationMinutes: 45, timeZone: 'Europe/Prague',
-  respondBy: new Date('2027-05-01T10:00:00Z'), link: 'https://speakers.example/dashboard/invitation.html#abc.def',
+  speakerName: 'Ada Lovelace',
+  slotTitle: 'Higgs physics',
+  talkType: 'plenary',
+  conferenceName: 'ICHEP 2027',
+  startDate: '2027-07-14',
+  endDate: '2027-07-21',
+  location: 'Forum Hall, Prague, Czechia',
+  startsAt: new Date('2027-07-15T07:30:00Z'),
+  durationMinutes: 45,
+  timeZone: 'Europe/Prague',
+  respondBy: new Date('2027-05-01T10:00:00Z'),
+  link: 'https://speakers.example/dashboard/invitation.html#abc.def',
 };
 
 describe('letters', () => {
@@ -25,29 +33,42 @@ describe('letters', () => {
   });
 
   it('tells a nominator the outcome for their own nominee', () => {
-    expect(outcomeLetter({ nominatorName: 'N', nomineeName: 'Grace Hopper', slotTitle: 'Flavour', conferenceName: 'EPS', selected: false }).subject)
-      .toBe('Not this time: your nomination for Flavour at EPS');
-    expect(outcomeLetter({ nominatorName: 'N', nomineeName: 'Grace Hopper', slotTitle: 'Flavour', conferenceName: 'EPS', selected: true }).body)
-      .toContain('Grace Hopper, whom you nominated, will give the talk "Flavour" at EPS.');
+    expect(
+      outcomeLetter({ nominatorName: 'N', nomineeName: 'Grace Hopper', slotTitle: 'Flavour', conferenceName: 'EPS', selected: false })
+        .subject,
+    ).toBe('Not this time: your nomination for Flavour at EPS');
+    expect(
+      outcomeLetter({ nominatorName: 'N', nomineeName: 'Grace Hopper', slotTitle: 'Flavour', conferenceName: 'EPS', selected: true }).body,
+    ).toContain('Grace Hopper, whom you nominated, will give the talk "Flavour" at EPS.');
   });
 
   it('lists the next candidates best first, or says there is none', () => {
-    const withNext = lapsedNotice({ speakerName: 'Ada', slotTitle: 'Higgs', conferenceName: 'EPS', nextCandidates: [
-      { name: 'Emmy Noether', rank: 2, careerStage: 'tenured', region: 'GERMANY' },
-      { name: 'Vera Rubin', rank: 3, careerStage: 'postdoc', region: 'USA' },
-    ] }).body;
+    const withNext = lapsedNotice({
+      speakerName: 'Ada',
+      slotTitle: 'Higgs',
+      conferenceName: 'EPS',
+      nextCandidates: [
+        { name: 'Emmy Noether', rank: 2, careerStage: 'tenured', region: 'GERMANY' },
+        { name: 'Vera Rubin', rank: 3, careerStage: 'postdoc', region: 'USA' },
+      ],
+    }).body;
     expect(withNext).toMatch(/best ranked first:\n {2}2\. Emmy Noether \(tenured, GERMANY\)\n {2}3\. Vera Rubin \(postdoc, USA\)/);
-    expect(lapsedNotice({ speakerName: 'Ada', slotTitle: 'Higgs', conferenceName: 'EPS', nextCandidates: [] }).body)
-      .toContain('No other nominee is available for the seat.');
+    expect(lapsedNotice({ speakerName: 'Ada', slotTitle: 'Higgs', conferenceName: 'EPS', nextCandidates: [] }).body).toContain(
+      'No other nominee is available for the seat.',
+    );
   });
 
-  it('counts the day\'s answers by kind in the digest', () => {
+  it("counts the day's answers by kind in the digest", () => {
     const at = new Date('2027-05-01T06:00:00Z');
-    const digest = digestLetter({ day: '2027-05-01', pending: [], responses: [
-      { conferenceName: 'EPS', slotTitle: 'Higgs', speakerName: 'Ada', status: 'accepted', at },
-      { conferenceName: 'EPS', slotTitle: 'Top', speakerName: 'Emmy', status: 'expired', at },
-      { conferenceName: 'EPS', slotTitle: 'Flavour', speakerName: 'Vera', status: 'accepted', at },
-    ] });
+    const digest = digestLetter({
+      day: '2027-05-01',
+      pending: [],
+      responses: [
+        { conferenceName: 'EPS', slotTitle: 'Higgs', speakerName: 'Ada', status: 'accepted', at },
+        { conferenceName: 'EPS', slotTitle: 'Top', speakerName: 'Emmy', status: 'expired', at },
+        { conferenceName: 'EPS', slotTitle: 'Flavour', speakerName: 'Vera', status: 'accepted', at },
+      ],
+    });
     expect(digest.subject).toBe('Speaker responses for 2027-05-01: 2 accepted, 0 declined, 1 expired');
     expect(digest.body).not.toContain('Still waiting');
   });

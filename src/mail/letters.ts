@@ -85,22 +85,40 @@ export function reminderLetter(f: InvitationFacts): Letter {
 export function answerLetter(f: Omit<InvitationFacts, 'link' | 'respondBy'>, accepted: boolean): Letter {
   return accepted
     ? {
-      subject: `Confirmed: your talk at ${f.conferenceName}`,
-      body: [`Dear ${f.speakerName},`, '', `thank you: you will give the talk "${f.slotTitle}" at ${f.conferenceName}.`, '',
-        ...details({ ...f, link: '', respondBy: new Date(0) }), '', 'The attached calendar file holds the talk.', SIGNATURE].join('\n'),
-    }
+        subject: `Confirmed: your talk at ${f.conferenceName}`,
+        body: [
+          `Dear ${f.speakerName},`,
+          '',
+          `thank you: you will give the talk "${f.slotTitle}" at ${f.conferenceName}.`,
+          '',
+          ...details({ ...f, link: '', respondBy: new Date(0) }),
+          '',
+          'The attached calendar file holds the talk.',
+          SIGNATURE,
+        ].join('\n'),
+      }
     : {
-      subject: `Your answer about ${f.conferenceName}`,
-      body: [`Dear ${f.speakerName},`, '', `we have recorded that you will not give the talk "${f.slotTitle}" at ${f.conferenceName}.`,
-        'Thank you for letting us know; this never counts against you.', SIGNATURE].join('\n'),
-    };
+        subject: `Your answer about ${f.conferenceName}`,
+        body: [
+          `Dear ${f.speakerName},`,
+          '',
+          `we have recorded that you will not give the talk "${f.slotTitle}" at ${f.conferenceName}.`,
+          'Thank you for letting us know; this never counts against you.',
+          SIGNATURE,
+        ].join('\n'),
+      };
 }
 
 export function lapsedLetter(f: Pick<InvitationFacts, 'speakerName' | 'slotTitle' | 'conferenceName'>): Letter {
   return {
     subject: `Your invitation to speak at ${f.conferenceName} has lapsed`,
-    body: [`Dear ${f.speakerName},`, '', `the invitation to give the talk "${f.slotTitle}" at ${f.conferenceName} lapsed without an answer,`,
-      'so the committee will offer the slot to someone else. This does not count against you.', SIGNATURE].join('\n'),
+    body: [
+      `Dear ${f.speakerName},`,
+      '',
+      `the invitation to give the talk "${f.slotTitle}" at ${f.conferenceName} lapsed without an answer,`,
+      'so the committee will offer the slot to someone else. This does not count against you.',
+      SIGNATURE,
+    ].join('\n'),
   };
 }
 
@@ -108,10 +126,14 @@ export function lapsedLetter(f: Pick<InvitationFacts, 'speakerName' | 'slotTitle
 export function withdrawnLetter(f: Pick<InvitationFacts, 'speakerName' | 'slotTitle' | 'conferenceName'>, accepted: boolean): Letter {
   return {
     subject: `Your ${accepted ? 'talk' : 'invitation'} at ${f.conferenceName} has been withdrawn`,
-    body: [`Dear ${f.speakerName},`, '',
+    body: [
+      `Dear ${f.speakerName},`,
+      '',
       `the committee has withdrawn ${accepted ? 'your talk' : 'the invitation to give the talk'} "${f.slotTitle}" at ${f.conferenceName}.`,
       ...(accepted ? [] : ['The link in the invitation no longer works.']),
-      'This does not count against you; the committee will write to you if anything about it is unclear.', SIGNATURE].join('\n'),
+      'This does not count against you; the committee will write to you if anything about it is unclear.',
+      SIGNATURE,
+    ].join('\n'),
   };
 }
 
@@ -123,16 +145,19 @@ export interface NextCandidateFacts {
 }
 
 /** To the committee: an invitation lapsed, and who is next in line for the freed seat. */
-export function lapsedNotice(f: { speakerName: string; slotTitle: string; conferenceName: string; nextCandidates: NextCandidateFacts[] }): Letter {
+export function lapsedNotice(f: {
+  speakerName: string;
+  slotTitle: string;
+  conferenceName: string;
+  nextCandidates: NextCandidateFacts[];
+}): Letter {
   return {
     subject: `Invitation lapsed: ${f.slotTitle} at ${f.conferenceName}`,
     body: [
       `${f.speakerName} did not answer the invitation to "${f.slotTitle}" at ${f.conferenceName} by its deadline.`,
       'The invitation has expired, the seat is free and the nomination is back on the shortlist.',
       '',
-      f.nextCandidates.length
-        ? 'Next candidates for the seat, best ranked first:'
-        : 'No other nominee is available for the seat.',
+      f.nextCandidates.length ? 'Next candidates for the seat, best ranked first:' : 'No other nominee is available for the seat.',
       ...f.nextCandidates.map((c) => `  ${c.rank}. ${c.name} (${c.careerStage}, ${c.region})`),
       SIGNATURE,
     ].join('\n'),
@@ -140,7 +165,13 @@ export function lapsedNotice(f: { speakerName: string; slotTitle: string; confer
 }
 
 /** To a nominator: what became of their nominee, and nothing about anyone else. */
-export function outcomeLetter(f: { nominatorName: string; nomineeName: string; slotTitle: string; conferenceName: string; selected: boolean }): Letter {
+export function outcomeLetter(f: {
+  nominatorName: string;
+  nomineeName: string;
+  slotTitle: string;
+  conferenceName: string;
+  selected: boolean;
+}): Letter {
   return {
     subject: `${f.selected ? 'Selected' : 'Not this time'}: your nomination for ${f.slotTitle} at ${f.conferenceName}`,
     body: [
@@ -157,8 +188,13 @@ export function outcomeLetter(f: { nominatorName: string; nomineeName: string; s
 
 /** The outcome of an open call for a leadership position, to a nominee or their nominator; never the rationale. */
 export function leadershipOutcomeLetter(f: {
-  recipientName: string; nomineeName: string; positionTitle: string; appointeeName: string; startsOn: string;
-  to: 'nominee' | 'nominator'; selected: boolean;
+  recipientName: string;
+  nomineeName: string;
+  positionTitle: string;
+  appointeeName: string;
+  startsOn: string;
+  to: 'nominee' | 'nominator';
+  selected: boolean;
 }): Letter {
   const who = f.to === 'nominee' ? 'you' : f.nomineeName;
   return {
@@ -199,8 +235,16 @@ export function digestLetter(f: { day: string; responses: DigestResponse[]; pend
       `Answers to invitations since the last digest: ${counts.join(', ')}.`,
       '',
       ...f.responses.map((r) => `  ${r.status.padEnd(8)} ${r.speakerName}: ${r.slotTitle} (${r.conferenceName})`),
-      ...(f.pending.length ? ['', 'Still waiting for an answer:',
-        ...f.pending.map((p) => `  ${p.speakerName}: ${p.slotTitle} (${p.conferenceName}), respond by ${p.respondBy.toISOString().slice(0, 16).replace('T', ' ')} UTC`)] : []),
+      ...(f.pending.length
+        ? [
+            '',
+            'Still waiting for an answer:',
+            ...f.pending.map(
+              (p) =>
+                `  ${p.speakerName}: ${p.slotTitle} (${p.conferenceName}), respond by ${p.respondBy.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+            ),
+          ]
+        : []),
       SIGNATURE,
     ].join('\n'),
   };

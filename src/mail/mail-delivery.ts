@@ -31,7 +31,9 @@ export class MailDelivery implements OnModuleInit {
     const s = this.jobs.settings;
     // An instance without SMTP_URL keeps the queue (its mail is held) but works none of it: it could not send.
     this.jobs.register<{ outboxId: string }>(MAIL_DELIVERY_QUEUE, this.transport.configured ? (job) => this.deliver(job) : null, {
-      retryLimit: s.mailRetryLimit, retryDelay: s.mailRetryDelaySeconds, retryBackoff: true,
+      retryLimit: s.mailRetryLimit,
+      retryDelay: s.mailRetryDelaySeconds,
+      retryBackoff: true,
       expireInSeconds: s.mailSendTimeoutSeconds,
     });
   }
@@ -42,7 +44,11 @@ export class MailDelivery implements OnModuleInit {
     if (!mail) return;
     try {
       await this.transport.send({
-        to: mail.recipients, subject: mail.subject, text: mail.body, messageId: mail.messageId, attachments: mail.attachments,
+        to: mail.recipients,
+        subject: mail.subject,
+        text: mail.body,
+        messageId: mail.messageId,
+        attachments: mail.attachments,
       });
     } catch (error) {
       const message = (error as Error).message.slice(0, 1000);

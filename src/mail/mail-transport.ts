@@ -27,9 +27,7 @@ export class MailTransport {
   constructor(jobs: JobQueue) {
     const url = process.env.SMTP_URL?.trim();
     const timeout = Math.floor((jobs.settings.mailSendTimeoutSeconds * 1000) / 3);
-    this.transporter = url
-      ? createTransport({ url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout })
-      : null;
+    this.transporter = url ? createTransport({ url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout }) : null;
     if (!this.transporter) this.logger.log('SMTP_URL is unset: mail is kept in the outbox (GET /api/v1/outbox) and not sent');
   }
 
@@ -45,7 +43,11 @@ export class MailTransport {
   async send(message: MailMessage): Promise<{ response: string }> {
     if (!this.transporter) throw new Error('SMTP_URL is unset');
     const info = await this.transporter.sendMail({
-      from: this.from, to: message.to, subject: message.subject, text: message.text, messageId: message.messageId,
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      messageId: message.messageId,
       attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     });
     return { response: String(info.response ?? '') };

@@ -1,6 +1,12 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
@@ -39,8 +45,9 @@ export class OutboxController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Send a held mail (kept while SMTP_URL was unset) or one whose delivery gave up; audited',
-    description: 'Nothing held is sent on its own once SMTP_URL is set: an old reminder would only confuse. The mail is queued '
-      + 'for the delivery worker, with its retries, and answers with its new status.',
+    description:
+      'Nothing held is sent on its own once SMTP_URL is set: an old reminder would only confuse. The mail is queued ' +
+      'for the delivery worker, with its retries, and answers with its new status.',
   })
   @ApiOkResponse({ type: OutboxMailView })
   @ApiNotFoundResponse({ description: 'No such mail (application/problem+json)' })

@@ -35,7 +35,7 @@ export class OutboxMailSummary {
 }
 
 export class OutboxMailView extends OutboxMailSummary {
-  @ApiProperty({ description: 'The plain-text body as sent (it holds the speaker\'s answer link: admins only)' }) body: string;
+  @ApiProperty({ description: "The plain-text body as sent (it holds the speaker's answer link: admins only)" }) body: string;
   @ApiProperty({ type: [MailAttachmentView] }) declare attachments: MailAttachmentView[];
 }
 

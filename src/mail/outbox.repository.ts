@@ -59,16 +59,36 @@ export class OutboxRepository {
   /** Inserts a mail unless one with its dedupe key exists; returns the new row's id, or null. */
   async insertMail(
     manager: EntityManager,
-    mail: { id: string; kind: MailKind; recipients: string[]; subject: string; body: string; attachments: MailAttachment[];
-      allocationId: string | null; status: MailStatus; messageId: string; dedupeKey: string | null },
+    mail: {
+      id: string;
+      kind: MailKind;
+      recipients: string[];
+      subject: string;
+      body: string;
+      attachments: MailAttachment[];
+      allocationId: string | null;
+      status: MailStatus;
+      messageId: string;
+      dedupeKey: string | null;
+    },
   ): Promise<string | null> {
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, allocation_id, status, message_id, dedupe_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
-      [mail.id, mail.kind, mail.recipients, mail.subject, mail.body, JSON.stringify(mail.attachments), mail.allocationId,
-        mail.status, mail.messageId, mail.dedupeKey],
+      [
+        mail.id,
+        mail.kind,
+        mail.recipients,
+        mail.subject,
+        mail.body,
+        JSON.stringify(mail.attachments),
+        mail.allocationId,
+        mail.status,
+        mail.messageId,
+        mail.dedupeKey,
+      ],
     );
     return rows[0]?.id ?? null;
   }

@@ -46,8 +46,15 @@ export class Outbox {
     const id = randomUUID();
     const status: MailStatus = this.transport.configured ? 'queued' : 'held';
     const written = await this.mails.insertMail(manager, {
-      id, kind: mail.kind, recipients: to, subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [],
-      allocationId: mail.allocationId ?? null, status, messageId: `<${id}@${this.transport.domain}>`,
+      id,
+      kind: mail.kind,
+      recipients: to,
+      subject: mail.subject,
+      body: mail.body,
+      attachments: mail.attachments ?? [],
+      allocationId: mail.allocationId ?? null,
+      status,
+      messageId: `<${id}@${this.transport.domain}>`,
       dedupeKey: mail.dedupeKey ?? null,
     });
     if (written && status === 'queued') {
@@ -59,16 +66,18 @@ export class Outbox {
 
   async list(query: OutboxQuery): Promise<Page<OutboxSummary> & { counts: Record<MailStatus, number>; smtpConfigured: boolean }> {
     const filter = { status: query.status, kind: query.kind, allocationId: query.allocationId };
-    const [rows, totals] = await Promise.all([
-      this.mails.mailsPage(filter, query.limit, query.offset),
-      this.mails.mailCounts(filter),
-    ]);
+    const [rows, totals] = await Promise.all([this.mails.mailsPage(filter, query.limit, query.offset), this.mails.mailCounts(filter)]);
     const { total, ...counts } = totals;
     return {
       items: rows.map(({ body: _body, attachments, ...mail }) => ({
-        ...mail, attachments: attachments.map(({ content: _content, ...meta }) => meta),
+        ...mail,
+        attachments: attachments.map(({ content: _content, ...meta }) => meta),
       })),
-      total, limit: query.limit, offset: query.offset, counts, smtpConfigured: this.transport.configured,
+      total,
+      limit: query.limit,
+      offset: query.offset,
+      counts,
+      smtpConfigured: this.transport.configured,
     };
   }
 
@@ -91,7 +100,11 @@ export class Outbox {
       // A job of its own: the mail's first job (id = the mail's) may have run already.
       await this.jobs.sendInTransaction(manager, MAIL_DELIVERY_QUEUE, { outboxId: id }, { id: randomUUID() });
       await this.audit.record(manager, actor, {
-        action: 'mail.send', entity: 'mail_outbox', entityId: id, before: { status }, after: { status: 'queued' },
+        action: 'mail.send',
+        entity: 'mail_outbox',
+        entityId: id,
+        before: { status },
+        after: { status: 'queued' },
       });
       return (await this.mails.mail(id, manager))!;
     });

@@ -6,8 +6,17 @@ import { ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import { PageQuery } from '../common/pagination';
 import { EligibilityQuery, EligibilityView } from '../ranking/ranking.dto';
 import {
-  AcceptInvitationDto, DeclineInvitationDto, MyActivityPage, MyInvitationPage, MyInvitationView, MyNominationPage,
-  MyRecordView, MyTalkPage, NominationDisclosurePolicyDto, NominationDisclosurePolicyView, UpdateMyRecordDto,
+  AcceptInvitationDto,
+  DeclineInvitationDto,
+  MyActivityPage,
+  MyInvitationPage,
+  MyInvitationView,
+  MyNominationPage,
+  MyRecordView,
+  MyTalkPage,
+  NominationDisclosurePolicyDto,
+  NominationDisclosurePolicyView,
+  UpdateMyRecordDto,
 } from './me.dto';
 import { MeService } from './me.service';
 
@@ -35,19 +44,23 @@ export class MeController {
   @Roles('member')
   @ApiOperation({
     summary: 'Change your self-declared gender or contact e-mail',
-    description: 'Audited: the entry names the fields changed, never the gender itself, and is readable only by admins and '
-      + 'by you (GET /me/activity). Everything else about your record is kept by the collaboration\'s admins.',
+    description:
+      'Audited: the entry names the fields changed, never the gender itself, and is readable only by admins and ' +
+      "by you (GET /me/activity). Everything else about your record is kept by the collaboration's admins.",
   })
   @IfMatchHeader()
   @ApiOkResponse({ type: MyRecordView })
   @ApiProblem(400, 'An unknown field (only gender and email can be changed here), or a malformed value')
   @ApiProblems(404, 412, 413, 415)
-  @ApiProblem(409, 'Your record changed since the body\'s version, or the e-mail cannot be used')
+  @ApiProblem(409, "Your record changed since the body's version, or the e-mail cannot be used")
   update(
-    @Body() dto: UpdateMyRecordDto, @Headers('if-match') ifMatch: string | undefined, @CurrentActor() actor: Actor,
+    @Body() dto: UpdateMyRecordDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
   ): Promise<MyRecordView> {
-    return underPrecondition(precondition(ifMatch, dto.version),
-      (version) => this.me.update(actor, dto, version === undefined ? [] : [version]));
+    return underPrecondition(precondition(ifMatch, dto.version), (version) =>
+      this.me.update(actor, dto, version === undefined ? [] : [version]),
+    );
   }
 
   @Get('talks')
@@ -62,7 +75,7 @@ export class MeController {
   @Get('eligibility')
   @Roles('member')
   @ApiOperation({
-    summary: 'Your eligibility score with its breakdown: each counted talk\'s age, decay and weight, your career bonus and the policy',
+    summary: "Your eligibility score with its breakdown: each counted talk's age, decay and weight, your career bonus and the policy",
   })
   @ApiOkResponse({ type: EligibilityView })
   @ApiProblems(400, 404)
@@ -74,7 +87,7 @@ export class MeController {
   @Get('nominations')
   @Roles('member')
   @ApiOperation({
-    summary: 'Nominations of you and where they stand; who nominated you and why only if the committee\'s disclosure policy says so',
+    summary: "Nominations of you and where they stand; who nominated you and why only if the committee's disclosure policy says so",
   })
   @ApiOkResponse({ type: MyNominationPage })
   @ApiProblems(400, 404)
@@ -109,9 +122,11 @@ export class MeController {
   @ApiOkResponse({ type: MyInvitationView })
   @ApiProblems(400, 412, 413, 415)
   @ApiProblem(404, 'No such invitation of yours')
-  @ApiProblem(409, 'Already answered, withdrawn or expired, or changed since the body\'s version')
+  @ApiProblem(409, "Already answered, withdrawn or expired, or changed since the body's version")
   accept(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: AcceptInvitationDto, @Headers('if-match') ifMatch: string | undefined,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AcceptInvitationDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<MyInvitationView> {
     return underPrecondition(precondition(ifMatch, dto?.version), (version) => this.me.answer(actor, id, 'accepted', {}, version));
@@ -125,20 +140,22 @@ export class MeController {
   @ApiOkResponse({ type: MyInvitationView })
   @ApiProblems(400, 412, 413, 415)
   @ApiProblem(404, 'No such invitation of yours')
-  @ApiProblem(409, 'Already answered, withdrawn or expired, or changed since the body\'s version')
+  @ApiProblem(409, "Already answered, withdrawn or expired, or changed since the body's version")
   decline(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclineInvitationDto, @Headers('if-match') ifMatch: string | undefined,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclineInvitationDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<MyInvitationView> {
-    return underPrecondition(precondition(ifMatch, dto?.version),
-      (version) => this.me.answer(actor, id, 'declined', dto ?? {}, version));
+    return underPrecondition(precondition(ifMatch, dto?.version), (version) => this.me.answer(actor, id, 'declined', dto ?? {}, version));
   }
 
   @Get('activity')
   @Roles('member')
   @ApiOperation({
-    summary: 'The audit log\'s entries about your record and account, and your own answers, newest first',
-    description: 'Includes changes of your self-declared gender (which fields changed, never the value): besides admins, only you see them.',
+    summary: "The audit log's entries about your record and account, and your own answers, newest first",
+    description:
+      'Includes changes of your self-declared gender (which fields changed, never the value): besides admins, only you see them.',
   })
   @ApiOkResponse({ type: MyActivityPage })
   @ApiProblems(400, 404)

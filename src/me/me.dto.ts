@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import {
-  ALLOCATION_STATUSES, AllocationStatus, CAREER_STAGES, CareerStage, CONFERENCE_TIERS, ConferenceTier, DECLINE_CATEGORIES,
-  DeclineCategory, GENDERS, Gender,
-  NOMINATION_STATUSES, NominationStatus, ROLES, Role, TALK_TYPES, TalkType,
+  ALLOCATION_STATUSES,
+  AllocationStatus,
+  CAREER_STAGES,
+  CareerStage,
+  CONFERENCE_TIERS,
+  ConferenceTier,
+  DECLINE_CATEGORIES,
+  DeclineCategory,
+  GENDERS,
+  Gender,
+  NOMINATION_STATUSES,
+  NominationStatus,
+  ROLES,
+  Role,
+  TALK_TYPES,
+  TalkType,
 } from '../common/enums';
 import { Nullable } from '../common/validation';
 import { Trimmed } from '../members/validators';
@@ -26,11 +39,21 @@ export class MyRecordView extends OmitType(MemberView, ['gender'] as const) {
 /** What a member may change about themselves: the self-declared gender and the contact e-mail. */
 export class UpdateMyRecordDto {
   @ApiPropertyOptional({ enum: GENDERS, description: 'Self-declared; undisclosed is always a valid answer' })
-  @IsOptional() @IsIn(GENDERS) gender?: Gender;
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: Gender;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'ada@example.org', description: 'Contact e-mail; null removes it' })
-  @Nullable() @Trimmed() @IsEmail() @MaxLength(320) email?: string | null;
+  @Nullable()
+  @Trimmed()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match); a newer one answers 409' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_000_000_000) version?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  version?: number;
 }
 
 export class MyTalkView {
@@ -41,7 +64,7 @@ export class MyTalkView {
   @ApiProperty({ enum: TALK_TYPES }) talkType: TalkType;
   @ApiProperty({ example: '2026-07-16' }) date: string;
   @ApiProperty({ nullable: true, type: String }) title: string | null;
-  @ApiProperty({ enum: CAREER_STAGES, description: 'Your career stage on the talk\'s date' }) careerStage: CareerStage;
+  @ApiProperty({ enum: CAREER_STAGES, description: "Your career stage on the talk's date" }) careerStage: CareerStage;
   @ApiProperty() institute: string;
 }
 
@@ -63,8 +86,8 @@ export class MyNominationView {
   @ApiProperty({ enum: NOMINATION_STATUSES }) status: NominationStatus;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
-  @ApiPropertyOptional({ description: 'Who nominated you: only when the committee\'s disclosure policy says so' }) nominatorName?: string;
-  @ApiPropertyOptional({ description: 'Why: only when the committee\'s disclosure policy says so' }) reason?: string;
+  @ApiPropertyOptional({ description: "Who nominated you: only when the committee's disclosure policy says so" }) nominatorName?: string;
+  @ApiPropertyOptional({ description: "Why: only when the committee's disclosure policy says so" }) reason?: string;
 }
 
 export class MyNominationPage {
@@ -102,7 +125,11 @@ export class MyInvitationPage {
 
 export class AcceptInvitationDto {
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match); a newer one answers 409' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_000_000_000) version?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  version?: number;
 }
 
 export class DeclineInvitationDto extends AcceptInvitationDto {
@@ -110,10 +137,20 @@ export class DeclineInvitationDto extends AcceptInvitationDto {
     maxLength: 4000,
     description: 'Why, if you wish to say: read by the committee only, never counted against you, never in reports',
   })
-  @IsOptional() @Trimmed() @IsString() @Length(1, 4000) reason?: string;
+  @IsOptional()
+  @Trimmed()
+  @IsString()
+  @Length(1, 4000)
+  reason?: string;
 
-  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
-  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
+  @ApiPropertyOptional({
+    enum: DECLINE_CATEGORIES,
+    description:
+      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
+  })
+  @IsOptional()
+  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
+  category?: DeclineCategory;
 }
 
 export class MyActivityView {
@@ -124,7 +161,8 @@ export class MyActivityView {
   @ApiProperty({ description: 'You made this change' }) byYou: boolean;
   @ApiProperty({ type: [String], description: 'The roles of whoever made it (empty: the service itself)' }) actorRoles: string[];
   @ApiPropertyOptional({ nullable: true, description: 'What was recorded before (never a gender)' }) before: unknown;
-  @ApiPropertyOptional({ nullable: true, description: 'What was recorded after; `changed` names the fields, gender included' }) after: unknown;
+  @ApiPropertyOptional({ nullable: true, description: 'What was recorded after; `changed` names the fields, gender included' })
+  after: unknown;
 }
 
 export class MyActivityPage {
@@ -138,7 +176,11 @@ export class NominationDisclosurePolicyDto {
   @ApiProperty({ description: 'Members see who nominated them' }) @IsBoolean() showNominator: boolean;
   @ApiProperty({ description: 'Members see the reason given' }) @IsBoolean() showReason: boolean;
   @ApiPropertyOptional({ maxLength: 2000, description: 'Why this version was made' })
-  @IsOptional() @Trimmed() @IsString() @Length(1, 2000) note?: string;
+  @IsOptional()
+  @Trimmed()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
 }
 
 export class NominationDisclosurePolicyView {

@@ -3,9 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page } from '../common/pagination';
-import {
-  MyActivityView, MyInvitationView, MyNominationView, MyTalkView, NominationDisclosurePolicyView,
-} from './me.dto';
+import { MyActivityView, MyInvitationView, MyNominationView, MyTalkView, NominationDisclosurePolicyView } from './me.dto';
 
 const MY_TALK = `
   SELECT t.id, t.conference_id AS "conferenceId", c.name AS conference, c.tier, t.talk_type AS "talkType", t.date, t.title,
@@ -52,13 +50,19 @@ export class MeRepository {
   async talks(memberId: string, limit: number, offset: number): Promise<Page<MyTalkView>> {
     const rows = await this.dataSource.query(
       `SELECT x.*, count(*) OVER ()::int AS total FROM (${MY_TALK} WHERE t.member_id = $1) x
-       ORDER BY x.date DESC, x.id LIMIT $2 OFFSET $3`, [memberId, limit, offset]);
+       ORDER BY x.date DESC, x.id LIMIT $2 OFFSET $3`,
+      [memberId, limit, offset],
+    );
     return page(rows, limit, offset, rows.length ? undefined : await this.count('talk', memberId));
   }
 
   /** Nominations of the member that stand or stood (a withdrawn one was taken back by its nominator). */
-  async nominations(memberId: string, disclose: { nominator: boolean; reason: boolean }, limit: number, offset: number):
-  Promise<Page<MyNominationView>> {
+  async nominations(
+    memberId: string,
+    disclose: { nominator: boolean; reason: boolean },
+    limit: number,
+    offset: number,
+  ): Promise<Page<MyNominationView>> {
     const rows = await this.dataSource.query(
       `SELECT n.id, n.slot_id AS "slotId", s.title AS "slotTitle", s.talk_type AS "talkType", s.conference_id AS "conferenceId",
               c.name AS conference, c.start_date AS "conferenceStartDate", n.status, n.created_at AS "createdAt",
@@ -74,7 +78,8 @@ export class MeRepository {
        WHERE n.member_id = $1 AND n.status <> 'withdrawn'
        ORDER BY n.created_at DESC, n.id
        LIMIT $4 OFFSET $5`,
-      [memberId, disclose.nominator, disclose.reason, limit, offset]);
+      [memberId, disclose.nominator, disclose.reason, limit, offset],
+    );
     const items = rows.map((row: Counted<MyNominationView>) => {
       const { nominatorName, reason, ...rest } = row;
       // Left out, not null, when the policy withholds them: the answer has no such key at all.
@@ -86,13 +91,18 @@ export class MeRepository {
   async invitations(memberId: string, limit: number, offset: number): Promise<Page<Omit<MyInvitationView, 'answers'>>> {
     const rows = await this.dataSource.query(
       `SELECT x.*, count(*) OVER ()::int AS total FROM (${MY_INVITATION} WHERE a.member_id = $1) x
-       ORDER BY x."invitedAt" DESC, x.id LIMIT $2 OFFSET $3`, [memberId, limit, offset]);
+       ORDER BY x."invitedAt" DESC, x.id LIMIT $2 OFFSET $3`,
+      [memberId, limit, offset],
+    );
     return page(rows, limit, offset, rows.length ? undefined : await this.count('allocation', memberId));
   }
 
   /** The member's own invitation, or null: someone else's is as absent as one that does not exist. */
-  async invitation(memberId: string, id: string, manager: EntityManager = this.dataSource.manager):
-  Promise<Omit<MyInvitationView, 'answers'> | null> {
+  async invitation(
+    memberId: string,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Omit<MyInvitationView, 'answers'> | null> {
     const [row] = await manager.query(`${MY_INVITATION} WHERE a.id = $1 AND a.member_id = $2`, [id, memberId]);
     return row ?? null;
   }
@@ -113,14 +123,17 @@ export class MeRepository {
           OR (e.actor_id = $1::uuid AND e.action IN ('allocation.accept', 'allocation.decline'))
        ORDER BY e.id DESC
        LIMIT $3 OFFSET $4`,
-      [userId, memberId, limit, offset]);
+      [userId, memberId, limit, offset],
+    );
     return page(rows, limit, offset);
   }
 
   /** Whether another member uses this e-mail (unique among members); says nothing of whom. */
   async emailTaken(email: string, memberId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM member WHERE lower(email) = lower($1) AND id <> $2) AS taken`, [email, memberId]);
+    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM member WHERE lower(email) = lower($1) AND id <> $2) AS taken`, [
+      email,
+      memberId,
+    ]);
     return row.taken;
   }
 
@@ -129,21 +142,26 @@ export class MeRepository {
     return policy;
   }
 
-  async addPolicy(manager: EntityManager, p: { showNominator: boolean; showReason: boolean; note: string | null; by: string }):
-  Promise<NominationDisclosurePolicyView> {
+  async addPolicy(
+    manager: EntityManager,
+    p: { showNominator: boolean; showReason: boolean; note: string | null; by: string },
+  ): Promise<NominationDisclosurePolicyView> {
     // The table lock makes two policies written at once get consecutive versions instead of one failing.
     await manager.query(`LOCK TABLE nomination_disclosure_policy IN SHARE ROW EXCLUSIVE MODE`);
     const [created] = await manager.query(
       `INSERT INTO nomination_disclosure_policy (version, show_nominator, show_reason, note, created_by)
        SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4 FROM nomination_disclosure_policy
        RETURNING version, show_nominator AS "showNominator", show_reason AS "showReason", note, created_at AS "createdAt"`,
-      [p.showNominator, p.showReason, p.note, p.by]);
+      [p.showNominator, p.showReason, p.note, p.by],
+    );
     return created;
   }
 
   private async count(table: 'talk' | 'nomination' | 'allocation', memberId: string, extra?: string): Promise<number> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM ${table} WHERE member_id = $1${extra ? ` AND ${extra}` : ''}`, [memberId]);
+      `SELECT count(*)::int AS n FROM ${table} WHERE member_id = $1${extra ? ` AND ${extra}` : ''}`,
+      [memberId],
+    );
     return row.n;
   }
 }

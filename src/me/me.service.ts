@@ -9,8 +9,15 @@ import { MembersService } from '../members/members.service';
 import { EligibilityQuery, EligibilityView } from '../ranking/ranking.dto';
 import { RankingService } from '../ranking/ranking.service';
 import {
-  DeclineInvitationDto, MyActivityView, MyInvitationView, MyNominationPage, MyRecordView, MyTalkView,
-  NominationDisclosurePolicyDto, NominationDisclosurePolicyView, UpdateMyRecordDto,
+  DeclineInvitationDto,
+  MyActivityView,
+  MyInvitationView,
+  MyNominationPage,
+  MyRecordView,
+  MyTalkView,
+  NominationDisclosurePolicyDto,
+  NominationDisclosurePolicyView,
+  UpdateMyRecordDto,
 } from './me.dto';
 import { MeRepository } from './me.repository';
 
@@ -60,7 +67,7 @@ export class MeService {
     const memberId = await this.memberOf(actor);
     const { version: _version, ...change } = dto;
     // Checked here so the refusal names nobody: the members' own check names the other member.
-    if (change.email && await this.repository.emailTaken(change.email, memberId)) {
+    if (change.email && (await this.repository.emailTaken(change.email, memberId))) {
       throw conflict('This e-mail address cannot be used for your record; choose another');
     }
     await this.members.update(memberId, change, expectedVersions, actor);
@@ -79,7 +86,12 @@ export class MeService {
   async nominations(actor: Actor, limit: number, offset: number): Promise<MyNominationPage> {
     const memberId = await this.memberOf(actor);
     const policy = await this.repository.currentPolicy();
-    const found = await this.repository.nominations(memberId, { nominator: policy.showNominator, reason: policy.showReason }, limit, offset);
+    const found = await this.repository.nominations(
+      memberId,
+      { nominator: policy.showNominator, reason: policy.showReason },
+      limit,
+      offset,
+    );
     return { ...found, disclosurePolicyVersion: policy.version };
   }
 
@@ -98,11 +110,19 @@ export class MeService {
    * The member's answer, through the allocation lifecycle's door (the same one the committee's PATCH
    * uses), acting as the speaker. Ownership is checked first: an allocation never changes member.
    */
-  async answer(actor: Actor, id: string, answer: 'accepted' | 'declined', dto: DeclineInvitationDto, expectedVersion: number | undefined):
-  Promise<MyInvitationView> {
+  async answer(
+    actor: Actor,
+    id: string,
+    answer: 'accepted' | 'declined',
+    dto: DeclineInvitationDto,
+    expectedVersion: number | undefined,
+  ): Promise<MyInvitationView> {
     const memberId = await this.memberOf(actor);
     if (!(await this.repository.invitation(memberId, id))) throw NO_SUCH_INVITATION();
-    await this.allocations.transition(id, { status: answer, reason: dto.reason, category: dto.category }, expectedVersion, actor, { as: ['speaker'], via: 'member' });
+    await this.allocations.transition(id, { status: answer, reason: dto.reason, category: dto.category }, expectedVersion, actor, {
+      as: ['speaker'],
+      via: 'member',
+    });
     return this.invitation(actor, id);
   }
 
@@ -118,10 +138,15 @@ export class MeService {
     return this.dataSource.transaction(async (manager) => {
       const before = await this.repository.currentPolicy(manager);
       const created = await this.repository.addPolicy(manager, {
-        showNominator: dto.showNominator, showReason: dto.showReason, note: dto.note ?? null, by: actor.id,
+        showNominator: dto.showNominator,
+        showReason: dto.showReason,
+        note: dto.note ?? null,
+        by: actor.id,
       });
       await this.audit.record(manager, actor, {
-        action: 'nomination-disclosure-policy.create', entity: 'nomination_disclosure_policy', entityId: String(created.version),
+        action: 'nomination-disclosure-policy.create',
+        entity: 'nomination_disclosure_policy',
+        entityId: String(created.version),
         before: { version: before.version, showNominator: before.showNominator, showReason: before.showReason },
         after: { version: created.version, showNominator: created.showNominator, showReason: created.showReason, note: created.note },
       });

@@ -23,7 +23,13 @@ export class CareerStagesInForce implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(CAREER_STAGES_QUEUE, async () => { await this.apply(); }, { cron: '5 0 * * *', retryLimit: 3, retryDelay: 600 });
+    this.jobs.register(
+      CAREER_STAGES_QUEUE,
+      async () => {
+        await this.apply();
+      },
+      { cron: '5 0 * * *', retryLimit: 3, retryDelay: 600 },
+    );
   }
 
   /** Brings every member's current stage to the history's stage today; returns how many changed. */
@@ -31,10 +37,17 @@ export class CareerStagesInForce implements OnModuleInit {
     const today = this.clock.now().toISOString().slice(0, 10);
     return this.dataSource.transaction(async (manager) => {
       const changed = await this.members.bringCareerStagesInForce(manager, today);
-      await this.audit.recordMany(manager, null, changed.map((c) => ({
-        action: 'member.career-stage-in-force', entity: 'member', entityId: c.id,
-        before: { careerStage: c.before }, after: { careerStage: c.after, effectiveOn: today },
-      })));
+      await this.audit.recordMany(
+        manager,
+        null,
+        changed.map((c) => ({
+          action: 'member.career-stage-in-force',
+          entity: 'member',
+          entityId: c.id,
+          before: { careerStage: c.before },
+          after: { careerStage: c.after, effectiveOn: today },
+        })),
+      );
       return changed.length;
     });
   }

@@ -44,7 +44,7 @@ export class InstitutesController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Rename an institute, change its country or its region override (null: the country\'s region)' })
+  @ApiOperation({ summary: "Rename an institute, change its country or its region override (null: the country's region)" })
   @ApiOkResponse({ type: InstituteView })
   @ApiProblems(400, 404, 413, 415)
   @ApiProblem(409, 'An institute of that name (any case) already exists')

@@ -6,27 +6,43 @@ import { IsCountryCode, REGION_CODE, Trimmed, UpperCaseTrimmed } from './validat
 
 export class CreateInstituteDto {
   @ApiProperty({ example: 'ETH Zurich', description: 'Unique, case-insensitively' })
-  @Trimmed() @IsString() @Length(1, 300) name: string;
+  @Trimmed()
+  @IsString()
+  @Length(1, 300)
+  name: string;
 
   @ApiProperty({ example: 'CH', description: 'ISO 3166-1 alpha-2' })
-  @UpperCaseTrimmed() @IsCountryCode() country: string;
+  @UpperCaseTrimmed()
+  @IsCountryCode()
+  country: string;
 
-  @ApiPropertyOptional({ example: 'CERN', description: 'Region code overriding the country\'s region' })
-  @IsOptional() @Matches(REGION_CODE, { message: 'region must be a region code' }) region?: string;
+  @ApiPropertyOptional({ example: 'CERN', description: "Region code overriding the country's region" })
+  @IsOptional()
+  @Matches(REGION_CODE, { message: 'region must be a region code' })
+  region?: string;
 }
 
 export class UpdateInstituteDto {
   @ApiPropertyOptional() @IsOptional() @Trimmed() @IsString() @Length(1, 300) name?: string;
   @ApiPropertyOptional({ example: 'CH' }) @IsOptional() @UpperCaseTrimmed() @IsCountryCode() country?: string;
 
-  @ApiPropertyOptional({ type: String, example: 'CERN', nullable: true, description: 'Region override; null returns the institute to its country\'s region' })
-  @Nullable() @Matches(REGION_CODE, { message: 'region must be a region code' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'CERN',
+    nullable: true,
+    description: "Region override; null returns the institute to its country's region",
+  })
+  @Nullable()
+  @Matches(REGION_CODE, { message: 'region must be a region code' })
   region?: string | null;
 }
 
 export class InstituteQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'CH' }) @IsOptional() @UpperCaseTrimmed() @IsCountryCode() country?: string;
-  @ApiPropertyOptional({ example: 'SWITZERLAND' }) @IsOptional() @Matches(REGION_CODE, { message: 'region must be a region code' }) region?: string;
+  @ApiPropertyOptional({ example: 'SWITZERLAND' })
+  @IsOptional()
+  @Matches(REGION_CODE, { message: 'region must be a region code' })
+  region?: string;
   @ApiPropertyOptional({ description: 'Part of the name, case-insensitive' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
 }
 
@@ -34,7 +50,7 @@ export class InstituteView {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'ETH Zurich' }) name: string;
   @ApiProperty({ example: 'CH' }) country: string;
-  @ApiProperty({ example: 'SWITZERLAND', description: 'The override if set, else the country\'s region, else UNASSIGNED' }) region: string;
+  @ApiProperty({ example: 'SWITZERLAND', description: "The override if set, else the country's region, else UNASSIGNED" }) region: string;
   @ApiProperty({ nullable: true, type: String, example: null }) regionOverride: string | null;
   @ApiProperty({ description: 'Current members (not left)' }) members: number;
 }

@@ -38,23 +38,30 @@ export class InstitutesService {
 
   async update(id: string, dto: UpdateInstituteDto, actor: Actor): Promise<InstituteView> {
     return this.dataSource.transaction(async (manager) => {
-      if (!await this.members.lockInstitute(manager, id)) throw notFound('Institute', id);
+      if (!(await this.members.lockInstitute(manager, id))) throw notFound('Institute', id);
       const before = await this.get(id, manager);
       if (dto.region) await this.assertRegion(manager, dto.region);
       if (dto.name !== undefined && dto.name.toLowerCase() !== before.name.toLowerCase()) await this.assertNameFree(manager, dto.name);
       await this.members.updateInstitute(manager, id, {
-        name: dto.name ?? null, country: dto.country ?? null, setRegion: dto.region !== undefined, regionOverride: dto.region ?? null,
+        name: dto.name ?? null,
+        country: dto.country ?? null,
+        setRegion: dto.region !== undefined,
+        regionOverride: dto.region ?? null,
       });
       const after = await this.get(id, manager);
       await this.audit.record(manager, actor, {
-        action: 'institute.update', entity: 'institute', entityId: id, before: summary(before), after: summary(after),
+        action: 'institute.update',
+        entity: 'institute',
+        entityId: id,
+        before: summary(before),
+        after: summary(after),
       });
       return after;
     });
   }
 
   private async assertRegion(manager: EntityManager, code: string): Promise<void> {
-    if (!await this.members.regionExists(manager, code)) {
+    if (!(await this.members.regionExists(manager, code))) {
       throw unprocessable(`Region ${code} does not exist`, [{ field: 'region', message: `unknown region ${code}` }]);
     }
   }

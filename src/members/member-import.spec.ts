@@ -1,29 +1,59 @@
 import fc from 'fast-check';
 import { CAREER_STAGES, GENDERS } from '../common/enums';
 import {
-  capErrors, checkMemberImport, formatMembersCsv, ImportFormatError, isIsoDate, MemberExportRow, readMemberCsv,
+  capErrors,
+  checkMemberImport,
+  formatMembersCsv,
+  ImportFormatError,
+  isIsoDate,
+  MemberExportRow,
+  readMemberCsv,
 } from './member-import';
 
 const valid = (i: number) => ({
-  externalId: `E${i}`, name: `Person ${i}`, email: `p${i}@example.org`, institute: 'CERN', country: 'CH',
-  careerStage: 'postdoc', gender: 'woman',
+  externalId: `E${i}`,
+  name: `Person ${i}`,
+  email: `p${i}@example.org`,
+  institute: 'CERN',
+  country: 'CH',
+  careerStage: 'postdoc',
+  gender: 'woman',
 });
 
 describe('checkMemberImport', () => {
   it('normalises a valid row: trims, lower-cases enums, upper-cases the country', () => {
-    const { rows, errors } = checkMemberImport([{
-      externalId: ' 42 ', name: ' Ada Lovelace ', email: 'Ada@Example.ORG', institute: 'Imperial College',
-      country: 'gb', careerStage: 'Tenured', gender: 'WOMAN', joinedOn: '2020-02-29',
-    }]);
+    const { rows, errors } = checkMemberImport([
+      {
+        externalId: ' 42 ',
+        name: ' Ada Lovelace ',
+        email: 'Ada@Example.ORG',
+        institute: 'Imperial College',
+        country: 'gb',
+        careerStage: 'Tenured',
+        gender: 'WOMAN',
+        joinedOn: '2020-02-29',
+      },
+    ]);
     expect(errors).toEqual([]);
-    expect(rows).toEqual([{
-      row: 1, externalId: '42', name: 'Ada Lovelace', email: 'Ada@Example.ORG', institute: 'Imperial College',
-      country: 'GB', careerStage: 'tenured', gender: 'woman', joinedOn: '2020-02-29',
-    }]);
+    expect(rows).toEqual([
+      {
+        row: 1,
+        externalId: '42',
+        name: 'Ada Lovelace',
+        email: 'Ada@Example.ORG',
+        institute: 'Imperial College',
+        country: 'GB',
+        careerStage: 'tenured',
+        gender: 'woman',
+        joinedOn: '2020-02-29',
+      },
+    ]);
   });
 
   it('treats empty optional cells as not given', () => {
-    const { rows } = checkMemberImport([{ externalId: 'X', name: 'N', email: '', institute: 'CERN', country: '', careerStage: 'student', gender: '' }]);
+    const { rows } = checkMemberImport([
+      { externalId: 'X', name: 'N', email: '', institute: 'CERN', country: '', careerStage: 'student', gender: '' },
+    ]);
     expect(rows[0]).toMatchObject({ email: null, country: null, gender: null, joinedOn: null });
   });
 
@@ -36,16 +66,18 @@ describe('checkMemberImport', () => {
       'just a string',
     ]);
     expect(rows.map((r) => r.row)).toEqual([1]);
-    expect(errors).toEqual(expect.arrayContaining([
-      { row: 2, field: 'externalId', message: 'is required' },
-      expect.objectContaining({ row: 2, field: 'careerStage' }),
-      expect.objectContaining({ row: 3, field: 'country' }),
-      expect.objectContaining({ row: 3, field: 'gender' }),
-      expect.objectContaining({ row: 3, field: 'email' }),
-      expect.objectContaining({ row: 4, field: 'joinedOn' }),
-      { row: 4, field: 'shoeSize', message: 'is not an accepted field' },
-      expect.objectContaining({ row: 5, field: '(row)' }),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { row: 2, field: 'externalId', message: 'is required' },
+        expect.objectContaining({ row: 2, field: 'careerStage' }),
+        expect.objectContaining({ row: 3, field: 'country' }),
+        expect.objectContaining({ row: 3, field: 'gender' }),
+        expect.objectContaining({ row: 3, field: 'email' }),
+        expect.objectContaining({ row: 4, field: 'joinedOn' }),
+        { row: 4, field: 'shoeSize', message: 'is not an accepted field' },
+        expect.objectContaining({ row: 5, field: '(row)' }),
+      ]),
+    );
     expect(errors).toHaveLength(8);
   });
 
@@ -67,7 +99,10 @@ describe('checkMemberImport', () => {
   });
 
   it('accepts a numeric externalId from JSON but no other non-string values', () => {
-    const { rows, errors } = checkMemberImport([{ ...valid(1), externalId: 7 }, { ...valid(2), name: 3 }]);
+    const { rows, errors } = checkMemberImport([
+      { ...valid(1), externalId: 7 },
+      { ...valid(2), name: 3 },
+    ]);
     expect(rows.map((r) => r.externalId)).toEqual(['7']);
     expect(errors).toEqual([{ row: 2, field: 'name', message: 'must be a string' }]);
   });
@@ -77,15 +112,19 @@ describe('checkMemberImport', () => {
   });
 
   it('reports exactly the rows that were spoiled, whatever their number and position', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 60 }).chain((n) => fc.tuple(fc.constant(n), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: n }))),
-      ([n, spoiled]) => {
-        const records = Array.from({ length: n }, (_, i) => (spoiled.includes(i) ? { ...valid(i), careerStage: 'emeritus' } : valid(i)));
-        const { rows, errors } = checkMemberImport(records);
-        expect(errors.map((e) => e.row).sort((a, b) => a - b)).toEqual(spoiled.map((i) => i + 1).sort((a, b) => a - b));
-        expect(rows).toHaveLength(n - spoiled.length);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 60 })
+          .chain((n) => fc.tuple(fc.constant(n), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: n }))),
+        ([n, spoiled]) => {
+          const records = Array.from({ length: n }, (_, i) => (spoiled.includes(i) ? { ...valid(i), careerStage: 'emeritus' } : valid(i)));
+          const { rows, errors } = checkMemberImport(records);
+          expect(errors.map((e) => e.row).sort((a, b) => a - b)).toEqual(spoiled.map((i) => i + 1).sort((a, b) => a - b));
+          expect(rows).toHaveLength(n - spoiled.length);
+        },
+      ),
+    );
   });
 });
 
@@ -114,33 +153,56 @@ describe('readMemberCsv', () => {
 
 describe('formatMembersCsv', () => {
   // Formula characters and apostrophes too: the export neutralises them and the import undoes it.
-  const cell = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', 'é', '1', ';', '=', '+', '-', '@', "'"), minLength: 1, maxLength: 12 })
-    .map((s) => s.trim()).filter((s) => s.length > 0);
+  const cell = fc
+    .string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', 'é', '1', ';', '=', '+', '-', '@', "'"), minLength: 1, maxLength: 12 })
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
   it('writes what the import reads back unchanged', () => {
-    fc.assert(fc.property(
-      fc.uniqueArray(fc.record({
-        externalId: cell, name: cell, institute: cell,
-        email: fc.option(fc.emailAddress().map((e) => e.toLowerCase()), { nil: null }),
-        careerStage: fc.constantFrom(...CAREER_STAGES), gender: fc.constantFrom(...GENDERS),
-        joinedOn: fc.date({ min: new Date('1990-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
-          .map((d) => d.toISOString().slice(0, 10)),
-        country: fc.constantFrom('CH', 'FR', 'US', 'JP'),
-      }), { selector: (m) => m.externalId, maxLength: 20 })
-        .map((ms) => ms.map((m, i) => ({ ...m, email: m.email ? `${i}.${m.email}` : null, country: 'CH' as string }))),
-      (members: MemberExportRow[]) => {
-        const { rows, errors } = checkMemberImport(readMemberCsv(formatMembersCsv(members)));
-        expect(errors).toEqual([]);
-        expect(rows.map(({ row: _row, ...rest }) => rest)).toEqual(members);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc
+          .uniqueArray(
+            fc.record({
+              externalId: cell,
+              name: cell,
+              institute: cell,
+              email: fc.option(
+                fc.emailAddress().map((e) => e.toLowerCase()),
+                { nil: null },
+              ),
+              careerStage: fc.constantFrom(...CAREER_STAGES),
+              gender: fc.constantFrom(...GENDERS),
+              joinedOn: fc
+                .date({ min: new Date('1990-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+                .map((d) => d.toISOString().slice(0, 10)),
+              country: fc.constantFrom('CH', 'FR', 'US', 'JP'),
+            }),
+            { selector: (m) => m.externalId, maxLength: 20 },
+          )
+          .map((ms) => ms.map((m, i) => ({ ...m, email: m.email ? `${i}.${m.email}` : null, country: 'CH' as string }))),
+        (members: MemberExportRow[]) => {
+          const { rows, errors } = checkMemberImport(readMemberCsv(formatMembersCsv(members)));
+          expect(errors).toEqual([]);
+          expect(rows.map(({ row: _row, ...rest }) => rest)).toEqual(members);
+        },
+      ),
+    );
   });
 
   it('neutralises cells a spreadsheet would run as a formula', () => {
-    const csv = formatMembersCsv([{
-      externalId: '+cmd|calc', name: '=HYPERLINK("http://evil.example")', email: null, institute: '@SUM(1)', country: 'CH',
-      careerStage: 'student', gender: 'undisclosed', joinedOn: '2020-01-01',
-    }]);
+    const csv = formatMembersCsv([
+      {
+        externalId: '+cmd|calc',
+        name: '=HYPERLINK("http://evil.example")',
+        email: null,
+        institute: '@SUM(1)',
+        country: 'CH',
+        careerStage: 'student',
+        gender: 'undisclosed',
+        joinedOn: '2020-01-01',
+      },
+    ]);
     expect(csv.split('\r\n')[1]).toBe('\'+cmd|calc,"\'=HYPERLINK(""http://evil.example"")",,\'@SUM(1),CH,student,undisclosed,2020-01-01');
   });
 });

@@ -42,7 +42,14 @@ export interface ImportCheck {
 export class ImportFormatError extends Error {}
 
 const MAX_LENGTH: Record<ImportColumn, number> = {
-  externalId: 100, name: 300, email: 320, institute: 300, country: 2, careerStage: 20, gender: 20, joinedOn: 10,
+  externalId: 100,
+  name: 300,
+  email: 320,
+  institute: 300,
+  country: 2,
+  careerStage: 20,
+  gender: 20,
+  joinedOn: 10,
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -71,7 +78,9 @@ export function readMemberCsv(text: string): Record<string, unknown>[] {
 
   return lines.slice(1).map((cells) => {
     const record: Record<string, unknown> = {};
-    header.forEach((column, i) => { record[column as string] = csvImportedText(cells[i] ?? ''); });
+    header.forEach((column, i) => {
+      record[column as string] = csvImportedText(cells[i] ?? '');
+    });
     if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
     return record;
   });
@@ -174,8 +183,15 @@ export function checkMemberImport(records: readonly unknown[]): ImportCheck {
       return;
     }
     rows.push({
-      row, externalId: externalId!, name: name!, email, institute: institute!, country,
-      careerStage: careerStage as CareerStage, gender: gender as Gender | null, joinedOn,
+      row,
+      externalId: externalId!,
+      name: name!,
+      email,
+      institute: institute!,
+      country,
+      careerStage: careerStage as CareerStage,
+      gender: gender as Gender | null,
+      joinedOn,
     });
   });
   return { rows, errors };
@@ -214,5 +230,8 @@ export interface MemberExportRow {
  * start like a formula are neutralised, and readMemberCsv reads them back as they were.
  */
 export function formatMembersCsv(members: Iterable<MemberExportRow>): string {
-  return csvText(IMPORT_COLUMNS, Array.from(members, (m) => IMPORT_COLUMNS.map((column) => m[column])));
+  return csvText(
+    IMPORT_COLUMNS,
+    Array.from(members, (m) => IMPORT_COLUMNS.map((column) => m[column])),
+  );
 }

@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath,
+  ApiBody,
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, CurrentActor, hasRole, Roles } from '../auth/actor';
@@ -9,7 +16,13 @@ import { ApiCsv, ApiPage, ApiProblem, ApiProblems, ApiSecured, ETAG_HEADER } fro
 import { Page } from '../common/pagination';
 import { ProblemException } from '../common/problem';
 import {
-  CreateMemberDto, MemberFilterQuery, MemberHistoryView, MemberImportRecord, MemberImportResult, MemberQuery, MemberView,
+  CreateMemberDto,
+  MemberFilterQuery,
+  MemberHistoryView,
+  MemberImportRecord,
+  MemberImportResult,
+  MemberQuery,
+  MemberView,
   UpdateMemberDto,
 } from './members.dto';
 import { MembersService } from './members.service';
@@ -47,10 +60,11 @@ export class MembersController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Upsert members by externalId from a JSON array or text/csv (up to 100,000 rows), all or nothing',
-    description: 'Columns: externalId,name,email,institute,country,careerStage,gender[,joinedOn]. Institutes are matched by '
-      + 'name (case-insensitive) and created when missing if a country is given. Empty email/gender cells keep what is '
-      + 'stored. A changed careerStage or institute adds a history entry dated today. Any bad row: 422 listing every bad '
-      + 'row (row = 1-based data row) and nothing is written.',
+    description:
+      'Columns: externalId,name,email,institute,country,careerStage,gender[,joinedOn]. Institutes are matched by ' +
+      'name (case-insensitive) and created when missing if a country is given. Empty email/gender cells keep what is ' +
+      'stored. A changed careerStage or institute adds a history entry dated today. Any bad row: 422 listing every bad ' +
+      'row (row = 1-based data row) and nothing is written.',
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'array', items: { $ref: getSchemaPath(MemberImportRecord) } } })
@@ -63,13 +77,14 @@ export class MembersController {
 
   @Get('export')
   @Roles('admin')
-  @ApiOperation({ summary: 'Members as CSV in the import\'s columns (gender included), ready to edit and re-import' })
+  @ApiOperation({ summary: "Members as CSV in the import's columns (gender included), ready to edit and re-import" })
   @ApiCsv('externalId,name,email,institute,country,careerStage,gender,joinedOn: one line per member, formula-safe')
   @ApiProblems(400)
   async export(@Query() filter: MemberFilterQuery, @Res() res: Response): Promise<void> {
     const csv = await this.members.exportCsv(filter);
     const today = new Date().toISOString().slice(0, 10);
-    res.status(200)
+    res
+      .status(200)
       .type('text/csv; charset=utf-8')
       .setHeader('Content-Disposition', `attachment; filename="members-${today}.csv"`)
       .send(csv);
@@ -81,7 +96,9 @@ export class MembersController {
   @ApiResponse({ status: 200, type: MemberView, description: 'ETag carries the version, for If-Match on PATCH', headers: ETAG_HEADER })
   @ApiProblems(400, 404)
   async get(
-    @Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<MemberView> {
     return withETag(res, await this.members.get(id, hasRole(actor, 'admin')));
   }
@@ -90,14 +107,15 @@ export class MembersController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Change a member; a new careerStage or instituteId is added to the history from effectiveFrom (default today)',
-    description: 'leftOn records leaving the collaboration (null to rejoin). Send If-Match (the ETag: a stale one answers 412) '
-      + 'or `version` (a stale one answers 409) rather than overwrite someone else\'s change. Members are never deleted '
-      + '(DELETE answers 405): talks and nominations refer to them.',
+    description:
+      'leftOn records leaving the collaboration (null to rejoin). Send If-Match (the ETag: a stale one answers 412) ' +
+      "or `version` (a stale one answers 409) rather than overwrite someone else's change. Members are never deleted " +
+      '(DELETE answers 405): talks and nominations refer to them.',
   })
   @IfMatchHeader()
   @ApiResponse({ status: 200, type: MemberView, headers: ETAG_HEADER })
   @ApiProblems(400, 404, 412, 413, 415)
-  @ApiProblem(409, 'The body\'s version is stale, or the change collides with another member (externalId, email)')
+  @ApiProblem(409, "The body's version is stale, or the change collides with another member (externalId, email)")
   @ApiProblem(422, 'An unknown institute, or effectiveFrom in the future or before the member joined')
   async update(
     @Param('id', ParseUUIDPipe) id: string,
@@ -107,8 +125,9 @@ export class MembersController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<MemberView> {
     const { version, ...change } = dto;
-    const member = await underPrecondition(precondition(ifMatch, version),
-      (expected) => this.members.update(id, change, expected === undefined ? [] : [expected], actor));
+    const member = await underPrecondition(precondition(ifMatch, version), (expected) =>
+      this.members.update(id, change, expected === undefined ? [] : [expected], actor),
+    );
     return withETag(res, member);
   }
 

@@ -80,7 +80,9 @@ export class MembersRepository {
   async membersPage(filter: MemberFilter, withGender: boolean, limit: number, offset: number): Promise<Page<MemberView>> {
     const counted = new StatementParts();
     const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total ${MEMBER_FROM} ${memberWhere(filter, counted)}`, counted.values);
+      `SELECT count(*)::int AS total ${MEMBER_FROM} ${memberWhere(filter, counted)}`,
+      counted.values,
+    );
     const p = new StatementParts();
     const where = memberWhere(filter, p);
     const items = await this.dataSource.query(
@@ -136,8 +138,13 @@ export class MembersRepository {
    * Adds a career-stage and an institute entry from `effectiveFrom` (replacing one on that same day),
    * each only when given and different from the one in force that day; true if any was written.
    */
-  async addHistory(manager: EntityManager, id: string, effectiveFrom: string, careerStage: string | null, instituteId: string | null):
-  Promise<boolean> {
+  async addHistory(
+    manager: EntityManager,
+    id: string,
+    effectiveFrom: string,
+    careerStage: string | null,
+    instituteId: string | null,
+  ): Promise<boolean> {
     const [{ stageChanged, instituteChanged }] = await manager.query(
       `WITH stage AS (
          INSERT INTO member_career_stage (member_id, valid_from, career_stage)
@@ -174,8 +181,22 @@ export class MembersRepository {
          version = version + 1,
          updated_at = now()
        WHERE id = $1`,
-      [id, c.name.set, c.name.value, c.email.set, c.email.value, c.gender.set, c.gender.value,
-        c.leftOn.set, c.leftOn.value, c.externalId.set, c.externalId.value, c.authorship.set, c.authorship.since, c.authorship.until],
+      [
+        id,
+        c.name.set,
+        c.name.value,
+        c.email.set,
+        c.email.value,
+        c.gender.set,
+        c.gender.value,
+        c.leftOn.set,
+        c.leftOn.value,
+        c.externalId.set,
+        c.externalId.value,
+        c.authorship.set,
+        c.authorship.since,
+        c.authorship.until,
+      ],
     );
   }
 
@@ -210,8 +231,11 @@ export class MembersRepository {
   }
 
   /** A member other than `exceptId` holding the externalId or (case aside) the e-mail, if any. */
-  async memberHolding(manager: EntityManager, values: { externalId?: string; email?: string }, exceptId?: string):
-  Promise<{ id: string; sameExternalId: boolean } | null> {
+  async memberHolding(
+    manager: EntityManager,
+    values: { externalId?: string; email?: string },
+    exceptId?: string,
+  ): Promise<{ id: string; sameExternalId: boolean } | null> {
     const [taken] = await manager.query(
       `SELECT id, external_id = $1 AS "sameExternalId" FROM member
        WHERE (external_id = $1::text OR lower(email) = lower($2::text)) AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
@@ -246,7 +270,10 @@ export class MembersRepository {
   }
 
   /** The institutes the spellings name (case aside), by spelling. */
-  async institutesSpelled(manager: EntityManager, spellings: string[]): Promise<Array<{ spelling: string; name: string; country: string }>> {
+  async institutesSpelled(
+    manager: EntityManager,
+    spellings: string[],
+  ): Promise<Array<{ spelling: string; name: string; country: string }>> {
     return manager.query(
       `SELECT t.spelling, i.name, i.country::text AS country
        FROM unnest($1::text[]) AS t(spelling) JOIN institute i ON lower(i.name) = lower(t.spelling)`,
@@ -267,8 +294,10 @@ export class MembersRepository {
   }
 
   /** Inserts the institutes, skipping any that exist by then; returns those written. */
-  async insertInstitutes(manager: EntityManager, institutes: { name: string; country: string }[]):
-  Promise<Array<{ id: string; name: string; country: string }>> {
+  async insertInstitutes(
+    manager: EntityManager,
+    institutes: { name: string; country: string }[],
+  ): Promise<Array<{ id: string; name: string; country: string }>> {
     return manager.query(
       `INSERT INTO institute (name, country) SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT DO NOTHING RETURNING id, name, country::text AS country`,
@@ -282,10 +311,9 @@ export class MembersRepository {
    * ones, adding a history entry dated today where the stage or institute differs.
    */
   async upsertImportedMembers(manager: EntityManager, rows: MemberImportRow[]): Promise<{ created: number; updated: number }> {
-    await manager.query(
-      `SELECT count(*) FROM (SELECT 1 FROM member WHERE external_id = ANY ($1::text[]) FOR UPDATE) AS locked`,
-      [rows.map((r) => r.externalId)],
-    );
+    await manager.query(`SELECT count(*) FROM (SELECT 1 FROM member WHERE external_id = ANY ($1::text[]) FOR UPDATE) AS locked`, [
+      rows.map((r) => r.externalId),
+    ]);
     await manager.query(
       `CREATE TEMP TABLE member_import (
          external_id text PRIMARY KEY,
@@ -308,8 +336,13 @@ export class MembersRepository {
        LEFT JOIN institute i ON lower(i.name) = lower(t.institute)
        LEFT JOIN member m ON m.external_id = t.external_id`,
       [
-        rows.map((r) => r.externalId), rows.map((r) => r.name), rows.map((r) => r.email), rows.map((r) => r.gender),
-        rows.map((r) => r.institute), rows.map((r) => r.careerStage), rows.map((r) => r.joinedOn),
+        rows.map((r) => r.externalId),
+        rows.map((r) => r.name),
+        rows.map((r) => r.email),
+        rows.map((r) => r.gender),
+        rows.map((r) => r.institute),
+        rows.map((r) => r.careerStage),
+        rows.map((r) => r.joinedOn),
       ],
     );
     await manager.query(`ANALYZE member_import`);
@@ -400,16 +433,20 @@ export class MembersRepository {
   }
 
   async insertInstitute(manager: EntityManager, i: { name: string; country: string; regionOverride: string | null }): Promise<string> {
-    const [{ id }] = await manager.query(
-      `INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`,
-      [i.name, i.country, i.regionOverride],
-    );
+    const [{ id }] = await manager.query(`INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`, [
+      i.name,
+      i.country,
+      i.regionOverride,
+    ]);
     return id;
   }
 
   /** Name and country when given; the region override when `setRegion` (null clears it). */
-  async updateInstitute(manager: EntityManager, id: string,
-    i: { name: string | null; country: string | null; setRegion: boolean; regionOverride: string | null }): Promise<void> {
+  async updateInstitute(
+    manager: EntityManager,
+    id: string,
+    i: { name: string | null; country: string | null; setRegion: boolean; regionOverride: string | null },
+  ): Promise<void> {
     await manager.query(
       `UPDATE institute SET
          name = COALESCE($2, name),
@@ -464,10 +501,11 @@ export class MembersRepository {
   }
 
   async updateRegion(manager: EntityManager, code: string, r: { name: string | null; position: number | null }): Promise<void> {
-    await manager.query(
-      `UPDATE region SET name = COALESCE($2, name), position = COALESCE($3, position) WHERE code = $1`,
-      [code, r.name, r.position],
-    );
+    await manager.query(`UPDATE region SET name = COALESCE($2, name), position = COALESCE($3, position) WHERE code = $1`, [
+      code,
+      r.name,
+      r.position,
+    ]);
   }
 
   /** Takes from the region every country not in `keep`; returns those taken, sorted. */

@@ -5,16 +5,31 @@ import { Actor } from '../auth/actor';
 import { Page } from '../common/pagination';
 import { badRequest, conflict, notFound, ProblemFieldError, staleVersion, unprocessable } from '../common/problem';
 import {
-  capErrors, checkMemberImport, formatMembersCsv, ImportFormatError, ImportRowError, instituteKey, MemberImportRow, readMemberCsv,
+  capErrors,
+  checkMemberImport,
+  formatMembersCsv,
+  ImportFormatError,
+  ImportRowError,
+  instituteKey,
+  MemberImportRow,
+  readMemberCsv,
 } from './member-import';
-import {
-  CreateMemberDto, MemberHistoryView, MemberImportResult, MemberQuery, MemberView, UpdateMemberDto,
-} from './members.dto';
+import { CreateMemberDto, MemberHistoryView, MemberImportResult, MemberQuery, MemberView, UpdateMemberDto } from './members.dto';
 import { MembersRepository } from './members.repository';
 import { MemberFilter } from './members.sql';
 
 /** The member fields the audit log may keep: never gender. */
-const AUDITED_FIELDS = ['externalId', 'name', 'email', 'instituteId', 'careerStage', 'joinedOn', 'leftOn', 'authorSince', 'authorUntil'] as const;
+const AUDITED_FIELDS = [
+  'externalId',
+  'name',
+  'email',
+  'instituteId',
+  'careerStage',
+  'joinedOn',
+  'leftOn',
+  'authorSince',
+  'authorUntil',
+] as const;
 
 /** How far ahead a planned career-stage change may be entered: conferences are planned about that far out. */
 export const PLANNING_YEARS = 3;
@@ -60,8 +75,10 @@ export class MembersService {
       if (!current) throw notFound('Member', id);
       const stale = expectedVersions.find((v) => v !== current.version);
       if (stale !== undefined) {
-        throw staleVersion(`Member ${id} has changed since version ${stale} was read; it is now version ${current.version}`,
-          current.version);
+        throw staleVersion(
+          `Member ${id} has changed since version ${stale} was read; it is now version ${current.version}`,
+          current.version,
+        );
       }
 
       const effectiveFrom = dto.effectiveFrom ?? current.today;
@@ -70,9 +87,15 @@ export class MembersService {
         // A planned career-stage change (a PhD defence before the conference) may be entered ahead, so the
         // bonus at the conference's date uses the stage the person will have; a move is recorded when it happens.
         if (dto.instituteId || !dto.careerStage) {
-          errors.push({ field: 'effectiveFrom', message: `must not be after today (${current.today}) except for a planned career-stage change alone` });
+          errors.push({
+            field: 'effectiveFrom',
+            message: `must not be after today (${current.today}) except for a planned career-stage change alone`,
+          });
         } else if (effectiveFrom > current.latestPlanned) {
-          errors.push({ field: 'effectiveFrom', message: `a planned career-stage change may be at most ${PLANNING_YEARS} years ahead (until ${current.latestPlanned})` });
+          errors.push({
+            field: 'effectiveFrom',
+            message: `a planned career-stage change may be at most ${PLANNING_YEARS} years ahead (until ${current.latestPlanned})`,
+          });
         }
       }
       if ((dto.careerStage || dto.instituteId) && effectiveFrom < current.joinedOn) {
@@ -119,7 +142,9 @@ export class MembersService {
       });
       const after = await this.get(id, true, manager);
       await this.audit.record(manager, actor, {
-        action: 'member.update', entity: 'member', entityId: id,
+        action: 'member.update',
+        entity: 'member',
+        entityId: id,
         before: audited(before),
         // Which fields changed is kept (gender included), never the gender itself.
         after: { ...audited(after), changed: changedFields(before, after), ...(historyChanged ? { effectiveFrom } : {}) },
@@ -129,11 +154,8 @@ export class MembersService {
   }
 
   async history(id: string): Promise<MemberHistoryView> {
-    if (!await this.members.memberExists(id)) throw notFound('Member', id);
-    const [careerStages, affiliations] = await Promise.all([
-      this.members.careerStageHistory(id),
-      this.members.affiliationHistory(id),
-    ]);
+    if (!(await this.members.memberExists(id))) throw notFound('Member', id);
+    const [careerStages, affiliations] = await Promise.all([this.members.careerStageHistory(id), this.members.affiliationHistory(id)]);
     return { careerStages, affiliations };
   }
 
@@ -171,17 +193,20 @@ export class MembersService {
       if (errors.length) {
         const badRows = new Set(errors.map((e) => e.row)).size;
         const { errors: listed, more } = capErrors(errors);
-        throw unprocessable(
-          `${badRows} of ${total} rows have errors; nothing was imported`, listed,
-          { badRows, errorCount: errors.length, moreErrors: more },
-        );
+        throw unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed, {
+          badRows,
+          errorCount: errors.length,
+          moreErrors: more,
+        });
       }
 
       const institutesCreated = await this.createInstitutes(manager, newInstitutes, actor);
       const { created, updated } = await this.members.upsertImportedMembers(manager, rows);
       const result = { created, updated, unchanged: rows.length - created - updated, institutesCreated };
       await this.audit.record(manager, actor, {
-        action: 'member.import', entity: 'member', after: { rows: rows.length, ...result },
+        action: 'member.import',
+        entity: 'member',
+        after: { rows: rows.length, ...result },
       });
       return result;
     });
@@ -216,14 +241,21 @@ export class MembersService {
   private async createInstitutes(manager: EntityManager, institutes: { name: string; country: string }[], actor: Actor): Promise<number> {
     if (institutes.length === 0) return 0;
     const created = await this.members.insertInstitutes(manager, institutes);
-    await this.audit.recordMany(manager, actor, created.map((i) => ({
-      action: 'institute.create', entity: 'institute', entityId: i.id, after: { ...i, via: 'member.import' },
-    })));
+    await this.audit.recordMany(
+      manager,
+      actor,
+      created.map((i) => ({
+        action: 'institute.create',
+        entity: 'institute',
+        entityId: i.id,
+        after: { ...i, via: 'member.import' },
+      })),
+    );
     return created.length;
   }
 
   private async assertInstitute(manager: EntityManager, instituteId: string): Promise<void> {
-    if (!await this.members.instituteExists(manager, instituteId)) {
+    if (!(await this.members.instituteExists(manager, instituteId))) {
       throw unprocessable(`Institute ${instituteId} does not exist`, [{ field: 'instituteId', message: 'unknown institute' }]);
     }
   }
@@ -233,7 +265,9 @@ export class MembersService {
     const taken = await this.members.memberHolding(manager, values, exceptId);
     if (!taken) return;
     throw conflict(
-      taken.sameExternalId ? `A member with externalId ${values.externalId} already exists` : `E-mail ${values.email} belongs to another member`,
+      taken.sameExternalId
+        ? `A member with externalId ${values.externalId} already exists`
+        : `E-mail ${values.email} belongs to another member`,
       { memberId: taken.id },
     );
   }

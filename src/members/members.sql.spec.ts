@@ -11,7 +11,7 @@ describe('member filters', () => {
     const p = new StatementParts();
     p.add('first', 'text');
     const where = memberWhere({ region: 'CERN', q: 'ada' }, p);
-    expect(where).toBe("WHERE (m.left_on IS NULL OR m.left_on > current_date) AND ir.region_code = $2::text AND m.name ILIKE $3::text");
+    expect(where).toBe('WHERE (m.left_on IS NULL OR m.left_on > current_date) AND ir.region_code = $2::text AND m.name ILIKE $3::text');
     expect(p.values).toEqual(['first', 'CERN', '%ada%']);
     expect(memberWhere({ includeLeft: true }, new StatementParts())).toBe('');
   });

@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsCountryCode, REGION_CODE, Trimmed } from './validators';
 
-const UpperCaseEach = () => Transform(({ value }) =>
-  (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v)) : value));
+const UpperCaseEach = () =>
+  Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v)) : value));
 
 export class CreateRegionDto {
   @ApiProperty({ example: 'NORDIC', pattern: REGION_CODE.source })
@@ -14,19 +14,33 @@ export class CreateRegionDto {
   @ApiProperty({ example: 'Nordic countries' }) @Trimmed() @IsString() @Length(1, 100) name: string;
 
   @ApiProperty({ example: ['DK', 'NO', 'SE'], description: 'ISO 3166-1 alpha-2; a country in another region moves here' })
-  @UpperCaseEach() @IsArray() @ArrayMaxSize(300) @ArrayUnique() @IsCountryCode({ each: true })
+  @UpperCaseEach()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsCountryCode({ each: true })
   countries: string[];
 
   @ApiPropertyOptional({ description: 'Order in listings; default: after the others, before Unassigned' })
-  @IsOptional() @IsInt() @Min(0) @Max(10_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   position?: number;
 }
 
 export class UpdateRegionDto {
   @ApiPropertyOptional() @IsOptional() @Trimmed() @IsString() @Length(1, 100) name?: string;
 
-  @ApiProperty({ example: ['DK', 'NO', 'SE'], description: 'The region\'s whole country list: countries left out become Unassigned, countries of other regions move here' })
-  @UpperCaseEach() @IsArray() @ArrayMaxSize(300) @ArrayUnique() @IsCountryCode({ each: true })
+  @ApiProperty({
+    example: ['DK', 'NO', 'SE'],
+    description: "The region's whole country list: countries left out become Unassigned, countries of other regions move here",
+  })
+  @UpperCaseEach()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @ArrayUnique()
+  @IsCountryCode({ each: true })
   countries: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) position?: number;

@@ -38,7 +38,10 @@ export class RegionsService {
       const moved = await this.members.assignCountries(manager, dto.code, dto.countries);
       const after = await this.get(dto.code, manager);
       await this.audit.record(manager, actor, {
-        action: 'region.create', entity: 'region', entityId: dto.code, after: { ...after, moved },
+        action: 'region.create',
+        entity: 'region',
+        entityId: dto.code,
+        after: { ...after, moved },
       });
       return after;
     });
@@ -60,7 +63,11 @@ export class RegionsService {
       const moved = await this.members.assignCountries(manager, code, dto.countries);
       const after = await this.get(code, manager);
       await this.audit.record(manager, actor, {
-        action: 'region.update', entity: 'region', entityId: code, before, after: { ...after, moved, unassigned },
+        action: 'region.update',
+        entity: 'region',
+        entityId: code,
+        before,
+        after: { ...after, moved, unassigned },
       });
       return after;
     });
@@ -70,8 +77,11 @@ export class RegionsService {
   async dataQuality(): Promise<RegionDataQualityView> {
     const unassigned = await this.members.countriesIn(UNASSIGNED);
     const withNames = unassigned.map((row) => ({
-      country: row.country, countryName: COUNTRIES[row.country] ?? row.country,
-      institutes: row.institutes, members: row.members, instituteNames: row.instituteNames,
+      country: row.country,
+      countryName: COUNTRIES[row.country] ?? row.country,
+      institutes: row.institutes,
+      members: row.members,
+      instituteNames: row.instituteNames,
     }));
     return {
       unassigned: withNames,

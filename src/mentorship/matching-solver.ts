@@ -40,22 +40,30 @@ export async function loadPairSolver(): Promise<PairSolver> {
       indices[2 * k] = p.menteeRow[k];
       indices[2 * k + 1] = p.mentorRow[k];
     }
-    return highs.withModel({
-      numCols: n, numRows: rows, sense: highs.constants.objectiveSense.maximize,
-      colCost: p.cost, colLower: new Float64Array(n), colUpper: new Float64Array(n).fill(1),
-      rowLower: new Float64Array(rows).fill(-highs.infinity), rowUpper: p.rowUpper,
-      matrix: { format: 'csc', numRows: rows, numCols: n, starts, indices, values: new Float64Array(2 * n).fill(1) },
-      ...(p.integral ? { integrality: new Int32Array(n).fill(1) } : {}),
-    }, (model) => {
-      // Exact: no relative gap for the branch and bound, and the same answer on every run.
-      model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 1e-9, time_limit: 60, random_seed: 0 });
-      const run = model.run();
-      const solution = model.getSolution();
-      return {
-        optimal: run.modelStatus === highs.constants.modelStatus.optimal,
-        x: Float64Array.from(solution.colValue),
-        dual: Float64Array.from(solution.rowDual),
-      };
-    });
+    return highs.withModel(
+      {
+        numCols: n,
+        numRows: rows,
+        sense: highs.constants.objectiveSense.maximize,
+        colCost: p.cost,
+        colLower: new Float64Array(n),
+        colUpper: new Float64Array(n).fill(1),
+        rowLower: new Float64Array(rows).fill(-highs.infinity),
+        rowUpper: p.rowUpper,
+        matrix: { format: 'csc', numRows: rows, numCols: n, starts, indices, values: new Float64Array(2 * n).fill(1) },
+        ...(p.integral ? { integrality: new Int32Array(n).fill(1) } : {}),
+      },
+      (model) => {
+        // Exact: no relative gap for the branch and bound, and the same answer on every run.
+        model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 1e-9, time_limit: 60, random_seed: 0 });
+        const run = model.run();
+        const solution = model.getSolution();
+        return {
+          optimal: run.modelStatus === highs.constants.modelStatus.optimal,
+          x: Float64Array.from(solution.colValue),
+          dual: Float64Array.from(solution.rowDual),
+        };
+      },
+    );
   };
 }

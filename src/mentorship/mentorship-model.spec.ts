@@ -11,25 +11,41 @@ function person(p: Partial<MatchParticipant> & Pick<MatchParticipant, 'role' | '
   const mentor = p.role !== 'mentee';
   const mentee = p.role !== 'mentor';
   return {
-    signupId: `s${n}`, memberId: `m${n}`, name: `Person ${n}`,
-    kindsSought: mentee ? ['career'] : [], kindsOffered: mentor ? ['career'] : [], capacity: mentor ? 1 : 0,
-    careerStage: mentor ? 'tenured' : 'student', stageSince: '2020-01-01', region: 'CERN', regionPreference: 'any',
-    timeZone: null, languages: [], continueWithPrevious: false, ...p,
+    signupId: `s${n}`,
+    memberId: `m${n}`,
+    name: `Person ${n}`,
+    kindsSought: mentee ? ['career'] : [],
+    kindsOffered: mentor ? ['career'] : [],
+    capacity: mentor ? 1 : 0,
+    careerStage: mentor ? 'tenured' : 'student',
+    stageSince: '2020-01-01',
+    region: 'CERN',
+    regionPreference: 'any',
+    timeZone: null,
+    languages: [],
+    continueWithPrevious: false,
+    ...p,
   };
 }
 
 describe('the mentorship matching', () => {
   let solve: PairSolver;
-  beforeAll(async () => { solve = await loadPairSolver(); });
+  beforeAll(async () => {
+    solve = await loadPairSolver();
+  });
 
   it('never pairs a mentor and mentee of the same institute, nor a junior mentor with a senior mentee', () => {
     const mentor = person({ role: 'mentor', instituteId: 'A' });
     expect(assessPair(mentor, person({ role: 'mentee', instituteId: 'A' }), ON)).toMatchObject({ allowed: false, rule: 'same-institute' });
     const junior = person({ role: 'mentor', instituteId: 'B', careerStage: 'postdoc' });
-    expect(assessPair(junior, person({ role: 'mentee', instituteId: 'C', careerStage: 'tenured' }), ON))
-      .toMatchObject({ allowed: false, rule: 'career-stage' });
-    expect(assessPair(mentor, person({ role: 'mentee', instituteId: 'C', kindsSought: ['relocation'] }), ON))
-      .toMatchObject({ allowed: false, rule: 'no-common-kind' });
+    expect(assessPair(junior, person({ role: 'mentee', instituteId: 'C', careerStage: 'tenured' }), ON)).toMatchObject({
+      allowed: false,
+      rule: 'career-stage',
+    });
+    expect(assessPair(mentor, person({ role: 'mentee', instituteId: 'C', kindsSought: ['relocation'] }), ON)).toMatchObject({
+      allowed: false,
+      rule: 'no-common-kind',
+    });
   });
 
   it('allows peer mentoring at the same stage only a year ahead', () => {
@@ -53,7 +69,11 @@ describe('the mentorship matching', () => {
     // P-X: match 5 + one kind 4 + tenured over student (3 levels) 1 = 10; Q-Y: 5 + 4 + postdoc over student 3 = 12.
     expect(result.score).toBe(22);
     const qy = result.pairs.find((pair) => pair.menteeSignupId === q.signupId)!;
-    expect(qy.components.map((c) => [c.component, c.points])).toEqual([['match', 5], ['kinds', 4], ['careerGap', 3]]);
+    expect(qy.components.map((c) => [c.component, c.points])).toEqual([
+      ['match', 5],
+      ['kinds', 4],
+      ['careerGap', 3],
+    ]);
     expect(result.unmatched).toEqual([]);
   });
 
@@ -69,7 +89,7 @@ describe('the mentorship matching', () => {
     expect(reasons[mentor.signupId]).toMatch(/no mentee could be paired/);
   });
 
-  it('keeps last round\'s pair when both ask and it is still allowed; not when one did not ask', () => {
+  it("keeps last round's pair when both ask and it is still allowed; not when one did not ask", () => {
     const mentor = person({ role: 'mentor', instituteId: 'A', continueWithPrevious: true, careerStage: 'postdoc' });
     const better = person({ role: 'mentor', instituteId: 'B', kindsOffered: ['career', 'relocation'] });
     const mentee = person({ role: 'mentee', instituteId: 'C', continueWithPrevious: true, kindsSought: ['career', 'relocation'] });
@@ -78,7 +98,10 @@ describe('the mentorship matching', () => {
     expect(kept.pairs).toEqual([expect.objectContaining({ mentorSignupId: mentor.signupId, source: 'continued' })]);
     expect(kept.continuations).toEqual([expect.objectContaining({ kept: true })]);
 
-    const oneAsked = matchRound({ participants: [{ ...mentor, continueWithPrevious: false }, better, mentee], previousPairs, on: ON }, solve);
+    const oneAsked = matchRound(
+      { participants: [{ ...mentor, continueWithPrevious: false }, better, mentee], previousPairs, on: ON },
+      solve,
+    );
     expect(oneAsked.pairs).toEqual([expect.objectContaining({ mentorSignupId: better.signupId, source: 'optimiser' })]);
     expect(oneAsked.continuations).toEqual([expect.objectContaining({ kept: false, reason: 'only one of the two asked to continue' })]);
 
@@ -98,43 +121,60 @@ describe('the mentorship matching', () => {
     expect(JSON.stringify(result)).not.toMatch(/lgbtq|identity/i);
   });
 
-  it('on random rounds: never the same institute, capacities and one mentor per mentee hold, the optimum is the whole program\'s', () => {
+  it("on random rounds: never the same institute, capacities and one mentor per mentee hold, the optimum is the whole program's", () => {
     const stages = fc.constantFrom<CareerStage>(...CAREER_STAGES);
     const kinds = fc.subarray([...MENTORSHIP_KINDS], { minLength: 1 });
     const participant = fc.record({
-      role: fc.constantFrom('mentor', 'mentee', 'both' as const), institute: fc.integer({ min: 0, max: 4 }), stage: stages,
-      sought: kinds, offered: kinds, capacity: fc.integer({ min: 1, max: 3 }), since: fc.integer({ min: 2015, max: 2026 }),
+      role: fc.constantFrom('mentor', 'mentee', 'both' as const),
+      institute: fc.integer({ min: 0, max: 4 }),
+      stage: stages,
+      sought: kinds,
+      offered: kinds,
+      capacity: fc.integer({ min: 1, max: 3 }),
+      since: fc.integer({ min: 2015, max: 2026 }),
     });
-    fc.assert(fc.property(fc.array(participant, { minLength: 2, maxLength: 40 }), (raw) => {
-      const people = raw.map((r, i): MatchParticipant => ({
-        signupId: `r${i}`, memberId: `rm${i}`, role: r.role, instituteId: `I${r.institute}`, careerStage: r.stage,
-        kindsSought: r.role === 'mentor' ? [] : r.sought, kindsOffered: r.role === 'mentee' ? [] : r.offered,
-        capacity: r.role === 'mentee' ? 0 : r.capacity, stageSince: `${r.since}-01-01`, region: r.institute % 2 ? 'CERN' : 'USA',
-        regionPreference: 'any', timeZone: null, languages: [], continueWithPrevious: false,
-      }));
-      // One pair per mentee to start with, so the reduced costs must bring in the rest.
-      const result = matchRound({ participants: people, on: ON, firstPairsPerMentee: 1 }, solve);
-      expect(matchRound({ participants: people, on: ON }, solve).score).toBe(result.score);
-      const of = new Map(people.map((p) => [p.signupId, p]));
-      const perMentor = new Map<string, number>();
-      const mentees = new Set<string>();
-      for (const pair of result.pairs) {
-        expect(of.get(pair.mentorSignupId)!.instituteId).not.toBe(of.get(pair.menteeSignupId)!.instituteId);
-        expect(mentees.has(pair.menteeSignupId)).toBe(false);
-        mentees.add(pair.menteeSignupId);
-        perMentor.set(pair.mentorSignupId, (perMentor.get(pair.mentorSignupId) ?? 0) + 1);
-      }
-      for (const [id, count] of perMentor) expect(count).toBeLessThanOrEqual(of.get(id)!.capacity);
-      expect(result.score).toBeGreaterThanOrEqual(greedy(people));
-      expect(result.score).toBeCloseTo(wholeProgram(people, solve), 6);
-    }), { numRuns: 60, seed: 22 });
+    fc.assert(
+      fc.property(fc.array(participant, { minLength: 2, maxLength: 40 }), (raw) => {
+        const people = raw.map((r, i): MatchParticipant => ({
+          signupId: `r${i}`,
+          memberId: `rm${i}`,
+          role: r.role,
+          instituteId: `I${r.institute}`,
+          careerStage: r.stage,
+          kindsSought: r.role === 'mentor' ? [] : r.sought,
+          kindsOffered: r.role === 'mentee' ? [] : r.offered,
+          capacity: r.role === 'mentee' ? 0 : r.capacity,
+          stageSince: `${r.since}-01-01`,
+          region: r.institute % 2 ? 'CERN' : 'USA',
+          regionPreference: 'any',
+          timeZone: null,
+          languages: [],
+          continueWithPrevious: false,
+        }));
+        // One pair per mentee to start with, so the reduced costs must bring in the rest.
+        const result = matchRound({ participants: people, on: ON, firstPairsPerMentee: 1 }, solve);
+        expect(matchRound({ participants: people, on: ON }, solve).score).toBe(result.score);
+        const of = new Map(people.map((p) => [p.signupId, p]));
+        const perMentor = new Map<string, number>();
+        const mentees = new Set<string>();
+        for (const pair of result.pairs) {
+          expect(of.get(pair.mentorSignupId)!.instituteId).not.toBe(of.get(pair.menteeSignupId)!.instituteId);
+          expect(mentees.has(pair.menteeSignupId)).toBe(false);
+          mentees.add(pair.menteeSignupId);
+          perMentor.set(pair.mentorSignupId, (perMentor.get(pair.mentorSignupId) ?? 0) + 1);
+        }
+        for (const [id, count] of perMentor) expect(count).toBeLessThanOrEqual(of.get(id)!.capacity);
+        expect(result.score).toBeGreaterThanOrEqual(greedy(people));
+        expect(result.score).toBeCloseTo(wholeProgram(people, solve), 6);
+      }),
+      { numRuns: 60, seed: 22 },
+    );
   });
 });
 
 /** The optimum of the whole 0-1 program, every allowed pair a column, by branch and bound. */
 function wholeProgram(people: MatchParticipant[], solve: PairSolver): number {
-  const columns = people.flatMap((m, mi) => people.map((e, ei) => ({ mi, ei, a: assessPair(m, e, ON) })))
-    .filter((c) => c.a.allowed);
+  const columns = people.flatMap((m, mi) => people.map((e, ei) => ({ mi, ei, a: assessPair(m, e, ON) }))).filter((c) => c.a.allowed);
   if (columns.length === 0) return 0;
   const solution = solve({
     cost: Float64Array.from(columns, (c) => (c.a as { score: number }).score),
@@ -148,8 +188,10 @@ function wholeProgram(people: MatchParticipant[], solve: PairSolver): number {
 
 /** Best pair first, while capacity lasts: a lower bound the exact optimum must reach. */
 function greedy(people: MatchParticipant[]): number {
-  const edges = people.flatMap((m) => people.map((e) => ({ m, e, a: assessPair(m, e, ON) })))
-    .filter((x) => x.a.allowed).sort((x, y) => (y.a as { score: number }).score - (x.a as { score: number }).score);
+  const edges = people
+    .flatMap((m) => people.map((e) => ({ m, e, a: assessPair(m, e, ON) })))
+    .filter((x) => x.a.allowed)
+    .sort((x, y) => (y.a as { score: number }).score - (x.a as { score: number }).score);
   const left = new Map(people.map((p) => [p.signupId, p.capacity]));
   const done = new Set<string>();
   let total = 0;

@@ -33,7 +33,12 @@ export const KIND_NAMES: Record<MentorshipKind, string> = {
 
 /** Seniority for the career gap: a mentor must be above the mentee, or a peer a year ahead at the same stage. */
 export const STAGE_LEVEL: Record<CareerStage, number> = {
-  student: 0, postdoc: 1, engineer: 1, nontenured: 2, other: 2, tenured: 3,
+  student: 0,
+  postdoc: 1,
+  engineer: 1,
+  nontenured: 2,
+  other: 2,
+  tenured: 3,
 };
 /** How much longer a peer mentor must have been at the stage (older students for new students). */
 export const PEER_LEAD_DAYS = 365;
@@ -108,8 +113,7 @@ export interface ScoreComponent {
 export type PairRule = 'not-a-mentor' | 'not-a-mentee' | 'same-person' | 'same-institute' | 'no-common-kind' | 'career-stage';
 
 export type PairAssessment =
-  | { allowed: true; score: number; components: ScoreComponent[]; hiddenBonus: number }
-  | { allowed: false; rule: PairRule; reason: string };
+  { allowed: true; score: number; components: ScoreComponent[]; hiddenBonus: number } | { allowed: false; rule: PairRule; reason: string };
 
 export interface MatchedPair {
   mentorSignupId: string;
@@ -188,9 +192,11 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
   const fit = stageFit(mentor, mentee);
   if (!fit) {
     return {
-      allowed: false, rule: 'career-stage',
-      reason: `a ${mentor.careerStage} cannot mentor a ${mentee.careerStage}: the mentor must be more senior, `
-        + 'or at the same stage at least a year longer (peer mentoring)',
+      allowed: false,
+      rule: 'career-stage',
+      reason:
+        `a ${mentor.careerStage} cannot mentor a ${mentee.careerStage}: the mentor must be more senior, ` +
+        'or at the same stage at least a year longer (peer mentoring)',
     };
   }
 
@@ -199,10 +205,15 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
     { component: 'kinds', points: POINTS.kind * kinds.length, reason: `sought and offered: ${kinds.map((k) => KIND_NAMES[k]).join(', ')}` },
     'gap' in fit
       ? {
-        component: 'careerGap', points: POINTS.gap[Math.min(fit.gap, 3)],
-        reason: `${mentor.careerStage} mentors ${mentee.careerStage} (${fit.gap} level${fit.gap > 1 ? 's' : ''} apart)`,
-      }
-      : { component: 'careerGap', points: POINTS.peer, reason: `peer mentoring: both ${mentee.careerStage}, the mentor a year or more ahead` },
+          component: 'careerGap',
+          points: POINTS.gap[Math.min(fit.gap, 3)],
+          reason: `${mentor.careerStage} mentors ${mentee.careerStage} (${fit.gap} level${fit.gap > 1 ? 's' : ''} apart)`,
+        }
+      : {
+          component: 'careerGap',
+          points: POINTS.peer,
+          reason: `peer mentoring: both ${mentee.careerStage}, the mentor a year or more ahead`,
+        },
   ];
   const sameRegion = mentor.region === mentee.region;
   const menteeMet = regionMet(mentee.regionPreference, sameRegion);
@@ -212,16 +223,23 @@ export function assessPair(mentor: MatchParticipant, mentee: MatchParticipant, o
     const said = [
       menteeMet !== null && `the mentee's wish (${mentee.regionPreference} region) ${menteeMet ? 'met' : 'not met'}`,
       mentorMet !== null && `the mentor's wish (${mentor.regionPreference} region) ${mentorMet ? 'met' : 'not met'}`,
-    ].filter(Boolean).join('; ');
+    ]
+      .filter(Boolean)
+      .join('; ');
     components.push({ component: 'region', points: regionPoints, reason: `${sameRegion ? 'same' : 'different'} region: ${said}` });
   }
   if (mentor.timeZone && mentee.timeZone) {
     const hours = Math.abs(offsetOn(on, mentor.timeZone) - offsetOn(on, mentee.timeZone)) / 60;
     const points = hours <= 3 ? POINTS.nearTime : hours <= 6 ? POINTS.someTime : 0;
-    components.push({ component: 'timeZone', points, reason: hours === 0 ? 'the same time of day' : `${round(hours)} hour${hours === 1 ? '' : 's'} apart` });
+    components.push({
+      component: 'timeZone',
+      points,
+      reason: hours === 0 ? 'the same time of day' : `${round(hours)} hour${hours === 1 ? '' : 's'} apart`,
+    });
   }
   const languages = mentee.languages.filter((l) => mentor.languages.includes(l));
-  if (languages.length > 0) components.push({ component: 'language', points: POINTS.language, reason: `both speak ${languages.join(', ')}` });
+  if (languages.length > 0)
+    components.push({ component: 'language', points: POINTS.language, reason: `both speak ${languages.join(', ')}` });
 
   const m = mentor.identity;
   const e = mentee.identity;
@@ -274,8 +292,10 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
     if (asked === 0) continue;
     const outcome = (kept: boolean, reason: string) => continuations.push({ ...previous, kept, reason });
     if (mi === undefined || ei === undefined || asked < 2) {
-      outcome(false, mi === undefined || ei === undefined
-        ? 'only one of the two signed up for this round' : 'only one of the two asked to continue');
+      outcome(
+        false,
+        mi === undefined || ei === undefined ? 'only one of the two signed up for this round' : 'only one of the two asked to continue',
+      );
       continue;
     }
     const assessed = assessPair(people[mi], people[ei], problem.on);
@@ -288,15 +308,17 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
       continue;
     }
     if ((capacity.get(mi) ?? 0) < 1) {
-      outcome(false, 'the mentor\'s capacity is taken by other continuing pairs');
+      outcome(false, "the mentor's capacity is taken by other continuing pairs");
       continue;
     }
     capacity.set(mi, capacity.get(mi)! - 1);
     matchedMentee.add(ei);
     pairs.push({
-      mentorSignupId: people[mi].signupId, menteeSignupId: people[ei].signupId, source: 'continued',
+      mentorSignupId: people[mi].signupId,
+      menteeSignupId: people[ei].signupId,
+      source: 'continued',
       score: assessed.score,
-      components: [...assessed.components, { component: 'continuation', points: 0, reason: 'continues last round\'s pair: both asked' }],
+      components: [...assessed.components, { component: 'continuation', points: 0, reason: "continues last round's pair: both asked" }],
     });
     outcome(true, 'both asked and the pair is still allowed');
   }
@@ -310,7 +332,13 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
       if (!assessed.allowed) continue;
       couldMentor.add(mi);
       if (matchedMentee.has(ei) || (capacity.get(mi) ?? 0) < 1) continue;
-      edges.push({ mentor: mi, mentee: ei, weight: assessed.score + assessed.hiddenBonus, score: assessed.score, components: assessed.components });
+      edges.push({
+        mentor: mi,
+        mentee: ei,
+        weight: assessed.score + assessed.hiddenBonus,
+        score: assessed.score,
+        components: assessed.components,
+      });
       candidates.set(ei, (candidates.get(ei) ?? 0) + 1);
     }
   }
@@ -319,8 +347,11 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
   for (const edge of chosen) {
     matchedMentee.add(edge.mentee);
     pairs.push({
-      mentorSignupId: people[edge.mentor].signupId, menteeSignupId: people[edge.mentee].signupId,
-      score: edge.score, components: edge.components, source: 'optimiser',
+      mentorSignupId: people[edge.mentor].signupId,
+      menteeSignupId: people[edge.mentee].signupId,
+      score: edge.score,
+      components: edge.components,
+      source: 'optimiser',
     });
   }
 
@@ -331,10 +362,13 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
     if (matchedMentee.has(ei)) continue;
     const p = people[ei];
     unmatched.push({
-      signupId: p.signupId, memberId: p.memberId, name: p.name ?? null, as: 'mentee',
+      signupId: p.signupId,
+      memberId: p.memberId,
+      name: p.name ?? null,
+      as: 'mentee',
       reason: candidates.has(ei)
-        ? `each of the ${candidates.get(ei)} mentor${candidates.get(ei) === 1 ? '' : 's'} who could be paired with them `
-          + 'was at capacity with pairs that scored higher in total'
+        ? `each of the ${candidates.get(ei)} mentor${candidates.get(ei) === 1 ? '' : 's'} who could be paired with them ` +
+          'was at capacity with pairs that scored higher in total'
         : whyNoCandidate(people, mentors, ei, problem.on),
     });
   }
@@ -343,7 +377,11 @@ export function matchRound(problem: MatchProblem, solve: PairSolver): MatchResul
     const spare = p.capacity - (taken.get(p.signupId) ?? 0);
     if (spare <= 0 || (taken.get(p.signupId) ?? 0) > 0) continue;
     unmatched.push({
-      signupId: p.signupId, memberId: p.memberId, name: p.name ?? null, as: 'mentor', spareCapacity: spare,
+      signupId: p.signupId,
+      memberId: p.memberId,
+      name: p.name ?? null,
+      as: 'mentor',
+      spareCapacity: spare,
       reason: couldMentor.has(mi)
         ? 'the mentees who could be paired with them were matched with mentors who scored higher in total'
         : 'no mentee could be paired with them (institute, career stage or kinds of mentoring)',
@@ -371,8 +409,10 @@ function whyNoCandidate(people: MatchParticipant[], mentors: number[], ei: numbe
   if (elsewhere.length === 0) return 'every mentor offering what they seek is at their own institute';
   const fitting = elsewhere.filter((mi) => assessPair(people[mi], mentee, on).allowed);
   if (fitting.length === 0) {
-    return `no mentor offering what they seek at another institute fits their career stage (${mentee.careerStage}): `
-      + 'a mentor must be more senior, or a peer at least a year ahead';
+    return (
+      `no mentor offering what they seek at another institute fits their career stage (${mentee.careerStage}): ` +
+      'a mentor must be more senior, or a peer at least a year ahead'
+    );
   }
   return 'every mentor who could be paired with them is taken by pairs continued from last round';
 }
@@ -399,12 +439,14 @@ function solveMatching(edges: Edge[], capacity: Map<number, number>, solve: Pair
   const menteeRow = edges.map((e) => row(`e${e.mentee}`, 1));
   const mentorRow = edges.map((e) => row(`m${e.mentor}`, capacity.get(e.mentor) ?? 0));
   const upper = Float64Array.from(rowUpper);
-  const program = (columns: number[], integral: boolean) => solve({
-    cost: Float64Array.from(columns, (k) => edges[k].weight),
-    menteeRow: Int32Array.from(columns, (k) => menteeRow[k]),
-    mentorRow: Int32Array.from(columns, (k) => mentorRow[k]),
-    rowUpper: upper, integral,
-  });
+  const program = (columns: number[], integral: boolean) =>
+    solve({
+      cost: Float64Array.from(columns, (k) => edges[k].weight),
+      menteeRow: Int32Array.from(columns, (k) => menteeRow[k]),
+      mentorRow: Int32Array.from(columns, (k) => mentorRow[k]),
+      rowUpper: upper,
+      integral,
+    });
 
   const byMentee = new Map<number, number[]>();
   edges.forEach((e, k) => {

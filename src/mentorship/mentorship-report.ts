@@ -21,7 +21,10 @@ export interface ReportGroup {
  * With `suppressSmall`, a count 0 < n < threshold is hidden; the total is the sum of the counts given.
  */
 export function reportGroup(
-  dimension: ReportGroup['dimension'], counts: ReadonlyMap<string, number>, order: readonly string[], threshold: number,
+  dimension: ReportGroup['dimension'],
+  counts: ReadonlyMap<string, number>,
+  order: readonly string[],
+  threshold: number,
   suppressSmall: boolean,
 ): ReportGroup {
   const values = [...order, ...[...counts.keys()].filter((v) => !order.includes(v)).sort()];

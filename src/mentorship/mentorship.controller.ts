@@ -5,8 +5,19 @@ import { Created } from '../common/http';
 import { ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import { PageQuery } from '../common/pagination';
 import {
-  CreateRoundDto, CreateSignupDto, MatchingView, MentorshipReportQuery, MentorshipReportView, ReplacePairDto, RoundPage,
-  MyMentorshipView, RoundView, SignupPage, SignupQuery, SignupView, UpdateSignupDto,
+  CreateRoundDto,
+  CreateSignupDto,
+  MatchingView,
+  MentorshipReportQuery,
+  MentorshipReportView,
+  ReplacePairDto,
+  RoundPage,
+  MyMentorshipView,
+  RoundView,
+  SignupPage,
+  SignupQuery,
+  SignupView,
+  UpdateSignupDto,
 } from './mentorship.dto';
 import { MentorshipService } from './mentorship.service';
 
@@ -53,8 +64,9 @@ export class MentorshipController {
   @Roles('member', 'mentorship-coordinator', 'admin')
   @ApiOperation({
     summary: 'Sign up as mentor, mentee or both (a member themself; a coordinator or admin for someone, by memberId)',
-    description: 'Identity groups are consented for matching only: stored encrypted and shown to nobody but the person, in '
-      + 'their own sign-up; only the person can give them. The audit entry never holds them.',
+    description:
+      'Identity groups are consented for matching only: stored encrypted and shown to nobody but the person, in ' +
+      'their own sign-up; only the person can give them. The audit entry never holds them.',
   })
   @Created(SignupView, (s) => `mentorship/rounds/${s.roundId}/signups/${s.id}`)
   @ApiProblems(400, 404, 413, 415)
@@ -68,7 +80,7 @@ export class MentorshipController {
 
   @Get(':id/signups')
   @Roles('member', 'mentorship-coordinator', 'admin')
-  @ApiOperation({ summary: 'The round\'s sign-ups (a member: only their own), never anyone else\'s identity groups' })
+  @ApiOperation({ summary: "The round's sign-ups (a member: only their own), never anyone else's identity groups" })
   @ApiOkResponse({ type: SignupPage })
   @ApiProblems(400, 404)
   signups(@Param('id', ParseUUIDPipe) id: string, @Query() query: SignupQuery, @CurrentActor() actor: Actor): Promise<SignupPage> {
@@ -82,7 +94,9 @@ export class MentorshipController {
   @ApiProblems(400)
   @ApiProblem(404, 'No such sign-up (of yours)')
   signup(
-    @Param('id', ParseUUIDPipe) id: string, @Param('signupId', ParseUUIDPipe) signupId: string, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('signupId', ParseUUIDPipe) signupId: string,
+    @CurrentActor() actor: Actor,
   ): Promise<SignupView> {
     return this.mentorship.getSignup(id, signupId, actor);
   }
@@ -93,11 +107,13 @@ export class MentorshipController {
   @ApiOkResponse({ type: SignupView })
   @ApiProblems(400, 413, 415)
   @ApiProblem(404, 'No such sign-up (of yours)')
-  @ApiProblem(409, 'Changed since the body\'s version')
+  @ApiProblem(409, "Changed since the body's version")
   @ApiProblem(422, 'Outside the sign-up window, or a sign-up that does not fit its role')
   @ApiProblem(503, 'Identity groups given but the encryption key is not configured, or the database is unavailable')
   updateSignup(
-    @Param('id', ParseUUIDPipe) id: string, @Param('signupId', ParseUUIDPipe) signupId: string, @Body() dto: UpdateSignupDto,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('signupId', ParseUUIDPipe) signupId: string,
+    @Body() dto: UpdateSignupDto,
     @CurrentActor() actor: Actor,
   ): Promise<SignupView> {
     return this.mentorship.updateSignup(id, signupId, dto, actor);
@@ -107,7 +123,7 @@ export class MentorshipController {
   @Roles('mentorship-coordinator', 'admin')
   @ApiOperation({
     summary: 'Solve the matching exactly (HiGHS) after sign-up closed; replaces an unpublished proposal',
-    description: 'Each pair comes with its score\'s components; who could not be matched is named with the reason.',
+    description: "Each pair comes with its score's components; who could not be matched is named with the reason.",
   })
   @Created(MatchingView, (m) => `mentorship/rounds/${m.roundId}/matching`)
   @ApiProblems(400, 404)
@@ -119,7 +135,7 @@ export class MentorshipController {
 
   @Get(':id/matching')
   @Roles('mentorship-coordinator', 'admin')
-  @ApiOperation({ summary: 'The round\'s matching: pairs with explained scores, who is unmatched and why, continuations' })
+  @ApiOperation({ summary: "The round's matching: pairs with explained scores, who is unmatched and why, continuations" })
   @ApiOkResponse({ type: MatchingView })
   @ApiProblems(400, 404)
   matching(@Param('id', ParseUUIDPipe) id: string): Promise<MatchingView> {
@@ -134,7 +150,9 @@ export class MentorshipController {
   @ApiProblem(409, 'The pairs are published already')
   @ApiProblem(422, 'The new pair breaks a rule: same institute, career stage, no common kind, mentor at capacity, mentee paired elsewhere')
   replacePair(
-    @Param('id', ParseUUIDPipe) id: string, @Param('pairId', ParseUUIDPipe) pairId: string, @Body() dto: ReplacePairDto,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('pairId', ParseUUIDPipe) pairId: string,
+    @Body() dto: ReplacePairDto,
     @CurrentActor() actor: Actor,
   ): Promise<MatchingView> {
     return this.mentorship.replacePair(id, pairId, dto, actor);
@@ -162,9 +180,10 @@ export class MentorshipReportController {
   @Get()
   @Roles('mentorship-coordinator', 'admin', 'monitor', 'committee')
   @ApiOperation({
-    summary: 'A round\'s participants by career stage, region and gender, matched and unmatched, continuation',
-    description: 'Gender counts as in the other reports: noisy for everyone but admins (once sign-up closed), small cells '
-      + 'hidden. Identity groups are never reported.',
+    summary: "A round's participants by career stage, region and gender, matched and unmatched, continuation",
+    description:
+      'Gender counts as in the other reports: noisy for everyone but admins (once sign-up closed), small cells ' +
+      'hidden. Identity groups are never reported.',
   })
   @ApiOkResponse({ type: MentorshipReportView })
   @ApiProblems(400, 404)

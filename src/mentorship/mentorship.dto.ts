@@ -1,21 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy,
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
 } from 'class-validator';
 import { CAREER_STAGES, CareerStage } from '../common/enums';
 import { PageQuery } from '../common/pagination';
 import { IsCalendarDate } from '../conferences/conferences.dto';
 import { isTimeZone } from '../conferences/local-time';
-import {
-  MENTORSHIP_KINDS, MentorshipKind, REGION_PREFERENCES, RegionPreference, SIGNUP_ROLES, SignupRole,
-} from './mentorship-model';
+import { MENTORSHIP_KINDS, MentorshipKind, REGION_PREFERENCES, RegionPreference, SIGNUP_ROLES, SignupRole } from './mentorship-model';
 
 /**
  * Identity groups a person may consent to be matched on. A closed list, so that nothing free-written
  * (a name, a story) can end up in the sealed field, and an error message never repeats what was sent.
  */
 export const IDENTITY_GROUPS = [
-  'gender-minority', 'lgbtq', 'ethnic-minority', 'disability', 'first-generation', 'carer', 'religious-minority',
+  'gender-minority',
+  'lgbtq',
+  'ethnic-minority',
+  'disability',
+  'first-generation',
+  'carer',
+  'religious-minority',
 ] as const;
 export type IdentityGroup = (typeof IDENTITY_GROUPS)[number];
 
@@ -29,17 +44,20 @@ function IsTimeZone(): PropertyDecorator {
   });
 }
 
-const KINDS_HELP = 'career = career advancement, relocation = relocation to or life at CERN, '
-  + 'allyship = allyship for minority identity groups, connection = a new connection in the collaboration';
-const IDENTITY_HELP = 'Consented for matching only: stored encrypted, used by the optimiser, shown to nobody but you '
-  + '(in your own sign-up), never in an explanation, report, audit entry or mail. Only you can give or change them.';
+const KINDS_HELP =
+  'career = career advancement, relocation = relocation to or life at CERN, ' +
+  'allyship = allyship for minority identity groups, connection = a new connection in the collaboration';
+const IDENTITY_HELP =
+  'Consented for matching only: stored encrypted, used by the optimiser, shown to nobody but you ' +
+  '(in your own sign-up), never in an explanation, report, audit entry or mail. Only you can give or change them.';
 
 export class CreateRoundDto {
   @ApiProperty({ example: 2027, minimum: 2000, maximum: 2200 }) @IsInt() @Min(2000) @Max(2200) year: number;
   @ApiProperty({ example: '2027-01-10', format: 'date' }) @IsCalendarDate() signUpOpens: string;
   @ApiProperty({ example: '2027-02-14', format: 'date' }) @IsCalendarDate() signUpCloses: string;
   @ApiProperty({ example: '2027-03-01', format: 'date', description: 'The day the matching is planned; time zones are compared on it' })
-  @IsCalendarDate() matchingOn: string;
+  @IsCalendarDate()
+  matchingOn: string;
 }
 
 export class RoundView {
@@ -65,36 +83,67 @@ export class RoundPage {
 
 class SignupFields {
   @ApiPropertyOptional({ enum: MENTORSHIP_KINDS, isArray: true, description: `What a mentee seeks: ${KINDS_HELP}` })
-  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(MENTORSHIP_KINDS.length) @IsIn(MENTORSHIP_KINDS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(MENTORSHIP_KINDS.length)
+  @IsIn(MENTORSHIP_KINDS, { each: true })
   kindsSought?: MentorshipKind[];
 
   @ApiPropertyOptional({ enum: MENTORSHIP_KINDS, isArray: true, description: 'What a mentor offers' })
-  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(MENTORSHIP_KINDS.length) @IsIn(MENTORSHIP_KINDS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(MENTORSHIP_KINDS.length)
+  @IsIn(MENTORSHIP_KINDS, { each: true })
   kindsOffered?: MentorshipKind[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, description: 'Mentors: how many mentees they take (default 1)' })
-  @IsOptional() @IsInt() @Min(1) @Max(10) capacity?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  capacity?: number;
 
-  @ApiPropertyOptional({ enum: REGION_PREFERENCES, default: 'any', description: 'A partner from the same region, another region, or either' })
-  @IsOptional() @IsIn(REGION_PREFERENCES) regionPreference?: RegionPreference;
+  @ApiPropertyOptional({
+    enum: REGION_PREFERENCES,
+    default: 'any',
+    description: 'A partner from the same region, another region, or either',
+  })
+  @IsOptional()
+  @IsIn(REGION_PREFERENCES)
+  regionPreference?: RegionPreference;
 
   @ApiPropertyOptional({ example: 'Europe/Zurich', description: 'IANA time zone: partners a few hours apart score higher' })
-  @IsOptional() @IsTimeZone() timeZone?: string;
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
 
   @ApiPropertyOptional({ example: ['en', 'it'], description: 'ISO 639-1 codes of the languages one is happy to talk in' })
-  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(10) @Matches(/^[a-z]{2}$/, { each: true, message: 'each language must be an ISO 639-1 code such as en' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(10)
+  @Matches(/^[a-z]{2}$/, { each: true, message: 'each language must be an ISO 639-1 code such as en' })
   languages?: string[];
 
   @ApiPropertyOptional({ enum: IDENTITY_GROUPS, isArray: true, description: IDENTITY_HELP })
-  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(IDENTITY_GROUPS.length)
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(IDENTITY_GROUPS.length)
   @IsIn(IDENTITY_GROUPS, { each: true, message: 'each identity group must be one of the listed values' })
   identityGroups?: IdentityGroup[];
 
   @ApiPropertyOptional({ description: 'Mentees: prefer a mentor who shares one of your identity groups (needs identityGroups)' })
-  @IsOptional() @IsBoolean() preferSharedIdentity?: boolean;
+  @IsOptional()
+  @IsBoolean()
+  preferSharedIdentity?: boolean;
 
-  @ApiPropertyOptional({ description: 'Continue with last round\'s partner: kept when both ask and the pair is still allowed' })
-  @IsOptional() @IsBoolean() continueWithPrevious?: boolean;
+  @ApiPropertyOptional({ description: "Continue with last round's partner: kept when both ask and the pair is still allowed" })
+  @IsOptional()
+  @IsBoolean()
+  continueWithPrevious?: boolean;
 }
 
 export class CreateSignupDto extends SignupFields {
@@ -102,7 +151,9 @@ export class CreateSignupDto extends SignupFields {
     format: 'uuid',
     description: 'Coordinators and admins signing someone up; a member signs up themself and leaves it out',
   })
-  @IsOptional() @IsUUID() memberId?: string;
+  @IsOptional()
+  @IsUUID()
+  memberId?: string;
 
   @ApiProperty({ enum: SIGNUP_ROLES }) @IsIn(SIGNUP_ROLES) role: SignupRole;
 }
@@ -110,7 +161,10 @@ export class CreateSignupDto extends SignupFields {
 export class UpdateSignupDto extends SignupFields {
   @ApiPropertyOptional({ enum: SIGNUP_ROLES }) @IsOptional() @IsIn(SIGNUP_ROLES) role?: SignupRole;
   @ApiPropertyOptional({ description: 'The version the change is based on: a stale one answers 409' })
-  @IsOptional() @IsInt() @Min(1) version?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class SignupView {
@@ -191,7 +245,7 @@ export class ContinuationView {
 export class MatchingView {
   @ApiProperty({ format: 'uuid' }) roundId: string;
   @ApiProperty({ enum: ['proposed', 'published'] }) status: 'proposed' | 'published';
-  @ApiProperty({ description: 'Total of the pairs\' shown scores' }) score: number;
+  @ApiProperty({ description: "Total of the pairs' shown scores" }) score: number;
   @ApiProperty({ description: 'What the optimiser maximised (the shown scores plus preferences that are never shown)' })
   objectiveNote: string;
   @ApiProperty({ type: [PairView] }) pairs: PairView[];
@@ -252,7 +306,8 @@ export class MentorshipReportView {
   @ApiProperty({ format: 'uuid' }) roundId: string;
   @ApiProperty() year: number;
   @ApiProperty() participants: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Sign-ups by role: mentor, mentee, both' }) byRole: Record<SignupRole, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Sign-ups by role: mentor, mentee, both' })
+  byRole: Record<SignupRole, number>;
   @ApiProperty({ type: [ReportGroupView] }) groups: ReportGroupView[];
   @ApiProperty() minimumCellCount: number;
   @ApiProperty({ type: ReportDisclosureView }) disclosure: ReportDisclosureView;
@@ -265,7 +320,8 @@ export class MyMentorshipPairView {
   @ApiProperty({ example: 2026 }) year: number;
   @ApiProperty({ enum: ['mentor', 'mentee'] }) myRole: 'mentor' | 'mentee';
   @ApiProperty() partnerName: string;
-  @ApiProperty({ type: String, nullable: true, description: 'As in the introduction mail, which went to you both' }) partnerEmail: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'As in the introduction mail, which went to you both' }) partnerEmail:
+    string | null;
   @ApiProperty() partnerInstitute: string;
   @ApiProperty({ type: [String], description: 'The kinds of mentoring you both named' }) kinds: string[];
   @ApiProperty({ description: 'Whether you both asked to continue from the round before' }) continued: boolean;

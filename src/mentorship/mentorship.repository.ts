@@ -5,7 +5,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CareerStage, Gender } from '../common/enums';
-import type { ContinuationOutcome, MentorshipKind, RegionPreference, ScoreComponent, SignupRole, UnmatchedParticipant } from './mentorship-model';
+import type {
+  ContinuationOutcome,
+  MentorshipKind,
+  RegionPreference,
+  ScoreComponent,
+  SignupRole,
+  UnmatchedParticipant,
+} from './mentorship-model';
 import { storedNoiseKey } from '../privacy/noise-key.repository';
 
 const TS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -150,11 +157,15 @@ export class MentorshipRepository {
     return row?.member_id ?? null;
   }
 
-  async insertRound(manager: EntityManager, r: { year: number; signUpOpens: string; signUpCloses: string; matchingOn: string },
-    createdBy: string): Promise<string> {
+  async insertRound(
+    manager: EntityManager,
+    r: { year: number; signUpOpens: string; signUpCloses: string; matchingOn: string },
+    createdBy: string,
+  ): Promise<string> {
     const [row] = await manager.query(
       `INSERT INTO mentorship_round (year, sign_up_opens, sign_up_closes, matching_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [r.year, r.signUpOpens, r.signUpCloses, r.matchingOn, createdBy]);
+      [r.year, r.signUpOpens, r.signUpCloses, r.matchingOn, createdBy],
+    );
     return row.id;
   }
 
@@ -175,7 +186,9 @@ export class MentorshipRepository {
 
   async round(id: string, manager?: EntityManager, lock = false): Promise<RoundRow | null> {
     const [row] = await this.db(manager).query(
-      `SELECT ${ROUND_COLUMNS} FROM mentorship_round r WHERE r.id = $1${lock ? ' FOR UPDATE OF r' : ''}`, [id]);
+      `SELECT ${ROUND_COLUMNS} FROM mentorship_round r WHERE r.id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
+      [id],
+    );
     return row ?? null;
   }
 
@@ -197,18 +210,45 @@ export class MentorshipRepository {
          SELECT career_stage, valid_from FROM member_career_stage WHERE member_id = m.id
          ORDER BY (valid_from <= $2::date) DESC, CASE WHEN valid_from <= $2::date THEN valid_from END DESC NULLS LAST, valid_from
          LIMIT 1) cs
-       WHERE m.id = $1`, [memberId, day]);
+       WHERE m.id = $1`,
+      [memberId, day],
+    );
     return row ?? null;
   }
 
-  async insertSignup(manager: EntityManager, id: string, roundId: string, memberId: string, member: MemberSnapshot,
-    v: SignupValues, identity: Buffer | null, createdBy: string): Promise<void> {
+  async insertSignup(
+    manager: EntityManager,
+    id: string,
+    roundId: string,
+    memberId: string,
+    member: MemberSnapshot,
+    v: SignupValues,
+    identity: Buffer | null,
+    createdBy: string,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO mentorship_signup (id, round_id, member_id, role, kinds_sought, kinds_offered, capacity, region_preference,
          time_zone, languages, identity_sealed, continue_with_previous, career_stage, stage_since, institute_id, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [id, roundId, memberId, v.role, v.kindsSought, v.kindsOffered, v.capacity, v.regionPreference, v.timeZone, v.languages,
-        identity, v.continueWithPrevious, member.careerStage, member.stageSince, member.instituteId, createdBy]);
+      [
+        id,
+        roundId,
+        memberId,
+        v.role,
+        v.kindsSought,
+        v.kindsOffered,
+        v.capacity,
+        v.regionPreference,
+        v.timeZone,
+        v.languages,
+        identity,
+        v.continueWithPrevious,
+        member.careerStage,
+        member.stageSince,
+        member.instituteId,
+        createdBy,
+      ],
+    );
   }
 
   /** The member's sign-up for the round, or null when they have none. */
@@ -225,13 +265,27 @@ export class MentorshipRepository {
          identity_sealed = CASE WHEN $10::boolean THEN $11::bytea ELSE identity_sealed END,
          updated_at = now(), version = version + 1
        WHERE id = $1`,
-      [id, v.role, v.kindsSought, v.kindsOffered, v.capacity, v.regionPreference, v.timeZone, v.languages, v.continueWithPrevious,
-        identity !== undefined, identity ?? null]);
+      [
+        id,
+        v.role,
+        v.kindsSought,
+        v.kindsOffered,
+        v.capacity,
+        v.regionPreference,
+        v.timeZone,
+        v.languages,
+        v.continueWithPrevious,
+        identity !== undefined,
+        identity ?? null,
+      ],
+    );
   }
 
   async signup(id: string, manager?: EntityManager, lock = false): Promise<SignupRow | null> {
     const [row] = await this.db(manager).query(
-      `SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE s.id = $1${lock ? ' FOR UPDATE OF s' : ''}`, [id]);
+      `SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE s.id = $1${lock ? ' FOR UPDATE OF s' : ''}`,
+      [id],
+    );
     return row ?? null;
   }
 
@@ -241,13 +295,20 @@ export class MentorshipRepository {
     return row?.identity_sealed ?? null;
   }
 
-  async signups(roundId: string, filter: { role?: SignupRole; memberId?: string }, limit: number, offset: number,
-    manager?: EntityManager): Promise<{ items: SignupRow[]; total: number }> {
+  async signups(
+    roundId: string,
+    filter: { role?: SignupRole; memberId?: string },
+    limit: number,
+    offset: number,
+    manager?: EntityManager,
+  ): Promise<{ items: SignupRow[]; total: number }> {
     const where = `s.round_id = $1 AND ($2::text IS NULL OR s.role = $2) AND ($3::uuid IS NULL OR s.member_id = $3)`;
     const params = [roundId, filter.role ?? null, filter.memberId ?? null];
     const db = this.db(manager);
-    const items = await db.query(`SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE ${where} ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5`,
-      [...params, limit, offset]);
+    const items = await db.query(
+      `SELECT ${SIGNUP_COLUMNS} FROM ${SIGNUP_FROM} WHERE ${where} ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5`,
+      [...params, limit, offset],
+    );
     const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM mentorship_signup s WHERE ${where}`, params);
     return { items, total };
   }
@@ -256,7 +317,8 @@ export class MentorshipRepository {
   async participants(roundId: string): Promise<Array<SignupRow & { identitySealed: Buffer | null }>> {
     return this.dataSource.query(
       `SELECT ${SIGNUP_COLUMNS}, s.identity_sealed AS "identitySealed" FROM ${SIGNUP_FROM} WHERE s.round_id = $1 ORDER BY s.created_at, s.id`,
-      [roundId]);
+      [roundId],
+    );
   }
 
   /** The pairs of the latest published round before this year, by member. */
@@ -267,28 +329,41 @@ export class MentorshipRepository {
        JOIN mentorship_signup mentor ON mentor.id = p.mentor_signup_id
        JOIN mentorship_signup mentee ON mentee.id = p.mentee_signup_id
        WHERE p.round_id = (SELECT id FROM mentorship_round WHERE status = 'published' AND year < $1 ORDER BY year DESC LIMIT 1)
-       ORDER BY p.created_at, p.id`, [year]);
+       ORDER BY p.created_at, p.id`,
+      [year],
+    );
   }
 
   async matching(roundId: string, manager?: EntityManager, lock = false): Promise<MatchingRow | null> {
     const [row] = await this.db(manager).query(
       `SELECT round_id AS "roundId", objective, unmatched, continuations, ${TS('solved_at')} AS "solvedAt",
               ${TS('edited_at')} AS "editedAt", ${TS('published_at')} AS "publishedAt", version
-       FROM mentorship_matching WHERE round_id = $1${lock ? ' FOR UPDATE' : ''}`, [roundId]);
+       FROM mentorship_matching WHERE round_id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [roundId],
+    );
     return row ?? null;
   }
 
   async pairs(roundId: string, manager?: EntityManager): Promise<PairRow[]> {
     return this.db(manager).query(
       `SELECT id, mentor_signup_id AS "mentorSignupId", mentee_signup_id AS "menteeSignupId", score, components, source
-       FROM mentorship_pair WHERE round_id = $1 ORDER BY created_at, id`, [roundId]);
+       FROM mentorship_pair WHERE round_id = $1 ORDER BY created_at, id`,
+      [roundId],
+    );
   }
 
   /** Replaces the round's matching (its pairs and who is unmatched) with a fresh run. */
-  async storeMatching(manager: EntityManager, roundId: string, run: {
-    objective: number; unmatched: UnmatchedParticipant[]; continuations: ContinuationOutcome[];
-    pairs: Array<Omit<PairRow, 'id'>>;
-  }, actorId: string): Promise<void> {
+  async storeMatching(
+    manager: EntityManager,
+    roundId: string,
+    run: {
+      objective: number;
+      unmatched: UnmatchedParticipant[];
+      continuations: ContinuationOutcome[];
+      pairs: Array<Omit<PairRow, 'id'>>;
+    },
+    actorId: string,
+  ): Promise<void> {
     await manager.query(`DELETE FROM mentorship_pair WHERE round_id = $1`, [roundId]);
     await manager.query(
       `INSERT INTO mentorship_matching (round_id, objective, unmatched, continuations, solved_by)
@@ -296,21 +371,34 @@ export class MentorshipRepository {
        ON CONFLICT (round_id) DO UPDATE SET objective = EXCLUDED.objective, unmatched = EXCLUDED.unmatched,
          continuations = EXCLUDED.continuations, solved_by = EXCLUDED.solved_by, solved_at = now(), edited_at = NULL,
          version = mentorship_matching.version + 1`,
-      [roundId, run.objective, JSON.stringify(run.unmatched), JSON.stringify(run.continuations), actorId]);
+      [roundId, run.objective, JSON.stringify(run.unmatched), JSON.stringify(run.continuations), actorId],
+    );
     if (run.pairs.length === 0) return;
     await manager.query(
       `INSERT INTO mentorship_pair (round_id, mentor_signup_id, mentee_signup_id, score, components, source, created_at)
        SELECT $1, p.mentor, p.mentee, p.score, p.components, p.source, clock_timestamp() + p.ord * interval '1 microsecond'
        FROM jsonb_to_recordset($2::jsonb) AS p(mentor uuid, mentee uuid, score float8, components jsonb, source text, ord int)`,
-      [roundId, JSON.stringify(run.pairs.map((p, ord) => ({
-        mentor: p.mentorSignupId, mentee: p.menteeSignupId, score: p.score, components: p.components, source: p.source, ord,
-      })))]);
+      [
+        roundId,
+        JSON.stringify(
+          run.pairs.map((p, ord) => ({
+            mentor: p.mentorSignupId,
+            mentee: p.menteeSignupId,
+            score: p.score,
+            components: p.components,
+            source: p.source,
+            ord,
+          })),
+        ),
+      ],
+    );
   }
 
   async replacePair(manager: EntityManager, pairId: string, p: Omit<PairRow, 'id'>): Promise<void> {
     await manager.query(
       `UPDATE mentorship_pair SET mentor_signup_id = $2, mentee_signup_id = $3, score = $4, components = $5, source = $6 WHERE id = $1`,
-      [pairId, p.mentorSignupId, p.menteeSignupId, p.score, JSON.stringify(p.components), p.source]);
+      [pairId, p.mentorSignupId, p.menteeSignupId, p.score, JSON.stringify(p.components), p.source],
+    );
   }
 
   async markEdited(manager: EntityManager, roundId: string): Promise<void> {
@@ -320,9 +408,11 @@ export class MentorshipRepository {
   async publish(manager: EntityManager, roundId: string, actorId: string): Promise<void> {
     await manager.query(
       `UPDATE mentorship_matching SET published_at = now(), published_by = $2, version = version + 1 WHERE round_id = $1`,
-      [roundId, actorId]);
-    await manager.query(
-      `UPDATE mentorship_round SET status = 'published', updated_at = now(), version = version + 1 WHERE id = $1`, [roundId]);
+      [roundId, actorId],
+    );
+    await manager.query(`UPDATE mentorship_round SET status = 'published', updated_at = now(), version = version + 1 WHERE id = $1`, [
+      roundId,
+    ]);
   }
 
   /** Participants counted once per person, by dimension: the report's one counting statement. */
@@ -333,7 +423,9 @@ export class MentorshipRepository {
        JOIN institute_region ir ON ir.institute_id = s.institute_id
        CROSS JOIN LATERAL (VALUES ('careerStage', s.career_stage), ('region', ir.region_code), ('role', s.role)) AS d(dimension, value)
        WHERE s.round_id = $1
-       GROUP BY d.dimension, d.value`, [roundId]);
+       GROUP BY d.dimension, d.value`,
+      [roundId],
+    );
   }
 
   /** Gender counts of the round's participants, with the fingerprint of the whole table (count, record keys). */
@@ -341,7 +433,9 @@ export class MentorshipRepository {
     const rows: Array<{ gender: Gender; count: number; keys: number }> = await this.dataSource.query(
       `SELECT m.gender, count(*)::int AS count, sum(s.record_key)::int AS keys
        FROM mentorship_signup s JOIN member m ON m.id = s.member_id
-       WHERE s.round_id = $1 GROUP BY m.gender`, [roundId]);
+       WHERE s.round_id = $1 GROUP BY m.gender`,
+      [roundId],
+    );
     return {
       rows: rows.map(({ gender, count }) => ({ gender, count })),
       count: rows.reduce((t, r) => t + r.count, 0),
@@ -364,7 +458,9 @@ export class MentorshipRepository {
                                              AND q.mentor_signup_id = a.id AND q.mentee_signup_id = b.id))::int AS continued
        FROM previous pr
        LEFT JOIN mentorship_signup a ON a.round_id = $1 AND a.member_id = pr.mentor
-       LEFT JOIN mentorship_signup b ON b.round_id = $1 AND b.member_id = pr.mentee`, [roundId, year]);
+       LEFT JOIN mentorship_signup b ON b.round_id = $1 AND b.member_id = pr.mentee`,
+      [roundId, year],
+    );
     return row;
   }
 }

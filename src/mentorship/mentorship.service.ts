@@ -17,19 +17,37 @@ import { minimumCellCount } from '../reports/suppression';
 import { loadPairSolver } from './matching-solver';
 import { introductionLetter } from './mentorship-letters';
 import {
-  assessPair, ConsentedIdentity, KIND_NAMES, MatchParticipant, matchRound, MENTORSHIP_KINDS, UnmatchedParticipant,
+  assessPair,
+  ConsentedIdentity,
+  KIND_NAMES,
+  MatchParticipant,
+  matchRound,
+  MENTORSHIP_KINDS,
+  UnmatchedParticipant,
 } from './mentorship-model';
 import { rate, reportGroup } from './mentorship-report';
 import {
-  CreateRoundDto, CreateSignupDto, IDENTITY_GROUPS, IdentityGroup, MatchingView, MentorshipReportView, MyMentorshipView, PairPartyView,
-  ReplacePairDto, RoundView, SignupQuery, SignupView, UpdateSignupDto,
+  CreateRoundDto,
+  CreateSignupDto,
+  IDENTITY_GROUPS,
+  IdentityGroup,
+  MatchingView,
+  MentorshipReportView,
+  MyMentorshipView,
+  PairPartyView,
+  ReplacePairDto,
+  RoundView,
+  SignupQuery,
+  SignupView,
+  UpdateSignupDto,
 } from './mentorship.dto';
 import { MentorshipRepository, RoundRow, SignupRow, SignupValues } from './mentorship.repository';
 
 const MANAGERS: Role[] = ['mentorship-coordinator', 'admin'];
 const IDENTITY_FIELD = 'mentorship-identity';
-const OBJECTIVE_NOTE = 'The optimiser maximised the total of the shown scores plus preferences people consented to for '
-  + 'matching only, which are never shown; a pair\'s score is what can be explained.';
+const OBJECTIVE_NOTE =
+  'The optimiser maximised the total of the shown scores plus preferences people consented to for ' +
+  "matching only, which are never shown; a pair's score is what can be explained.";
 // The same words whatever was sent: a refusal never repeats anything consented for matching only.
 const NOT_YOURS_TO_GIVE = 'Identity groups can only be given or changed by the person themself, signed in as a member';
 
@@ -72,19 +90,26 @@ export class MentorshipService {
       ...(dto.signUpOpens > dto.signUpCloses ? [{ field: 'signUpCloses', message: 'must be on or after signUpOpens' }] : []),
       ...(dto.signUpCloses > dto.matchingOn ? [{ field: 'matchingOn', message: 'must be on or after signUpCloses' }] : []),
     ];
-    if (errors.length) throw unprocessable('The round\'s dates are out of order', errors);
+    if (errors.length) throw unprocessable("The round's dates are out of order", errors);
     const id = await this.dataSource.transaction(async (manager) => {
       // One open round at a time; the partial unique index holds it against a race too.
       await this.repository.lockRounds(manager);
       const open = await this.repository.openRound(manager);
       if (open) {
-        throw unprocessable(`The ${open.year} round is still open: publish its pairs before opening another`, [
-          { field: 'year', message: 'another round is open' },
-        ], { openRoundId: open.id });
+        throw unprocessable(
+          `The ${open.year} round is still open: publish its pairs before opening another`,
+          [{ field: 'year', message: 'another round is open' }],
+          { openRoundId: open.id },
+        );
       }
       if (await this.repository.roundOfYearExists(manager, dto.year)) throw conflict(`A round for ${dto.year} exists already`);
       const created = await this.repository.insertRound(manager, dto, actor.id);
-      await this.audit.record(manager, actor, { action: 'mentorship_round.create', entity: 'mentorship_round', entityId: created, after: dto });
+      await this.audit.record(manager, actor, {
+        action: 'mentorship_round.create',
+        entity: 'mentorship_round',
+        entityId: created,
+        after: dto,
+      });
       return created;
     });
     return this.getRound(id);
@@ -133,8 +158,11 @@ export class MentorshipService {
   private checkWindow(round: RoundRow): void {
     const today = this.today();
     if (round.status !== 'open' || today < round.signUpOpens || today > round.signUpCloses) {
-      throw unprocessable(`Sign-up for the ${round.year} round is open from ${round.signUpOpens} to ${round.signUpCloses}`
-        + (round.status === 'open' ? '' : ', and its pairs are published'), [{ field: 'roundId', message: 'outside the sign-up window' }]);
+      throw unprocessable(
+        `Sign-up for the ${round.year} round is open from ${round.signUpOpens} to ${round.signUpCloses}` +
+          (round.status === 'open' ? '' : ', and its pairs are published'),
+        [{ field: 'roundId', message: 'outside the sign-up window' }],
+      );
     }
   }
 
@@ -142,7 +170,8 @@ export class MentorshipService {
     const round = await this.repository.round(roundId);
     if (!round) throw notFound('Mentorship round', roundId);
     const { memberId, self } = await this.subjectOf(dto, actor);
-    if (!self && dto.identityGroups !== undefined) throw unprocessable(NOT_YOURS_TO_GIVE, [{ field: 'identityGroups', message: 'only the person themself' }]);
+    if (!self && dto.identityGroups !== undefined)
+      throw unprocessable(NOT_YOURS_TO_GIVE, [{ field: 'identityGroups', message: 'only the person themself' }]);
     const values = signupValues(dto, null);
     identityErrors(values, dto.identityGroups, dto.preferSharedIdentity);
     this.checkWindow(round);
@@ -160,12 +189,19 @@ export class MentorshipService {
       this.checkWindow(locked);
       const taken = await this.repository.signupIdOf(manager, roundId, memberId);
       if (taken) {
-        throw conflict(self ? 'You have signed up for this round already: change your sign-up instead'
-          : 'This member has signed up for this round already', { signupId: taken });
+        throw conflict(
+          self
+            ? 'You have signed up for this round already: change your sign-up instead'
+            : 'This member has signed up for this round already',
+          { signupId: taken },
+        );
       }
       await this.repository.insertSignup(manager, id, roundId, memberId, member, values, identity, actor.id);
       await this.audit.record(manager, actor, {
-        action: 'mentorship_signup.create', entity: 'mentorship_signup', entityId: id, after: { roundId, memberId, ...values },
+        action: 'mentorship_signup.create',
+        entity: 'mentorship_signup',
+        entityId: id,
+        after: { roundId, memberId, ...values },
       });
     });
     return this.getSignup(roundId, id, actor);
@@ -184,8 +220,12 @@ export class MentorshipService {
     const own = hasRole(actor, 'member') ? await this.memberOf(actor) : null;
     // A member's list holds their own sign-up only.
     if (!isManager(actor) && !own) return { items: [], total: 0, limit: query.limit, offset: query.offset };
-    const { items, total } = await this.repository.signups(roundId, { role: query.role, memberId: isManager(actor) ? undefined : own! },
-      query.limit, query.offset);
+    const { items, total } = await this.repository.signups(
+      roundId,
+      { role: query.role, memberId: isManager(actor) ? undefined : own! },
+      query.limit,
+      query.offset,
+    );
     const views = await Promise.all(items.map((row) => this.signupView(row, row.memberId === own)));
     return { items: views, total, limit: query.limit, offset: query.offset };
   }
@@ -196,7 +236,8 @@ export class MentorshipService {
     if (!current || current.roundId !== roundId || (!isManager(actor) && current.memberId !== own)) throw notFound('Sign-up', id);
     const self = current.memberId === own;
     const touchesIdentity = dto.identityGroups !== undefined || dto.preferSharedIdentity !== undefined;
-    if (!self && touchesIdentity) throw unprocessable(NOT_YOURS_TO_GIVE, [{ field: 'identityGroups', message: 'only the person themself' }]);
+    if (!self && touchesIdentity)
+      throw unprocessable(NOT_YOURS_TO_GIVE, [{ field: 'identityGroups', message: 'only the person themself' }]);
     const values = signupValues(dto, current);
     let identity: Buffer | null | undefined;
     if (touchesIdentity) {
@@ -216,8 +257,11 @@ export class MentorshipService {
       this.checkWindow((await this.repository.round(roundId, manager, true))!);
       await this.repository.updateSignup(manager, id, values, identity);
       await this.audit.record(manager, actor, {
-        action: 'mentorship_signup.update', entity: 'mentorship_signup', entityId: id,
-        before: pick(current), after: values,
+        action: 'mentorship_signup.update',
+        entity: 'mentorship_signup',
+        entityId: id,
+        before: pick(current),
+        after: values,
       });
     });
     return this.getSignup(roundId, id, actor);
@@ -238,9 +282,11 @@ export class MentorshipService {
     try {
       return this.keyring.keys().encryption;
     } catch {
-      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE,
-        'Identity groups cannot be stored safely: the encryption key (INCIDENT_KEY) is not configured. Sign up without them, '
-        + 'or ask the operators to set the key.');
+      throw new ProblemException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'Identity groups cannot be stored safely: the encryption key (INCIDENT_KEY) is not configured. Sign up without them, ' +
+          'or ask the operators to set the key.',
+      );
     }
   }
 
@@ -274,20 +320,34 @@ export class MentorshipService {
     }
     const rows = await this.repository.participants(roundId);
     const participants: MatchParticipant[] = rows.map(({ identitySealed, ...row }) => ({
-      ...row, identity: identitySealed ? this.openIdentity(row.id, identitySealed) : null, signupId: row.id,
+      ...row,
+      identity: identitySealed ? this.openIdentity(row.id, identitySealed) : null,
+      signupId: row.id,
     }));
     const previousPairs = await this.repository.previousPairs(round.year);
     const result = matchRound({ participants, previousPairs, on: new Date(`${round.matchingOn}T12:00:00Z`) }, await loadPairSolver());
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.repository.round(roundId, manager, true);
       if (locked!.status === 'published') throw conflict(`The ${round.year} pairs are published: the matching can no longer change`);
-      await this.repository.storeMatching(manager, roundId, {
-        objective: result.score, unmatched: result.unmatched, continuations: result.continuations, pairs: result.pairs,
-      }, actor.id);
+      await this.repository.storeMatching(
+        manager,
+        roundId,
+        {
+          objective: result.score,
+          unmatched: result.unmatched,
+          continuations: result.continuations,
+          pairs: result.pairs,
+        },
+        actor.id,
+      );
       await this.audit.record(manager, actor, {
-        action: 'mentorship_matching.solve', entity: 'mentorship_round', entityId: roundId,
+        action: 'mentorship_matching.solve',
+        entity: 'mentorship_round',
+        entityId: roundId,
         after: {
-          pairs: result.pairs.length, score: result.score, unmatched: result.unmatched.length,
+          pairs: result.pairs.length,
+          score: result.score,
+          unmatched: result.unmatched.length,
           continued: result.continuations.filter((c) => c.kept).length,
         },
       });
@@ -300,10 +360,7 @@ export class MentorshipService {
     if (!round) throw notFound('Mentorship round', roundId);
     const stored = await this.repository.matching(roundId);
     if (!stored) throw notFound(`A matching of the ${round.year} round`);
-    const [pairs, signups] = await Promise.all([
-      this.repository.pairs(roundId),
-      this.repository.signups(roundId, {}, 100_000, 0),
-    ]);
+    const [pairs, signups] = await Promise.all([this.repository.pairs(roundId), this.repository.signups(roundId, {}, 100_000, 0)]);
     const byId = new Map(signups.items.map((s) => [s.id, s]));
     const party = (id: string): PairPartyView => {
       const s = byId.get(id)!;
@@ -311,19 +368,32 @@ export class MentorshipService {
     };
     const pairedMentees = new Set(pairs.map((p) => p.menteeSignupId));
     const pairedMentors = new Set(pairs.map((p) => p.mentorSignupId));
-    const stillUnmatched = stored.unmatched.filter((u) => (u.as === 'mentee' ? !pairedMentees.has(u.signupId) : !pairedMentors.has(u.signupId)));
+    const stillUnmatched = stored.unmatched.filter((u) =>
+      u.as === 'mentee' ? !pairedMentees.has(u.signupId) : !pairedMentors.has(u.signupId),
+    );
     const known = new Set(stillUnmatched.filter((u) => u.as === 'mentee').map((u) => u.signupId));
     // A mentee left without a mentor by a coordinator's edit.
     const leftByEdit: UnmatchedParticipant[] = signups.items
       .filter((s) => s.role !== 'mentor' && !pairedMentees.has(s.id) && !known.has(s.id))
-      .map((s) => ({ signupId: s.id, memberId: s.memberId, name: s.name, as: 'mentee', reason: 'left without a mentor by a coordinator\'s edit' }));
+      .map((s) => ({
+        signupId: s.id,
+        memberId: s.memberId,
+        name: s.name,
+        as: 'mentee',
+        reason: "left without a mentor by a coordinator's edit",
+      }));
     return {
       roundId,
       status: stored.publishedAt ? 'published' : 'proposed',
       score: Math.round(pairs.reduce((t, p) => t + p.score, 0) * 100) / 100,
       objectiveNote: OBJECTIVE_NOTE,
       pairs: pairs.map((p) => ({
-        id: p.id, mentor: party(p.mentorSignupId), mentee: party(p.menteeSignupId), score: p.score, components: p.components, source: p.source,
+        id: p.id,
+        mentor: party(p.mentorSignupId),
+        mentee: party(p.menteeSignupId),
+        score: p.score,
+        components: p.components,
+        source: p.source,
       })),
       unmatched: [...stillUnmatched, ...leftByEdit],
       continuations: stored.continuations,
@@ -351,11 +421,17 @@ export class MentorshipService {
         ...(!mentee || mentee.roundId !== roundId ? [{ field: 'menteeSignupId', message: 'not a sign-up of this round' }] : []),
       ];
       if (errors.length) throw unprocessable('Both must be sign-ups of this round', errors);
-      const assessed = assessPair({ ...mentor!, signupId: mentor!.id }, { ...mentee!, signupId: mentee!.id },
-        new Date(`${round.matchingOn}T12:00:00Z`));
+      const assessed = assessPair(
+        { ...mentor!, signupId: mentor!.id },
+        { ...mentee!, signupId: mentee!.id },
+        new Date(`${round.matchingOn}T12:00:00Z`),
+      );
       if (!assessed.allowed) {
-        throw unprocessable(`This pair breaks a rule of the programme: ${assessed.reason}`, [{ field: 'mentorSignupId', message: assessed.rule }],
-          { rule: assessed.rule });
+        throw unprocessable(
+          `This pair breaks a rule of the programme: ${assessed.reason}`,
+          [{ field: 'mentorSignupId', message: assessed.rule }],
+          { rule: assessed.rule },
+        );
       }
       const others = pairs.filter((p) => p.id !== pairId);
       if (others.some((p) => p.menteeSignupId === mentee!.id)) {
@@ -363,17 +439,24 @@ export class MentorshipService {
       }
       const load = others.filter((p) => p.mentorSignupId === mentor!.id).length;
       if (load >= mentor!.capacity) {
-        throw unprocessable(`This mentor takes ${mentor!.capacity} mentee${mentor!.capacity === 1 ? '' : 's'} and has as many in other pairs`, [
-          { field: 'mentorSignupId', message: 'at capacity' },
-        ]);
+        throw unprocessable(
+          `This mentor takes ${mentor!.capacity} mentee${mentor!.capacity === 1 ? '' : 's'} and has as many in other pairs`,
+          [{ field: 'mentorSignupId', message: 'at capacity' }],
+        );
       }
       const replacement = {
-        mentorSignupId: mentor!.id, menteeSignupId: mentee!.id, score: assessed.score, components: assessed.components, source: 'coordinator' as const,
+        mentorSignupId: mentor!.id,
+        menteeSignupId: mentee!.id,
+        score: assessed.score,
+        components: assessed.components,
+        source: 'coordinator' as const,
       };
       await this.repository.replacePair(manager, pairId, replacement);
       await this.repository.markEdited(manager, roundId);
       await this.audit.record(manager, actor, {
-        action: 'mentorship_pair.replace', entity: 'mentorship_pair', entityId: pairId,
+        action: 'mentorship_pair.replace',
+        entity: 'mentorship_pair',
+        entityId: pairId,
         before: { mentorSignupId: pair.mentorSignupId, menteeSignupId: pair.menteeSignupId, score: pair.score },
         after: { mentorSignupId: replacement.mentorSignupId, menteeSignupId: replacement.menteeSignupId, score: replacement.score },
       });
@@ -388,31 +471,50 @@ export class MentorshipService {
       if (!round) throw notFound('Mentorship round', roundId);
       if (round.status === 'published') throw conflict(`The ${round.year} pairs are published already`);
       const matching = await this.repository.matching(roundId, manager, true);
-      if (!matching) throw unprocessable(`The ${round.year} round has no matching yet: solve it first`, [{ field: 'roundId', message: 'no matching' }]);
+      if (!matching)
+        throw unprocessable(`The ${round.year} round has no matching yet: solve it first`, [{ field: 'roundId', message: 'no matching' }]);
       await this.repository.publish(manager, roundId, actor.id);
       const pairs = await this.repository.pairs(roundId, manager);
       const signups = await this.repository.signups(roundId, {}, 100_000, 0, manager);
       const byId = new Map(signups.items.map((row) => [row.id, row]));
       let mails = 0;
       for (const pair of pairs) {
-        mails += await this.introduce(manager, round.year, pair, byId.get(pair.mentorSignupId)!, byId.get(pair.menteeSignupId)!) ? 1 : 0;
+        mails += (await this.introduce(manager, round.year, pair, byId.get(pair.mentorSignupId)!, byId.get(pair.menteeSignupId)!)) ? 1 : 0;
       }
       await this.audit.record(manager, actor, {
-        action: 'mentorship_matching.publish', entity: 'mentorship_round', entityId: roundId, after: { pairs: pairs.length, mails },
+        action: 'mentorship_matching.publish',
+        entity: 'mentorship_round',
+        entityId: roundId,
+        after: { pairs: pairs.length, mails },
       });
     });
     return this.matching(roundId);
   }
 
-  private async introduce(manager: EntityManager, year: number, pair: { id: string; source: string }, mentor: SignupRow, mentee: SignupRow):
-  Promise<boolean> {
-    const kinds = MENTORSHIP_KINDS.filter((k) => mentee.kindsSought.includes(k) && mentor.kindsOffered.includes(k)).map((k) => KIND_NAMES[k]);
+  private async introduce(
+    manager: EntityManager,
+    year: number,
+    pair: { id: string; source: string },
+    mentor: SignupRow,
+    mentee: SignupRow,
+  ): Promise<boolean> {
+    const kinds = MENTORSHIP_KINDS.filter((k) => mentee.kindsSought.includes(k) && mentor.kindsOffered.includes(k)).map(
+      (k) => KIND_NAMES[k],
+    );
     const letter = introductionLetter({
-      year, mentorName: mentor.name, mentorInstitute: mentor.institute, menteeName: mentee.name, menteeInstitute: mentee.institute,
-      kinds, continued: pair.source === 'continued',
+      year,
+      mentorName: mentor.name,
+      mentorInstitute: mentor.institute,
+      menteeName: mentee.name,
+      menteeInstitute: mentee.institute,
+      kinds,
+      continued: pair.source === 'continued',
     });
     const written = await this.outbox.write(manager, {
-      kind: 'mentorship', to: [mentor.email ?? '', mentee.email ?? ''], subject: letter.subject, body: letter.body,
+      kind: 'mentorship',
+      to: [mentor.email ?? '', mentee.email ?? ''],
+      subject: letter.subject,
+      body: letter.body,
       dedupeKey: `mentorship-pair:${pair.id}`,
     });
     return written !== null;
@@ -439,29 +541,38 @@ export class MentorshipService {
       note = 'exact counts (admin), small cells hidden';
     } else if (!closed) {
       genderCounts = new Map();
-      note = 'gender counts are published once sign-up has closed, when the round\'s participants no longer change';
+      note = "gender counts are published once sign-up has closed, when the round's participants no longer change";
     } else {
       // Like a quarter that has ended: the round's whole table, drawn anew whenever any sign-up changes.
       const key = await this.noiseKey.get();
       const table = { count: genders.count, keys: genders.keys };
-      genderCounts = new Map(GENDERS.map((g) => {
-        const identity = cellIdentity('mentorship-participants', `round:${roundId}`, {}, g, null);
-        return [g, genders.count === 0 ? 0 : Math.max(0, (genderCounts.get(g) ?? 0) + cellNoise(key, identity, table, this.epsilon))];
-      }));
+      genderCounts = new Map(
+        GENDERS.map((g) => {
+          const identity = cellIdentity('mentorship-participants', `round:${roundId}`, {}, g, null);
+          return [g, genders.count === 0 ? 0 : Math.max(0, (genderCounts.get(g) ?? 0) + cellNoise(key, identity, table, this.epsilon))];
+        }),
+      );
       note = 'every gender count carries two-sided geometric noise, the same for the same sign-ups; small published counts are hidden';
     }
     const paired = new Set(pairs.map((p) => p.menteeSignupId));
     const byRole = of('role');
     const mentees = (byRole.get('mentee') ?? 0) + (byRole.get('both') ?? 0);
     const mentorsWithout = matching
-      ? matching.unmatched.filter((u) => u.as === 'mentor' && !pairs.some((p) => p.mentorSignupId === u.signupId)).length : 0;
+      ? matching.unmatched.filter((u) => u.as === 'mentor' && !pairs.some((p) => p.mentorSignupId === u.signupId)).length
+      : 0;
     return {
       roundId,
       year: round.year,
       participants: round.signups,
       byRole: { mentor: byRole.get('mentor') ?? 0, mentee: byRole.get('mentee') ?? 0, both: byRole.get('both') ?? 0 },
       groups: [
-        reportGroup('careerStage', of('careerStage'), ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'], this.minCell, false),
+        reportGroup(
+          'careerStage',
+          of('careerStage'),
+          ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'],
+          this.minCell,
+          false,
+        ),
         reportGroup('region', of('region'), [], this.minCell, false),
         reportGroup('gender', genderCounts, GENDERS, this.minCell, true),
       ],
@@ -492,17 +603,21 @@ function signupValues(dto: Partial<CreateSignupDto>, current: SignupRow | null):
   const mentee = role !== 'mentor';
   const values: SignupValues = {
     role,
-    kindsSought: mentee ? dto.kindsSought ?? current?.kindsSought ?? [] : [],
-    kindsOffered: mentor ? dto.kindsOffered ?? current?.kindsOffered ?? [] : [],
-    capacity: mentor ? dto.capacity ?? (current?.capacity || 1) : 0,
+    kindsSought: mentee ? (dto.kindsSought ?? current?.kindsSought ?? []) : [],
+    kindsOffered: mentor ? (dto.kindsOffered ?? current?.kindsOffered ?? []) : [],
+    capacity: mentor ? (dto.capacity ?? (current?.capacity || 1)) : 0,
     regionPreference: dto.regionPreference ?? current?.regionPreference ?? 'any',
     timeZone: dto.timeZone ?? current?.timeZone ?? null,
     languages: dto.languages ?? current?.languages ?? [],
     continueWithPrevious: dto.continueWithPrevious ?? current?.continueWithPrevious ?? false,
   };
   const errors = [
-    ...(mentee && values.kindsSought.length === 0 ? [{ field: 'kindsSought', message: 'a mentee names at least one kind of mentoring sought' }] : []),
-    ...(mentor && values.kindsOffered.length === 0 ? [{ field: 'kindsOffered', message: 'a mentor names at least one kind of mentoring offered' }] : []),
+    ...(mentee && values.kindsSought.length === 0
+      ? [{ field: 'kindsSought', message: 'a mentee names at least one kind of mentoring sought' }]
+      : []),
+    ...(mentor && values.kindsOffered.length === 0
+      ? [{ field: 'kindsOffered', message: 'a mentor names at least one kind of mentoring offered' }]
+      : []),
     ...(!mentee && dto.kindsSought?.length ? [{ field: 'kindsSought', message: 'only mentees seek' }] : []),
     ...(!mentor && dto.kindsOffered?.length ? [{ field: 'kindsOffered', message: 'only mentors offer' }] : []),
     ...(!mentor && dto.capacity !== undefined ? [{ field: 'capacity', message: 'only mentors take mentees' }] : []),
@@ -514,20 +629,32 @@ function signupValues(dto: Partial<CreateSignupDto>, current: SignupRow | null):
 /** preferSharedIdentity needs groups and a mentee's role; the words never repeat the groups. */
 function identityErrors(values: SignupValues, groups: readonly string[] | undefined, preferShared: boolean | undefined): void {
   if (groups?.some((g) => !(IDENTITY_GROUPS as readonly string[]).includes(g))) {
-    throw unprocessable('Unknown identity group', [{ field: 'identityGroups', message: 'each identity group must be one of the listed values' }]);
+    throw unprocessable('Unknown identity group', [
+      { field: 'identityGroups', message: 'each identity group must be one of the listed values' },
+    ]);
   }
   if (preferShared && !groups?.length) {
-    throw unprocessable('preferSharedIdentity needs identity groups', [{ field: 'preferSharedIdentity', message: 'give identityGroups with it' }]);
+    throw unprocessable('preferSharedIdentity needs identity groups', [
+      { field: 'preferSharedIdentity', message: 'give identityGroups with it' },
+    ]);
   }
   if (preferShared && values.role === 'mentor') {
-    throw unprocessable('Only mentees ask for a mentor who shares an identity group', [{ field: 'preferSharedIdentity', message: 'mentees only' }]);
+    throw unprocessable('Only mentees ask for a mentor who shares an identity group', [
+      { field: 'preferSharedIdentity', message: 'mentees only' },
+    ]);
   }
 }
 
 /** What the audit entry keeps of a sign-up before a change: its values, never identity groups. */
 function pick(row: SignupRow): SignupValues {
   return {
-    role: row.role, kindsSought: row.kindsSought, kindsOffered: row.kindsOffered, capacity: row.capacity,
-    regionPreference: row.regionPreference, timeZone: row.timeZone, languages: row.languages, continueWithPrevious: row.continueWithPrevious,
+    role: row.role,
+    kindsSought: row.kindsSought,
+    kindsOffered: row.kindsOffered,
+    capacity: row.capacity,
+    regionPreference: row.regionPreference,
+    timeZone: row.timeZone,
+    languages: row.languages,
+    continueWithPrevious: row.continueWithPrevious,
   };
 }

@@ -43,15 +43,21 @@ function auditAction(from: NominationStatus, to: NominationStatus): string {
  */
 @Injectable()
 export class NominationLifecycle {
-  constructor(private readonly nominations: NominationsRepository, private readonly audit: AuditService) {}
+  constructor(
+    private readonly nominations: NominationsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   async changeNominationStatus(manager: EntityManager, change: NominationStatusChange): Promise<NominationStatusChanged> {
     const current = await this.nominations.lockNomination(manager, change.nominationId);
     if (!current) throw notFound('Nomination', change.nominationId);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
-      throw conflict(`Nomination ${change.nominationId} changed since version ${change.expectedVersion} (now version ${current.version}); read it again`, {
-        currentVersion: current.version,
-      });
+      throw conflict(
+        `Nomination ${change.nominationId} changed since version ${change.expectedVersion} (now version ${current.version}); read it again`,
+        {
+          currentVersion: current.version,
+        },
+      );
     }
     const from: NominationStatus = current.status;
     const { to } = change;
@@ -61,13 +67,20 @@ export class NominationLifecycle {
         const hint = to === 'allocated' ? ' (a nomination becomes allocated when the committee allocates the slot)' : '';
         throw conflict(`A nomination cannot go from ${from} to ${to}${hint}`, { from, to });
       }
-      throw new ProblemException(HttpStatus.FORBIDDEN, `Only the ${check.allowedFor.join(' or ')} may change a nomination from ${from} to ${to}`, undefined, { from, to });
+      throw new ProblemException(
+        HttpStatus.FORBIDDEN,
+        `Only the ${check.allowedFor.join(' or ')} may change a nomination from ${from} to ${to}`,
+        undefined,
+        { from, to },
+      );
     }
     const setNote = change.note !== undefined && change.as.includes('committee');
     await this.nominations.updateNominationStatus(manager, change.nominationId, to, { set: setNote, text: change.note ?? null });
     const byAllocation = change.allocationId !== undefined;
     await this.audit.record(manager, change.actor, {
-      action: auditAction(from, to), entity: 'nomination', entityId: change.nominationId,
+      action: auditAction(from, to),
+      entity: 'nomination',
+      entityId: change.nominationId,
       before: byAllocation ? { status: from } : { status: from, version: current.version },
       after: byAllocation
         ? { status: to, allocationId: change.allocationId }

@@ -12,8 +12,13 @@ describe('nomination status transitions', () => {
   });
 
   it('lets the committee shortlist, reject, un-shortlist and reconsider a rejection', () => {
-    for (const [from, to] of [['submitted', 'shortlisted'], ['submitted', 'rejected'], ['shortlisted', 'rejected'],
-      ['shortlisted', 'submitted'], ['rejected', 'submitted']] as const) {
+    for (const [from, to] of [
+      ['submitted', 'shortlisted'],
+      ['submitted', 'rejected'],
+      ['shortlisted', 'rejected'],
+      ['shortlisted', 'submitted'],
+      ['rejected', 'submitted'],
+    ] as const) {
       expect(checkTransition(from, to, ['committee'])).toEqual({ allowed: true });
     }
     expect(checkTransition('submitted', 'withdrawn', ['committee'])).toMatchObject({ allowed: false, reason: 'forbidden' });
@@ -30,7 +35,10 @@ describe('nomination status transitions', () => {
 
   it('treats withdrawn as final and never allows a status to move to itself', () => {
     for (const to of NOMINATION_STATUSES) {
-      expect(checkTransition('withdrawn', to, ['committee', 'nominator', 'allocation'])).toMatchObject({ allowed: false, reason: 'illegal' });
+      expect(checkTransition('withdrawn', to, ['committee', 'nominator', 'allocation'])).toMatchObject({
+        allowed: false,
+        reason: 'illegal',
+      });
     }
     for (const status of NOMINATION_STATUSES) expect(NOMINATION_TRANSITIONS[status][status]).toBeUndefined();
   });

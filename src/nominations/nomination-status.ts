@@ -27,11 +27,7 @@ export type TransitionCheck = MoveCheck<NominationActor>;
  * `illegal`: no one may make this change (409). `forbidden`: the change exists, but not for these
  * actors (403). An actor holding several roles may use any of them.
  */
-export function checkTransition(
-  from: NominationStatus,
-  to: NominationStatus,
-  actors: readonly NominationActor[],
-): TransitionCheck {
+export function checkTransition(from: NominationStatus, to: NominationStatus, actors: readonly NominationActor[]): TransitionCheck {
   return checkMove(NOMINATION_TRANSITIONS, from, to, actors);
 }
 

@@ -3,9 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
 import { Created } from '../common/http';
 import { ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
-import {
-  ChangeNominationStatusDto, CreateNominationDto, NominationPage, NominationQuery, NominationView,
-} from './nominations.dto';
+import { ChangeNominationStatusDto, CreateNominationDto, NominationPage, NominationQuery, NominationView } from './nominations.dto';
 import { NominationsService } from './nominations.service';
 
 @ApiTags('nominations')
@@ -27,7 +25,7 @@ export class NominationsController {
 
   @Get()
   @Roles('nominator', 'committee')
-  @ApiOperation({ summary: 'Nominations (a nominator\'s own only)' })
+  @ApiOperation({ summary: "Nominations (a nominator's own only)" })
   @ApiOkResponse({ type: NominationPage, description: 'Nominators see only their own' })
   @ApiProblems(400)
   list(@Query() query: NominationQuery, @CurrentActor() actor: Actor): Promise<NominationPage> {
@@ -48,9 +46,11 @@ export class NominationsController {
   @ApiOperation({ summary: 'Shortlist, reject or reconsider (committee), or withdraw (the nominator)' })
   @ApiOkResponse({ type: NominationView })
   @ApiProblems(400, 404, 413, 415)
-  @ApiProblem(409, 'The lifecycle does not allow the move (allowed names those that are), or the body\'s version is stale')
+  @ApiProblem(409, "The lifecycle does not allow the move (allowed names those that are), or the body's version is stale")
   changeStatus(
-    @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeNominationStatusDto, @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeNominationStatusDto,
+    @CurrentActor() actor: Actor,
   ): Promise<NominationView> {
     return this.nominations.changeStatus(id, dto, actor);
   }

@@ -11,25 +11,33 @@ export class CreateNominationDto {
   @ApiProperty() @IsUUID('all') slotId: string;
 
   @ApiProperty({ minLength: 1, maxLength: 4000, description: 'Why this member should speak in this slot' })
-  @Transform(trim) @IsString() @Length(1, 4000)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
   reason: string;
 }
 
 export class ChangeNominationStatusDto {
   @ApiProperty({
     enum: NOMINATION_STATUSES,
-    description: 'nominator (own): withdrawn; committee: shortlisted, rejected, submitted (un-shortlist, reconsider). '
-      + '"allocated" is set by making an allocation, never here.',
+    description:
+      'nominator (own): withdrawn; committee: shortlisted, rejected, submitted (un-shortlist, reconsider). ' +
+      '"allocated" is set by making an allocation, never here.',
   })
   @IsIn(NOMINATION_STATUSES)
   status: NominationStatus;
 
   @ApiPropertyOptional({ description: 'Committee note kept on the nomination' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(4000)
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(4000)
   note?: string;
 
   @ApiPropertyOptional({ description: 'The version you read; a newer one in the database answers 409' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   version?: number;
 }
 
@@ -38,7 +46,9 @@ export class NominationQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') conferenceId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') memberId?: string;
   @ApiPropertyOptional({ description: 'Committee only; nominators always see their own' })
-  @IsOptional() @IsUUID('all') nominatorId?: string;
+  @IsOptional()
+  @IsUUID('all')
+  nominatorId?: string;
   @ApiPropertyOptional({ enum: NOMINATION_STATUSES }) @IsOptional() @IsIn(NOMINATION_STATUSES) status?: NominationStatus;
 }
 
@@ -59,12 +69,14 @@ export class NominationView {
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
   @ApiProperty() version: number;
-  @ApiProperty({ nullable: true, type: String, description: 'The nominator\'s own member record, when their account is linked to one' })
+  @ApiProperty({ nullable: true, type: String, description: "The nominator's own member record, when their account is linked to one" })
   nominatorMemberId: string | null;
   @ApiProperty({
-    enum: ['self-nomination', 'same-institute'], isArray: true,
-    description: 'self-nomination: the nominee nominated themselves (where the slot allows it); same-institute: the nominator '
-      + 'was at the nominee\'s institute when nominating',
+    enum: ['self-nomination', 'same-institute'],
+    isArray: true,
+    description:
+      'self-nomination: the nominee nominated themselves (where the slot allows it); same-institute: the nominator ' +
+      "was at the nominee's institute when nominating",
   })
   conflictsOfInterest: Array<'self-nomination' | 'same-institute'>;
 }
@@ -75,4 +87,3 @@ export class NominationPage {
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
 }
-

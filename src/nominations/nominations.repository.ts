@@ -30,8 +30,23 @@ const VIEW_JOINS = `
   JOIN conference c ON c.id = s.conference_id`;
 const VIEW_SELECT = `SELECT ${VIEW_COLUMNS} FROM nomination n ${VIEW_JOINS}`;
 export const VIEW_KEYS: Array<keyof NominationView> = [
-  'id', 'memberId', 'memberName', 'slotId', 'slotTitle', 'conferenceId', 'conferenceName', 'nominatorId', 'reason',
-  'status', 'careerStage', 'instituteId', 'committeeNote', 'createdAt', 'updatedAt', 'version', 'nominatorMemberId',
+  'id',
+  'memberId',
+  'memberName',
+  'slotId',
+  'slotTitle',
+  'conferenceId',
+  'conferenceName',
+  'nominatorId',
+  'reason',
+  'status',
+  'careerStage',
+  'instituteId',
+  'committeeNote',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'nominatorMemberId',
   'conflictsOfInterest',
 ];
 
@@ -110,8 +125,14 @@ export class NominationsRepository {
    * nomination's view, or the checked facts that say why nothing was inserted.
    */
   async createNomination(n: { memberId: string; slotId: string; reason: string }, actor: Actor): Promise<Record<string, unknown>> {
-    const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, CREATE_NOMINATION,
-      [n.memberId, n.slotId, actor.id, n.reason, actor.roles, actor.requestId || null]);
+    const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, CREATE_NOMINATION, [
+      n.memberId,
+      n.slotId,
+      actor.id,
+      n.reason,
+      actor.roles,
+      actor.requestId || null,
+    ]);
     return row;
   }
 
@@ -146,8 +167,10 @@ export class NominationsRepository {
   }
 
   /** The nomination's status, nominator and version, locked until the transaction ends. */
-  async lockNomination(manager: EntityManager, id: string):
-  Promise<{ id: string; status: NominationStatus; nominatorId: string; version: number } | undefined> {
+  async lockNomination(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ id: string; status: NominationStatus; nominatorId: string; version: number } | undefined> {
     const [current] = await manager.query(
       `SELECT id, status, nominator_id AS "nominatorId", version FROM nomination WHERE id = $1 FOR UPDATE`,
       [id],
@@ -156,7 +179,12 @@ export class NominationsRepository {
   }
 
   /** The new status, with the committee's note when `note` is given (null leaves the note as it was). */
-  async updateNominationStatus(manager: EntityManager, id: string, to: NominationStatus, note: { set: boolean; text: string | null }): Promise<void> {
+  async updateNominationStatus(
+    manager: EntityManager,
+    id: string,
+    to: NominationStatus,
+    note: { set: boolean; text: string | null },
+  ): Promise<void> {
     await manager.query(
       `UPDATE nomination SET status = $2, committee_note = CASE WHEN $3 THEN $4 ELSE committee_note END,
               version = version + 1, updated_at = now()

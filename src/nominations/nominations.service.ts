@@ -38,9 +38,11 @@ export class NominationsService {
     }
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors);
     if (row.self_refused) {
-      throw unprocessable('You cannot nominate yourself for this slot; ask a colleague to nominate you',
+      throw unprocessable(
+        'You cannot nominate yourself for this slot; ask a colleague to nominate you',
         [{ field: 'memberId', message: 'is your own member record, and this slot does not take self-nominations' }],
-        { rule: 'no-self-nomination' });
+        { rule: 'no-self-nomination' },
+      );
     }
     // Another nominator's nomination is theirs: a nominator learns only that one exists. The committee
     // reads every nomination anyway, so it is told which one.
@@ -52,8 +54,11 @@ export class NominationsService {
 
   async list(query: NominationQuery, actor: Actor): Promise<Page<NominationView>> {
     const filters: NominationFilters = {
-      nominatorId: seesAll(actor) ? query.nominatorId ?? null : actor.id,
-      slotId: query.slotId, conferenceId: query.conferenceId, memberId: query.memberId, status: query.status,
+      nominatorId: seesAll(actor) ? (query.nominatorId ?? null) : actor.id,
+      slotId: query.slotId,
+      conferenceId: query.conferenceId,
+      memberId: query.memberId,
+      status: query.status,
     };
     const rows = await this.nominations.nominations(filters, query.limit, query.offset);
     let total = rows[0]?.total ?? 0;
@@ -82,7 +87,12 @@ export class NominationsService {
       if (hasRole(actor, 'committee')) actors.push('committee');
       if (hasRole(actor, 'nominator') && own) actors.push('nominator');
       await this.lifecycle.changeNominationStatus(manager, {
-        nominationId: id, to: dto.status, as: actors, actor, expectedVersion: dto.version, note: dto.note,
+        nominationId: id,
+        to: dto.status,
+        as: actors,
+        actor,
+        expectedVersion: dto.version,
+        note: dto.note,
       });
       return forActor(await this.view(manager, id), actor);
     });

@@ -3,9 +3,10 @@
 import { noiseVariance } from './noise';
 import { PublishedPeriod } from './reporting-period';
 
-export const NOISE_METHOD = 'differential privacy: every gender count of every calendar quarter carries two-sided geometric '
-  + '(discrete Laplace) noise, the same for the same records and question; a longer period is the sum of its quarters; '
-  + 'shares, intervals and tests use the noisy counts';
+export const NOISE_METHOD =
+  'differential privacy: every gender count of every calendar quarter carries two-sided geometric ' +
+  '(discrete Laplace) noise, the same for the same records and question; a longer period is the sum of its quarters; ' +
+  'shares, intervals and tests use the noisy counts';
 
 /** How a report's gender counts were published: exact (admins, or no gender in the report) or with noise. */
 export interface Disclosure {
@@ -40,8 +41,8 @@ export function disclosure(period: PublishedPeriod | null, epsilon: number): Dis
       membersOn: period.membersOn,
       note: period.empty
         ? 'no calendar quarter of the period asked for has ended: gender counts are published for ended quarters only'
-        : 'gender counts cover the whole calendar quarters the period touches, up to the last quarter that has ended; '
-          + 'members are counted on the last day of a quarter',
+        : 'gender counts cover the whole calendar quarters the period touches, up to the last quarter that has ended; ' +
+          'members are counted on the last day of a quarter',
     },
   };
 }

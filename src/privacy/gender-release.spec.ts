@@ -3,20 +3,35 @@ import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from './gender-relea
 
 const key = randomBytes(32);
 const spec = (genderOn: 'value' | 'group', otherAxis: string | null): ReleaseSpec => ({
-  key, epsilon: 0.5, populationOf: () => 'talks', filtersOf: () => ({}), genderOn, otherAxis,
+  key,
+  epsilon: 0.5,
+  populationOf: () => 'talks',
+  filtersOf: () => ({}),
+  genderOn,
+  otherAxis,
 });
 
 /** Rows of gender by region over quarters, as the counting query gives them. */
 function rows(cells: Array<[string, string, string, number]>): PeriodCountRow[] {
   return cells.map(([period, region, gender, count], i) => ({
-    side: 'main', value: gender, value_name: null, group_key: region, group_name: `Region ${region}`,
-    period, count, cell_key: 37 * (i + 1) * count,
+    side: 'main',
+    value: gender,
+    value_name: null,
+    group_key: region,
+    group_name: `Region ${region}`,
+    period,
+    count,
+    cell_key: 37 * (i + 1) * count,
   }));
 }
 
 const data = rows([
-  ['2025-01-01', 'CERN', 'woman', 40], ['2025-01-01', 'CERN', 'man', 90], ['2025-01-01', 'USA', 'man', 3],
-  ['2025-04-01', 'CERN', 'woman', 35], ['2025-04-01', 'USA', 'woman', 12], ['2025-04-01', 'USA', 'man', 30],
+  ['2025-01-01', 'CERN', 'woman', 40],
+  ['2025-01-01', 'CERN', 'man', 90],
+  ['2025-01-01', 'USA', 'man', 3],
+  ['2025-04-01', 'CERN', 'woman', 35],
+  ['2025-04-01', 'USA', 'woman', 12],
+  ['2025-04-01', 'USA', 'man', 30],
 ]);
 
 const byCell = (out: PeriodCountRow[], gender: (r: PeriodCountRow) => string, other: (r: PeriodCountRow) => string | null) =>
@@ -34,9 +49,23 @@ describe('releasing gender counts', () => {
   });
 
   it('publishes the same cell alike whichever axis gender is on', () => {
-    const transposed = data.map((r) => ({ ...r, value: r.group_key as string, value_name: r.group_name, group_key: r.value, group_name: null }));
-    const a = byCell(releaseGenderCounts(data, spec('value', 'region')), (r) => r.value, (r) => r.group_key);
-    const b = byCell(releaseGenderCounts(transposed, spec('group', 'region')), (r) => r.group_key as string, (r) => r.value);
+    const transposed = data.map((r) => ({
+      ...r,
+      value: r.group_key as string,
+      value_name: r.group_name,
+      group_key: r.value,
+      group_name: null,
+    }));
+    const a = byCell(
+      releaseGenderCounts(data, spec('value', 'region')),
+      (r) => r.value,
+      (r) => r.group_key,
+    );
+    const b = byCell(
+      releaseGenderCounts(transposed, spec('group', 'region')),
+      (r) => r.group_key as string,
+      (r) => r.value,
+    );
     expect(b).toEqual(a);
   });
 
@@ -49,10 +78,21 @@ describe('releasing gender counts', () => {
     let unchangedElsewhere = 0;
     const trials = 200;
     for (let t = 0; t < trials; t++) {
-      const base = rows([['2025-01-01', 'CERN', 'woman', 40 + t], ['2025-01-01', 'CERN', 'man', 90]]);
+      const base = rows([
+        ['2025-01-01', 'CERN', 'woman', 40 + t],
+        ['2025-01-01', 'CERN', 'man', 90],
+      ]);
       const plusOne = base.map((r) => (r.value === 'woman' ? { ...r, count: r.count + 1, cell_key: (r.cell_key ?? 0) + 17 } : r));
-      const before = byCell(releaseGenderCounts(base, spec('value', 'region')), (r) => r.value, (r) => r.group_key);
-      const after = byCell(releaseGenderCounts(plusOne, spec('value', 'region')), (r) => r.value, (r) => r.group_key);
+      const before = byCell(
+        releaseGenderCounts(base, spec('value', 'region')),
+        (r) => r.value,
+        (r) => r.group_key,
+      );
+      const after = byCell(
+        releaseGenderCounts(plusOne, spec('value', 'region')),
+        (r) => r.value,
+        (r) => r.group_key,
+      );
       if (before['CERN/man'] === after['CERN/man'] && before['CERN/nonbinary'] === after['CERN/nonbinary']) unchangedElsewhere++;
     }
     // With a record-keyed noise the cells without the newcomer would never move (200 of 200).

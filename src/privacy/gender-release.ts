@@ -39,14 +39,29 @@ export interface ReleaseSpec {
 }
 
 /** The name of one published cell: the same in every report that shows it. */
-export interface CellFilters { conferenceId?: string | null; tier?: string | null; talkType?: string | null; region?: string | null }
+export interface CellFilters {
+  conferenceId?: string | null;
+  tier?: string | null;
+  talkType?: string | null;
+  region?: string | null;
+}
 
 export function cellIdentity(
-  population: string, period: string, filters: CellFilters, gender: string, other: { axis: string; value: string } | null,
+  population: string,
+  period: string,
+  filters: CellFilters,
+  gender: string,
+  other: { axis: string; value: string } | null,
 ): string {
   return JSON.stringify([
-    population, period, filters.conferenceId ?? null, filters.tier ?? null, filters.talkType ?? null,
-    gender, other ? other.axis : null, other ? other.value : null,
+    population,
+    period,
+    filters.conferenceId ?? null,
+    filters.tier ?? null,
+    filters.talkType ?? null,
+    gender,
+    other ? other.axis : null,
+    other ? other.value : null,
     // A region filter names a cell of its own (appended, so cells without one keep their names).
     ...(filters.region ? [filters.region] : []),
   ]);
@@ -82,16 +97,25 @@ export function releaseGenderCounts(rows: readonly PeriodCountRow[], spec: Relea
     const table = tables.get(`${s}\u0000${period}`) as Fingerprint;
     for (const gender of GENDERS) {
       const count = exact.get(`${place}\u0000${gender}`) ?? 0;
-      const identity = cellIdentity(spec.populationOf(s), period, spec.filtersOf(s), gender,
-        spec.otherAxis && other !== null ? { axis: spec.otherAxis, value: other } : null);
+      const identity = cellIdentity(
+        spec.populationOf(s),
+        period,
+        spec.filtersOf(s),
+        gender,
+        spec.otherAxis && other !== null ? { axis: spec.otherAxis, value: other } : null,
+      );
       const noisy = count + cellNoise(spec.key, identity, table, spec.epsilon);
       const value = spec.genderOn === 'value' ? gender : (row.value as string);
       const group = spec.genderOn === 'value' ? row.group_key : gender;
       const out = `${s}\u0000${value}\u0000${group ?? ''}`;
       const sum = sums.get(out) ?? {
         row: {
-          side: row.side, value, value_name: spec.genderOn === 'value' ? null : row.value_name,
-          group_key: group, group_name: spec.genderOn === 'value' ? row.group_name : null, count: 0,
+          side: row.side,
+          value,
+          value_name: spec.genderOn === 'value' ? null : row.value_name,
+          group_key: group,
+          group_name: spec.genderOn === 'value' ? row.group_name : null,
+          count: 0,
         },
         noisy: 0,
       };

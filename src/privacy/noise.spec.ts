@@ -15,7 +15,10 @@ describe('two-sided geometric noise', () => {
       }
       let mean = 0;
       let square = 0;
-      for (const [k, n] of seen) { mean += (k * n) / draws; square += (k * k * n) / draws; }
+      for (const [k, n] of seen) {
+        mean += (k * n) / draws;
+        square += (k * k * n) / draws;
+      }
       expect(mean).toBeCloseTo(0, 2);
       expect(square / noiseVariance(epsilon)).toBeCloseTo(1, 1);
     }

@@ -54,7 +54,9 @@ export function nomineesOf(rows: readonly CandidateRow[]): Nominee[] {
       const next = text.indexOf(';', c + 1);
       const end = next < 0 ? text.length : next;
       talks.push({
-        talkId: text.slice(start, a), conferenceId: text.slice(a + 1, b), talkType: text.slice(b + 1, c) as TalkType,
+        talkId: text.slice(start, a),
+        conferenceId: text.slice(a + 1, b),
+        talkType: text.slice(b + 1, c) as TalkType,
         date: text.slice(c + 1, end),
       });
       start = end + 1;
@@ -86,8 +88,12 @@ export function rankCandidates(
       const at = conference.get(talk.conferenceId);
       if (!at) throw new Error(`Conference ${talk.conferenceId} of talk ${talk.talkId} not found`);
       return {
-        talkId: talk.talkId, conferenceId: talk.conferenceId, conferenceName: at.name, tier: at.tier,
-        talkType: talk.talkType, date: talk.date,
+        talkId: talk.talkId,
+        conferenceId: talk.conferenceId,
+        conferenceName: at.name,
+        tier: at.tier,
+        talkType: talk.talkType,
+        date: talk.date,
       };
     });
     return { row, result: eligibility(talks, row.career_stage, asOf, policy.weights) };

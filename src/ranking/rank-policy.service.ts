@@ -58,7 +58,9 @@ export class RankPolicyService {
       const policy = await this.repository.insertPolicy(manager, { weights, note: dto.note ?? null, createdBy: actor.id });
       const view = toView(policy);
       await this.audit.record(manager, actor, {
-        action: 'rank-policy.create', entity: 'rank_policy', entityId: String(policy.version),
+        action: 'rank-policy.create',
+        entity: 'rank_policy',
+        entityId: String(policy.version),
         after: { version: view.version, weights: view.weights, note: view.note },
       });
       return view;
@@ -68,7 +70,11 @@ export class RankPolicyService {
 
 export function toView(policy: RankPolicy): RankPolicyView {
   return {
-    version: policy.version, weights: policy.weights, note: policy.note, createdAt: policy.createdAt, createdBy: policy.createdBy,
+    version: policy.version,
+    weights: policy.weights,
+    note: policy.note,
+    createdAt: policy.createdAt,
+    createdBy: policy.createdBy,
   };
 }
 

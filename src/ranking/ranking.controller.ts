@@ -2,9 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/actor';
 import { ApiProblems, ApiSecured } from '../common/openapi';
-import {
-  CandidateView, EligibilityQuery, EligibilityView, PolicyVersionQuery, RankingsQuery, RankingsView,
-} from './ranking.dto';
+import { CandidateView, EligibilityQuery, EligibilityView, PolicyVersionQuery, RankingsQuery, RankingsView } from './ranking.dto';
 import { Candidate, RankingService } from './ranking.service';
 
 @ApiTags('ranking')

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { CAREER_STAGES, CareerStage, CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
@@ -53,11 +64,17 @@ const Years = (description: string) => (target: object, key: string | symbol) =>
 /** Every key is required and no other is accepted: a policy is always complete. */
 export class RankPolicyDto implements RankWeights {
   @ApiProperty({ type: TypeWeightDto, description: 'Weight of each talk type' })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => TypeWeightDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TypeWeightDto)
   typeWeight: TypeWeightDto;
 
   @ApiProperty({ type: TierWeightDto, description: 'Weight of each conference tier' })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => TierWeightDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TierWeightDto)
   tierWeight: TierWeightDto;
 
   @Years('A talk weighs half as much every halfLifeYears') halfLifeYears: number;
@@ -65,11 +82,16 @@ export class RankPolicyDto implements RankWeights {
   @Years('Talks older than this are not counted') windowYears: number;
 
   @ApiProperty({ type: CareerBonusDto, description: 'Added to the score for the career stage at asOf' })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => CareerBonusDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CareerBonusDto)
   careerBonus: CareerBonusDto;
 
   @ApiPropertyOptional({ description: 'Why this version was made' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   note?: string;
 }
 
@@ -83,44 +105,62 @@ export class RankPolicyView {
 
 export class PolicyVersionQuery {
   @ApiPropertyOptional({ description: 'Rank policy version; the latest when left out' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   policyVersion?: number;
 }
 
 export class EligibilityQuery extends PolicyVersionQuery {
   @ApiPropertyOptional({ example: '2026-12-01', description: 'Talks before this date count; today when left out' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   asOf?: string;
 
   @ApiPropertyOptional({
     example: '2026-11-24T10:00:00.000000Z',
-    description: 'Talks recorded after this moment are left out; now when left out. Pass back the knownAt '
-      + 'of an answer together with its asOf and policyVersion to replay it exactly.',
+    description:
+      'Talks recorded after this moment are left out; now when left out. Pass back the knownAt ' +
+      'of an answer together with its asOf and policyVersion to replay it exactly.',
   })
-  @IsOptional() @IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 timestamp' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 timestamp' })
   knownAt?: string;
 }
 
 export class RankingsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'CERN', description: 'Region as of asOf' })
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
-  @IsString() @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: '$property must be a region code' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsString()
+  @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: '$property must be a region code' })
   region?: string;
 
   @ApiPropertyOptional({ enum: CAREER_STAGES, description: 'Career stage as of asOf' })
-  @IsOptional() @IsIn(CAREER_STAGES)
+  @IsOptional()
+  @IsIn(CAREER_STAGES)
   careerStage?: CareerStage;
 
   @ApiPropertyOptional({ example: '2026-12-01', description: 'Today when left out' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   asOf?: string;
 
   @ApiPropertyOptional({ description: 'Rank policy version; the latest when left out' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   policyVersion?: number;
 
   @ApiPropertyOptional({ description: 'Talks recorded after this moment are left out; now when left out' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 timestamp' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 timestamp' })
   knownAt?: string;
 }
 
@@ -156,8 +196,9 @@ export class EligibilityView {
 }
 
 export class CandidateNominatorView {
-  @ApiProperty({ description: 'The nominator\'s account' }) userId: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Their member record, when the account is linked to one' }) memberId: string | null;
+  @ApiProperty({ description: "The nominator's account" }) userId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Their member record, when the account is linked to one' }) memberId:
+    string | null;
   @ApiProperty() name: string;
 }
 
@@ -168,8 +209,9 @@ export class CandidateView {
   @ApiProperty({ type: CandidateNominatorView }) nominator: CandidateNominatorView;
   @ApiProperty({ description: 'Why the nominator proposed this member' }) reason: string;
   @ApiProperty({
-    enum: ['self-nomination', 'same-institute'], isArray: true,
-    description: 'same-institute: the nominator was at the nominee\'s institute when nominating; self-nomination: where the slot allows it',
+    enum: ['self-nomination', 'same-institute'],
+    isArray: true,
+    description: "same-institute: the nominator was at the nominee's institute when nominating; self-nomination: where the slot allows it",
   })
   conflictsOfInterest: Array<'self-nomination' | 'same-institute'>;
   @ApiProperty({ enum: ['submitted', 'shortlisted', 'allocated'] }) nominationStatus: string;

@@ -10,9 +10,7 @@ import { queryPrepared } from '../database/prepared';
 import { CandidateConference, CandidateRow } from './candidates';
 import { PastTalk, RankWeights } from './eligibility';
 import { RankPolicy } from './rank-policy.entity';
-import {
-  CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery,
-} from './ranking.sql';
+import { CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, memberTalksQuery, rankingsFromBasisQuery, rankingsQuery } from './ranking.sql';
 
 /** The database's today and now, so every date rule uses one clock. knownAt keeps microseconds for exact replay. */
 const CLOCK = `current_date AS today, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
@@ -108,8 +106,10 @@ export class RankingRepository {
   }
 
   /** The slot's active nominees with their talks in the policy's window before asOf (CANDIDATES, prepared). */
-  nominees(p: { slotId: string; asOf: string; weights: RankWeights }, manager: EntityManager = this.dataSource.manager):
-  Promise<CandidateRow[]> {
+  nominees(
+    p: { slotId: string; asOf: string; weights: RankWeights },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<CandidateRow[]> {
     return queryPrepared<CandidateRow>(manager, CANDIDATES, candidatesQuery(p).values);
   }
 
@@ -135,18 +135,28 @@ export class RankingRepository {
   async countedTalks(p: { memberId: string; asOf: string; weights: RankWeights; knownAt?: string | null }): Promise<CountedTalk[]> {
     const query = memberTalksQuery(p);
     const rows: Array<{
-      talk_id: string; conference_id: string; conference_name: string; tier: ConferenceTier; talk_type: TalkType; date: string;
+      talk_id: string;
+      conference_id: string;
+      conference_name: string;
+      tier: ConferenceTier;
+      talk_type: TalkType;
+      date: string;
     }> = await this.dataSource.query(query.text, query.values);
     return rows.map((row) => ({
-      talkId: row.talk_id, conferenceId: row.conference_id, conferenceName: row.conference_name,
-      tier: row.tier, talkType: row.talk_type, date: row.date,
+      talkId: row.talk_id,
+      conferenceId: row.conference_id,
+      conferenceName: row.conference_name,
+      tier: row.tier,
+      talkType: row.talk_type,
+      date: row.date,
     }));
   }
 
   /** The clock, the latest policy version and the latest talk's date: what decides how the rankings are answered. */
   async rankingClock(): Promise<RankingClock> {
     const [clock] = await this.dataSource.query(
-      `SELECT ${CLOCK}, (SELECT max(version) FROM rank_policy) AS latest_policy, (SELECT max(date) FROM talk) AS latest_talk`);
+      `SELECT ${CLOCK}, (SELECT max(version) FROM rank_policy) AS latest_policy, (SELECT max(date) FROM talk) AS latest_talk`,
+    );
     return { today: clock.today, now: clock.now, latestPolicy: clock.latest_policy, latestTalk: clock.latest_talk };
   }
 

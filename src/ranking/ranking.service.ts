@@ -71,10 +71,7 @@ export class RankingService {
    * The slot's active nominees (submitted, shortlisted, allocated), best first, scored as of the
    * conference's start date. With `manager`, runs inside that transaction and sees its writes.
    */
-  async candidatesForSlot(
-    slotId: string,
-    options: { manager?: EntityManager; policyVersion?: number } = {},
-  ): Promise<Candidate[]> {
+  async candidatesForSlot(slotId: string, options: { manager?: EntityManager; policyVersion?: number } = {}): Promise<Candidate[]> {
     const { manager } = options;
     const asOf = await this.repository.slotScoringDay(slotId, manager);
     if (asOf === null) throw notFound('Slot', slotId);
@@ -88,10 +85,7 @@ export class RankingService {
    * One member's score with every counted talk, computed by the pure formula. The same asOf,
    * policyVersion and knownAt give the same answer forever (talks recorded later are left out).
    */
-  async memberEligibility(
-    memberId: string,
-    query: { asOf?: string; policyVersion?: number; knownAt?: string },
-  ): Promise<EligibilityView> {
+  async memberEligibility(memberId: string, query: { asOf?: string; policyVersion?: number; knownAt?: string }): Promise<EligibilityView> {
     const member = await this.repository.eligibleMember(memberId, query.asOf ?? null);
     if (!member) throw notFound('Member', memberId);
     const asOf: string = query.asOf ?? member.today;
@@ -113,8 +107,15 @@ export class RankingService {
         bonus: result.bonus,
         talkLoad: result.talkLoad,
         talks: result.talks.map((t) => ({
-          talkId: t.talkId, conferenceId: t.conferenceId, conferenceName: t.conferenceName, tier: t.tier,
-          talkType: t.talkType, date: t.date, ageYears: t.ageYears, decay: t.decay, contribution: t.contribution,
+          talkId: t.talkId,
+          conferenceId: t.conferenceId,
+          conferenceName: t.conferenceName,
+          tier: t.tier,
+          talkType: t.talkType,
+          date: t.date,
+          ageYears: t.ageYears,
+          decay: t.decay,
+          contribution: t.contribution,
         })),
       },
     };
@@ -130,20 +131,37 @@ export class RankingService {
     const policy = await this.policies.resolve(query.policyVersion);
     // The maintained basis answers for the latest policy as the talks stand now; a replay (knownAt)
     // or another policy version is computed from the talks themselves.
-    const fromBasis = !query.knownAt && policy.version === clock.latestPolicy
-      && basisAnswers({ asOf, weights: policy.weights, latestTalk: clock.latestTalk });
+    const fromBasis =
+      !query.knownAt &&
+      policy.version === clock.latestPolicy &&
+      basisAnswers({ asOf, weights: policy.weights, latestTalk: clock.latestTalk });
     const { rows, total } = await this.repository.rankings({
-      fromBasis, asOf, weights: policy.weights, region: query.region, careerStage: query.careerStage, knownAt: query.knownAt,
-      limit: query.limit, offset: query.offset,
+      fromBasis,
+      asOf,
+      weights: policy.weights,
+      region: query.region,
+      careerStage: query.careerStage,
+      knownAt: query.knownAt,
+      limit: query.limit,
+      offset: query.offset,
     });
     return {
       asOf,
       knownAt,
       policyVersion: policy.version,
       items: rows.map((row) => ({
-        memberId: row.member_id, name: row.name, rank: row.rank, rankInSelection: row.rank_in_selection,
-        score: row.score, bonus: row.bonus, talkLoad: row.talk_load, talksCounted: row.talks_counted,
-        careerStage: row.career_stage, region: row.region, instituteId: row.institute_id, instituteName: row.institute_name,
+        memberId: row.member_id,
+        name: row.name,
+        rank: row.rank,
+        rankInSelection: row.rank_in_selection,
+        score: row.score,
+        bonus: row.bonus,
+        talkLoad: row.talk_load,
+        talksCounted: row.talks_counted,
+        careerStage: row.career_stage,
+        region: row.region,
+        instituteId: row.institute_id,
+        instituteName: row.institute_name,
       })),
       total,
       limit: query.limit,

@@ -28,16 +28,18 @@ const number = (weights: string, key: 'halfLifeYears' | 'windowYears') => `(${we
  * The coarse date bound lets an index do the work; the exact age test follows.
  * `knownAt`: talks recorded later than this are left out, so an answer can be replayed exactly.
  */
-function weighedTalks(p: {
-  members: string | null; asOf: string; weights: string; knownAt?: string; withConference?: boolean;
-}): string {
+function weighedTalks(p: { members: string | null; asOf: string; weights: string; knownAt?: string; withConference?: boolean }): string {
   const age = `((${p.asOf} - t.date)::float8 / 365.25)`;
   const decay = `power(0.5::float8, ${age} / ${number(p.weights, 'halfLifeYears')})`;
   const typeWeight = weightOf(p.weights, 'typeWeight', TALK_TYPES, 't.talk_type');
   const tierWeight = weightOf(p.weights, 'tierWeight', CONFERENCE_TIERS, 'c.tier');
   return `
-    SELECT t.member_id, ${p.withConference ? `t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name,
-           c.tier, ${age} AS age_years, ${decay} AS decay,` : ''}
+    SELECT t.member_id, ${
+      p.withConference
+        ? `t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name,
+           c.tier, ${age} AS age_years, ${decay} AS decay,`
+        : ''
+    }
            (${typeWeight} * ${tierWeight}) * ${decay} AS contribution
     FROM talk t
     ${p.members ? `JOIN ${p.members} who ON who.member_id = t.member_id` : ''}
@@ -177,11 +179,14 @@ export function rankingsQuery(p: {
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) scored
     ),
     selected AS (
-      ${filtered ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
+      ${
+        filtered
+          ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
       FROM ranked
       WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)`
-      // Nothing filtered out: the rank in the selection is the rank, no second sort needed.
-      : `SELECT ranked.*, rank AS rank_in_selection FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`}
+          : // Nothing filtered out: the rank in the selection is the rank, no second sort needed.
+            `SELECT ranked.*, rank AS rank_in_selection FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`
+      }
     ),
     page AS (
       SELECT selected.*, count(*) OVER ()::int AS total FROM selected ORDER BY rank, name, member_id LIMIT $5 OFFSET $6
@@ -192,9 +197,7 @@ export function rankingsQuery(p: {
     FROM page
     JOIN institute i ON i.id = page.institute_id
     ORDER BY page.rank, page.name, page.member_id`;
-  const values: unknown[] = [
-    p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset,
-  ];
+  const values: unknown[] = [p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset];
   if (p.knownAt) values.push(p.knownAt);
   return { text, values };
 }
@@ -273,13 +276,17 @@ export function rankingsFromBasisQuery(p: {
       ) s
       JOIN institute_region ir ON ir.institute_id = s.institute_id
     ),
-    ${filtered ? `ranked AS MATERIALIZED (
+    ${
+      filtered
+        ? `ranked AS MATERIALIZED (
       -- The collaboration-wide rank, before the selection.
       SELECT keyed.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) keyed
-    ),` : `ranked AS (
+    ),`
+        : `ranked AS (
       SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
-    ),`}
+    ),`
+    }
     -- Materialized as computed: the narrow rows, not the history arrays they were computed from.
     selected AS MATERIALIZED (
       SELECT ranked.* FROM ranked
@@ -303,8 +310,16 @@ export function rankingsFromBasisQuery(p: {
     OFFSET $6::int`;
   return {
     text,
-    values: [p.asOf, p.weights.halfLifeYears, p.region ?? null, p.careerStage ?? null, p.limit, p.offset, windowDays(p.weights.windowYears),
-      ...CAREER_STAGES.map((stage) => p.weights.careerBonus[stage] ?? null)],
+    values: [
+      p.asOf,
+      p.weights.halfLifeYears,
+      p.region ?? null,
+      p.careerStage ?? null,
+      p.limit,
+      p.offset,
+      windowDays(p.weights.windowYears),
+      ...CAREER_STAGES.map((stage) => p.weights.careerBonus[stage] ?? null),
+    ],
     tables: ['institute', 'member', 'member_rank_basis', 'region_country'],
   };
 }

@@ -1,28 +1,48 @@
 import { balanceGroups } from './balance-report';
 import { CountRow } from './balance.sql';
 
-const row = (value: string, group: string | null, count: number, side = 'main'): CountRow =>
-  ({ side, value, value_name: null, group_key: group, group_name: null, count });
+const row = (value: string, group: string | null, count: number, side = 'main'): CountRow => ({
+  side,
+  value,
+  value_name: null,
+  group_key: group,
+  group_name: null,
+  count,
+});
 
 describe('balanceGroups', () => {
   it('lists every value of an enumerated dimension, zeros included, with shares of the group total', () => {
-    const [group] = balanceGroups([row('postdoc', null, 30), row('tenured', null, 10)],
-      { dimension: 'careerStage', within: null, threshold: 5 });
+    const [group] = balanceGroups([row('postdoc', null, 30), row('tenured', null, 10)], {
+      dimension: 'careerStage',
+      within: null,
+      threshold: 5,
+    });
     expect(group.total).toBe(40);
     expect(group.cells.map((c) => [c.value, c.count, c.share])).toEqual([
-      ['student', 0, 0], ['postdoc', 30, 0.75], ['nontenured', 0, 0], ['tenured', 10, 0.25], ['engineer', 0, 0], ['other', 0, 0],
+      ['student', 0, 0],
+      ['postdoc', 30, 0.75],
+      ['nontenured', 0, 0],
+      ['tenured', 10, 0.25],
+      ['engineer', 0, 0],
+      ['other', 0, 0],
     ]);
   });
 
   it('does not suppress tables without gender', () => {
-    const [group] = balanceGroups([row('postdoc', null, 1), row('tenured', null, 50)], { dimension: 'careerStage', within: null, threshold: 5 });
+    const [group] = balanceGroups([row('postdoc', null, 1), row('tenured', null, 50)], {
+      dimension: 'careerStage',
+      within: null,
+      threshold: 5,
+    });
     expect(group.cells.find((c) => c.value === 'postdoc')).toMatchObject({ count: 1, suppressed: false });
   });
 
   it('hides a small gender group total with gender as `within`, and every share of that group', () => {
     const rows = [
-      row('CERN', 'woman', 30), row('ETH', 'woman', 20),
-      row('CERN', 'man', 40), row('ETH', 'man', 35),
+      row('CERN', 'woman', 30),
+      row('ETH', 'woman', 20),
+      row('CERN', 'man', 40),
+      row('ETH', 'man', 35),
       row('CERN', 'nonbinary', 2),
     ];
     const groups = balanceGroups(rows, { dimension: 'institute', within: 'gender', threshold: 5 });

@@ -102,7 +102,7 @@ function count(rows: CountRow[], options: TableOptions, alsoValues: Iterable<str
   return {
     keys,
     names,
-    groups: groupKeys.map((key) => ({ key, name: key === null ? null : names.get(`g:${key}`) ?? null })),
+    groups: groupKeys.map((key) => ({ key, name: key === null ? null : (names.get(`g:${key}`) ?? null) })),
     counts,
   };
 }
@@ -153,11 +153,19 @@ function tabulate(rows: CountRow[], options: TableOptions, alsoValues?: Iterable
 export function balanceGroups(rows: CountRow[], options: TableOptions, baselineRows?: CountRow[]): BalanceGroup[] {
   const baselineOptions = { ...options, groupKeys: undefined };
   const provisional = baselineRows ? tabulate(baselineRows, baselineOptions) : null;
-  const main = tabulate(rows, options, provisional?.counted.keys,
-    provisional?.counted.groups.map((g) => g.key).filter((k): k is string => k !== null));
+  const main = tabulate(
+    rows,
+    options,
+    provisional?.counted.keys,
+    provisional?.counted.groups.map((g) => g.key).filter((k): k is string => k !== null),
+  );
   const baseline = baselineRows
-    ? tabulate(baselineRows, baselineOptions, main.counted.keys,
-      main.counted.groups.map((g) => g.key).filter((k): k is string => k !== null))
+    ? tabulate(
+        baselineRows,
+        baselineOptions,
+        main.counted.keys,
+        main.counted.groups.map((g) => g.key).filter((k): k is string => k !== null),
+      )
     : null;
   const { counted, hidden, counts, totals } = main;
   for (const [key, name] of baseline?.counted.names ?? []) if (!counted.names.get(key)) counted.names.set(key, name);
@@ -241,14 +249,18 @@ export function balanceReadings(groups: BalanceGroup[], population: string, base
   if (!tested.length) return [`Too little data to compare ${population} with ${baseline}: every cell is empty or hidden.`];
   const differing = tested.filter(({ c }) => c.significant);
   if (!differing.length) {
-    return [`No share of ${population} differs from ${baseline} beyond what chance explains `
-      + `(${tested.length} ${tested.length === 1 ? 'cell' : 'cells'} tested, Holm-corrected, 5 % level).`];
+    return [
+      `No share of ${population} differs from ${baseline} beyond what chance explains ` +
+        `(${tested.length} ${tested.length === 1 ? 'cell' : 'cells'} tested, Holm-corrected, 5 % level).`,
+    ];
   }
   return differing.map(({ g, c }) => {
     const label = c.name ?? c.value;
     const where = g.key === null ? '' : ` within ${g.name ?? g.key}`;
     const direction = (c.difference ?? 0) < 0 ? 'fewer' : 'more';
-    return `${label}${where}: ${percent(c.share as number)} of ${population} against ${percent(c.baselineShare as number)} of `
-      + `${baseline}, ${direction} than the baseline predicts (${formatP(c.pValueAdjusted as number)} after Holm correction).`;
+    return (
+      `${label}${where}: ${percent(c.share as number)} of ${population} against ${percent(c.baselineShare as number)} of ` +
+      `${baseline}, ${direction} than the baseline predicts (${formatP(c.pValueAdjusted as number)} after Holm correction).`
+    );
   });
 }

@@ -45,7 +45,6 @@ export interface CountRow {
   cell_key?: number | null;
 }
 
-
 /** Populations counted as events in a period, record by record. */
 export type EventPopulation = Exclude<Population, 'members' | 'authors'>;
 
@@ -63,7 +62,10 @@ export type EventPopulation = Exclude<Population, 'members' | 'authors'>;
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
 export function populationRecords(
-  population: EventPopulation, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  population: EventPopulation,
+  f: CountFilters,
+  p: StatementParts,
+  subset: 'all' | 'accepted' | 'allocated' = 'all',
   /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
   dayOf: 'made' | 'conference' = 'made',
 ): string {
@@ -149,12 +151,19 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
       return {
         key: `${alias}_r.code`,
         name: `${alias}_r.name`,
-        joins: [`JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
-          `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`],
+        joins: [
+          `JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
+          `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`,
+        ],
         reads: ['institute_region', 'region'],
       };
     case 'institute':
-      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`], reads: ['institute'] };
+      return {
+        key: `${alias}_i.name`,
+        name: 'NULL::text',
+        joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`],
+        reads: ['institute'],
+      };
     case 'careerStage':
       return { key: 'r.career_stage', name: 'NULL::text', joins: [], reads: [] };
     case 'gender':
@@ -173,7 +182,12 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
  * sum of their records' keys, the fingerprint the noise is drawn from.
  */
 export function countBy(
-  p: StatementParts, records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false,
+  p: StatementParts,
+  records: string,
+  dimension: Dimension,
+  within: Dimension | 'year' | null,
+  side = 'main',
+  byPeriod = false,
   /** The records are already counted: they carry gender, `n` (how many) and `k` (their keys' sum). */
   counted = false,
 ): string {
@@ -185,10 +199,20 @@ export function countBy(
     if (d === 'year') needs.add('day');
   }
   if (byPeriod) needs.add('period');
-  const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', records.day)::date AS day`
-    // Counted records are per quarter already: their day is the quarter's first.
-    : c === 'period' ? (counted ? 'records.day AS period' : `date_trunc('quarter', records.day)::date AS period`)
-    : c === 'gender' ? (counted ? 'records.gender' : 'gm.gender') : `records.${c}`));
+  const raw = [...needs].map((c) =>
+    c === 'day'
+      ? `date_trunc('year', records.day)::date AS day`
+      : // Counted records are per quarter already: their day is the quarter's first.
+        c === 'period'
+        ? counted
+          ? 'records.day AS period'
+          : `date_trunc('quarter', records.day)::date AS period`
+        : c === 'gender'
+          ? counted
+            ? 'records.gender'
+            : 'gm.gender'
+          : `records.${c}`,
+  );
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
   p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') && !counted ? ['member'] : []));
@@ -215,8 +239,13 @@ export function countBy(
  * when one of its levels holds every attribute the count needs, else from the talks themselves.
  */
 export function countPopulation(
-  p: StatementParts, population: Population, f: CountFilters, dimension: Dimension, within: Dimension | 'year' | null,
-  side: string, byPeriod: boolean,
+  p: StatementParts,
+  population: Population,
+  f: CountFilters,
+  dimension: Dimension,
+  within: Dimension | 'year' | null,
+  side: string,
+  byPeriod: boolean,
 ): string {
   if (isSnapshot(population)) {
     if (f.conferenceId || f.tier || f.talkType) throw new Error(`${population} are not filtered by conference, tier or talk type`);
@@ -236,14 +265,19 @@ export function countPopulation(
  * quarter, as a record's quarter is for events.
  */
 export function memberTallyRecords(
-  population: 'members' | 'authors', f: { to: string; region?: string }, p: StatementParts, yearsFrom?: string,
+  population: 'members' | 'authors',
+  f: { to: string; region?: string },
+  p: StatementParts,
+  yearsFrom?: string,
 ): string {
   const to = p.add(f.to, 'date');
   const on = yearsFrom ? 'd.day' : to;
-  const days = yearsFrom ? `(
+  const days = yearsFrom
+    ? `(
         SELECT least(make_date(year, 12, 31), ${to}) AS day
         FROM generate_series(extract(year FROM ${p.add(yearsFrom, 'date')})::int, extract(year FROM ${to})::int) year
-      ) d CROSS JOIN ` : '';
+      ) d CROSS JOIN `
+    : '';
   const where = [...(population === 'authors' ? ['y.author'] : []), ...(f.region ? [inRegion('y.institute_id', f.region, p)] : [])];
   return `
       SELECT y.institute_id, y.career_stage, y.gender, date_trunc('quarter', ${on})::date AS day,
@@ -326,12 +360,17 @@ function talkTallyRecords(f: CountFilters, level: number, span: TallySpan, p: St
     `y.quarter <= ${p.add(span.quarters.to, 'date')}`,
     ...filters('y.tier', 'y.talk_type', 'y.institute_id'),
   ];
-  const parts = [`
+  const parts = [
+    `
       SELECT y.institute_id, y.career_stage, y.gender, y.quarter AS day, y.n, y.k
       FROM ${p.reads('talk_tally')} y
-      WHERE ${tally.join(' AND ')}`];
+      WHERE ${tally.join(' AND ')}`,
+  ];
   for (const c of span.corrections) {
-    const where = [`x.date BETWEEN ${p.add(c.from, 'date')} AND ${p.add(c.to, 'date')}`, ...filters('c.tier', 'x.talk_type', 'x.institute_id')];
+    const where = [
+      `x.date BETWEEN ${p.add(c.from, 'date')} AND ${p.add(c.to, 'date')}`,
+      ...filters('c.tier', 'x.talk_type', 'x.institute_id'),
+    ];
     const gender = (level & 4) !== 0;
     p.reads('talk', ...(gender ? ['member'] : []), ...(f.tier ? ['conference'] : []));
     parts.push(`
@@ -348,8 +387,12 @@ function talkTallyRecords(f: CountFilters, level: number, span: TallySpan, p: St
  * `within`; with `baseline`, the baseline population's counts in the same statement (side 'baseline').
  */
 export function balanceCountQuery(
-  population: Population, dimension: Dimension, within: Dimension | null, filters: CountFilters,
-  baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
+  population: Population,
+  dimension: Dimension,
+  within: Dimension | null,
+  filters: CountFilters,
+  baseline?: { population: Population; filters: CountFilters },
+  byPeriod = false,
 ): SqlQuery {
   const p = new StatementParts();
   let text = countPopulation(p, population, filters, dimension, within, 'main', byPeriod);
@@ -361,15 +404,20 @@ export function balanceCountQuery(
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
 export function trendCountQuery(
-  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false, compareTo?: Population,
+  population: Population,
+  dimension: Dimension,
+  filters: CountFilters & { from: string },
+  byPeriod = false,
+  compareTo?: Population,
 ): SqlQuery {
   const p = new StatementParts();
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
-  const countsOf = (which: Population, side: string) => (which === 'talks'
-    ? countPopulation(p, which, filters, dimension, 'year', side, byPeriod)
-    : isSnapshot(which)
-      ? countBy(p, memberTallyRecords(which, filters, p, filters.from), dimension, 'year', side, byPeriod, true)
-      : countBy(p, populationRecords(which, filters, p, 'all', 'conference'), dimension, 'year', side, byPeriod));
+  const countsOf = (which: Population, side: string) =>
+    which === 'talks'
+      ? countPopulation(p, which, filters, dimension, 'year', side, byPeriod)
+      : isSnapshot(which)
+        ? countBy(p, memberTallyRecords(which, filters, p, filters.from), dimension, 'year', side, byPeriod, true)
+        : countBy(p, populationRecords(which, filters, p, 'all', 'conference'), dimension, 'year', side, byPeriod);
   let text = countsOf(population, 'main');
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
   if (compareTo) text += `\n    UNION ALL${countsOf(compareTo, 'baseline')}`;

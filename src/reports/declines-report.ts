@@ -32,7 +32,10 @@ export interface DeclineTable {
   readings: string[];
 }
 
-interface Cell { count: number; hidden: boolean }
+interface Cell {
+  count: number;
+  hidden: boolean;
+}
 
 /**
  * Hides small counts, then, until nothing changes, one more cell (the smallest shown) in every line
@@ -69,7 +72,8 @@ export function declineTable(counted: readonly DeclineCountRow[], threshold: num
     return [...cells, { count: cells.reduce((sum, cell) => sum + cell.count, 0), hidden: false }];
   });
   const invitations: Cell[] = keys.map((key) => ({
-    count: [...byValue.get(key)!.outcomes.values()].reduce((a, b) => a + b, 0), hidden: false,
+    count: [...byValue.get(key)!.outcomes.values()].reduce((a, b) => a + b, 0),
+    hidden: false,
   }));
   const totals: Cell[] = columns.map((_, c) => ({ count: rows.reduce((sum, row) => sum + row[c].count, 0), hidden: false }));
   const declinedTotal = rows.reduce((sum, row) => sum + row[columns.length].count, 0);
@@ -114,7 +118,9 @@ export function declineTable(counted: readonly DeclineCountRow[], threshold: num
   });
   // Tested against the rest, which the published grand totals give: nothing hidden enters a test.
   const tested = values.filter((v) => v.declined !== null && v.invitations !== null && v.invitations < invitationTotal);
-  const raw = tested.map((v) => twoProportionScoreTest(v.declined!, v.invitations!, declinedTotal - v.declined!, invitationTotal - v.invitations!));
+  const raw = tested.map((v) =>
+    twoProportionScoreTest(v.declined!, v.invitations!, declinedTotal - v.declined!, invitationTotal - v.invitations!),
+  );
   const adjusted = holmAdjust(raw.map((t) => t?.pValue ?? 1));
   tested.forEach((v, i) => {
     if (raw[i]) v.test = { z: raw[i]!.z, pValue: raw[i]!.pValue, pValueAdjusted: adjusted[i] };
@@ -137,15 +143,23 @@ function declineReadings(values: DeclineValue[], declined: number, invitations: 
   if (tested.length < 2) return [overall, `Too little data to tell whether any ${label} declines more often than the others.`];
   const outliers = tested.filter((v) => v.test!.pValueAdjusted < 0.05);
   if (outliers.length === 0) {
-    return [overall, `No ${label} declines at a rate that differs from the other invitations beyond chance `
-      + `(${tested.length} tested, Holm-corrected).`];
+    return [
+      overall,
+      `No ${label} declines at a rate that differs from the other invitations beyond chance ` +
+        `(${tested.length} tested, Holm-corrected).`,
+    ];
   }
-  return [overall, ...outliers.map((v) => {
-    const rest = (declined - v.declined!) / (invitations - v.invitations!);
-    const direction = v.test!.z > 0 ? 'more' : 'less';
-    const stated = DECLINE_CATEGORIES.map((c) => [c, v.byCategory[c] ?? 0] as const).sort((a, b) => b[1] - a[1])[0];
-    const reason = stated && stated[1] > 0 ? `; the reason given most often: ${stated[0]}` : '';
-    return `Invitations to ${v.name ?? v.value} were declined ${direction} often than the others: `
-      + `${percent(v.declineRate!.share!)} against ${percent(rest)} (${formatP(v.test!.pValueAdjusted)} after Holm's correction)${reason}.`;
-  })];
+  return [
+    overall,
+    ...outliers.map((v) => {
+      const rest = (declined - v.declined!) / (invitations - v.invitations!);
+      const direction = v.test!.z > 0 ? 'more' : 'less';
+      const stated = DECLINE_CATEGORIES.map((c) => [c, v.byCategory[c] ?? 0] as const).sort((a, b) => b[1] - a[1])[0];
+      const reason = stated && stated[1] > 0 ? `; the reason given most often: ${stated[0]}` : '';
+      return (
+        `Invitations to ${v.name ?? v.value} were declined ${direction} often than the others: ` +
+        `${percent(v.declineRate!.share!)} against ${percent(rest)} (${formatP(v.test!.pValueAdjusted)} after Holm's correction)${reason}.`
+      );
+    }),
+  ];
 }

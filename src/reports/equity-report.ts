@@ -30,11 +30,13 @@ export type EquityTest = {
   reason: string | null;
   /** The conclusion in one plain sentence, including when there is too little data to tell. */
   reading: string;
-} & Partial<Pick<MantelHaenszelResult,
-  'strata' | 'oddsRatio' | 'ci95' | 'logOddsRatioStderr' | 'chiSquare' | 'pValue' | 'continuityCorrection'>>;
+} & Partial<
+  Pick<MantelHaenszelResult, 'strata' | 'oddsRatio' | 'ci95' | 'logOddsRatioStderr' | 'chiSquare' | 'pValue' | 'continuityCorrection'>
+>;
 
-export const CMH_TEST = 'Cochran-Mantel-Haenszel test over career stages (continuity-corrected, 1 df); '
-  + 'Mantel-Haenszel common odds ratio with Robins-Breslow-Greenland 95 % interval';
+export const CMH_TEST =
+  'Cochran-Mantel-Haenszel test over career stages (continuity-corrected, 1 df); ' +
+  'Mantel-Haenszel common odds ratio with Robins-Breslow-Greenland 95 % interval';
 
 /**
  * The counts are what is published: exact for admins, noisy for everyone else (src/privacy/), and the
@@ -68,10 +70,12 @@ export function equityReport(rows: EquityRow[], threshold: number): { strata: Eq
       cells,
     };
   });
-  const comparable = strata.some((st) => ['woman', 'man'].every((g) => {
-    const cell = st.cells.find((c) => c.gender === g) as EquityCell;
-    return !cell.suppressed && (cell.nominations ?? 0) > 0;
-  }));
+  const comparable = strata.some((st) =>
+    ['woman', 'man'].every((g) => {
+      const cell = st.cells.find((c) => c.gender === g) as EquityCell;
+      return !cell.suppressed && (cell.nominations ?? 0) > 0;
+    }),
+  );
   return { strata, test: cmhWomenVersusMen({ nominations, allocations }, threshold, comparable) };
 }
 
@@ -80,7 +84,9 @@ export function equityReport(rows: EquityRow[], threshold: number): { strata: Eq
  * at least `threshold` nominations in total, so it does not describe a handful of people.
  */
 function cmhWomenVersusMen(
-  published: { nominations: number[][]; allocations: number[][] }, threshold: number, comparable: boolean,
+  published: { nominations: number[][]; allocations: number[][] },
+  threshold: number,
+  comparable: boolean,
 ): EquityTest {
   const { nominations, allocations } = published;
   const woman = GENDERS.indexOf('woman');
@@ -90,15 +96,27 @@ function cmhWomenVersusMen(
   const men = nominations.reduce((s, row) => s + row[man], 0);
   if (women < threshold || men < threshold) {
     const reason = `fewer than ${threshold} nominations of women or of men in the period`;
-    return { ...base, shown: false, reason, reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).` };
+    return {
+      ...base,
+      shown: false,
+      reason,
+      reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).`,
+    };
   }
   if (!comparable) {
-    const reason = 'no career stage shows both the women\'s and the men\'s counts';
-    return { ...base, shown: false, reason, reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).` };
+    const reason = "no career stage shows both the women's and the men's counts";
+    return {
+      ...base,
+      shown: false,
+      reason,
+      reading: `Too little data to tell whether women and men at the same career stage are allocated at different rates (${reason}).`,
+    };
   }
   const strata = nominations.map((row, s) => ({
-    a: allocations[s][woman], b: row[woman] - allocations[s][woman],
-    c: allocations[s][man], d: row[man] - allocations[s][man],
+    a: allocations[s][woman],
+    b: row[woman] - allocations[s][woman],
+    c: allocations[s][man],
+    d: row[man] - allocations[s][man],
   }));
   // The observed and expected counts of allocated women are left out: they are gender counts.
   const { observed: _o, expected: _e, variance: _v, ...result } = cochranMantelHaenszel(strata);
@@ -108,8 +126,10 @@ function cmhWomenVersusMen(
 /** The stratified test's conclusion as a diversity officer would say it. */
 function equityReading(r: Pick<MantelHaenszelResult, 'oddsRatio' | 'ci95' | 'pValue'>): string {
   if (r.pValue === null || r.oddsRatio === null || r.ci95 === null) {
-    return 'Too little data to tell whether women and men at the same career stage are allocated at different rates '
-      + '(no career stage has both women and men allocated and not allocated).';
+    return (
+      'Too little data to tell whether women and men at the same career stage are allocated at different rates ' +
+      '(no career stage has both women and men allocated and not allocated).'
+    );
   }
   const detail = `common odds ratio ${r.oddsRatio.toFixed(2)}, 95 % CI ${r.ci95[0].toFixed(2)} to ${r.ci95[1].toFixed(2)}, ${formatP(r.pValue)}`;
   if (r.pValue >= ALPHA) return `No evidence that women and men at the same career stage are allocated at different rates (${detail}).`;

@@ -27,14 +27,19 @@ export interface FunnelValue {
  * The counts are what is published: exact for admins, noisy for everyone else (src/privacy/). A
  * stage's total is the sum of its cells, so shares add up; a gender count 0 < n < threshold is hidden.
  */
-export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: number):
-  { totals: Record<FunnelStage, number>; values: FunnelValue[]; readings: string[] } {
+export function funnelValues(
+  rows: CountRow[],
+  dimension: Dimension,
+  threshold: number,
+): { totals: Record<FunnelStage, number>; values: FunnelValue[]; readings: string[] } {
   const names = new Map(rows.map((r) => [r.value, r.value_name]));
-  const keys = dimension === 'gender' ? [...GENDERS]
-    : dimension === 'careerStage' ? [...CAREER_STAGES]
-    : [...new Set(rows.map((r) => r.value))].sort((a, b) => a.localeCompare(b));
-  const countOf = (stage: string, key: string) =>
-    rows.filter((r) => r.side === stage && r.value === key).reduce((s, r) => s + r.count, 0);
+  const keys =
+    dimension === 'gender'
+      ? [...GENDERS]
+      : dimension === 'careerStage'
+        ? [...CAREER_STAGES]
+        : [...new Set(rows.map((r) => r.value))].sort((a, b) => a.localeCompare(b));
+  const countOf = (stage: string, key: string) => rows.filter((r) => r.side === stage && r.value === key).reduce((s, r) => s + r.count, 0);
   const counts = FUNNEL_STAGES.map((stage) => keys.map((key) => countOf(stage, key)));
   // Accepted talks are some of the allocations; noise must not make them more.
   const allocations = FUNNEL_STAGES.indexOf('allocations');
@@ -50,9 +55,10 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
       const suppressed = hidden[s][v];
       const estimate = estimateProportion(counts[s][v], totals[s]);
       const previousShown = s > 0 && !hidden[s - 1][v];
-      const test = !suppressed && previousShown && counts[s][v] + counts[s - 1][v] > 0
-        ? twoProportionScoreTest(counts[s][v], totals[s], counts[s - 1][v], totals[s - 1])
-        : null;
+      const test =
+        !suppressed && previousShown && counts[s][v] + counts[s - 1][v] > 0
+          ? twoProportionScoreTest(counts[s][v], totals[s], counts[s - 1][v], totals[s - 1])
+          : null;
       return {
         stage,
         count: suppressed ? null : counts[s][v],
@@ -60,12 +66,16 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
         stderr: suppressed ? null : estimate.stderr,
         ci95: suppressed ? null : estimate.ci95,
         suppressed,
-        vsPrevious: test && estimate.share !== null
-          ? {
-            difference: estimate.share - counts[s - 1][v] / totals[s - 1], z: test.z, pValue: test.pValue,
-            pValueAdjusted: test.pValue, significant: test.pValue < ALPHA,
-          }
-          : null,
+        vsPrevious:
+          test && estimate.share !== null
+            ? {
+                difference: estimate.share - counts[s - 1][v] / totals[s - 1],
+                z: test.z,
+                pValue: test.pValue,
+                pValueAdjusted: test.pValue,
+                significant: test.pValue < ALPHA,
+              }
+            : null,
       };
     }),
   }));
@@ -83,7 +93,10 @@ export function funnelValues(rows: CountRow[], dimension: Dimension, threshold: 
 }
 
 const STEP: Record<FunnelStage, string> = {
-  members: 'the membership', nominations: 'nominations', allocations: 'invitations', accepted: 'accepted talks',
+  members: 'the membership',
+  nominations: 'nominations',
+  allocations: 'invitations',
+  accepted: 'accepted talks',
 };
 
 /** Where a group is lost or gained between two stages, in sentences; or that nowhere beyond chance. */
@@ -96,12 +109,17 @@ function funnelReadings(values: FunnelValue[]): string[] {
       tested++;
       if (!cell.vsPrevious.significant) return;
       const previous = value.stages[s - 1];
-      readings.push(`${value.name ?? value.value}: ${percent(cell.share as number)} of ${STEP[cell.stage]} against `
-        + `${percent(previous.share as number)} of ${STEP[previous.stage]}, `
-        + `${cell.vsPrevious.difference < 0 ? 'lost' : 'gained'} at this step (${formatP(cell.vsPrevious.pValueAdjusted)} after Holm correction).`);
+      readings.push(
+        `${value.name ?? value.value}: ${percent(cell.share as number)} of ${STEP[cell.stage]} against ` +
+          `${percent(previous.share as number)} of ${STEP[previous.stage]}, ` +
+          `${cell.vsPrevious.difference < 0 ? 'lost' : 'gained'} at this step (${formatP(cell.vsPrevious.pValueAdjusted)} after Holm correction).`,
+      );
     });
   }
   if (!tested) return ['Too little data to compare the stages: the counts are empty or hidden.'];
-  if (!readings.length) return [`No step of the funnel changes any share beyond what chance explains (${tested} ${tested === 1 ? 'step' : 'steps'} tested, Holm-corrected, 5 % level).`];
+  if (!readings.length)
+    return [
+      `No step of the funnel changes any share beyond what chance explains (${tested} ${tested === 1 ? 'step' : 'steps'} tested, Holm-corrected, 5 % level).`,
+    ];
   return readings;
 }

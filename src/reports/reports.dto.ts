@@ -11,36 +11,55 @@ const OneOf = (values: readonly string[]) => IsIn(values as string[], { message:
 
 export class PeriodQuery {
   @ApiPropertyOptional({ example: '2025-01-01', description: 'First day counted: talk date, day a nomination or invitation was made' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-24', description: 'Last day counted; members are counted as they were on this day. Default: today' })
-  @IsOptional() @CalendarDate() @ExistingDate()
+  @ApiPropertyOptional({
+    example: '2026-11-24',
+    description: 'Last day counted; members are counted as they were on this day. Default: today',
+  })
+  @IsOptional()
+  @CalendarDate()
+  @ExistingDate()
   to?: string;
 }
 
 export class ConferenceFilterQuery extends PeriodQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this conference (not for population=members or authors)' })
-  @IsOptional() @IsUUID(undefined, { message: 'conferenceId must be a UUID' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'conferenceId must be a UUID' })
   conferenceId?: string;
 
   @ApiPropertyOptional({ enum: CONFERENCE_TIERS, description: 'Only conferences of this tier (not for population=members or authors)' })
-  @IsOptional() @OneOf(CONFERENCE_TIERS)
+  @IsOptional()
+  @OneOf(CONFERENCE_TIERS)
   tier?: ConferenceTier;
 }
 
-const RegionFilter = () => applyDecorators(
-  ApiPropertyOptional({ example: 'GERMANY', description: 'Only people of this region (by their institute then); applies to the baseline too' }),
-  IsOptional(), Matches(REGION_CODE, { message: 'region must be a region code such as GERMANY' }),
-);
+const RegionFilter = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 'GERMANY',
+      description: 'Only people of this region (by their institute then); applies to the baseline too',
+    }),
+    IsOptional(),
+    Matches(REGION_CODE, { message: 'region must be a region code such as GERMANY' }),
+  );
 
 export class BalanceQuery extends ConferenceFilterQuery {
   @RegionFilter()
   region?: string;
 
-  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations',
-    description: 'members (in the collaboration on `to`), authors (members who are authors on `to`), nominations (not withdrawn), allocations (invited and accepted), talks (recorded history)' })
-  @IsOptional() @OneOf(POPULATIONS)
+  @ApiPropertyOptional({
+    enum: POPULATIONS,
+    default: 'allocations',
+    description:
+      'members (in the collaboration on `to`), authors (members who are authors on `to`), nominations (not withdrawn), allocations (invited and accepted), talks (recorded history)',
+  })
+  @IsOptional()
+  @OneOf(POPULATIONS)
   population?: Population;
 
   @ApiProperty({ enum: DIMENSIONS, description: 'What the shares are of' })
@@ -48,16 +67,21 @@ export class BalanceQuery extends ConferenceFilterQuery {
   dimension!: Dimension;
 
   @ApiPropertyOptional({ enum: DIMENSIONS, description: 'One group per value of this dimension (different from `dimension`)' })
-  @IsOptional() @OneOf(DIMENSIONS)
+  @IsOptional()
+  @OneOf(DIMENSIONS)
   within?: Dimension;
 
   @ApiPropertyOptional({ enum: TALK_TYPES, description: 'Only slots or talks of this type (not for population=members or authors)' })
-  @IsOptional() @OneOf(TALK_TYPES)
+  @IsOptional()
+  @OneOf(TALK_TYPES)
   talkType?: TalkType;
 
-  @ApiPropertyOptional({ enum: POPULATIONS,
-    description: 'Baseline population: adds to every cell its share there and the two-proportion score test of the difference' })
-  @IsOptional() @OneOf(POPULATIONS)
+  @ApiPropertyOptional({
+    enum: POPULATIONS,
+    description: 'Baseline population: adds to every cell its share there and the two-proportion score test of the difference',
+  })
+  @IsOptional()
+  @OneOf(POPULATIONS)
   compareTo?: Population;
 }
 
@@ -79,20 +103,28 @@ export class TrendsQuery extends ConferenceFilterQuery {
   @OneOf(DIMENSIONS)
   dimension!: Dimension;
 
-  @ApiPropertyOptional({ enum: POPULATIONS, default: 'allocations', description: 'members and authors are counted as on 31 December of each year (on `to` in its own year)' })
-  @IsOptional() @OneOf(POPULATIONS)
+  @ApiPropertyOptional({
+    enum: POPULATIONS,
+    default: 'allocations',
+    description: 'members and authors are counted as on 31 December of each year (on `to` in its own year)',
+  })
+  @IsOptional()
+  @OneOf(POPULATIONS)
   population?: Population;
 
-  @ApiPropertyOptional({ enum: POPULATIONS,
-    description: 'Baseline of each year: that year\'s membership (or authors) on 31 December, or that year\'s records of another population' })
-  @IsOptional() @OneOf(POPULATIONS)
+  @ApiPropertyOptional({
+    enum: POPULATIONS,
+    description: "Baseline of each year: that year's membership (or authors) on 31 December, or that year's records of another population",
+  })
+  @IsOptional()
+  @OneOf(POPULATIONS)
   compareTo?: Population;
 }
 
 export const DECLINE_DIMENSIONS = ['region', 'careerStage'] as const;
 
 export class DeclinesQuery extends ConferenceFilterQuery {
-  @ApiProperty({ enum: DECLINE_DIMENSIONS, description: 'The speaker\'s region or career stage when nominated' })
+  @ApiProperty({ enum: DECLINE_DIMENSIONS, description: "The speaker's region or career stage when nominated" })
   @OneOf(DECLINE_DIMENSIONS)
   dimension!: (typeof DECLINE_DIMENSIONS)[number];
 }

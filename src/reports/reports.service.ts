@@ -8,8 +8,21 @@ import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gen
 import { reportEpsilon } from '../privacy/noise';
 import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
-  balanceCountQuery, CountFilters, CountRow, DeclineCountRow, declinesCountQuery, Dimension, equityCountQuery, equityRows, funnelCountQuery, FUNNEL_STAGES,
-  FunnelStage, isSnapshot, Population, SqlQuery, trendCountQuery,
+  balanceCountQuery,
+  CountFilters,
+  CountRow,
+  DeclineCountRow,
+  declinesCountQuery,
+  Dimension,
+  equityCountQuery,
+  equityRows,
+  funnelCountQuery,
+  FUNNEL_STAGES,
+  FunnelStage,
+  isSnapshot,
+  Population,
+  SqlQuery,
+  trendCountQuery,
 } from './balance.sql';
 import { DeclineTable, declineTable } from './declines-report';
 import { equityReport, EquityStratum, EquityTest } from './equity-report';
@@ -93,7 +106,8 @@ const YEAR_OF: Record<Population, string> = {
   members: 'the membership on 31 December of each year (on `to` in its last year)',
   authors: 'the authors on 31 December of each year (on `to` in its last year)',
   nominations: 'the calendar year of the conference the nomination is for (a nomination made in 2026 for a 2027 conference counts in 2027)',
-  allocations: 'the calendar year of the conference the invitation is for (an invitation made in 2026 for a 2027 conference counts in 2027)',
+  allocations:
+    'the calendar year of the conference the invitation is for (an invitation made in 2026 for a 2027 conference counts in 2027)',
   talks: 'the calendar year of the talk',
 };
 
@@ -104,8 +118,10 @@ export function checkPeriod(from: string | undefined, to: string): ProblemFieldE
   return from && from > to ? [{ field: 'from', message: 'from must not be after to' }] : [];
 }
 
-export function conferenceFiltersOn(population: Population, q: { conferenceId?: string; tier?: string; talkType?: string }):
-  ProblemFieldError[] {
+export function conferenceFiltersOn(
+  population: Population,
+  q: { conferenceId?: string; tier?: string; talkType?: string },
+): ProblemFieldError[] {
   if (!isSnapshot(population)) return [];
   return (['conferenceId', 'tier', 'talkType'] as const)
     .filter((field) => q[field] !== undefined)
@@ -186,14 +202,14 @@ export class ReportsService {
     const membersOn = period ? period.membersOn : to;
     const filters: CountFilters = isSnapshot(population)
       ? { to: membersOn, region }
-      : { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference, region };
+      : { from: period ? (period.from ?? undefined) : q.from, to: period ? period.to : to, ...conference, region };
     // Membership is not per conference: a members baseline is the collaboration (of the region) on `to`.
     const baseline = q.compareTo
       ? { population: q.compareTo, filters: isSnapshot(q.compareTo) ? { to: membersOn, region } : { ...filters, ...conference } }
       : undefined;
     let counted = await this.count(balanceCountQuery(population, q.dimension, within, filters, baseline, noisy), options);
     if (noisy) {
-      const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
+      const populationOf = (side: string) => (side === 'baseline' ? (q.compareTo as Population) : population);
       counted = await this.release(counted, {
         populationOf,
         filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
@@ -223,7 +239,7 @@ export class ReportsService {
     const noisy = q.dimension === 'gender' && !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from, to);
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
-    const filters: CountFilters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
+    const filters: CountFilters = { from: period ? (period.from ?? undefined) : q.from, to: period ? period.to : to, ...conference };
     let rows = await this.count(funnelCountQuery(q.dimension, filters, period ? period.membersOn : to, noisy), options);
     if (noisy) {
       rows = await this.release(rows, {
@@ -251,7 +267,7 @@ export class ReportsService {
     const noisy = !readsExactGender(reader);
     const period = this.periodFor(noisy, q.from, to);
     const conference: ConferenceFilters = { conferenceId: q.conferenceId, tier: q.tier };
-    const filters: CountFilters = { from: period ? period.from ?? undefined : q.from, to: period ? period.to : to, ...conference };
+    const filters: CountFilters = { from: period ? (period.from ?? undefined) : q.from, to: period ? period.to : to, ...conference };
     let rows = await this.count(equityCountQuery(filters, noisy), options);
     if (noisy) {
       rows = await this.release(rows, {
@@ -308,13 +324,14 @@ export class ReportsService {
       ...conferenceFiltersOn(population, q),
       ...(q.compareTo && q.compareTo === population ? [{ field: 'compareTo', message: 'compareTo must differ from population' }] : []),
       ...(Number(to.slice(0, 4)) - Number(from.slice(0, 4)) >= 100
-        ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }] : []),
+        ? [{ field: 'from', message: 'a trend spans at most 100 calendar years' }]
+        : []),
     ]);
     await this.checkRegion(region);
     const filters: CountFilters & { from: string } = { from, to, ...conference, region };
     let counted = await this.count(trendCountQuery(population, q.dimension, filters, noisy, q.compareTo), options);
     if (noisy) {
-      const populationOf = (side: string) => (side === 'baseline' ? q.compareTo as Population : population);
+      const populationOf = (side: string) => (side === 'baseline' ? (q.compareTo as Population) : population);
       counted = await this.release(counted, {
         populationOf,
         filtersOf: (side) => (isSnapshot(populationOf(side)) ? { region } : { ...conference, region }),
@@ -324,11 +341,22 @@ export class ReportsService {
     }
     const rows = counted.filter((r) => r.side === 'main');
     const baselineRows = q.compareTo ? counted.filter((r) => r.side === 'baseline') : undefined;
-    const yearKeys = from > to ? [] : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 },
-      (_, i) => String(Number(from.slice(0, 4)) + i).padStart(4, '0'));
-    const groups = balanceGroups(rows, {
-      dimension: q.dimension, within: 'year', threshold: this.minimumCellCount, groupKeys: yearKeys,
-    }, baselineRows);
+    const yearKeys =
+      from > to
+        ? []
+        : Array.from({ length: Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1 }, (_, i) =>
+            String(Number(from.slice(0, 4)) + i).padStart(4, '0'),
+          );
+    const groups = balanceGroups(
+      rows,
+      {
+        dimension: q.dimension,
+        within: 'year',
+        threshold: this.minimumCellCount,
+        groupKeys: yearKeys,
+      },
+      baselineRows,
+    );
     return {
       population,
       dimension: q.dimension,
@@ -337,8 +365,14 @@ export class ReportsService {
       minimumCellCount: this.minimumCellCount,
       disclosure: disclosure(period, this.epsilon),
       comparison: q.compareTo
-        ? comparisonOf(q.compareTo, `each year's ${population} against ${isSnapshot(q.compareTo)
-          ? `the ${q.compareTo} on 31 December of that year (on ${to} in its last year)` : `that year's ${q.compareTo}`}`)
+        ? comparisonOf(
+            q.compareTo,
+            `each year's ${population} against ${
+              isSnapshot(q.compareTo)
+                ? `the ${q.compareTo} on 31 December of that year (on ${to} in its last year)`
+                : `that year's ${q.compareTo}`
+            }`,
+          )
         : null,
       readings: balanceReadings(groups, population, q.compareTo ?? null),
       years: groups,
@@ -355,11 +389,15 @@ export class ReportsService {
 
   private async count<T = CountRow>(query: SqlQuery, options: CountOptions): Promise<T[]> {
     const key = `${query.text}\n${JSON.stringify(query.values)}`;
-    const rows = await this.counts.get(key, async () => {
-      // Shared between requests from now on: frozen, so no report can alter another's counts.
-      const counted = await this.repository.counts(query);
-      return Object.freeze(counted.map((row) => Object.freeze(row)));
-    }, { fresh: options.fresh, tables: query.tables ?? [] });
+    const rows = await this.counts.get(
+      key,
+      async () => {
+        // Shared between requests from now on: frozen, so no report can alter another's counts.
+        const counted = await this.repository.counts(query);
+        return Object.freeze(counted.map((row) => Object.freeze(row)));
+      },
+      { fresh: options.fresh, tables: query.tables ?? [] },
+    );
     return rows as T[];
   }
 }
@@ -368,14 +406,20 @@ export class ReportsService {
 function compared(population: Population, f: CountFilters, baseline: Population, membersOn: string): string {
   const main = isSnapshot(population) ? `the ${population} on ${f.to}` : `${population} ${f.from ? `from ${f.from} ` : ''}up to ${f.to}`;
   const against = isSnapshot(baseline) ? `the ${baseline} on ${membersOn}` : `${baseline} of the same period`;
-  const hint = !isSnapshot(population) && isSnapshot(baseline)
-    ? ' (one day\'s membership for the whole period; GET /reports/trends with compareTo sets each year against that year\'s)' : '';
+  const hint =
+    !isSnapshot(population) && isSnapshot(baseline)
+      ? " (one day's membership for the whole period; GET /reports/trends with compareTo sets each year against that year's)"
+      : '';
   return `${main} against ${against}${hint}`;
 }
 
 export function describeFilters(f: CountFilters): Filters {
   return {
-    from: f.from ?? null, to: f.to, conferenceId: f.conferenceId ?? null, tier: f.tier ?? null, talkType: f.talkType ?? null,
+    from: f.from ?? null,
+    to: f.to,
+    conferenceId: f.conferenceId ?? null,
+    tier: f.tier ?? null,
+    talkType: f.talkType ?? null,
     region: f.region ?? null,
   };
 }

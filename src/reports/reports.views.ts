@@ -11,8 +11,13 @@ import { FunnelCell, FunnelValue } from './funnel-report';
 import { BalanceReport, DeclinesReport, EquityReport, Filters, FunnelReport, TrendsReport } from './reports.service';
 
 const nullableNumber = (description?: string): ApiPropertyOptions => ({ type: Number, nullable: true, description });
-const interval = (description = 'Wilson score 95 % interval [lo, hi]; null when hidden'): ApiPropertyOptions =>
-  ({ type: [Number], nullable: true, minItems: 2, maxItems: 2, description });
+const interval = (description = 'Wilson score 95 % interval [lo, hi]; null when hidden'): ApiPropertyOptions => ({
+  type: [Number],
+  nullable: true,
+  minItems: 2,
+  maxItems: 2,
+  description,
+});
 
 export class ReportFiltersView implements Filters {
   @ApiProperty({ type: String, nullable: true, description: 'Only people of this region' }) region: string | null;
@@ -36,7 +41,7 @@ export class DisclosureView implements Disclosure {
   perturbed: boolean;
   @ApiProperty({ nullable: true, type: String }) method: string | null;
   @ApiProperty(nullableNumber('Privacy loss per published quarter cell (REPORT_EPSILON)')) epsilon: number | null;
-  @ApiProperty(nullableNumber('Standard deviation of one quarter cell\'s noise')) noiseStdDev: number | null;
+  @ApiProperty(nullableNumber("Standard deviation of one quarter cell's noise")) noiseStdDev: number | null;
   @ApiProperty({ type: DisclosurePeriodView, nullable: true, description: 'The period counted, when it differs from the one asked for' })
   period: DisclosurePeriodView | null;
 }
@@ -212,7 +217,7 @@ export class DeclineValueView implements DeclineValue {
   @ApiProperty({ type: Number, nullable: true }) declined: number | null;
   @ApiProperty({ type: DeclineRateView, nullable: true }) declineRate: DeclineRateView | null;
   @ApiProperty({ type: DeclineCategoriesView }) byCategory: DeclineCategoriesView;
-  @ApiProperty({ type: DeclineTestView, nullable: true, description: 'This value\'s decline rate against every other invitation' })
+  @ApiProperty({ type: DeclineTestView, nullable: true, description: "This value's decline rate against every other invitation" })
   test: DeclineTestView | null;
 }
 

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import {
-  chiSquare1PValue, cochranMantelHaenszel, erf, estimateProportion, holmAdjust, normalCdf, standardError,
-  twoProportionScoreTest, twoSidedPValue, wilsonInterval, Z_95,
+  chiSquare1PValue,
+  cochranMantelHaenszel,
+  erf,
+  estimateProportion,
+  holmAdjust,
+  normalCdf,
+  standardError,
+  twoProportionScoreTest,
+  twoSidedPValue,
+  wilsonInterval,
+  Z_95,
 } from './statistics';
 
 describe('normal distribution', () => {
@@ -27,11 +36,12 @@ describe('normal distribution', () => {
   });
 
   it('is monotone and symmetric: Φ(x) + Φ(-x) = 1', () => {
-    fc.assert(fc.property(fc.double({ min: -12, max: 12, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }),
-      (x, step) => {
+    fc.assert(
+      fc.property(fc.double({ min: -12, max: 12, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), (x, step) => {
         expect(normalCdf(x) + normalCdf(-x)).toBeCloseTo(1, 14);
         expect(normalCdf(x + step)).toBeGreaterThanOrEqual(normalCdf(x));
-      }));
+      }),
+    );
   });
 
   it('gives two-sided and chi-square(1) p-values', () => {
@@ -73,19 +83,23 @@ describe('shares and their uncertainty', () => {
   });
 
   it('keeps the Wilson interval inside [0, 1] and around the share', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
-      ([x, n]) => {
-        const [lo, hi] = wilsonInterval(x, n)!;
-        expect(lo).toBeGreaterThanOrEqual(0);
-        expect(hi).toBeLessThanOrEqual(1);
-        expect(lo).toBeLessThanOrEqual(x / n + 1e-12);
-        expect(hi).toBeGreaterThanOrEqual(x / n - 1e-12);
-      }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        ([x, n]) => {
+          const [lo, hi] = wilsonInterval(x, n)!;
+          expect(lo).toBeGreaterThanOrEqual(0);
+          expect(hi).toBeLessThanOrEqual(1);
+          expect(lo).toBeLessThanOrEqual(x / n + 1e-12);
+          expect(hi).toBeGreaterThanOrEqual(x / n - 1e-12);
+        },
+      ),
+    );
   });
 });
 
 describe('two-proportion score test', () => {
-  it('reproduces the Physicians\' Health Study (Agresti, Categorical Data Analysis): X² = 25.01', () => {
+  it("reproduces the Physicians' Health Study (Agresti, Categorical Data Analysis): X² = 25.01", () => {
     // Placebo 189/11034 heart attacks, aspirin 104/11037. Pooled p = 293/22071 = 0.013275;
     // z = (0.017129 - 0.009423) / sqrt(0.013275 * 0.986725 * (1/11034 + 1/11037)) = 5.0014
     const test = twoProportionScoreTest(189, 11034, 104, 11037)!;
@@ -145,7 +159,7 @@ describe('Cochran-Mantel-Haenszel', () => {
     expect(result.pValue).toBeCloseTo(0.017384420352066183, 10);
   });
 
-  it('equals Pearson\'s chi-square times (n-1)/n for a single stratum', () => {
+  it("equals Pearson's chi-square times (n-1)/n for a single stratum", () => {
     // One table a=10 b=20 c=30 d=40, n=100: Pearson X² = n(ad-bc)²/((a+b)(c+d)(a+c)(b+d))
     // = 100·(400-600)²/(30·70·40·60) = 0.793651; CMH without correction = X²·99/100 = 0.785714.
     const result = cochranMantelHaenszel([{ a: 10, b: 20, c: 30, d: 40 }], { continuityCorrection: false });
@@ -171,13 +185,17 @@ describe('Holm adjustment', () => {
   });
 
   it('never lowers a p-value, keeps the order of the raw ones and stays within 1', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 40 }), (ps) => {
-      const adjusted = holmAdjust(ps);
-      ps.forEach((p, i) => {
-        expect(adjusted[i]).toBeGreaterThanOrEqual(p);
-        expect(adjusted[i]).toBeLessThanOrEqual(1);
-        ps.forEach((q, j) => { if (p < q) expect(adjusted[i]).toBeLessThanOrEqual(adjusted[j]); });
-      });
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 40 }), (ps) => {
+        const adjusted = holmAdjust(ps);
+        ps.forEach((p, i) => {
+          expect(adjusted[i]).toBeGreaterThanOrEqual(p);
+          expect(adjusted[i]).toBeLessThanOrEqual(1);
+          ps.forEach((q, j) => {
+            if (p < q) expect(adjusted[i]).toBeLessThanOrEqual(adjusted[j]);
+          });
+        });
+      }),
+    );
   });
 });

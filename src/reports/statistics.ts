@@ -159,11 +159,17 @@ export interface MantelHaenszelResult {
  * common odds ratio with the Robins-Breslow-Greenland (1986) interval. The continuity correction
  * (|O - E| - 1/2, applied only when |O - E| >= 1/2, as R's mantelhaen.test does) is on by default.
  */
-export function cochranMantelHaenszel(strata: Stratum2x2[], options: { continuityCorrection?: boolean } = {}):
-  MantelHaenszelResult {
+export function cochranMantelHaenszel(strata: Stratum2x2[], options: { continuityCorrection?: boolean } = {}): MantelHaenszelResult {
   const continuityCorrection = options.continuityCorrection ?? true;
-  let observed = 0, expected = 0, variance = 0, used = 0;
-  let sumR = 0, sumS = 0, sumPR = 0, sumPSQR = 0, sumQS = 0;
+  let observed = 0,
+    expected = 0,
+    variance = 0,
+    used = 0;
+  let sumR = 0,
+    sumS = 0,
+    sumPR = 0,
+    sumPSQR = 0,
+    sumQS = 0;
   for (const { a, b, c, d } of strata) {
     const n = a + b + c + d;
     if (n < 2) continue;
@@ -171,7 +177,10 @@ export function cochranMantelHaenszel(strata: Stratum2x2[], options: { continuit
     observed += a;
     expected += ((a + b) * (a + c)) / n;
     variance += ((a + b) * (c + d) * (a + c) * (b + d)) / (n * n * (n - 1));
-    const r = (a * d) / n, s = (b * c) / n, p = (a + d) / n, q = (b + c) / n;
+    const r = (a * d) / n,
+      s = (b * c) / n,
+      p = (a + d) / n,
+      q = (b + c) / n;
     sumR += r;
     sumS += s;
     sumPR += p * r;
@@ -185,9 +194,7 @@ export function cochranMantelHaenszel(strata: Stratum2x2[], options: { continuit
   let ci95: [number, number] | null = null;
   let logOddsRatioStderr: number | null = null;
   if (oddsRatio !== null) {
-    logOddsRatioStderr = Math.sqrt(
-      sumPR / (2 * sumR * sumR) + sumPSQR / (2 * sumR * sumS) + sumQS / (2 * sumS * sumS),
-    );
+    logOddsRatioStderr = Math.sqrt(sumPR / (2 * sumR * sumR) + sumPSQR / (2 * sumR * sumS) + sumQS / (2 * sumS * sumS));
     ci95 = [oddsRatio * Math.exp(-Z_95 * logOddsRatioStderr), oddsRatio * Math.exp(Z_95 * logOddsRatioStderr)];
   }
   return {

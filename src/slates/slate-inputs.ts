@@ -14,9 +14,10 @@ export interface SlotSnapshot {
 }
 
 /** A nominee of one slot as the optimiser reads them: the candidate's own fields, for that slot. */
-export type NomineeSnapshot = Pick<Candidate,
-  'memberId' | 'name' | 'nominationId' | 'nominationStatus' | 'rank' | 'score' | 'careerStage' | 'region' | 'instituteId' | 'instituteName'>
-  & { slotId: string };
+export type NomineeSnapshot = Pick<
+  Candidate,
+  'memberId' | 'name' | 'nominationId' | 'nominationStatus' | 'rank' | 'score' | 'careerStage' | 'region' | 'instituteId' | 'instituteName'
+> & { slotId: string };
 
 export interface SlateInputs {
   request: CreateSlateSuggestionDto;
@@ -33,8 +34,14 @@ export function problemFrom(inputs: SlateInputs, genders: Record<string, Gender>
   return {
     slots: inputs.slots.map((s) => ({ id: s.id, title: s.title, seats: Math.max(0, s.seats - s.heldByOthers) })),
     nominees: inputs.nominees.map((n) => ({
-      slotId: n.slotId, memberId: n.memberId, name: n.name, score: n.score, shortlisted: n.nominationStatus === 'shortlisted',
-      careerStage: n.careerStage, region: n.region, instituteId: n.instituteId,
+      slotId: n.slotId,
+      memberId: n.memberId,
+      name: n.name,
+      score: n.score,
+      shortlisted: n.nominationStatus === 'shortlisted',
+      careerStage: n.careerStage,
+      region: n.region,
+      instituteId: n.instituteId,
       ...(genders?.[n.memberId] ? { gender: genders[n.memberId] } : {}),
     })),
     targets: {
@@ -49,7 +56,7 @@ export function problemFrom(inputs: SlateInputs, genders: Record<string, Gender>
     fixedIn: r.fixedIn,
     fixedOut: r.fixedOut as FixedOut[] | undefined,
     allocated: inputs.activeAllocations.filter((a) => nominated.has(`${a.slotId}/${a.memberId}`)),
-    shortlistWeight: r.objective === 'scoreWithShortlist' ? r.shortlistWeight ?? 1 : 0,
+    shortlistWeight: r.objective === 'scoreWithShortlist' ? (r.shortlistWeight ?? 1) : 0,
   };
 }
 
@@ -67,8 +74,15 @@ export function slateView(inputs: SlateInputs, slate: SlotChoice[]): SlateSlotVi
       speakers: choice.memberIds.map((memberId) => {
         const n = nominee.get(`${slot.id}/${memberId}`)!;
         return {
-          memberId, name: n.name, rank: n.rank, score: n.score, careerStage: n.careerStage, region: n.region,
-          instituteId: n.instituteId, instituteName: n.instituteName, shortlisted: n.nominationStatus === 'shortlisted',
+          memberId,
+          name: n.name,
+          rank: n.rank,
+          score: n.score,
+          careerStage: n.careerStage,
+          region: n.region,
+          instituteId: n.instituteId,
+          instituteName: n.instituteName,
+          shortlisted: n.nominationStatus === 'shortlisted',
           alreadyAllocated: active.has(`${slot.id}/${memberId}`),
         };
       }),
@@ -77,7 +91,10 @@ export function slateView(inputs: SlateInputs, slate: SlotChoice[]): SlateSlotVi
 }
 
 /** The stored answer: everything but the identity fields, which come from the row. */
-export type SlateResult = Omit<SlateSuggestionView, 'id' | 'conferenceId' | 'policyVersion' | 'request' | 'createdBy' | 'createdAt' | 'acceptedAt'>;
+export type SlateResult = Omit<
+  SlateSuggestionView,
+  'id' | 'conferenceId' | 'policyVersion' | 'request' | 'createdBy' | 'createdAt' | 'acceptedAt'
+>;
 
 export function resultView(inputs: SlateInputs, answer: SlateSolved): SlateResult {
   return {

@@ -182,7 +182,12 @@ export function suggestSlate(problem: SlateProblem, solve: LpSolver, minCell: nu
     binding.push({ target: requirement.target, description: requirement.description, ...(groups.length ? { groups } : {}) });
   }
   for (const target of binding.slice(0, MAX_COST_PROBES)) {
-    const relaxed = solveWith(p, p.requirements.filter((r) => r.target !== target.target), solve, true);
+    const relaxed = solveWith(
+      p,
+      p.requirements.filter((r) => r.target !== target.target),
+      solve,
+      true,
+    );
     if (relaxed) target.cost = round(Math.max(0, objectiveOf(p, relaxed) - objective));
   }
 
@@ -195,9 +200,7 @@ export function suggestSlate(problem: SlateProblem, solve: LpSolver, minCell: nu
     bindingTargets: binding,
   };
   if (problem.targets?.gender) {
-    answer.gender = disclosesGender
-      ? { count: genderCount(p, chosen), slateSize: chosen.filter(Boolean).length }
-      : { suppressed: true };
+    answer.gender = disclosesGender ? { count: genderCount(p, chosen), slateSize: chosen.filter(Boolean).length } : { suppressed: true };
   }
   return answer;
 }
@@ -253,21 +256,26 @@ function prepare(problem: SlateProblem): Prepared {
 
   for (const seat of problem.allocated ?? []) {
     add({
-      target: `allocated:${seat.slotId}:${seat.memberId}`, kind: 'allocated',
+      target: `allocated:${seat.slotId}:${seat.memberId}`,
+      kind: 'allocated',
       description: `${memberName.get(seat.memberId)} already allocated to ${slotTitle.get(seat.slotId)}`,
       rows: [{ terms: [[seatIndex.get(seatKey(seat))!, 1]], sense: '=', rhs: 1 }],
     });
   }
-  (problem.fixedIn ?? []).forEach((seat, k) => add({
-    target: `fixedIn[${k}]`, kind: 'fixed',
-    description: `${memberName.get(seat.memberId)} fixed in ${slotTitle.get(seat.slotId)}`,
-    rows: [{ terms: [[seatIndex.get(seatKey(seat))!, 1]], sense: '=', rhs: 1 }],
-  }));
+  (problem.fixedIn ?? []).forEach((seat, k) =>
+    add({
+      target: `fixedIn[${k}]`,
+      kind: 'fixed',
+      description: `${memberName.get(seat.memberId)} fixed in ${slotTitle.get(seat.slotId)}`,
+      rows: [{ terms: [[seatIndex.get(seatKey(seat))!, 1]], sense: '=', rhs: 1 }],
+    }),
+  );
   (problem.fixedOut ?? []).forEach((out, k) => {
     const indices = typeof out === 'string' ? where((n) => n.memberId === out) : [seatIndex.get(seatKey(out))!];
     const member = memberName.get(typeof out === 'string' ? out : out.memberId);
     add({
-      target: `fixedOut[${k}]`, kind: 'fixed',
+      target: `fixedOut[${k}]`,
+      kind: 'fixed',
       description: typeof out === 'string' ? `${member} left out` : `${member} left out of ${slotTitle.get(out.slotId)}`,
       rows: [{ terms: sum(indices), sense: '<=', rhs: 0 }],
     });
@@ -275,45 +283,83 @@ function prepare(problem: SlateProblem): Prepared {
 
   for (const [stage, count] of Object.entries(targets.minCareerStage ?? {})) {
     add({
-      target: `minCareerStage.${stage}`, kind: 'target', description: `at least ${count} ${stage} speakers`,
-      rows: [atLeast(where((n) => n.careerStage === stage), { atLeast: count })],
+      target: `minCareerStage.${stage}`,
+      kind: 'target',
+      description: `at least ${count} ${stage} speakers`,
+      rows: [
+        atLeast(
+          where((n) => n.careerStage === stage),
+          { atLeast: count },
+        ),
+      ],
     });
   }
-  (targets.careerStages ?? []).forEach((t, k) => add({
-    target: `careerStages[${k}]`, kind: 'target',
-    description: `at least ${amount(t)} speakers ${t.stages.join(' or ')}`,
-    rows: [atLeast(where((n) => t.stages.includes(n.careerStage)), t)],
-  }));
+  (targets.careerStages ?? []).forEach((t, k) =>
+    add({
+      target: `careerStages[${k}]`,
+      kind: 'target',
+      description: `at least ${amount(t)} speakers ${t.stages.join(' or ')}`,
+      rows: [
+        atLeast(
+          where((n) => t.stages.includes(n.careerStage)),
+          t,
+        ),
+      ],
+    }),
+  );
   if (targets.maxPerInstitute !== undefined) {
     add({
-      target: 'maxPerInstitute', kind: 'target', description: `at most ${targets.maxPerInstitute} speakers per institute`,
+      target: 'maxPerInstitute',
+      kind: 'target',
+      description: `at most ${targets.maxPerInstitute} speakers per institute`,
       rows: groupLimits(nominees, (n) => n.instituteId, targets.maxPerInstitute),
     });
   }
   if (targets.maxPerRegion !== undefined) {
     add({
-      target: 'maxPerRegion', kind: 'target', description: `at most ${targets.maxPerRegion} speakers per region`,
+      target: 'maxPerRegion',
+      kind: 'target',
+      description: `at most ${targets.maxPerRegion} speakers per region`,
       rows: groupLimits(nominees, (n) => n.region, targets.maxPerRegion),
     });
   }
   for (const [region, count] of Object.entries(targets.minPerRegion ?? {})) {
     add({
-      target: `minPerRegion.${region}`, kind: 'target', description: `at least ${count} speakers from ${region}`,
-      rows: [{ ...atLeast(where((n) => n.region === region), { atLeast: count }), group: region }],
+      target: `minPerRegion.${region}`,
+      kind: 'target',
+      description: `at least ${count} speakers from ${region}`,
+      rows: [
+        {
+          ...atLeast(
+            where((n) => n.region === region),
+            { atLeast: count },
+          ),
+          group: region,
+        },
+      ],
     });
   }
   if (targets.onePerPerson ?? true) {
     add({
-      target: 'onePerPerson', kind: 'target', description: 'at most one talk per person in the conference',
+      target: 'onePerPerson',
+      kind: 'target',
+      description: 'at most one talk per person in the conference',
       rows: groupLimits(nominees, (n) => n.memberId, 1).map(({ group: _, ...row }) => row),
     });
   }
   if (targets.gender) {
     const t = targets.gender;
     add({
-      target: 'gender', kind: 'target', aboutGender: true,
+      target: 'gender',
+      kind: 'target',
+      aboutGender: true,
       description: `at least ${amount(t)} speakers ${t.genders.join(' or ')}`,
-      rows: [atLeast(where((n) => n.gender !== undefined && t.genders.includes(n.gender)), t)],
+      rows: [
+        atLeast(
+          where((n) => n.gender !== undefined && t.genders.includes(n.gender)),
+          t,
+        ),
+      ],
     });
   }
   return { problem, nominees, weights, solverWeights, seatRows, requirements };
@@ -323,7 +369,8 @@ function prepare(problem: SlateProblem): Prepared {
 function groupLimits(nominees: SlateNominee[], groupOf: (n: SlateNominee) => string, max: number): Row[] {
   const members = new Map<string, number[]>();
   nominees.forEach((n, i) => members.set(groupOf(n), [...(members.get(groupOf(n)) ?? []), i]));
-  return [...members].filter(([, indices]) => indices.length > max)
+  return [...members]
+    .filter(([, indices]) => indices.length > max)
     .map(([group, indices]) => ({ terms: indices.map((i) => [i, 1] as [number, number]), sense: '<=' as const, rhs: max, group }));
 }
 
@@ -332,7 +379,8 @@ function inputErrors(problem: SlateProblem): Array<{ field: string; message: str
   const slots = new Set<string>();
   for (const [k, slot] of problem.slots.entries()) {
     if (slots.has(slot.id)) errors.push({ field: `slots[${k}]`, message: `slot ${slot.id} listed twice` });
-    if (!Number.isInteger(slot.seats) || slot.seats < 0) errors.push({ field: `slots[${k}].seats`, message: 'must be a whole number >= 0' });
+    if (!Number.isInteger(slot.seats) || slot.seats < 0)
+      errors.push({ field: `slots[${k}].seats`, message: 'must be a whole number >= 0' });
     slots.add(slot.id);
   }
   const seats = new Set<string>();
@@ -353,7 +401,8 @@ function inputErrors(problem: SlateProblem): Array<{ field: string; message: str
   (problem.allocated ?? []).forEach((seat, k) => seatMustExist(`allocated[${k}]`, seat));
   (problem.fixedOut ?? []).forEach((out, k) => {
     if (typeof out !== 'string') seatMustExist(`fixedOut[${k}]`, out);
-    else if (!members.has(out)) errors.push({ field: `fixedOut[${k}]`, message: `member ${out} is not an active nominee of this conference` });
+    else if (!members.has(out))
+      errors.push({ field: `fixedOut[${k}]`, message: `member ${out} is not an active nominee of this conference` });
   });
   const targets = problem.targets ?? {};
   const count = (field: string, value: number | undefined) => {
@@ -386,7 +435,12 @@ function solveWith(p: Prepared, requirements: Requirement[], solve: LpSolver, op
   if (empty.some((row) => !holds(0, row.sense, row.rhs))) return null;
   if (p.nominees.length === 0) return none;
   const objective = optimise ? p.solverWeights : p.solverWeights.map(() => 0);
-  const outcome = solve(writeLp(objective, rows.filter((row) => row.terms.length > 0)));
+  const outcome = solve(
+    writeLp(
+      objective,
+      rows.filter((row) => row.terms.length > 0),
+    ),
+  );
   if (outcome.status === 'infeasible') return null;
   return p.nominees.map((_, i) => (outcome.values[`x${i}`] ?? 0) > 0.5);
 }
@@ -427,9 +481,12 @@ function rankOnly(p: Prepared): boolean[] {
   const chosen = p.nominees.map(() => false);
   const allocated = new Set((p.problem.allocated ?? []).map(seatKey));
   for (const slot of p.problem.slots) {
-    const inSlot = p.nominees.map((n, i) => ({ n, i })).filter(({ n }) => n.slotId === slot.id)
-      .sort((a, b) => Number(allocated.has(seatKey(b.n))) - Number(allocated.has(seatKey(a.n)))
-        || p.weights[b.i] - p.weights[a.i] || a.i - b.i);
+    const inSlot = p.nominees
+      .map((n, i) => ({ n, i }))
+      .filter(({ n }) => n.slotId === slot.id)
+      .sort(
+        (a, b) => Number(allocated.has(seatKey(b.n))) - Number(allocated.has(seatKey(a.n))) || p.weights[b.i] - p.weights[a.i] || a.i - b.i,
+      );
     for (const { i } of inSlot.slice(0, slot.seats)) chosen[i] = true;
   }
   return chosen;
@@ -437,7 +494,8 @@ function rankOnly(p: Prepared): boolean[] {
 
 function slateOf(p: Prepared, chosen: boolean[]): SlotChoice[] {
   return p.problem.slots.map((slot) => {
-    const picked = p.nominees.map((n, i) => ({ n, i }))
+    const picked = p.nominees
+      .map((n, i) => ({ n, i }))
       .filter(({ n, i }) => chosen[i] && n.slotId === slot.id)
       .sort((a, b) => p.weights[b.i] - p.weights[a.i] || a.i - b.i);
     return { slotId: slot.id, memberIds: picked.map(({ n }) => n.memberId), openSeats: slot.seats - picked.length };
@@ -481,7 +539,12 @@ export function writeLp(objective: number[], rows: Row[]): string {
   rows.forEach((row, k) => out.push(` r${k}: ${expression(row.terms)} ${row.sense} ${row.rhs < 0 ? '-' : ''}${number(Math.abs(row.rhs))}`));
   out.push('Binary');
   for (let k = 0; k < objective.length; k += 20) {
-    out.push(` ${objective.slice(k, k + 20).map((_, j) => `x${k + j}`).join(' ')}`);
+    out.push(
+      ` ${objective
+        .slice(k, k + 20)
+        .map((_, j) => `x${k + j}`)
+        .join(' ')}`,
+    );
   }
   out.push('End');
   return out.join('\n');

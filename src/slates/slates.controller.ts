@@ -1,13 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
-  ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
 import { Created } from '../common/http';
 import { ApiProblems, ApiSecured } from '../common/openapi';
 import {
-  CreateSlateSuggestionDto, SlateAcceptanceView, SlateReplayView, SlateSuggestionPage, SlateSuggestionQuery,
+  CreateSlateSuggestionDto,
+  SlateAcceptanceView,
+  SlateReplayView,
+  SlateSuggestionPage,
+  SlateSuggestionQuery,
   SlateSuggestionView,
 } from './slates.dto';
 import { SlatesService } from './slates.service';
@@ -20,14 +29,20 @@ export class SlatesController {
 
   @Post('conferences/:id/slate-suggestions')
   @Roles('committee')
-  @ApiOperation({ summary: 'Solve for the best slate of speakers that meets the committee\'s targets' })
-  @Created(SlateSuggestionView, (suggestion) => `slate-suggestions/${suggestion.id}`,
-    'The best slate meeting the targets, stored for replay and acceptance')
+  @ApiOperation({ summary: "Solve for the best slate of speakers that meets the committee's targets" })
+  @Created(
+    SlateSuggestionView,
+    (suggestion) => `slate-suggestions/${suggestion.id}`,
+    'The best slate meeting the targets, stored for replay and acceptance',
+  )
   @ApiProblems(400, 413, 415)
-  @ApiForbiddenResponse({ description: 'A gender target from a committee member who is not also an admin: refused before anything is solved or stored' })
+  @ApiForbiddenResponse({
+    description: 'A gender target from a committee member who is not also an admin: refused before anything is solved or stored',
+  })
   @ApiUnprocessableEntityResponse({
-    description: 'No slate meets the targets: `conflictingTargets` names a minimal conflicting set (with the gender target in it, '
-      + 'the fixed choices as one entry, `fixedChoices`, naming nobody)',
+    description:
+      'No slate meets the targets: `conflictingTargets` names a minimal conflicting set (with the gender target in it, ' +
+      'the fixed choices as one entry, `fixedChoices`, naming nobody)',
   })
   @ApiNotFoundResponse({ description: 'No such conference' })
   suggest(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateSlateSuggestionDto, @CurrentActor() actor: Actor) {
@@ -36,8 +51,11 @@ export class SlatesController {
 
   @Get('conferences/:id/slate-suggestions')
   @Roles('committee', 'admin')
-  @ApiOperation({ summary: 'A conference\'s stored slate suggestions' })
-  @ApiOkResponse({ type: SlateSuggestionPage, description: 'Newest first; for non-admins only the suggestions made without a gender target' })
+  @ApiOperation({ summary: "A conference's stored slate suggestions" })
+  @ApiOkResponse({
+    type: SlateSuggestionPage,
+    description: 'Newest first; for non-admins only the suggestions made without a gender target',
+  })
   @ApiProblems(400, 404)
   list(@Param('id', ParseUUIDPipe) id: string, @Query() query: SlateSuggestionQuery, @CurrentActor() actor: Actor) {
     return this.slates.list(id, query, actor);
@@ -67,11 +85,16 @@ export class SlatesController {
   @Post('slate-suggestions/:id/accept')
   @Roles('committee')
   @ApiOperation({ summary: 'Accept a suggestion: invite its speakers in one transaction' })
-  @Created(SlateAcceptanceView, (acceptance) => `allocations?conferenceId=${acceptance.conferenceId}`,
-    'One invitation per suggested speaker not already allocated, in one transaction; Location lists the conference\'s allocations')
+  @Created(
+    SlateAcceptanceView,
+    (acceptance) => `allocations?conferenceId=${acceptance.conferenceId}`,
+    "One invitation per suggested speaker not already allocated, in one transaction; Location lists the conference's allocations",
+  )
   @ApiProblems(400, 404)
   @ApiForbiddenResponse({ description: 'A suggestion made with a gender target, to a committee member who is not also an admin' })
-  @ApiConflictResponse({ description: 'Already accepted, allocations changed since, a nomination closed, or a seat taken: nothing written' })
+  @ApiConflictResponse({
+    description: 'Already accepted, allocations changed since, a nomination closed, or a seat taken: nothing written',
+  })
   accept(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<SlateAcceptanceView> {
     return this.slates.accept(id, actor);
   }

@@ -46,21 +46,39 @@ export interface Seat {
 export class SlatesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insertSuggestion(manager: EntityManager, s: {
-    conferenceId: string; policyVersion: number; inputs: SlateInputs; genders: Record<string, Gender> | null; result: SlateResult;
-    createdBy: string;
-  }): Promise<{ id: string; created_at: Date }> {
+  async insertSuggestion(
+    manager: EntityManager,
+    s: {
+      conferenceId: string;
+      policyVersion: number;
+      inputs: SlateInputs;
+      genders: Record<string, Gender> | null;
+      result: SlateResult;
+      createdBy: string;
+    },
+  ): Promise<{ id: string; created_at: Date }> {
     const [row] = await manager.query(
       `INSERT INTO slate_suggestion (conference_id, policy_version, inputs, gender_snapshot, result, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
-      [s.conferenceId, s.policyVersion, JSON.stringify(s.inputs), s.genders && JSON.stringify(s.genders), JSON.stringify(s.result), s.createdBy],
+      [
+        s.conferenceId,
+        s.policyVersion,
+        JSON.stringify(s.inputs),
+        s.genders && JSON.stringify(s.genders),
+        JSON.stringify(s.result),
+        s.createdBy,
+      ],
     );
     return row;
   }
 
   /** The conference's suggestions, newest first; `withGenderTargeted` false leaves out those made with a gender target. */
-  async suggestions(conferenceId: string, withGenderTargeted: boolean, limit: number, offset: number):
-  Promise<{ items: SlateSuggestionSummary[]; total: number }> {
+  async suggestions(
+    conferenceId: string,
+    withGenderTargeted: boolean,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: SlateSuggestionSummary[]; total: number }> {
     const visible = withGenderTargeted ? 'TRUE' : `COALESCE(inputs #> '{request,gender}', 'null'::jsonb) = 'null'::jsonb`;
     const [items, [{ total }]] = await Promise.all([
       this.dataSource.query(

@@ -8,13 +8,15 @@ import { Page } from '../common/pagination';
 import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
 import { RankingService } from '../ranking/ranking.service';
 import { minimumCellCount } from '../reports/suppression';
-import {
-  conflictView, NomineeSnapshot, problemFrom, resultView, SlateInputs, SlateResult, SlotSnapshot,
-} from './slate-inputs';
+import { conflictView, NomineeSnapshot, problemFrom, resultView, SlateInputs, SlateResult, SlotSnapshot } from './slate-inputs';
 import { SlateInputError, suggestSlate } from './slate-model';
 import { loadSlateSolver } from './slate-solver';
 import {
-  CreateSlateSuggestionDto, SlateAcceptanceView, SlateReplayView, SlateSuggestionQuery, SlateSuggestionSummary,
+  CreateSlateSuggestionDto,
+  SlateAcceptanceView,
+  SlateReplayView,
+  SlateSuggestionQuery,
+  SlateSuggestionSummary,
   SlateSuggestionView,
 } from './slates.dto';
 import { SlatesRepository, StoredSuggestion } from './slates.repository';
@@ -24,10 +26,12 @@ const seatKey = (a: { slotId: string; memberId: string }) => `${a.slotId}/${a.me
 // An answer computed with a gender target depends on individual genders, which only admins may see:
 // asked with and without the target, or with everyone but one person left out, it would tell a
 // person's gender. These refusals are constant texts, so they are the same whatever anyone's gender.
-const GENDER_TARGET_RESERVED = 'A gender target would make the answer depend on individual genders, which only admins may see: '
-  + 'ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
-const GENDER_TARGETED_SUGGESTION = 'This suggestion was made with a gender target, so its answer depends on individual genders, '
-  + 'which only admins may see: ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
+const GENDER_TARGET_RESERVED =
+  'A gender target would make the answer depend on individual genders, which only admins may see: ' +
+  'ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
+const GENDER_TARGETED_SUGGESTION =
+  'This suggestion was made with a gender target, so its answer depends on individual genders, ' +
+  'which only admins may see: ask an admin of the diversity office, or use the aggregate balance reports (GET /reports/balance).';
 
 const forbidden = (detail: string) => new ProblemException(HttpStatus.FORBIDDEN, detail);
 // A null gender is no target (the optimiser ignores it), here as in the list's SQL.
@@ -66,13 +70,29 @@ export class SlatesService {
     const result = await this.solve(inputs, genders);
 
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.slates.insertSuggestion(manager, { conferenceId, policyVersion, inputs, genders, result, createdBy: actor.id });
+      const row = await this.slates.insertSuggestion(manager, {
+        conferenceId,
+        policyVersion,
+        inputs,
+        genders,
+        result,
+        createdBy: actor.id,
+      });
       await this.audit.record(manager, actor, {
-        action: 'slate_suggestion.create', entity: 'slate_suggestion', entityId: row.id,
+        action: 'slate_suggestion.create',
+        entity: 'slate_suggestion',
+        entityId: row.id,
         after: { conferenceId, policyVersion, objective: result.objective, targetCost: result.targetCost, request: dto },
       });
       return this.view({
-        id: row.id, conferenceId, policyVersion, inputs, result, createdBy: actor.id, createdAt: row.created_at, acceptedAt: null,
+        id: row.id,
+        conferenceId,
+        policyVersion,
+        inputs,
+        result,
+        createdBy: actor.id,
+        createdAt: row.created_at,
+        acceptedAt: null,
       });
     });
   }
@@ -130,15 +150,16 @@ export class SlatesService {
       const removed = inputs.activeAllocations.filter((a) => !nowKeys.has(seatKey(a)));
       if (added.length || removed.length) {
         throw conflict(
-          `The conference's allocations changed since this suggestion was made (${added.length} new, ${removed.length} ended); `
-            + 'make a new suggestion',
+          `The conference's allocations changed since this suggestion was made (${added.length} new, ${removed.length} ended); ` +
+            'make a new suggestion',
           { added, removed },
         );
       }
 
       const nominees = new Map(inputs.nominees.map((n) => [seatKey(n), n]));
-      const wanted = result.slate.flatMap((slot) => slot.speakers.filter((p) => !p.alreadyAllocated)
-        .map((p) => nominees.get(seatKey({ slotId: slot.slotId, memberId: p.memberId }))!));
+      const wanted = result.slate.flatMap((slot) =>
+        slot.speakers.filter((p) => !p.alreadyAllocated).map((p) => nominees.get(seatKey({ slotId: slot.slotId, memberId: p.memberId }))!),
+      );
       const open = await this.slates.lockOpenNominations(manager, wanted);
       const openBySeat = new Map(open.map((n) => [seatKey({ slotId: n.slot_id, memberId: n.member_id }), n]));
       const closed = wanted.filter((w) => !openBySeat.has(seatKey(w)));
@@ -154,15 +175,23 @@ export class SlatesService {
       const created: Array<{ id: string; slotId: string; memberId: string }> = [];
       for (const w of wanted) {
         const invitation = await this.allocations.createAllocation(manager, {
-          slotId: w.slotId, memberId: w.memberId, nominationId: openBySeat.get(seatKey(w))!.id, rationale,
-          rankAtAllocation: w.rank, scoreAtAllocation: w.score, policyVersion: row.policy_version, actor,
+          slotId: w.slotId,
+          memberId: w.memberId,
+          nominationId: openBySeat.get(seatKey(w))!.id,
+          rationale,
+          rankAtAllocation: w.rank,
+          scoreAtAllocation: w.score,
+          policyVersion: row.policy_version,
+          actor,
           context: { suggestionId: id },
         });
         created.push({ id: invitation.id, slotId: w.slotId, memberId: w.memberId });
       }
       const acceptedAt = await this.slates.markAccepted(manager, id, actor.id);
       await this.audit.record(manager, actor, {
-        action: 'slate_suggestion.accept', entity: 'slate_suggestion', entityId: id,
+        action: 'slate_suggestion.accept',
+        entity: 'slate_suggestion',
+        entityId: id,
         after: { conferenceId: row.conference_id, allocationIds: created.map((c) => c.id) },
       });
       return {
@@ -181,8 +210,10 @@ export class SlatesService {
       answer = suggestSlate(problemFrom(inputs, genders), solver, this.minCell);
     } catch (error) {
       if (error instanceof SlateInputError) {
-        throw unprocessable(`The request cannot be applied to this conference: ${error.message}`,
-          error.errors.map((e) => ({ field: e.field.replace(/^targets\./, ''), message: e.message })));
+        throw unprocessable(
+          `The request cannot be applied to this conference: ${error.message}`,
+          error.errors.map((e) => ({ field: e.field.replace(/^targets\./, ''), message: e.message })),
+        );
       }
       throw error;
     }
@@ -201,7 +232,10 @@ export class SlatesService {
    * The conference's slots, their active nominees ranked with one policy version, and its active
    * allocations. A nominee whose invitation to the slot was declined or withdrawn is not suggested again.
    */
-  private async gatherInputs(conferenceId: string, request: CreateSlateSuggestionDto): Promise<{ inputs: SlateInputs; policyVersion: number }> {
+  private async gatherInputs(
+    conferenceId: string,
+    request: CreateSlateSuggestionDto,
+  ): Promise<{ inputs: SlateInputs; policyVersion: number }> {
     await this.conferenceMustExist(conferenceId);
     const slots = await this.slates.slots(conferenceId);
     if (slots.length === 0) throw unprocessable(`Conference ${conferenceId} has no slots yet`);
@@ -214,8 +248,16 @@ export class SlatesService {
       for (const c of await this.ranking.candidatesForSlot(slot.id, { policyVersion })) {
         if (history.get(seatKey({ slotId: slot.id, memberId: c.memberId })) === false) continue;
         nominees.push({
-          slotId: slot.id, memberId: c.memberId, name: c.name, nominationId: c.nominationId, nominationStatus: c.nominationStatus,
-          rank: c.rank, score: c.score, careerStage: c.careerStage, region: c.region, instituteId: c.instituteId,
+          slotId: slot.id,
+          memberId: c.memberId,
+          name: c.name,
+          nominationId: c.nominationId,
+          nominationStatus: c.nominationStatus,
+          rank: c.rank,
+          score: c.score,
+          careerStage: c.careerStage,
+          region: c.region,
+          instituteId: c.instituteId,
           instituteName: c.instituteName,
         });
       }
@@ -237,8 +279,10 @@ export class SlatesService {
     const known = await this.slates.knownRegions(codes);
     const unknown = codes.filter((c) => !known.has(c));
     if (unknown.length) {
-      throw unprocessable(`Unknown region(s): ${unknown.join(', ')}`,
-        unknown.map((code) => ({ field: `minPerRegion.${code}`, message: 'no such region (see GET /regions)' })));
+      throw unprocessable(
+        `Unknown region(s): ${unknown.join(', ')}`,
+        unknown.map((code) => ({ field: `minPerRegion.${code}`, message: 'no such region (see GET /regions)' })),
+      );
     }
   }
 
@@ -258,8 +302,14 @@ export class SlatesService {
   }
 
   private view(s: {
-    id: string; conferenceId: string; policyVersion: number; inputs: SlateInputs; result: SlateResult;
-    createdBy: string | null; createdAt: Date | string; acceptedAt: Date | string | null;
+    id: string;
+    conferenceId: string;
+    policyVersion: number;
+    inputs: SlateInputs;
+    result: SlateResult;
+    createdBy: string | null;
+    createdAt: Date | string;
+    acceptedAt: Date | string | null;
   }): SlateSuggestionView {
     return {
       id: s.id,

@@ -26,7 +26,13 @@ export class CommitteeDigest implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(DIGEST_QUEUE, async () => { await this.send(); }, { cron: '0 7 * * *', retryLimit: 3, retryDelay: 300 });
+    this.jobs.register(
+      DIGEST_QUEUE,
+      async () => {
+        await this.send();
+      },
+      { cron: '0 7 * * *', retryLimit: 3, retryDelay: 300 },
+    );
   }
 
   /**
@@ -42,7 +48,9 @@ export class CommitteeDigest implements OnModuleInit {
       const pending = await this.speakers.openInvitations(manager);
       if (responses.length === 0 && pending.length === 0) return null;
       return this.outbox.write(manager, {
-        kind: 'digest', to: await this.notices.committee(manager), dedupeKey: `digest:${day}`,
+        kind: 'digest',
+        to: await this.notices.committee(manager),
+        dedupeKey: `digest:${day}`,
         ...digestLetter({ day, responses, pending }),
       });
     });

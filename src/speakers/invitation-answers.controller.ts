@@ -17,7 +17,7 @@ const TOKEN_HEADER = 'invitation-token';
 // No bearer token: the link's token is the credential.
 @ApiPublic()
 @ApiProblem(404, 'The token is not one the service issued')
-@ApiProblem(410, 'The link expired with the invitation\'s deadline')
+@ApiProblem(410, "The link expired with the invitation's deadline")
 @Controller('invitation-link')
 export class InvitationAnswersController {
   constructor(private readonly answers: InvitationAnswers) {}
@@ -55,7 +55,9 @@ export class InvitationAnswersController {
   @ApiProblem(422, 'A reason that breaks a rule of the lifecycle')
   @ApiProblem(409, 'The link was used already, or the invitation is no longer open')
   decline(
-    @Headers(TOKEN_HEADER) token: string | undefined, @Body() dto: DeclineInvitationDto, @Res({ passthrough: true }) res: Response,
+    @Headers(TOKEN_HEADER) token: string | undefined,
+    @Body() dto: DeclineInvitationDto,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<InvitationLinkView> {
     res.setHeader('Cache-Control', 'no-store');
     return this.answers.answer(token, 'declined', dto.reason, dto.category);

@@ -7,10 +7,20 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class DeclineInvitationDto {
   @ApiPropertyOptional({ description: 'Why, if the speaker wants to say: seen by the committee only, never audited, mailed or reported' })
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 4000) reason?: string;
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000)
+  reason?: string;
 
-  @ApiPropertyOptional({ enum: DECLINE_CATEGORIES, description: 'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee' })
-  @IsOptional() @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }) category?: DeclineCategory;
+  @ApiPropertyOptional({
+    enum: DECLINE_CATEGORIES,
+    description:
+      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
+  })
+  @IsOptional()
+  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
+  category?: DeclineCategory;
 }
 
 export class InvitationSlotView {
@@ -18,7 +28,7 @@ export class InvitationSlotView {
   @ApiProperty() talkType: string;
   @ApiProperty({ nullable: true, type: String, example: '2026-07-16T07:30:00.000Z' }) startsAt: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'Thursday, 16 July 2026, 09:30 (Europe/Prague)' }) startsLocal: string | null;
-  @ApiProperty({ description: 'The slot\'s length, or the usual length of its talk type' }) durationMinutes: number;
+  @ApiProperty({ description: "The slot's length, or the usual length of its talk type" }) durationMinutes: number;
   @ApiProperty({ nullable: true, type: String }) room: string | null;
 }
 
@@ -37,7 +47,12 @@ export class InvitationLinkView {
   @ApiProperty({ enum: ALLOCATION_STATUSES }) status: AllocationStatus;
   @ApiProperty({ nullable: true, type: Date }) respondBy: Date | null;
   @ApiProperty({ description: 'Whether this link can still accept or decline' }) canAnswer: boolean;
-  @ApiProperty({ nullable: true, type: String, enum: ['accepted', 'declined'], description: 'The answer given with this link, if it was used' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['accepted', 'declined'],
+    description: 'The answer given with this link, if it was used',
+  })
   answeredWithThisLink: 'accepted' | 'declined' | null;
   @ApiProperty({ type: InvitationSlotView }) slot: InvitationSlotView;
   @ApiProperty({ type: InvitationConferenceView }) conference: InvitationConferenceView;

@@ -28,22 +28,44 @@ export class InvitationAnswers {
     return this.view(this.dataSource.manager, claims, (await this.links.usage(claims))?.answer as 'accepted' | 'declined' | undefined);
   }
 
-  async answer(token: string | undefined, answer: 'accepted' | 'declined', reason?: string, category?: DeclineCategory): Promise<InvitationLinkView> {
+  async answer(
+    token: string | undefined,
+    answer: 'accepted' | 'declined',
+    reason?: string,
+    category?: DeclineCategory,
+  ): Promise<InvitationLinkView> {
     const claims = await this.links.verify(token);
     return this.dataSource.transaction(async (manager) => {
       await this.links.consume(manager, claims, answer);
       await this.lifecycle.changeAllocationStatus(manager, {
-        allocationId: claims.allocationId, to: answer, as: ['speaker'], actor: null, reason, category, via: 'invitation-link',
+        allocationId: claims.allocationId,
+        to: answer,
+        as: ['speaker'],
+        actor: null,
+        reason,
+        category,
+        via: 'invitation-link',
       });
       return this.view(manager, claims, answer);
     });
   }
 
-  private async view(manager: EntityManager, claims: LinkClaims, usedFor: 'accepted' | 'declined' | undefined): Promise<InvitationLinkView> {
+  private async view(
+    manager: EntityManager,
+    claims: LinkClaims,
+    usedFor: 'accepted' | 'declined' | undefined,
+  ): Promise<InvitationLinkView> {
     const row = await this.speakers.linkedInvitation(manager, claims.allocationId);
     if (!row) throw notFound('Invitation');
-    const conference = { id: row.conferenceId, name: row.name, startDate: row.startDate, endDate: row.endDate,
-      country: row.country, city: row.city, timeZone: row.timeZone };
+    const conference = {
+      id: row.conferenceId,
+      name: row.name,
+      startDate: row.startDate,
+      endDate: row.endDate,
+      country: row.country,
+      city: row.city,
+      timeZone: row.timeZone,
+    };
     return {
       allocationId: row.id,
       speakerName: row.speakerName,
@@ -52,12 +74,19 @@ export class InvitationAnswers {
       canAnswer: row.status === 'invited' && usedFor === undefined,
       answeredWithThisLink: usedFor ?? null,
       slot: {
-        title: row.title, talkType: row.talkType, startsAt: row.startsAt ? row.startsAt.toISOString() : null,
+        title: row.title,
+        talkType: row.talkType,
+        startsAt: row.startsAt ? row.startsAt.toISOString() : null,
         startsLocal: row.startsAt ? venueTime(row.startsAt, row.timeZone) : null,
-        durationMinutes: row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType] ?? 30, room: row.room,
+        durationMinutes: row.durationMinutes ?? DEFAULT_TALK_MINUTES[row.talkType] ?? 30,
+        room: row.room,
       },
       conference: {
-        name: row.name, startDate: row.startDate, endDate: row.endDate, location: venueLocation(conference, null), timeZone: row.timeZone,
+        name: row.name,
+        startDate: row.startDate,
+        endDate: row.endDate,
+        location: venueLocation(conference, null),
+        timeZone: row.timeZone,
       },
     };
   }

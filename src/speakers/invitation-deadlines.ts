@@ -29,10 +29,14 @@ export class InvitationDeadlines implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(DEADLINES_QUEUE, async () => {
-      const done = await this.sweep();
-      if (done.reminded || done.expired) this.logger.log(`deadlines: ${done.reminded} reminded, ${done.expired} expired`);
-    }, { cron: '* * * * *', retryLimit: 0, expireInSeconds: 300 });
+    this.jobs.register(
+      DEADLINES_QUEUE,
+      async () => {
+        const done = await this.sweep();
+        if (done.reminded || done.expired) this.logger.log(`deadlines: ${done.reminded} reminded, ${done.expired} expired`);
+      },
+      { cron: '* * * * *', retryLimit: 0, expireInSeconds: 300 },
+    );
   }
 
   /** Everything due at the clock's now: reminders first, then expiries. */
@@ -54,7 +58,13 @@ export class InvitationDeadlines implements OnModuleInit {
       const done = await this.dataSource.transaction(async (manager) => {
         const due = await this.speakers.nextExpired(manager, now);
         if (!due) return false;
-        await this.lifecycle.changeAllocationStatus(manager, { allocationId: due, to: 'expired', as: ['deadline'], actor: null, via: 'deadline' });
+        await this.lifecycle.changeAllocationStatus(manager, {
+          allocationId: due,
+          to: 'expired',
+          as: ['deadline'],
+          actor: null,
+          via: 'deadline',
+        });
         return true;
       });
       if (!done) break;

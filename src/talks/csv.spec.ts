@@ -100,21 +100,29 @@ function wholeText(text: string): string[][] | string {
 
 describe('parseCsv', () => {
   it('reads back any table written the RFC 4180 way, with LF or CRLF line ends and with or without a final one', () => {
-    fc.assert(fc.property(table, fc.constantFrom('\n', '\r\n'), fc.boolean(), (rows, eol, finalEol) => {
-      const text = rows.map((r) => r.map(writeCell).join(',')).join(eol) + (finalEol ? eol : '');
-      expect(parseCsv(text)).toEqual(rows);
-    }));
+    fc.assert(
+      fc.property(table, fc.constantFrom('\n', '\r\n'), fc.boolean(), (rows, eol, finalEol) => {
+        const text = rows.map((r) => r.map(writeCell).join(',')).join(eol) + (finalEol ? eol : '');
+        expect(parseCsv(text)).toEqual(rows);
+      }),
+    );
   });
 
   it('agrees with csv-parse', () => {
-    fc.assert(fc.property(table, (rows) => {
-      const text = `\uFEFF${rows.map((r) => r.map(writeCell).join(',')).join('\n')}\n`;
-      expect(parseCsv(text)).toEqual(parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }));
-    }));
+    fc.assert(
+      fc.property(table, (rows) => {
+        const text = `\uFEFF${rows.map((r) => r.map(writeCell).join(',')).join('\n')}\n`;
+        expect(parseCsv(text)).toEqual(parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }));
+      }),
+    );
   });
 
   it('skips empty lines and a byte-order mark, keeps empty cells and ragged lines', () => {
-    expect(parseCsv('\uFEFFa,b\n\n,\r\nc,,d,\n\n')).toEqual([['a', 'b'], ['', ''], ['c', '', 'd', '']]);
+    expect(parseCsv('\uFEFFa,b\n\n,\r\nc,,d,\n\n')).toEqual([
+      ['a', 'b'],
+      ['', ''],
+      ['c', '', 'd', ''],
+    ]);
     expect(parseCsv('x,')).toEqual([['x', '']]);
     expect(parseCsv('')).toEqual([]);
   });
@@ -128,31 +136,40 @@ describe('parseCsv', () => {
 
 describe('CsvReader, text arriving in pieces', () => {
   it('agrees with csv-parse on the whole text, wherever the text is cut, CRLF or LF, with a byte-order mark', () => {
-    fc.assert(fc.property(table, fc.constantFrom('\n', '\r\n'), cuts, (rows, eol, at) => {
-      const text = `\uFEFF${rows.map((r) => r.map(writeCell).join(',')).join(eol)}${eol}`;
-      const expected = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
-      for (let place = 0; place <= text.length; place++) {
-        expect(readInPieces([text.slice(0, place), text.slice(place)])).toEqual(expected);
-      }
-      expect(readInPieces(cut(text, at))).toEqual(expected);
-    }));
+    fc.assert(
+      fc.property(table, fc.constantFrom('\n', '\r\n'), cuts, (rows, eol, at) => {
+        const text = `\uFEFF${rows.map((r) => r.map(writeCell).join(',')).join(eol)}${eol}`;
+        const expected = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+        for (let place = 0; place <= text.length; place++) {
+          expect(readInPieces([text.slice(0, place), text.slice(place)])).toEqual(expected);
+        }
+        expect(readInPieces(cut(text, at))).toEqual(expected);
+      }),
+    );
   });
 
   it('reads any text, well-formed or not, as the whole-text parser did: same records, same error on the same line', () => {
     const anyText = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', '\r', ' ', '\uFEFF'), maxLength: 40 });
-    fc.assert(fc.property(anyText, cuts, (text, at) => {
-      const expected = wholeText(text);
-      for (let place = 0; place <= text.length; place++) {
-        expect(readInPieces([text.slice(0, place), text.slice(place)])).toEqual(expected);
-      }
-      expect(readInPieces(cut(text, at))).toEqual(expected);
-      expect(readInPieces([...text])).toEqual(expected);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(anyText, cuts, (text, at) => {
+        const expected = wholeText(text);
+        for (let place = 0; place <= text.length; place++) {
+          expect(readInPieces([text.slice(0, place), text.slice(place)])).toEqual(expected);
+        }
+        expect(readInPieces(cut(text, at))).toEqual(expected);
+        expect(readInPieces([...text])).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('joins a quoted cell cut anywhere: inside, between doubled quotes, before its closing quote, around its line breaks', () => {
     const text = 'id,title\r\n1,"Jets, ""boosted""\r\nand tagged"\r\n2,plain\r\n';
-    const expected = [['id', 'title'], ['1', 'Jets, "boosted"\r\nand tagged'], ['2', 'plain']];
+    const expected = [
+      ['id', 'title'],
+      ['1', 'Jets, "boosted"\r\nand tagged'],
+      ['2', 'plain'],
+    ];
     for (let a = 0; a <= text.length; a++) {
       for (let b = a; b <= text.length; b++) {
         expect(readInPieces([text.slice(0, a), text.slice(a, b), text.slice(b)])).toEqual(expected);

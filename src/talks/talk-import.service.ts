@@ -4,9 +4,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { badRequest, ProblemException, unprocessable } from '../common/problem';
-import {
-  readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, talkJsonRecords,
-} from './talk-import';
+import { readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, talkJsonRecords } from './talk-import';
 import { TalkImportResult } from './talks.dto';
 import { TalksRepository } from './talks.repository';
 
@@ -25,8 +23,10 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 /** The answer to an upload still arriving when the shutdown's grace period is over. */
 export class ShutdownRefusal extends ProblemException {
   constructor() {
-    super(HttpStatus.SERVICE_UNAVAILABLE,
-      'The service is shutting down and the upload had not finished; nothing of it was imported. Send it again in a moment');
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'The service is shutting down and the upload had not finished; nothing of it was imported. Send it again in a moment',
+    );
   }
 }
 
@@ -48,7 +48,12 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
 
   /** A JSON array of talks (see load). */
   import(body: unknown, actor: Actor): Promise<TalkImportResult> {
-    return this.load((async function* () { yield talkJsonRecords(body); })(), actor);
+    return this.load(
+      (async function* () {
+        yield talkJsonRecords(body);
+      })(),
+      actor,
+    );
   }
 
   /** A CSV file of talks, read as it arrives (see load); refused with ShutdownRefusal if a shutdown outlasts its upload. */
@@ -81,7 +86,9 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
   private async load(batches: AsyncGenerator<readonly unknown[]>, actor: Actor): Promise<TalkImportResult> {
     const started = Date.now();
     const phases: Record<string, number> = {};
-    const lap = (phase: string) => { phases[phase] = Date.now() - started - Object.values(phases).reduce((a, b) => a + b, 0); };
+    const lap = (phase: string) => {
+      phases[phase] = Date.now() - started - Object.values(phases).reduce((a, b) => a + b, 0);
+    };
     const checker = new TalkImportChecker(MAX_LISTED_ERRORS);
     let runner: QueryRunner | null = null;
     try {
@@ -102,13 +109,11 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
       lap('resolve');
       const errorCount = check.errorCount + unmatchedTotal;
       if (errorCount > 0) {
-        const listed = [...check.errors, ...unmatched]
-          .sort((a, b) => a.row - b.row)
-          .slice(0, MAX_LISTED_ERRORS);
+        const listed = [...check.errors, ...unmatched].sort((a, b) => a.row - b.row).slice(0, MAX_LISTED_ERRORS);
         const more = errorCount - listed.length;
         throw unprocessable(
-          `Nothing was imported: ${errorCount} problem(s)`
-            + (more > 0 ? `; the first ${listed.length} are listed, ${more} more are not` : ''),
+          `Nothing was imported: ${errorCount} problem(s)` +
+            (more > 0 ? `; the first ${listed.length} are listed, ${more} more are not` : ''),
           listed,
           { errorCount },
         );
@@ -123,7 +128,9 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
       await this.audit.record(runner.manager, actor, { action: 'talk.import', entity: 'talk', after: result });
       await runner.commitTransaction();
       lap('commit');
-      this.logger.log(`Imported ${result.created} talks, ${result.conferencesCreated} new conferences; ms per phase ${JSON.stringify(phases)}`);
+      this.logger.log(
+        `Imported ${result.created} talks, ${result.conferencesCreated} new conferences; ms per phase ${JSON.stringify(phases)}`,
+      );
       return result;
     } catch (error) {
       if (runner?.isTransactionActive) await runner.rollbackTransaction();
@@ -139,7 +146,9 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
 
 /** The COPY text of the valid rows, as their records arrive and are checked, in pieces of about 64 KB. */
 async function* talkCopyText(
-  first: IteratorResult<readonly unknown[]>, batches: AsyncIterator<readonly unknown[]>, checker: TalkImportChecker,
+  first: IteratorResult<readonly unknown[]>,
+  batches: AsyncIterator<readonly unknown[]>,
+  checker: TalkImportChecker,
 ): AsyncGenerator<string> {
   let text = '';
   for (let batch = first; !batch.done; batch = await batches.next()) {

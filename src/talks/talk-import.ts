@@ -7,8 +7,17 @@ import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../commo
 import { CsvReader, CsvSyntaxError } from './csv';
 
 export const TALK_IMPORT_COLUMNS = [
-  'externalId', 'conference', 'year', 'conferenceDate', 'talkType', 'date', 'title',
-  'tier', 'conferenceStartDate', 'conferenceEndDate', 'country',
+  'externalId',
+  'conference',
+  'year',
+  'conferenceDate',
+  'talkType',
+  'date',
+  'title',
+  'tier',
+  'conferenceStartDate',
+  'conferenceEndDate',
+  'country',
 ] as const;
 export type TalkImportColumn = (typeof TALK_IMPORT_COLUMNS)[number];
 
@@ -56,8 +65,17 @@ export interface TalkImportCheck {
 export class TalkImportFormatError extends Error {}
 
 const MAX_LENGTH: Record<TalkImportColumn, number> = {
-  externalId: 100, conference: 300, year: 4, conferenceDate: 10, talkType: 20, date: 10, title: 500,
-  tier: 20, conferenceStartDate: 10, conferenceEndDate: 10, country: 2,
+  externalId: 100,
+  conference: 300,
+  year: 4,
+  conferenceDate: 10,
+  talkType: 20,
+  date: 10,
+  title: 500,
+  tier: 20,
+  conferenceStartDate: 10,
+  conferenceEndDate: 10,
+  country: 2,
 };
 const COLUMN_BY_LOWER = new Map(TALK_IMPORT_COLUMNS.map((c) => [c.toLowerCase(), c]));
 const TALK_TYPE_SET = new Set<string>(TALK_TYPES);
@@ -274,7 +292,10 @@ export class TalkImportChecker {
       fail('year', 'is required (or conferenceDate)');
     }
     if (year !== null) {
-      for (const [field, value] of [['conferenceDate', conferenceDate], ['conferenceStartDate', startDate]] as const) {
+      for (const [field, value] of [
+        ['conferenceDate', conferenceDate],
+        ['conferenceStartDate', startDate],
+      ] as const) {
         if (value !== null && Number(value.slice(0, 4)) !== year) {
           fail(field, `${value} is not in ${year}: a conference is known by its name and the year it starts`);
         }
@@ -298,8 +319,18 @@ export class TalkImportChecker {
     let draft = this.drafts.get(conferenceKey);
     if (!draft) {
       draft = {
-        row, name: copyOf(conference!), year: year!, tier: null,
-        startDate: null, startRow: 0, endDate: null, endRow: 0, country: null, countryRow: 0, firstTalk: null, lastTalk: null,
+        row,
+        name: copyOf(conference!),
+        year: year!,
+        tier: null,
+        startDate: null,
+        startRow: 0,
+        endDate: null,
+        endRow: 0,
+        country: null,
+        countryRow: 0,
+        firstTalk: null,
+        lastTalk: null,
       };
       this.drafts.set(copyOf(conferenceKey), draft);
     }
@@ -312,8 +343,13 @@ export class TalkImportChecker {
     }
     this.valid += 1;
     return {
-      row, externalId: externalId!, conference: conference!, year: draft.year,
-      talkType: talkType as TalkType, date: talkDate, title,
+      row,
+      externalId: externalId!,
+      conference: conference!,
+      year: draft.year,
+      talkType: talkType as TalkType,
+      date: talkDate,
+      title,
     };
   }
 
@@ -330,14 +366,20 @@ export class TalkImportChecker {
       const endDate = draft.endDate ?? latest;
       if (endDate < startDate) {
         conferenceErrors.push({
-          row: draft.endRow, field: 'conferenceEndDate',
+          row: draft.endRow,
+          field: 'conferenceEndDate',
           message: `${endDate} is before ${startDate}, the start of ${draft.name} (${draft.year}) taken from its talks' dates`,
         });
         continue;
       }
       conferences.push({
-        row: draft.row, name: draft.name, year: draft.year, tier: draft.tier,
-        startDate, endDate, country: draft.country,
+        row: draft.row,
+        name: draft.name,
+        year: draft.year,
+        tier: draft.tier,
+        startDate,
+        endDate,
+        country: draft.country,
       });
     }
     // Row errors arrive in row order; the sort is stable, so errors of one row keep the order they were found in.
@@ -376,8 +418,13 @@ function copyOf(text: string): string {
 
 /** Rows of one conference must not contradict each other on what it is. */
 function agree(
-  draft: ConferenceDraft, row: number, tier: ConferenceTier | null, startDate: string | null, endDate: string | null,
-  country: string | null, fail: (field: string, message: string) => void,
+  draft: ConferenceDraft,
+  row: number,
+  tier: ConferenceTier | null,
+  startDate: string | null,
+  endDate: string | null,
+  country: string | null,
+  fail: (field: string, message: string) => void,
 ): boolean {
   const where = () => `${draft.name} (${draft.year})`;
   let ok = true;
@@ -391,22 +438,28 @@ function agree(
     }
   }
   if (startDate !== null) {
-    if (draft.startDate === null) { draft.startDate = copyOf(startDate); draft.startRow = row; }
-    else if (draft.startDate !== startDate) {
+    if (draft.startDate === null) {
+      draft.startDate = copyOf(startDate);
+      draft.startRow = row;
+    } else if (draft.startDate !== startDate) {
       fail('conferenceStartDate', `${where()} is given start ${draft.startDate} on row ${draft.startRow}`);
       ok = false;
     }
   }
   if (endDate !== null) {
-    if (draft.endDate === null) { draft.endDate = copyOf(endDate); draft.endRow = row; }
-    else if (draft.endDate !== endDate) {
+    if (draft.endDate === null) {
+      draft.endDate = copyOf(endDate);
+      draft.endRow = row;
+    } else if (draft.endDate !== endDate) {
       fail('conferenceEndDate', `${where()} is given end ${draft.endDate} on row ${draft.endRow}`);
       ok = false;
     }
   }
   if (country !== null) {
-    if (draft.country === null) { draft.country = copyOf(country); draft.countryRow = row; }
-    else if (draft.country !== country) {
+    if (draft.country === null) {
+      draft.country = copyOf(country);
+      draft.countryRow = row;
+    } else if (draft.country !== country) {
       fail('country', `${where()} is given country ${draft.country} on row ${draft.countryRow}`);
       ok = false;
     }

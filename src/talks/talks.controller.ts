@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags,
-  ApiUnprocessableEntityResponse, getSchemaPath,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor, CurrentActor, Roles } from '../auth/actor';
@@ -10,9 +18,7 @@ import { ApiCsv, ApiProblem, ApiProblems, ApiSecured } from '../common/openapi';
 import { BULK_BODY_LIMIT, CSV_TYPES, withRequestText } from '../common/request-body';
 import { ShutdownRefusal, TalkImportService } from './talk-import.service';
 import { TALK_IMPORT_COLUMNS } from './talk-import';
-import {
-  CreateTalkDto, NestedTalkQuery, TalkFilter, TalkImportResult, TalkImportRowDoc, TalkPage, TalkQuery, TalkView,
-} from './talks.dto';
+import { CreateTalkDto, NestedTalkQuery, TalkFilter, TalkImportResult, TalkImportRowDoc, TalkPage, TalkQuery, TalkView } from './talks.dto';
 import { TalksService } from './talks.service';
 
 /** The talk history: recorded by hand, imported in bulk, or written when an allocation is accepted. */
@@ -42,15 +48,18 @@ export class TalksController {
   @ApiOperation({ summary: 'Import talks from a JSON array or text/csv (up to 2,000,000 rows), all or nothing' })
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
-    description: `A JSON array of rows, or CSV with a header naming the columns (${TALK_IMPORT_COLUMNS.join(', ')}). `
-      + 'Members by externalId; conferences by name (any case) and year, created when unknown and the row gives a tier.',
+    description:
+      `A JSON array of rows, or CSV with a header naming the columns (${TALK_IMPORT_COLUMNS.join(', ')}). ` +
+      'Members by externalId; conferences by name (any case) and year, created when unknown and the row gives a tier.',
     schema: { type: 'array', items: { $ref: getSchemaPath(TalkImportRowDoc) } },
   })
   @ApiOkResponse({ type: TalkImportResult })
   @ApiBadRequestResponse({ description: 'Not a JSON array or readable CSV; unknown or missing columns' })
   @ApiProblems(413, 415)
   @ApiUnprocessableEntityResponse({ description: 'Bad rows: errors[{row, field, message}], nothing written' })
-  @ApiServiceUnavailableResponse({ description: 'The service began shutting down and a CSV upload did not finish within its grace period; nothing written' })
+  @ApiServiceUnavailableResponse({
+    description: 'The service began shutting down and a CSV upload did not finish within its grace period; nothing written',
+  })
   import(@Body() body: unknown, @Req() req: Request, @CurrentActor() actor: Actor): Promise<TalkImportResult> {
     // CSV is left unread by the body parsers (app.setup.ts) and read here as it arrives.
     if (req.is(CSV_TYPES)) {

@@ -12,9 +12,15 @@ export class CreateTalkDto {
   @ApiProperty() @IsUUID() conferenceId: string;
   @ApiProperty({ enum: TALK_TYPES }) @IsIn(TALK_TYPES) talkType: TalkType;
   @ApiPropertyOptional({ example: '2026-07-16', description: "Defaults to the conference's start" })
-  @IsOptional() @IsCalendarDate() date?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  date?: string;
   @ApiPropertyOptional({ example: 'Top quark mass: the legacy measurement' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(500) title?: string;
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  title?: string;
 }
 
 /** Filters shared by the talk list and its CSV export. */
@@ -24,9 +30,13 @@ export class TalkFilter {
   @ApiPropertyOptional({ enum: TALK_TYPES }) @IsOptional() @IsIn(TALK_TYPES) talkType?: TalkType;
   @ApiPropertyOptional({ enum: CONFERENCE_TIERS }) @IsOptional() @IsIn(CONFERENCE_TIERS) tier?: ConferenceTier;
   @ApiPropertyOptional({ example: '2016-01-01', description: 'Talks on or after this date' })
-  @IsOptional() @IsCalendarDate() from?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Talks on or before this date' })
-  @IsOptional() @IsCalendarDate() to?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
 }
 
 export class TalkQuery extends IntersectionType(PageQuery, TalkFilter) {}

@@ -115,8 +115,11 @@ export class TalksRepository {
   }
 
   /** Whether the member and the conference a talk names exist. */
-  async speakerAndConferenceExist(manager: EntityManager, memberId: string, conferenceId: string):
-  Promise<{ member: boolean; conference: boolean }> {
+  async speakerAndConferenceExist(
+    manager: EntityManager,
+    memberId: string,
+    conferenceId: string,
+  ): Promise<{ member: boolean; conference: boolean }> {
     const [found] = await manager.query(
       `SELECT EXISTS (SELECT 1 FROM member WHERE id = $1) AS member,
               EXISTS (SELECT 1 FROM conference WHERE id = $2) AS conference`,
@@ -213,9 +216,19 @@ export class TalksRepository {
     await client.query(
       `INSERT INTO conference_import SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS c(row int, name text, year int, tier text, start_date date, end_date date, country char(2))`,
-      [JSON.stringify(conferences.map((c) => ({
-        row: c.row, name: c.name, year: c.year, tier: c.tier, start_date: c.startDate, end_date: c.endDate, country: c.country,
-      })))],
+      [
+        JSON.stringify(
+          conferences.map((c) => ({
+            row: c.row,
+            name: c.name,
+            year: c.year,
+            tier: c.tier,
+            start_date: c.startDate,
+            end_date: c.endDate,
+            country: c.country,
+          })),
+        ),
+      ],
     );
     await client.query(`ANALYZE talk_import`);
   }
@@ -290,8 +303,9 @@ export class TalksRepository {
    */
   async insertTalks(client: PoolClient, rows: number, bulk: boolean): Promise<number> {
     // Time-ordered ids (PostgreSQL 18) append to the primary key's index instead of landing all over it.
-    const { rows: [{ ordered }] } = await client.query<{ ordered: boolean }>(
-      `SELECT current_setting('server_version_num')::int >= 180000 AS ordered`);
+    const {
+      rows: [{ ordered }],
+    } = await client.query<{ ordered: boolean }>(`SELECT current_setting('server_version_num')::int >= 180000 AS ordered`);
     const insert = `
       INSERT INTO talk (id, member_id, conference_id, talk_type, date, title, career_stage, institute_id)
       SELECT ${ordered ? 'uuidv7()' : 'gen_random_uuid()'}, member_id, conference_id, talk_type, date, title, career_stage, institute_id
@@ -303,9 +317,15 @@ export class TalksRepository {
       FROM pg_constraint
       WHERE conrelid = 'talk'::regclass AND contype = 'f'
         AND confrelid IN ('member'::regclass, 'conference'::regclass, 'institute'::regclass)`);
-    const { rows: [{ existing }] } = await client.query<{ existing: number }>(
-      `SELECT GREATEST(reltuples, 0)::float8 AS existing FROM pg_class WHERE oid = 'talk'::regclass`);
-    const { rows: indexes } = rows < existing ? { rows: [] } : await client.query<{ name: string; definition: string }>(`
+    const {
+      rows: [{ existing }],
+    } = await client.query<{ existing: number }>(
+      `SELECT GREATEST(reltuples, 0)::float8 AS existing FROM pg_class WHERE oid = 'talk'::regclass`,
+    );
+    const { rows: indexes } =
+      rows < existing
+        ? { rows: [] }
+        : await client.query<{ name: string; definition: string }>(`
       SELECT c.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
       FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
       WHERE x.indrelid = 'talk'::regclass AND NOT x.indisunique AND NOT x.indisprimary`);

@@ -29,10 +29,16 @@ export class TalksService {
       const id = await this.talks.insertTalk(manager, dto);
       const talk = (await this.talks.talk(id, manager))!;
       await this.audit.record(manager, actor, {
-        action: 'talk.create', entity: 'talk', entityId: id,
+        action: 'talk.create',
+        entity: 'talk',
+        entityId: id,
         after: {
-          memberId: talk.memberId, conferenceId: talk.conferenceId, talkType: talk.talkType, date: talk.date,
-          careerStage: talk.careerStage, instituteId: talk.instituteId,
+          memberId: talk.memberId,
+          conferenceId: talk.conferenceId,
+          talkType: talk.talkType,
+          date: talk.date,
+          careerStage: talk.careerStage,
+          instituteId: talk.instituteId,
         },
       });
       return talk;
@@ -51,12 +57,12 @@ export class TalksService {
   }
 
   async listForMember(memberId: string, filter: TalkFilter, page: PageQuery): Promise<Page<TalkView>> {
-    if (!await this.talks.memberExists(memberId)) throw notFound('Member', memberId);
+    if (!(await this.talks.memberExists(memberId))) throw notFound('Member', memberId);
     return this.list({ ...filter, memberId }, page);
   }
 
   async listForConference(conferenceId: string, filter: TalkFilter, page: PageQuery): Promise<Page<TalkView>> {
-    if (!await this.talks.conferenceExists(conferenceId)) throw notFound('Conference', conferenceId);
+    if (!(await this.talks.conferenceExists(conferenceId))) throw notFound('Conference', conferenceId);
     return this.list({ ...filter, conferenceId }, page);
   }
 

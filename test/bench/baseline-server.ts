@@ -12,14 +12,20 @@ import { CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, rankingsFromBasisQu
 import { previousQuarterEnd } from '../../src/privacy/reporting-period';
 import { balanceCountQuery, Dimension, Population } from '../../src/reports/balance.sql';
 import {
-  fullScanBalanceCountQuery, fullScanCandidatesQuery, fullScanEquityCountQuery, fullScanFunnelCountQuery, fullScanRankingsQuery, SqlQuery,
+  fullScanBalanceCountQuery,
+  fullScanCandidatesQuery,
+  fullScanEquityCountQuery,
+  fullScanFunnelCountQuery,
+  fullScanRankingsQuery,
+  SqlQuery,
 } from '../support/full-scan';
 import { baselineReportQueries } from './report-queries';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
-  const policy: { version: number; weights: RankWeights } =
-    (await pool.query('SELECT version, weights FROM rank_policy ORDER BY version DESC LIMIT 1')).rows[0];
+  const policy: { version: number; weights: RankWeights } = (
+    await pool.query('SELECT version, weights FROM rank_policy ORDER BY version DESC LIMIT 1')
+  ).rows[0];
   const { weights } = policy;
   const slotStart = new Map<string, string>();
   const today = new Date().toISOString().slice(0, 10);
@@ -28,7 +34,9 @@ async function main(): Promise<void> {
   const startOf = async (slotId: string) => {
     if (!slotStart.has(slotId)) {
       const { rows } = await pool.query(
-        `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`, [slotId]);
+        `SELECT c.start_date::text AS start FROM slot s JOIN conference c ON c.id = s.conference_id WHERE s.id = $1`,
+        [slotId],
+      );
       slotStart.set(slotId, rows[0].start);
     }
     return slotStart.get(slotId)!;
@@ -39,8 +47,14 @@ async function main(): Promise<void> {
     const dimension = url.searchParams.get('dimension') as Dimension;
     const within = (url.searchParams.get('within') as Dimension | null) ?? null;
     const gender = dimension === 'gender' || within === 'gender';
-    return build(url.searchParams.get('population') as Population, dimension, within,
-      { to: gender ? previousQuarterEnd(today) : today }, undefined, gender);
+    return build(
+      url.searchParams.get('population') as Population,
+      dimension,
+      within,
+      { to: gender ? previousQuarterEnd(today) : today },
+      undefined,
+      gender,
+    );
   };
   const fullScanReports: Record<string, SqlQuery> = {
     funnel: fullScanFunnelCountQuery('gender', { to: previousQuarterEnd(today) }, previousQuarterEnd(today), true),
@@ -54,9 +68,13 @@ async function main(): Promise<void> {
       const asOf = await startOf(slotId);
       const q = candidatesQuery({ slotId, asOf, weights });
       const nominees = nomineesOf((await pool.query<CandidateRow>({ name: CANDIDATES.name, text: q.text, values: q.values })).rows);
-      const conferences = (await pool.query<CandidateConference>({
-        name: CANDIDATE_CONFERENCES.name, text: CANDIDATE_CONFERENCES.text, values: [conferencesOf(nominees)],
-      })).rows;
+      const conferences = (
+        await pool.query<CandidateConference>({
+          name: CANDIDATE_CONFERENCES.name,
+          text: CANDIDATE_CONFERENCES.text,
+          values: [conferencesOf(nominees)],
+        })
+      ).rows;
       return rankCandidates(nominees, conferences, asOf, policy);
     },
     '/fullscan/candidates': async (url) => {

@@ -21,7 +21,11 @@ import { seedDatabase, SeedResult } from '../../src/demo/seed';
 import { RankWeights } from '../../src/ranking/eligibility';
 import { CountRow, Dimension, Population } from '../../src/reports/balance.sql';
 import {
-  fullScanBalanceCountQuery, fullScanEquityCountQuery, fullScanFunnelCountQuery, fullScanRankingsQuery, SqlQuery,
+  fullScanBalanceCountQuery,
+  fullScanEquityCountQuery,
+  fullScanFunnelCountQuery,
+  fullScanRankingsQuery,
+  SqlQuery,
 } from '../support/full-scan';
 import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { cannon, Request, watchMemory } from './cannon';
@@ -53,7 +57,10 @@ type Sample =
   | { kind: 'funnel' }
   | { kind: 'equity' };
 
-interface SampleCheck { compared: number; differences: string[] }
+interface SampleCheck {
+  compared: number;
+  differences: string[];
+}
 
 interface ScaleRow {
   talks: number;
@@ -79,7 +86,12 @@ interface Measured {
   note?: string;
 }
 
-interface ImportTiming { name: string; rows: number; seconds: number | null; note: string }
+interface ImportTiming {
+  name: string;
+  rows: number;
+  seconds: number | null;
+  note: string;
+}
 
 const log = (line: string) => console.log(line);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -112,14 +124,21 @@ async function main(): Promise<void> {
     connections: Number(values.connections),
     soakSeconds: Number(values['soak-seconds']),
     soakLoad: Number(values['soak-load']),
-    scalingTalks: values['no-scaling'] ? [] : values['scaling-talks'].split(',').map((n) => Number(n.trim())).filter((n) => n > 0),
+    scalingTalks: values['no-scaling']
+      ? []
+      : values['scaling-talks']
+          .split(',')
+          .map((n) => Number(n.trim()))
+          .filter((n) => n > 0),
   };
   const started = Date.now();
   const loadBefore = loadavg()[0];
   const csv = await measureCsvReader();
-  log(`CSV reader, ${csv.rows} rows: own ${csv.ownMs.toFixed(0)} ms, csv-parse ${csv.csvParseMs.toFixed(0)} ms `
-    + `(${(csv.csvParseMs / csv.ownMs).toFixed(1)}x); in 64 KiB pieces as an import reads them: own ${csv.ownPiecesMs.toFixed(0)} ms, `
-    + `csv-parse ${csv.csvParsePiecesMs.toFixed(0)} ms (${(csv.csvParsePiecesMs / csv.ownPiecesMs).toFixed(1)}x)`);
+  log(
+    `CSV reader, ${csv.rows} rows: own ${csv.ownMs.toFixed(0)} ms, csv-parse ${csv.csvParseMs.toFixed(0)} ms ` +
+      `(${(csv.csvParseMs / csv.ownMs).toFixed(1)}x); in 64 KiB pieces as an import reads them: own ${csv.ownPiecesMs.toFixed(0)} ms, ` +
+      `csv-parse ${csv.csvParsePiecesMs.toFixed(0)} ms (${(csv.csvParsePiecesMs / csv.ownPiecesMs).toFixed(1)}x)`,
+  );
   log(describeMentorship(await measureMentorship(options.seed)));
   const today = new Date().toISOString().slice(0, 10);
   const work = mkdtempSync(join(tmpdir(), 'sa-bench-'));
@@ -147,15 +166,33 @@ async function main(): Promise<void> {
 
     log('Seeding with COPY ...');
     const seeded = await seedDatabase(loadUrl, {
-      members: options.members, talks: options.talks, seed: options.seed, today, crowdedSlotNominees: 200,
+      members: options.members,
+      talks: options.talks,
+      seed: options.seed,
+      today,
+      crowdedSlotNominees: 200,
     });
-    log(`  seeded in ${seconds(seeded.timings.totalMs)} s (${Object.entries(seeded.counts).map(([t, n]) => `${n} ${t}`).join(', ')})`);
+    log(
+      `  seeded in ${seconds(seeded.timings.totalMs)} s (${Object.entries(seeded.counts)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')})`,
+    );
     const tokenOf = (email: string) => seeded.users.find((u) => u.email === email)!;
     const pairs = await nominationPairs(loadUrl, 60_000);
 
     const adminToken = `bench-${randomBytes(16).toString('hex')}`;
-    const service = await startChild(children, 'dist/src/main.js', { DATABASE_URL: loadUrl, ADMIN_TOKEN: adminToken }, join(work, 'service.log'));
-    const baseline = await startChild(children, 'dist/test/bench/baseline-server.js', { DATABASE_URL: loadUrl }, join(work, 'baseline.log'));
+    const service = await startChild(
+      children,
+      'dist/src/main.js',
+      { DATABASE_URL: loadUrl, ADMIN_TOKEN: adminToken },
+      join(work, 'service.log'),
+    );
+    const baseline = await startChild(
+      children,
+      'dist/test/bench/baseline-server.js',
+      { DATABASE_URL: loadUrl },
+      join(work, 'baseline.log'),
+    );
     const serviceMemory = watchMemory(service.child.pid!);
 
     const endpoints = benchEndpoints(seeded, tokenOf, pairs);
@@ -165,15 +202,19 @@ async function main(): Promise<void> {
       measured.push(m);
       log(`  ${row(m).join('  ')}`);
     }
-    log('Sample check: the service\'s answers (as admin) against the full-scan SQL\'s ...');
+    log("Sample check: the service's answers (as admin) against the full-scan SQL's ...");
     const sampled = await sampleCheck(endpoints, service.url, adminToken, loadUrl);
     log(`  ${sampleLine(sampled)}`);
     sampled.differences.forEach((d) => log(`    ${d}`));
     let soaked: SoakResult | null = null;
     if (!values['no-soak']) {
-      log(`Soak: ${options.soakSeconds} s of mixed reads and writes at ${Math.round(options.soakLoad * 100)}% of the measured capacity ...`);
+      log(
+        `Soak: ${options.soakSeconds} s of mixed reads and writes at ${Math.round(options.soakLoad * 100)}% of the measured capacity ...`,
+      );
       soaked = await soak(service.url, service.child.pid!, soakParts(endpoints, tokenOf, pairs), {
-        seconds: options.soakSeconds, connections: options.connections, load: options.soakLoad,
+        seconds: options.soakSeconds,
+        connections: options.connections,
+        load: options.soakLoad,
       });
       log(`  ${soakVerdict(soaked).text}`);
     }
@@ -184,7 +225,12 @@ async function main(): Promise<void> {
     let importPeakMb: number | null = null;
     if (!values['no-imports']) {
       log('Timing the HTTP imports into a fresh database ...');
-      const importer = await startChild(children, 'dist/src/main.js', { DATABASE_URL: pg.url('bench_import'), ADMIN_TOKEN: adminToken }, join(work, 'import-service.log'));
+      const importer = await startChild(
+        children,
+        'dist/src/main.js',
+        { DATABASE_URL: pg.url('bench_import'), ADMIN_TOKEN: adminToken },
+        join(work, 'import-service.log'),
+      );
       const importMemory = watchMemory(importer.child.pid!);
       imports = await timeImports(importer.url, adminToken, options, today);
       importPeakMb = importMemory.stop();
@@ -205,14 +251,28 @@ async function main(): Promise<void> {
           await creator.query(`CREATE DATABASE ${name}`);
           await creator.end();
           seededHere = await seedDatabase(pg.url(name), {
-            members: options.members, talks, seed: options.seed, today, crowdedSlotNominees: 200,
+            members: options.members,
+            talks,
+            seed: options.seed,
+            today,
+            crowdedSlotNominees: 200,
           });
           seedSeconds = seededHere.timings.totalMs / 1000;
           log(`  seeded in ${seedSeconds.toFixed(1)} s`);
         }
         const url = reuse ? loadUrl : pg.url(name);
-        const scaleService = await startChild(children, 'dist/src/main.js', { DATABASE_URL: url, ADMIN_TOKEN: adminToken }, join(work, `service-${talks}.log`));
-        const scaleBaseline = await startChild(children, 'dist/test/bench/baseline-server.js', { DATABASE_URL: url }, join(work, `baseline-${talks}.log`));
+        const scaleService = await startChild(
+          children,
+          'dist/src/main.js',
+          { DATABASE_URL: url, ADMIN_TOKEN: adminToken },
+          join(work, `service-${talks}.log`),
+        );
+        const scaleBaseline = await startChild(
+          children,
+          'dist/test/bench/baseline-server.js',
+          { DATABASE_URL: url },
+          join(work, `baseline-${talks}.log`),
+        );
         const medians: ScaleRow['medians'] = [];
         for (const endpoint of scaledEndpoints(seededHere)) {
           medians.push({
@@ -237,11 +297,26 @@ async function main(): Promise<void> {
     }
 
     const machine = {
-      cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: totalmem() / 2 ** 30,
-      node: process.version, postgres: postgresVersion, load: [loadBefore, loadavg()[0]],
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: totalmem() / 2 ** 30,
+      node: process.version,
+      postgres: postgresVersion,
+      load: [loadBefore, loadavg()[0]],
     };
     const report = render({
-      options, machine, seeded, measured, sampled, scaled, soaked, loadPeakMb, imports, importPeakMb, elapsedMs: Date.now() - started, today,
+      options,
+      machine,
+      seeded,
+      measured,
+      sampled,
+      scaled,
+      soaked,
+      loadPeakMb,
+      imports,
+      importPeakMb,
+      elapsedMs: Date.now() - started,
+      today,
     });
     console.log(`\n${report.console}`);
     if (!values['no-docs']) {
@@ -270,15 +345,29 @@ function benchEndpoints(
   const slot = seeded.crowdedSlotId!;
 
   const endpoints: Endpoint[] = [
-    { name: 'GET /slots/:id/candidates (200 nominees)', medianTargetMs: 10,
-      service: get(`/api/v1/slots/${slot}/candidates`, committee), baseline: get(`/candidates?slotId=${slot}`),
-      fullScan: get(`/fullscan/candidates?slotId=${slot}`) },
-    { name: 'GET /rankings (first page)', medianTargetMs: 150,
-      service: get('/api/v1/rankings', committee), baseline: get('/rankings'), fullScan: get('/fullscan/rankings'),
-      sample: { kind: 'rankings' } },
-    { name: 'GET /rankings?region=GERMANY', medianTargetMs: 150,
-      service: get('/api/v1/rankings?region=GERMANY', committee), baseline: get('/rankings?region=GERMANY'),
-      fullScan: get('/fullscan/rankings?region=GERMANY'), sample: { kind: 'rankings', region: 'GERMANY' } },
+    {
+      name: 'GET /slots/:id/candidates (200 nominees)',
+      medianTargetMs: 10,
+      service: get(`/api/v1/slots/${slot}/candidates`, committee),
+      baseline: get(`/candidates?slotId=${slot}`),
+      fullScan: get(`/fullscan/candidates?slotId=${slot}`),
+    },
+    {
+      name: 'GET /rankings (first page)',
+      medianTargetMs: 150,
+      service: get('/api/v1/rankings', committee),
+      baseline: get('/rankings'),
+      fullScan: get('/fullscan/rankings'),
+      sample: { kind: 'rankings' },
+    },
+    {
+      name: 'GET /rankings?region=GERMANY',
+      medianTargetMs: 150,
+      service: get('/api/v1/rankings?region=GERMANY', committee),
+      baseline: get('/rankings?region=GERMANY'),
+      fullScan: get('/fullscan/rankings?region=GERMANY'),
+      sample: { kind: 'rankings', region: 'GERMANY' },
+    },
   ];
   // Report counts are cached while their tables are unchanged; `no-cache` rows force the count itself,
   // and those are the ones held to the target: the first request after a change is the slow one.
@@ -286,22 +375,37 @@ function benchEndpoints(
   const report = (name: string, query: string, baseline: string, fullScan: string, sample: Sample) => {
     endpoints.push(
       { name, service: get(`/api/v1/reports/${query}`, monitor), baseline: get(baseline), fullScan: get(fullScan) },
-      { name: `${name} (no-cache)`, medianTargetMs: 30, service: get(`/api/v1/reports/${query}`, afresh), baseline: get(baseline),
-        fullScan: get(fullScan), sample },
+      {
+        name: `${name} (no-cache)`,
+        medianTargetMs: 30,
+        service: get(`/api/v1/reports/${query}`, afresh),
+        baseline: get(baseline),
+        fullScan: get(fullScan),
+        sample,
+      },
     );
   };
   for (const population of ['talks', 'allocations', 'members'] as const) {
     for (const dimension of ['region', 'careerStage', 'gender'] as const) {
       const query = `population=${population}&dimension=${dimension}`;
-      report(`GET /reports/balance ${population} x ${dimension}`, `balance?${query}`, `/balance?${query}`, `/fullscan/balance?${query}`,
-        { kind: 'balance', population, dimension });
+      report(`GET /reports/balance ${population} x ${dimension}`, `balance?${query}`, `/balance?${query}`, `/fullscan/balance?${query}`, {
+        kind: 'balance',
+        population,
+        dimension,
+      });
     }
   }
   const withinStage = 'population=talks&dimension=gender&within=careerStage';
-  report('GET /reports/balance talks x gender within careerStage', `balance?${withinStage}`, `/balance?${withinStage}`,
-    `/fullscan/balance?${withinStage}`, { kind: 'balance', population: 'talks', dimension: 'gender', within: 'careerStage' });
-  report('GET /reports/funnel?dimension=gender', 'funnel?dimension=gender', '/report?name=funnel', '/fullscan/report?name=funnel',
-    { kind: 'funnel' });
+  report(
+    'GET /reports/balance talks x gender within careerStage',
+    `balance?${withinStage}`,
+    `/balance?${withinStage}`,
+    `/fullscan/balance?${withinStage}`,
+    { kind: 'balance', population: 'talks', dimension: 'gender', within: 'careerStage' },
+  );
+  report('GET /reports/funnel?dimension=gender', 'funnel?dimension=gender', '/report?name=funnel', '/fullscan/report?name=funnel', {
+    kind: 'funnel',
+  });
   report('GET /reports/equity', 'equity', '/report?name=equity', '/fullscan/report?name=equity', { kind: 'equity' });
   // Fresh (member, slot) pairs: half for the service, half for the baseline, so no request is a duplicate.
   const half = Math.floor(pairs.length / 2);
@@ -318,10 +422,13 @@ function benchEndpoints(
   endpoints.push({
     name: 'POST /nominations',
     throughputTarget: 0.9,
-    service: { method: 'POST', path: '/api/v1/nominations', headers: { Authorization: `Bearer ${nominator.token}` },
-      body: () => ({ ...forService(), reason }) },
-    baseline: { method: 'POST', path: '/nominations', headers: {},
-      body: () => ({ ...forBaseline(), reason, nominatorId: nominator.id }) },
+    service: {
+      method: 'POST',
+      path: '/api/v1/nominations',
+      headers: { Authorization: `Bearer ${nominator.token}` },
+      body: () => ({ ...forService(), reason }),
+    },
+    baseline: { method: 'POST', path: '/nominations', headers: {}, body: () => ({ ...forBaseline(), reason, nominatorId: nominator.id }) },
   });
   return endpoints;
 }
@@ -340,10 +447,16 @@ function soakParts(
   return [
     { name: 'GET /slots/:id/candidates', share: 3, request: byName('GET /slots/:id/candidates') },
     { name: 'GET /reports/balance talks x region', share: 2, request: byName('GET /reports/balance talks x region') },
-    { name: 'GET /nominations (a nominator\'s own)', share: 2,
-      request: { method: 'GET', path: '/api/v1/nominations?limit=20', headers: as('nominator@demo.example') } },
-    { name: 'GET /members/:id/eligibility', share: 2,
-      request: { method: 'GET', path: `/api/v1/members/${pairs[0].memberId}/eligibility`, headers: as('committee@demo.example') } },
+    {
+      name: "GET /nominations (a nominator's own)",
+      share: 2,
+      request: { method: 'GET', path: '/api/v1/nominations?limit=20', headers: as('nominator@demo.example') },
+    },
+    {
+      name: 'GET /members/:id/eligibility',
+      share: 2,
+      request: { method: 'GET', path: `/api/v1/members/${pairs[0].memberId}/eligibility`, headers: as('committee@demo.example') },
+    },
     { name: 'POST /nominations', share: 1, request: byName('POST /nominations') },
   ];
 }
@@ -353,14 +466,17 @@ async function nominationPairs(url: string, count: number): Promise<{ memberId: 
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ memberId: string; slotId: string }>(`
+    const { rows } = await client.query<{ memberId: string; slotId: string }>(
+      `
       SELECT m.id AS "memberId", s.id AS "slotId"
       FROM (SELECT id FROM member WHERE left_on IS NULL ORDER BY md5(id::text) LIMIT 400) m
       CROSS JOIN (SELECT s.id FROM slot s JOIN conference c ON c.id = s.conference_id
                   WHERE c.start_date > current_date + 7 ORDER BY md5(s.id::text) LIMIT 200) s
       WHERE NOT EXISTS (SELECT 1 FROM nomination n WHERE n.member_id = m.id AND n.slot_id = s.id)
       ORDER BY md5(m.id::text || s.id::text)
-      LIMIT $1`, [count]);
+      LIMIT $1`,
+      [count],
+    );
     return rows;
   } finally {
     await client.end();
@@ -396,10 +512,15 @@ async function medianOf(base: string, request: Request, latencySeconds: number):
 /** Stops the children and waits until they have gone, so their database can be dropped. */
 async function stopAndWait(children: ChildProcess[]): Promise<void> {
   const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-  await Promise.all(running.map((child) => new Promise<void>((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,14 +539,21 @@ function scaledEndpoints(seeded: SeedResult): { service: Request; fullScan: Requ
     { service: get(`/api/v1/reports/balance?${byRegion}`, afresh), fullScan: get(`/fullscan/balance?${byRegion}`) },
     { service: get(`/api/v1/reports/balance?${withinStage}`, afresh), fullScan: get(`/fullscan/balance?${withinStage}`) },
     { service: get('/api/v1/rankings', committee), fullScan: get('/fullscan/rankings') },
-    { service: get(`/api/v1/slots/${seeded.crowdedSlotId}/candidates`, committee), fullScan: get(`/fullscan/candidates?slotId=${seeded.crowdedSlotId}`) },
+    {
+      service: get(`/api/v1/slots/${seeded.crowdedSlotId}/candidates`, committee),
+      fullScan: get(`/fullscan/candidates?slotId=${seeded.crowdedSlotId}`),
+    },
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
 // The sample check: the service's answers against the full-scan SQL's
 
-interface ReportCell { value: string; count: number | null; suppressed?: boolean }
+interface ReportCell {
+  value: string;
+  count: number | null;
+  suppressed?: boolean;
+}
 
 /**
  * Each measured answer that has a sample, read once as admin (exact counts, no noise; counted afresh),
@@ -443,7 +571,8 @@ async function sampleCheck(endpoints: Endpoint[], serviceUrl: string, adminToken
     const rowsOf = async (q: SqlQuery) => (await client.query(q.text, q.values)).rows;
     const read = async (path: string) => {
       const res = await fetch(`${serviceUrl}${path}`, {
-        headers: { Authorization: `Bearer ${adminToken}`, 'Cache-Control': 'no-cache' }, signal: AbortSignal.timeout(120_000),
+        headers: { Authorization: `Bearer ${adminToken}`, 'Cache-Control': 'no-cache' },
+        signal: AbortSignal.timeout(120_000),
       });
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
       return res.json();
@@ -454,41 +583,80 @@ async function sampleCheck(endpoints: Endpoint[], serviceUrl: string, adminToken
       try {
         if (sample.kind === 'rankings') {
           const answer = await read(`/api/v1/rankings?asOf=${today}${sample.region ? `&region=${sample.region}` : ''}`);
-          const expected = await rowsOf(fullScanRankingsQuery({ asOf: today, weights, region: sample.region ?? null, limit: 50, offset: 0 }));
+          const expected = await rowsOf(
+            fullScanRankingsQuery({ asOf: today, weights, region: sample.region ?? null, limit: 50, offset: 0 }),
+          );
           if (answer.total !== expected[0]?.total) found.push(`total ${answer.total}, full scan ${expected[0]?.total}`);
           const items = answer.items as { memberId: string; rank: number; score: number; talksCounted: number }[];
           if (items.length !== expected.length) found.push(`${items.length} members listed, full scan ${expected.length}`);
           items.forEach((item, i) => {
             const want = expected[i];
             if (!want) return;
-            if (item.memberId !== want.member_id || item.rank !== want.rank || item.talksCounted !== want.talks_counted
-              || Math.abs(item.score - want.score) > 1e-9) {
-              found.push(`#${i + 1}: ${item.memberId} rank ${item.rank} score ${item.score} talks ${item.talksCounted}; `
-                + `full scan ${want.member_id} rank ${want.rank} score ${want.score} talks ${want.talks_counted}`);
+            if (
+              item.memberId !== want.member_id ||
+              item.rank !== want.rank ||
+              item.talksCounted !== want.talks_counted ||
+              Math.abs(item.score - want.score) > 1e-9
+            ) {
+              found.push(
+                `#${i + 1}: ${item.memberId} rank ${item.rank} score ${item.score} talks ${item.talksCounted}; ` +
+                  `full scan ${want.member_id} rank ${want.rank} score ${want.score} talks ${want.talks_counted}`,
+              );
             }
           });
         } else if (sample.kind === 'balance') {
           const query = `population=${sample.population}&dimension=${sample.dimension}${sample.within ? `&within=${sample.within}` : ''}&to=${today}`;
           const answer = await read(`/api/v1/reports/balance?${query}`);
-          const rows: CountRow[] = await rowsOf(fullScanBalanceCountQuery(sample.population, sample.dimension, sample.within ?? null, { to: today }));
-          const cells = (answer.groups as { key: string | null; cells: ReportCell[] }[])
-            .flatMap((g) => g.cells.map((c) => ({ key: `${g.key ?? ''}|${c.value}`, cell: c })));
-          found.push(...compareCells(cells, countsOf(rows, (r) => `${r.group_key ?? ''}|${r.value}`), answer.minimumCellCount));
+          const rows: CountRow[] = await rowsOf(
+            fullScanBalanceCountQuery(sample.population, sample.dimension, sample.within ?? null, { to: today }),
+          );
+          const cells = (answer.groups as { key: string | null; cells: ReportCell[] }[]).flatMap((g) =>
+            g.cells.map((c) => ({ key: `${g.key ?? ''}|${c.value}`, cell: c })),
+          );
+          found.push(
+            ...compareCells(
+              cells,
+              countsOf(rows, (r) => `${r.group_key ?? ''}|${r.value}`),
+              answer.minimumCellCount,
+            ),
+          );
         } else if (sample.kind === 'funnel') {
           const answer = await read(`/api/v1/reports/funnel?dimension=gender&to=${today}`);
           const rows: CountRow[] = await rowsOf(fullScanFunnelCountQuery('gender', { to: today }, today));
-          const cells = (answer.values as { value: string; stages: (ReportCell & { stage: string })[] }[])
-            .flatMap((v) => v.stages.map((c) => ({ key: `${c.stage}|${v.value}`, cell: { ...c, value: v.value } })));
-          found.push(...compareCells(cells, countsOf(rows, (r) => `${r.side}|${r.value}`), answer.minimumCellCount));
+          const cells = (answer.values as { value: string; stages: (ReportCell & { stage: string })[] }[]).flatMap((v) =>
+            v.stages.map((c) => ({ key: `${c.stage}|${v.value}`, cell: { ...c, value: v.value } })),
+          );
+          found.push(
+            ...compareCells(
+              cells,
+              countsOf(rows, (r) => `${r.side}|${r.value}`),
+              answer.minimumCellCount,
+            ),
+          );
         } else {
           const answer = await read(`/api/v1/reports/equity?to=${today}`);
           const rows: CountRow[] = await rowsOf(fullScanEquityCountQuery({ to: today }));
-          const cells = (answer.strata as { careerStage: string; cells: { gender: string; nominations: number | null; allocations: number | null }[] }[])
-            .flatMap((s) => s.cells.flatMap((c) => [
-              { key: `nominations|${s.careerStage}|${c.gender}`, cell: { value: c.gender, count: c.nominations, suppressed: c.nominations === null } },
-              { key: `allocated|${s.careerStage}|${c.gender}`, cell: { value: c.gender, count: c.allocations, suppressed: c.allocations === null } },
-            ]));
-          found.push(...compareCells(cells, countsOf(rows, (r) => `${r.side}|${r.group_key}|${r.value}`), answer.minimumCellCount));
+          const cells = (
+            answer.strata as { careerStage: string; cells: { gender: string; nominations: number | null; allocations: number | null }[] }[]
+          ).flatMap((s) =>
+            s.cells.flatMap((c) => [
+              {
+                key: `nominations|${s.careerStage}|${c.gender}`,
+                cell: { value: c.gender, count: c.nominations, suppressed: c.nominations === null },
+              },
+              {
+                key: `allocated|${s.careerStage}|${c.gender}`,
+                cell: { value: c.gender, count: c.allocations, suppressed: c.allocations === null },
+              },
+            ]),
+          );
+          found.push(
+            ...compareCells(
+              cells,
+              countsOf(rows, (r) => `${r.side}|${r.group_key}|${r.value}`),
+              answer.minimumCellCount,
+            ),
+          );
         }
       } catch (error) {
         found.push(`could not compare: ${String(error)}`);
@@ -551,9 +719,13 @@ async function side(
   const warm = await cannon(base, request, { connections: 2, amount: 4 });
   const slow = warm.latency.average > 250;
   const latency = await cannon(base, request, slow ? { connections: 1, amount: 5 } : { connections: 1, duration: options.latencySeconds });
-  const load = await cannon(base, request, slow
-    ? { connections: options.connections, amount: options.connections * 2 }
-    : { connections: options.connections, duration: options.throughputSeconds });
+  const load = await cannon(
+    base,
+    request,
+    slow
+      ? { connections: options.connections, amount: options.connections * 2 }
+      : { connections: options.connections, duration: options.throughputSeconds },
+  );
   return {
     medianMs: latency.latency.p50,
     p99Ms: latency.latency.p99,
@@ -581,7 +753,10 @@ async function startChild(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     if (Date.now() > deadline) throw new Error(`${script} did not answer within 90 s:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    const ready = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status < 500, () => false);
+    const ready = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ready) return { child, url };
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -610,7 +785,18 @@ async function timeImports(
   const talkRows = (function* () {
     for (const t of c.talks()) {
       const k = conferences.get(t.conferenceId)!;
-      yield [external.get(t.memberId)!, k.name, k.startDate.slice(0, 4), t.talkType, t.date, t.title, k.tier, k.startDate, k.endDate, k.country];
+      yield [
+        external.get(t.memberId)!,
+        k.name,
+        k.startDate.slice(0, 4),
+        t.talkType,
+        t.date,
+        t.title,
+        k.tier,
+        k.startDate,
+        k.endDate,
+        k.country,
+      ];
     }
   })();
   const talksCsv = csv(
@@ -618,7 +804,14 @@ async function timeImports(
     talkRows,
   );
   return [
-    await timeImport(base, '/api/v1/members/import', membersCsv, `POST /members/import (${c.members.length} rows, CSV)`, c.members.length, adminToken),
+    await timeImport(
+      base,
+      '/api/v1/members/import',
+      membersCsv,
+      `POST /members/import (${c.members.length} rows, CSV)`,
+      c.members.length,
+      adminToken,
+    ),
     await timeImport(base, '/api/v1/talks/import', talksCsv, `POST /talks/import (${c.talkCount} rows, CSV)`, c.talkCount, adminToken),
   ];
 }
@@ -679,16 +872,30 @@ function row(m: Measured): string[] {
   const b = m.baseline;
   return [
     m.endpoint.name,
-    ms(s?.medianMs), ms(s?.p99Ms), rps(s?.requestsPerSecond),
-    ms(b?.medianMs), rps(b?.requestsPerSecond),
+    ms(s?.medianMs),
+    ms(s?.p99Ms),
+    rps(s?.requestsPerSecond),
+    ms(b?.medianMs),
+    rps(b?.requestsPerSecond),
     s && b ? (s.requestsPerSecond / b.requestsPerSecond).toFixed(2) : '-',
-    ms(m.fullScanMs), s && m.fullScanMs ? (s.medianMs / m.fullScanMs).toFixed(2) : '-',
+    ms(m.fullScanMs),
+    s && m.fullScanMs ? (s.medianMs / m.fullScanMs).toFixed(2) : '-',
     verdict(m),
   ];
 }
 
-const HEADER = ['endpoint', 'median ms', 'p99 ms', 'req/s', 'baseline median ms', 'baseline req/s', 'req/s ratio',
-  'full-scan median ms', 'median / full-scan', 'target'];
+const HEADER = [
+  'endpoint',
+  'median ms',
+  'p99 ms',
+  'req/s',
+  'baseline median ms',
+  'baseline req/s',
+  'req/s ratio',
+  'full-scan median ms',
+  'median / full-scan',
+  'target',
+];
 
 function render(r: {
   options: { members: number; talks: number; seed: number; latencySeconds: number; throughputSeconds: number; connections: number };
@@ -706,45 +913,62 @@ function render(r: {
 }): { console: string; markdown: string } {
   const rows = r.measured.map(row);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((cells) => cells[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const memoryLine = `Service peak memory (VmHWM) during the load: ${r.loadPeakMb.toFixed(0)} MB `
-    + `(${r.loadPeakMb < 300 ? 'ok' : 'MISSED'} < 300 MB)`;
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const memoryLine =
+    `Service peak memory (VmHWM) during the load: ${r.loadPeakMb.toFixed(0)} MB ` + `(${r.loadPeakMb < 300 ? 'ok' : 'MISSED'} < 300 MB)`;
   const importLines = r.imports.map((i) => {
     const target = i.name.startsWith('POST /talks') && i.seconds !== null ? ` (${i.seconds < 60 ? 'ok' : 'MISSED'} < 60 s)` : '';
     return `${i.name}: ${i.seconds === null ? i.note : `${i.seconds.toFixed(1)} s, ${Math.round(i.rows / i.seconds)} rows/s${target}`}`;
   });
   if (r.importPeakMb !== null) importLines.push(`Service peak memory (VmHWM) during the imports: ${r.importPeakMb.toFixed(0)} MB`);
   const t = r.seeded.timings;
-  const seedLine = `Seed (COPY): ${r.seeded.counts.member} members, ${r.seeded.counts.talk} talks in ${seconds(t.totalMs)} s `
-    + `(migrate + generate + COPY ${seconds(t.generateAndCopyMs)} s, indexes ${seconds(t.indexesMs)} s, `
-    + `foreign keys ${seconds(t.constraintsMs)} s, ANALYZE ${seconds(t.analyzeMs)} s)`;
-  const machineLine = `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb.toFixed(0)} GB; Node ${r.machine.node}; `
-    + `PostgreSQL ${r.machine.postgres}; load average ${r.machine.load.map((l) => l.toFixed(1)).join(' -> ')} (start -> end: other work on the machine skews the figures)`;
-  const method = `Latency: one connection (median and p99 of ${r.options.latencySeconds} s, or of 5 requests when a request takes `
-    + `over 250 ms); throughput: ${r.options.connections} connections for ${r.options.throughputSeconds} s (or `
-    + `${r.options.connections * 2} requests), after a short warm-up; autocannon, service and PostgreSQL share the machine, all on 127.0.0.1.`;
+  const seedLine =
+    `Seed (COPY): ${r.seeded.counts.member} members, ${r.seeded.counts.talk} talks in ${seconds(t.totalMs)} s ` +
+    `(migrate + generate + COPY ${seconds(t.generateAndCopyMs)} s, indexes ${seconds(t.indexesMs)} s, ` +
+    `foreign keys ${seconds(t.constraintsMs)} s, ANALYZE ${seconds(t.analyzeMs)} s)`;
+  const machineLine =
+    `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb.toFixed(0)} GB; Node ${r.machine.node}; ` +
+    `PostgreSQL ${r.machine.postgres}; load average ${r.machine.load.map((l) => l.toFixed(1)).join(' -> ')} (start -> end: other work on the machine skews the figures)`;
+  const method =
+    `Latency: one connection (median and p99 of ${r.options.latencySeconds} s, or of 5 requests when a request takes ` +
+    `over 250 ms); throughput: ${r.options.connections} connections for ${r.options.throughputSeconds} s (or ` +
+    `${r.options.connections * 2} requests), after a short warm-up; autocannon, service and PostgreSQL share the machine, all on 127.0.0.1.`;
 
   const sampleText = sampleLine(r.sampled);
   const scaleHeader = ['talks', 'seed s', ...SCALED.flatMap((n) => [`${n} ms`, 'full scan ms'])];
   const scaleRows = r.scaled.map((x) => [
-    String(x.talks), x.seedSeconds === null ? '-' : x.seedSeconds.toFixed(0),
+    String(x.talks),
+    x.seedSeconds === null ? '-' : x.seedSeconds.toFixed(0),
     ...(x.note ? [x.note] : x.medians.flatMap((m) => [ms(m.service), ms(m.fullScan)])),
   ]);
-  const scaleLines = r.scaled.length === 0 ? ['Scaling: not run (--no-scaling)'] : [
-    `Scaling (${r.options.members} members; fresh counts, no-cache; medians of one connection; full scan = the full-scan SQL on the bare server):`,
-    `  ${scaleHeader.join('  |  ')}`,
-    ...scaleRows.map((cells) => `  ${cells.join('  |  ')}`),
-  ];
+  const scaleLines =
+    r.scaled.length === 0
+      ? ['Scaling: not run (--no-scaling)']
+      : [
+          `Scaling (${r.options.members} members; fresh counts, no-cache; medians of one connection; full scan = the full-scan SQL on the bare server):`,
+          `  ${scaleHeader.join('  |  ')}`,
+          ...scaleRows.map((cells) => `  ${cells.join('  |  ')}`),
+        ];
 
   const soak = r.soaked;
   const soakHeader = ['part', 'target req/s', 'achieved req/s', 'requests', 'failed', 'median ms', 'p99 ms', 'statuses'];
   const soakRows = (soak?.parts ?? []).map((p) => [
-    p.name, rps(p.targetPerSecond), rps(p.achievedPerSecond), String(p.requests), String(p.failed), ms(p.medianMs), ms(p.p99Ms), p.statuses,
+    p.name,
+    rps(p.targetPerSecond),
+    rps(p.achievedPerSecond),
+    String(p.requests),
+    String(p.failed),
+    ms(p.medianMs),
+    ms(p.p99Ms),
+    p.statuses,
   ]);
   const soakLines = soak
-    ? [`Soak: ${soak.seconds} s, all parts at once, aiming at ${rps(soak.parts.reduce((a, p) => a + p.targetPerSecond, 0))} req/s `
-      + `of a measured mixed capacity of ${rps(soak.capacityPerSecond)} req/s, achieving `
-      + `${rps(soak.parts.reduce((a, p) => a + p.achievedPerSecond, 0))} req/s: ${soakVerdict(soak).text}`]
+    ? [
+        `Soak: ${soak.seconds} s, all parts at once, aiming at ${rps(soak.parts.reduce((a, p) => a + p.targetPerSecond, 0))} req/s ` +
+          `of a measured mixed capacity of ${rps(soak.capacityPerSecond)} req/s, achieving ` +
+          `${rps(soak.parts.reduce((a, p) => a + p.achievedPerSecond, 0))} req/s: ${soakVerdict(soak).text}`,
+      ]
     : ['Soak: not run (--no-soak)'];
 
   const consoleText = [
@@ -780,26 +1004,34 @@ function render(r: {
     `**Method:** ${method}`,
     '',
     // A difference from the full-scan SQL means the service answers something else than the raw tables say.
-    r.sampled.differences.length === 0 ? `**${sampleText}** (the rankings and every no-cache report row, read as admin).`
+    r.sampled.differences.length === 0
+      ? `**${sampleText}** (the rankings and every no-cache report row, read as admin).`
       : `> **WARNING: ${sampleText}.**\n>\n${r.sampled.differences.map((d) => `> - ${d}`).join('\n')}`,
     '',
     md(HEADER),
     md(HEADER.map((_, i) => (i === 0 || i === HEADER.length - 1 ? '---' : '---:'))),
     ...rows.map(md),
     '',
-    '**Scaling** (the same members, growing talk histories; fresh counts with `no-cache`; medians over one connection; '
-      + '"full scan" is the full-scan SQL on the bare server):',
+    '**Scaling** (the same members, growing talk histories; fresh counts with `no-cache`; medians over one connection; ' +
+      '"full scan" is the full-scan SQL on the bare server):',
     '',
     ...(scaleRows.length > 0
-      ? [md(scaleHeader), md(scaleHeader.map(() => '---:')), ...scaleRows.map((cells) => md(cells.length < scaleHeader.length
-        ? [...cells, ...Array(scaleHeader.length - cells.length).fill('')] : cells))]
+      ? [
+          md(scaleHeader),
+          md(scaleHeader.map(() => '---:')),
+          ...scaleRows.map((cells) =>
+            md(cells.length < scaleHeader.length ? [...cells, ...Array(scaleHeader.length - cells.length).fill('')] : cells),
+          ),
+        ]
       : ['Not run (--no-scaling).']),
     '',
     `**Memory:** ${memoryLine}.`,
     '',
     `**Soak** (mixed reads and writes; each part's rate is its share of the capacity the parts measured alone imply): ${soakLines[0].replace(/^Soak: /, '')}`,
     '',
-    ...(soakRows.length > 0 ? [md(soakHeader), md(soakHeader.map((_, i) => (i === 0 || i === soakHeader.length - 1 ? '---' : '---:'))), ...soakRows.map(md), ''] : []),
+    ...(soakRows.length > 0
+      ? [md(soakHeader), md(soakHeader.map((_, i) => (i === 0 || i === soakHeader.length - 1 ? '---' : '---:'))), ...soakRows.map(md), '']
+      : []),
     '**Imports** (CSV over HTTP into a fresh database, members first):',
     '',
     ...importLines.map((l) => `- ${l}`),
@@ -809,7 +1041,7 @@ function render(r: {
     'afresh: that is the time of the first request after a change.',
     '',
     'Targets: candidates < 10 ms median, rankings (first page and by region) < 150 ms, every balance, funnel and',
-    'equity report < 30 ms counted afresh (no-cache), POST /nominations at least 0.9x the baseline\'s throughput',
+    "equity report < 30 ms counted afresh (no-cache), POST /nominations at least 0.9x the baseline's throughput",
     '(other reads at least half), peak memory under 300 MB, 1,000,000 talks imported in well under a minute.',
     'The full-scan SQL (test/support/full-scan.ts) is how the answers were computed from the raw tables before the',
     'service kept aggregates; "median / full-scan" is the service\'s median over the full scan\'s.',
@@ -819,6 +1051,6 @@ function render(r: {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -12,7 +12,12 @@ export interface CannonResult {
   timeouts: number;
   statusCodeStats: Record<string, { count: number }>;
 }
-interface CannonRequest { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+interface CannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<CannonResult>;
 
 export interface Request {
@@ -39,9 +44,11 @@ export function cannon(base: string, request: Request, run: CannonRun): Promise<
     headers,
     timeout: 120,
     ...run,
-    ...(request.body ? {
-      requests: [{ setupRequest: (req: CannonRequest) => ({ ...req, method: request.method, body: JSON.stringify(request.body!()) }) }],
-    } : {}),
+    ...(request.body
+      ? {
+          requests: [{ setupRequest: (req: CannonRequest) => ({ ...req, method: request.method, body: JSON.stringify(request.body!()) }) }],
+        }
+      : {}),
   });
 }
 

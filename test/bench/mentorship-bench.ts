@@ -18,7 +18,30 @@ export interface MentorshipFigures {
   solveMs: number;
 }
 
-const COUNTRIES = ['CH', 'US', 'DE', 'IT', 'FR', 'GB', 'ES', 'CN', 'IN', 'RU', 'BR', 'KR', 'JP', 'PL', 'BE', 'TR', 'CZ', 'FI', 'GR', 'PK', 'MX', 'AT'];
+const COUNTRIES = [
+  'CH',
+  'US',
+  'DE',
+  'IT',
+  'FR',
+  'GB',
+  'ES',
+  'CN',
+  'IN',
+  'RU',
+  'BR',
+  'KR',
+  'JP',
+  'PL',
+  'BE',
+  'TR',
+  'CZ',
+  'FI',
+  'GR',
+  'PK',
+  'MX',
+  'AT',
+];
 const STAGES: Record<CareerStage, number> = { student: 30, postdoc: 25, nontenured: 15, tenured: 20, engineer: 7, other: 3 };
 
 /** A collaboration of the given size: institutes of uneven sizes across the countries, members with stages. */
@@ -34,8 +57,13 @@ export function benchPool(seed: number, members = 5000, institutes = 230): PoolM
     let r = random() * total;
     const place = places.find((p) => (r -= p.weight) < 0) ?? places[places.length - 1];
     pool.push({
-      memberId: uuid(random), name: `Member ${i}`, instituteId: place.id, country: place.country, region: place.region,
-      careerStage: weighted(random, STAGES), stageSince: `${integer(random, 2010, 2026)}-${String(integer(random, 1, 12)).padStart(2, '0')}-01`,
+      memberId: uuid(random),
+      name: `Member ${i}`,
+      instituteId: place.id,
+      country: place.country,
+      region: place.region,
+      careerStage: weighted(random, STAGES),
+      stageSince: `${integer(random, 2010, 2026)}-${String(integer(random, 1, 12)).padStart(2, '0')}-01`,
     });
   }
   return pool;
@@ -43,7 +71,10 @@ export function benchPool(seed: number, members = 5000, institutes = 230): PoolM
 
 export async function measureMentorship(seed = 42): Promise<MentorshipFigures> {
   const pool = benchPool(seed);
-  const participants = asParticipants(drawSignups(randomStream(seed, 'mentorship-bench-signups'), pool, { mentees: 600, mentors: 300 }), pool);
+  const participants = asParticipants(
+    drawSignups(randomStream(seed, 'mentorship-bench-signups'), pool, { mentees: 600, mentors: 300 }),
+    pool,
+  );
   const solve = await loadPairSolver();
   const start = process.hrtime.bigint();
   const result = matchRound({ participants, on: new Date('2027-03-01T12:00:00Z') }, solve);
@@ -59,14 +90,18 @@ export async function measureMentorship(seed = 42): Promise<MentorshipFigures> {
 }
 
 export function describeMentorship(f: MentorshipFigures): string {
-  return `Mentorship matching, ${f.mentees} mentees and ${f.mentors} mentors (${f.candidatePairs} allowed pairs): `
-    + `solved exactly in ${(f.solveMs / 1000).toFixed(2)} s (target < 5 s), ${f.pairs} pairs, ${f.unmatchedMentees} mentees unmatched`;
+  return (
+    `Mentorship matching, ${f.mentees} mentees and ${f.mentors} mentors (${f.candidatePairs} allowed pairs): ` +
+    `solved exactly in ${(f.solveMs / 1000).toFixed(2)} s (target < 5 s), ${f.pairs} pairs, ${f.unmatchedMentees} mentees unmatched`
+  );
 }
 
 if (require.main === module) {
   const { values } = parseArgs({ options: { seed: { type: 'string', default: '42' } } });
-  measureMentorship(Number(values.seed)).then((f) => console.log(describeMentorship(f))).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  measureMentorship(Number(values.seed))
+    .then((f) => console.log(describeMentorship(f)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -1,9 +1,8 @@
 import { memoryTrend, SoakResult, soakVerdict } from './soak';
 
-const samples = (rss: (t: number) => number, seconds = 120) =>
-  Array.from({ length: seconds + 1 }, (_, t) => ({ at: t, rssMb: rss(t) }));
+const samples = (rss: (t: number) => number, seconds = 120) => Array.from({ length: seconds + 1 }, (_, t) => ({ at: t, rssMb: rss(t) }));
 
-describe('the soak\'s memory trend and verdict', () => {
+describe("the soak's memory trend and verdict", () => {
   it('finds no slope in flat memory and the growth rate of a leak, ignoring the warm-up', () => {
     const flat = memoryTrend(samples((t) => (t < 10 ? 100 + t * 5 : 200 + (t % 2))));
     expect(Math.abs(flat.slopeMbPerMinute)).toBeLessThan(1);
@@ -21,8 +20,14 @@ describe('the soak\'s memory trend and verdict', () => {
     expect(warming.slopeMbPerMinute).toBeGreaterThan(3);
     expect(Math.abs(warming.lateSlopeMbPerMinute)).toBeLessThan(1);
     expect(Math.abs(warming.settledGrowthMb)).toBeLessThan(2);
-    const result = (memory: SoakResult['memory']): SoakResult =>
-      ({ seconds: 120, capacityPerSecond: 100, parts: [], requests: 1000, failed: 0, memory });
+    const result = (memory: SoakResult['memory']): SoakResult => ({
+      seconds: 120,
+      capacityPerSecond: 100,
+      parts: [],
+      requests: 1000,
+      failed: 0,
+      memory,
+    });
     expect(soakVerdict(result(warming)).ok).toBe(true);
     expect(soakVerdict(result(memoryTrend(samples((t) => 160 + t / 3)))).ok).toBe(false);
   });
@@ -34,18 +39,34 @@ describe('the soak\'s memory trend and verdict', () => {
     // The same saw-tooth on a leak of 6 MB a minute: 30 MB between the quarters' medians.
     const leaking = memoryTrend(samples((t) => 200 + 2 * (t % 30) + t / 10, 600));
     expect(leaking.settledGrowthMb).toBeGreaterThan(25);
-    const result = (memory: SoakResult['memory']): SoakResult =>
-      ({ seconds: 600, capacityPerSecond: 100, parts: [], requests: 1000, failed: 0, memory });
+    const result = (memory: SoakResult['memory']): SoakResult => ({
+      seconds: 600,
+      capacityPerSecond: 100,
+      parts: [],
+      requests: 1000,
+      failed: 0,
+      memory,
+    });
     expect(soakVerdict(result(sawTooth)).ok).toBe(true);
     expect(soakVerdict(result(leaking)).ok).toBe(false);
   });
 
   it('passes only with no failed request and memory growing less than a tenth of itself', () => {
     const result = (failed: number, slopeMbPerMinute: number): SoakResult => ({
-      seconds: 180, capacityPerSecond: 100, parts: [], requests: 1000, failed,
+      seconds: 180,
+      capacityPerSecond: 100,
+      parts: [],
+      requests: 1000,
+      failed,
       memory: {
-        startMb: 200, endMb: 200, maxMb: 210, slopeMbPerMinute, lateSlopeMbPerMinute: slopeMbPerMinute,
-        settledMb: 200, settledGrowthMb: slopeMbPerMinute * 1.5, samples: 180,
+        startMb: 200,
+        endMb: 200,
+        maxMb: 210,
+        slopeMbPerMinute,
+        lateSlopeMbPerMinute: slopeMbPerMinute,
+        settledMb: 200,
+        settledGrowthMb: slopeMbPerMinute * 1.5,
+        samples: 180,
       },
     });
     expect(soakVerdict(result(0, 1)).ok).toBe(true);

@@ -5,7 +5,11 @@
 // each part then runs at w_i × C × load.
 import { cannon, CannonResult, memoryOf, Request } from './cannon';
 
-export interface SoakPart { name: string; share: number; request: Request }
+export interface SoakPart {
+  name: string;
+  share: number;
+  request: Request;
+}
 
 export interface SoakOptions {
   seconds: number;
@@ -17,11 +21,23 @@ export interface SoakOptions {
 export interface SoakResult {
   seconds: number;
   capacityPerSecond: number;
-  parts: { name: string; targetPerSecond: number; achievedPerSecond: number; requests: number; failed: number; medianMs: number; p99Ms: number; statuses: string }[];
+  parts: {
+    name: string;
+    targetPerSecond: number;
+    achievedPerSecond: number;
+    requests: number;
+    failed: number;
+    medianMs: number;
+    p99Ms: number;
+    statuses: string;
+  }[];
   requests: number;
   failed: number;
   memory: {
-    startMb: number; endMb: number; maxMb: number; slopeMbPerMinute: number;
+    startMb: number;
+    endMb: number;
+    maxMb: number;
+    slopeMbPerMinute: number;
     /** The slope over the second half of the run: a leak keeps its slope, a warm-up levels off. */
     lateSlopeMbPerMinute: number;
     /**
@@ -54,12 +70,16 @@ export async function soak(base: string, pid: number, parts: SoakPart[], options
   const targets = parts.map((p) => (p.share / totalShare) * capacity * options.load);
   let results: CannonResult[];
   try {
-    results = await Promise.all(parts.map((part, i) => cannon(base, part.request, {
-      // Enough connections for the part's rate at a slow answer, never fewer than two.
-      connections: Math.max(2, Math.min(options.connections, Math.ceil(targets[i] / 5))),
-      duration: options.seconds,
-      overallRate: Math.max(1, Math.round(targets[i])),
-    })));
+    results = await Promise.all(
+      parts.map((part, i) =>
+        cannon(base, part.request, {
+          // Enough connections for the part's rate at a slow answer, never fewer than two.
+          connections: Math.max(2, Math.min(options.connections, Math.ceil(targets[i] / 5))),
+          duration: options.seconds,
+          overallRate: Math.max(1, Math.round(targets[i])),
+        }),
+      ),
+    );
   } finally {
     clearInterval(timer);
     sample();
@@ -75,7 +95,9 @@ export async function soak(base: string, pid: number, parts: SoakPart[], options
       failed: r.non2xx + r.errors + r.timeouts,
       medianMs: r.latency.p50,
       p99Ms: r.latency.p99,
-      statuses: Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${s.count}`).join(', '),
+      statuses: Object.entries(r.statusCodeStats ?? {})
+        .map(([code, s]) => `${code}: ${s.count}`)
+        .join(', '),
     };
   });
   return {
@@ -145,11 +167,12 @@ export function soakVerdict(r: SoakResult): { ok: boolean; text: string } {
   const ok = r.failed === 0 && flat;
   return {
     ok,
-    text: `${r.failed === 0 ? 'ok' : 'MISSED'} zero failed requests (${r.failed} of ${r.requests}); `
-      + `memory ${flat ? 'flat' : 'GROWING'}: ${r.memory.startMb.toFixed(0)} -> ${r.memory.endMb.toFixed(0)} MB resident, `
-      + `max ${r.memory.maxMb.toFixed(0)} MB, trend ${signed(r.memory.slopeMbPerMinute)} MB/min over the run, `
-      + `${signed(r.memory.lateSlopeMbPerMinute)} MB/min over its second half; median of the last quarter `
-      + `${signed(r.memory.settledGrowthMb)} MB against the second quarter (${r.memory.settledMb.toFixed(0)} MB)`,
+    text:
+      `${r.failed === 0 ? 'ok' : 'MISSED'} zero failed requests (${r.failed} of ${r.requests}); ` +
+      `memory ${flat ? 'flat' : 'GROWING'}: ${r.memory.startMb.toFixed(0)} -> ${r.memory.endMb.toFixed(0)} MB resident, ` +
+      `max ${r.memory.maxMb.toFixed(0)} MB, trend ${signed(r.memory.slopeMbPerMinute)} MB/min over the run, ` +
+      `${signed(r.memory.lateSlopeMbPerMinute)} MB/min over its second half; median of the last quarter ` +
+      `${signed(r.memory.settledGrowthMb)} MB against the second quarter (${r.memory.settledMb.toFixed(0)} MB)`,
   };
 }
 

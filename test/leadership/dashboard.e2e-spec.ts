@@ -49,30 +49,48 @@ describeInBrowser('the leadership panel of the dashboard', () => {
     await t?.close();
   });
 
-  it('shows each level against the level below with the API\'s numbers, the readings and the trend', async () => {
+  it("shows each level against the level below with the API's numbers, the readings and the trend", async () => {
     await page.goto(`${base}/dashboard`);
     await page.fill('#token', tokenFor('monitor'));
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
     expect(await page.isVisible('#error')).toBe(false);
-    const api = (await t.http.get('/api/v1/reports/leadership').query({ dimension: 'gender' }).set(bearer(tokenFor('monitor')))).body;
+    const api = (
+      await t.http
+        .get('/api/v1/reports/leadership')
+        .query({ dimension: 'gender' })
+        .set(bearer(tokenFor('monitor')))
+    ).body;
     expect(api.levels).toEqual(['L1', 'L2', 'L3']);
-    const levels = await page.$$eval('#leadership .level', (nodes) => nodes.map((n) => ({
-      level: n.getAttribute('data-level'),
-      title: n.querySelector('h3')?.textContent,
-      rows: [...n.querySelectorAll('g.row')].map((r) => ({ value: r.getAttribute('data-value'), count: r.getAttribute('data-count'),
-        baseline: r.getAttribute('data-baseline') })),
-    })));
+    const levels = await page.$$eval('#leadership .level', (nodes) =>
+      nodes.map((n) => ({
+        level: n.getAttribute('data-level'),
+        title: n.querySelector('h3')?.textContent,
+        rows: [...n.querySelectorAll('g.row')].map((r) => ({
+          value: r.getAttribute('data-value'),
+          count: r.getAttribute('data-count'),
+          baseline: r.getAttribute('data-baseline'),
+        })),
+      })),
+    );
     expect(levels.map((l) => l.level)).toEqual(api.levels);
-    api.againstLevelBelow.forEach((group: { key: string; total: number; cells: Array<{ value: string; count: number | null; suppressed: boolean; baselineShare: number | null }> },
-      i: number) => {
-      expect(levels[i].title).toContain(`${group.key}: ${group.total ?? 'suppressed'} holders`);
-      expect(levels[i].rows.map((r) => r.value)).toEqual(group.cells.map((c) => c.value));
-      group.cells.forEach((c, j) => {
-        expect(levels[i].rows[j].count).toBe(c.suppressed ? 'suppressed' : String(c.count));
-        if (c.baselineShare != null) expect(Number(levels[i].rows[j].baseline)).toBeCloseTo(c.baselineShare, 12);
-      });
-    });
+    api.againstLevelBelow.forEach(
+      (
+        group: {
+          key: string;
+          total: number;
+          cells: Array<{ value: string; count: number | null; suppressed: boolean; baselineShare: number | null }>;
+        },
+        i: number,
+      ) => {
+        expect(levels[i].title).toContain(`${group.key}: ${group.total ?? 'suppressed'} holders`);
+        expect(levels[i].rows.map((r) => r.value)).toEqual(group.cells.map((c) => c.value));
+        group.cells.forEach((c, j) => {
+          expect(levels[i].rows[j].count).toBe(c.suppressed ? 'suppressed' : String(c.count));
+          if (c.baselineShare != null) expect(Number(levels[i].rows[j].baseline)).toBeCloseTo(c.baselineShare, 12);
+        });
+      },
+    );
     expect(await page.$$eval('#leadership .readings li', (l) => l.map((x) => x.textContent))).toEqual(api.readings);
     expect(await page.textContent('#leadership')).toMatch(/noise/);
     expect(await page.$$eval('#leadership thead th', (h) => h.length)).toBeGreaterThan(3);

@@ -192,7 +192,12 @@ const INTENDED: Record<string, Rule> = {
  * the entry is removed.
  */
 const REPORTED_DIFFERENCES: Array<{ route: string; role: Role; answers: 'allowed' | '403'; why: string }> = [
-  { route: 'GET /api/v1/members', role: 'nominator', answers: 'allowed', why: 'contract: admin, committee; e75aa14 lets nominators look members up' },
+  {
+    route: 'GET /api/v1/members',
+    role: 'nominator',
+    answers: 'allowed',
+    why: 'contract: admin, committee; e75aa14 lets nominators look members up',
+  },
   { route: 'GET /api/v1/members/{id}', role: 'nominator', answers: 'allowed', why: 'contract: admin, committee; e75aa14' },
   { route: 'GET /api/v1/conferences', role: 'contact', answers: '403', why: 'issue 11: every user files incidents about a conference' },
   { route: 'GET /api/v1/conferences/{id}', role: 'contact', answers: '403', why: 'issue 11' },
@@ -217,16 +222,23 @@ const REPORTED_DIFFERENCES: Array<{ route: string; role: Role; answers: 'allowed
 const UNDOCUMENTED_ROUTES = ['GET /dashboard', 'GET /dashboard/{asset}', 'DELETE /api/v1/members/{id}'];
 
 /** Writes a monitor may make: filing an incident is open to every authenticated user (issue 11). */
-const MONITOR_WRITES = new Set(['POST /api/v1/incidents', 'POST /api/v1/incidents/{id}/additions',
+const MONITOR_WRITES = new Set([
+  'POST /api/v1/incidents',
+  'POST /api/v1/incidents/{id}/additions',
   // Anyone signed in may write to the diversity office's box, and signing out needs no role (issue 17).
-  'POST /api/v1/diversity-office/messages', 'POST /api/v1/auth/logout',
+  'POST /api/v1/diversity-office/messages',
+  'POST /api/v1/auth/logout',
   // Answering by an invitation's link: the link's token decides, whatever else the caller holds (issue 18).
-  'POST /api/v1/invitation-link/accept', 'POST /api/v1/invitation-link/decline']);
+  'POST /api/v1/invitation-link/accept',
+  'POST /api/v1/invitation-link/decline',
+]);
 
 type AnswerClass = 'allowed' | '401' | '403';
 const classify = (status: number): AnswerClass => (status === 401 ? '401' : status === 403 ? '403' : 'allowed');
 
-interface OpenApi { paths: Record<string, Record<string, unknown>> }
+interface OpenApi {
+  paths: Record<string, Record<string, unknown>>;
+}
 
 function documentedRoutes(doc: OpenApi): string[] {
   const routes: string[] = [];
@@ -245,8 +257,10 @@ function split(route: string): { method: Method; path: string } {
 
 /** Fills path parameters by the resource they follow: /members/{id} takes ids.members, and so on. */
 function fillPath(path: string, ids: Record<string, string>): string {
-  return path.replace(/\/([^/{}]+)\/\{([^}]+)\}/g, (_, resource: string, param: string) =>
-    `/${resource}/${encodeURIComponent(ids[resource] ?? ids[param] ?? randomUUID())}`);
+  return path.replace(
+    /\/([^/{}]+)\/\{([^}]+)\}/g,
+    (_, resource: string, param: string) => `/${resource}/${encodeURIComponent(ids[resource] ?? ids[param] ?? randomUUID())}`,
+  );
 }
 
 const PLACEHOLDER_IDS = { regions: 'CERN', 'rank-policy': '1', dashboard: 'dashboard.js' };
@@ -279,11 +293,18 @@ function individualGender(value: unknown, at = '$'): string[] {
 
 /** An account with the role member, linked by an admin to a new member record (the role needs one). */
 async function memberToken(t: TestApp, name: string, memberId?: string): Promise<string> {
-  const id = memberId ?? (await t.dataSource.query(
-    `WITH i AS (INSERT INTO institute (name, country) VALUES ($1, 'DE') RETURNING id)
+  const id =
+    memberId ??
+    (
+      await t.dataSource.query(
+        `WITH i AS (INSERT INTO institute (name, country) VALUES ($1, 'DE') RETURNING id)
      INSERT INTO member (name, institute_id, career_stage) SELECT $2, id, 'postdoc' FROM i RETURNING id`,
-    [`Institute of ${name} ${randomUUID()}`, name]))[0].id;
-  const res = await t.http.post('/api/v1/users').set(bearer(t.admin))
+        [`Institute of ${name} ${randomUUID()}`, name],
+      )
+    )[0].id;
+  const res = await t.http
+    .post('/api/v1/users')
+    .set(bearer(t.admin))
     .send({ name, email: `${randomUUID()}@access.test`, roles: ['member'], memberId: id });
   if (res.status !== 201) throw new Error(`member account: ${res.status} ${res.text}`);
   return res.body.token;
@@ -301,7 +322,9 @@ describe('access control', () => {
     for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'member')) tokens[role] = await t.token(role);
     tokens.member = await memberToken(t, 'Mo Member');
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   describe('the table', () => {
     it('has a row for every documented route', () => {
@@ -354,7 +377,8 @@ describe('access control', () => {
     for (const route of writes) {
       const { method, path } = split(route);
       const res = await t.http[method.toLowerCase() as 'post'](fillPath(path, PLACEHOLDER_IDS))
-        .set(bearer(tokens.monitor)).send({ name: 'monitor was here' });
+        .set(bearer(tokens.monitor))
+        .send({ name: 'monitor was here' });
       if (res.status !== 403) answered.push(`${route}: ${res.status}`);
     }
     expect(answered).toEqual([]);
@@ -388,24 +412,62 @@ describe('access control', () => {
       const admin = as(t.admin);
       const committee = as(tokens.committee);
 
-      ids.institutes = created(await admin.post('/api/v1/institutes', { name: `Access Institute ${randomUUID()}`, country: 'DE' }), 'institute');
-      ids.members = created(await admin.post('/api/v1/members', {
-        name: 'Ada Lovelace', instituteId: ids.institutes, careerStage: 'postdoc', gender: 'woman', externalId: `ac-${randomUUID()}`,
-      }), 'member');
-      const other = created(await admin.post('/api/v1/members', {
-        name: 'Bo Kelvin', instituteId: ids.institutes, careerStage: 'student', gender: 'nonbinary',
-      }), 'member');
+      ids.institutes = created(
+        await admin.post('/api/v1/institutes', { name: `Access Institute ${randomUUID()}`, country: 'DE' }),
+        'institute',
+      );
+      ids.members = created(
+        await admin.post('/api/v1/members', {
+          name: 'Ada Lovelace',
+          instituteId: ids.institutes,
+          careerStage: 'postdoc',
+          gender: 'woman',
+          externalId: `ac-${randomUUID()}`,
+        }),
+        'member',
+      );
+      const other = created(
+        await admin.post('/api/v1/members', {
+          name: 'Bo Kelvin',
+          instituteId: ids.institutes,
+          careerStage: 'student',
+          gender: 'nonbinary',
+        }),
+        'member',
+      );
 
-      const past = created(await committee.post('/api/v1/conferences', {
-        name: `Access Past ${randomUUID()}`, startDate: '2025-05-05', endDate: '2025-05-09', tier: 'major', country: 'IT',
-      }), 'past conference');
-      ids.conferences = created(await committee.post('/api/v1/conferences', {
-        name: `Access Future ${randomUUID()}`, startDate: '2027-06-07', endDate: '2027-06-11', tier: 'standard', country: 'FR',
-      }), 'conference');
-      ids.slots = created(await committee.post(`/api/v1/conferences/${ids.conferences}/slots`, {
-        title: 'Plenary on access', talkType: 'plenary', seats: 2,
-      }), 'slot');
-      ids.talks = created(await committee.post('/api/v1/talks', { memberId: ids.members, conferenceId: past, talkType: 'parallel' }), 'talk');
+      const past = created(
+        await committee.post('/api/v1/conferences', {
+          name: `Access Past ${randomUUID()}`,
+          startDate: '2025-05-05',
+          endDate: '2025-05-09',
+          tier: 'major',
+          country: 'IT',
+        }),
+        'past conference',
+      );
+      ids.conferences = created(
+        await committee.post('/api/v1/conferences', {
+          name: `Access Future ${randomUUID()}`,
+          startDate: '2027-06-07',
+          endDate: '2027-06-11',
+          tier: 'standard',
+          country: 'FR',
+        }),
+        'conference',
+      );
+      ids.slots = created(
+        await committee.post(`/api/v1/conferences/${ids.conferences}/slots`, {
+          title: 'Plenary on access',
+          talkType: 'plenary',
+          seats: 2,
+        }),
+        'slot',
+      );
+      ids.talks = created(
+        await committee.post('/api/v1/talks', { memberId: ids.members, conferenceId: past, talkType: 'parallel' }),
+        'talk',
+      );
 
       const nominate = async (who: { token: string }, memberId: string) => {
         const res = await as(who.token).post('/api/v1/nominations', { memberId, slotId: ids.slots, reason: 'Leads the analysis' });
@@ -415,7 +477,9 @@ describe('access control', () => {
       nominationOfA = await nominate(nominatorA, ids.members);
       const nominationOfB = await nominate(nominatorB, other);
       ids.nominations = nominationOfA;
-      expect((await committee.patch(`/api/v1/nominations/${nominationOfA}`, { status: 'shortlisted', note: COMMITTEE_NOTE })).status).toBe(200);
+      expect((await committee.patch(`/api/v1/nominations/${nominationOfA}`, { status: 'shortlisted', note: COMMITTEE_NOTE })).status).toBe(
+        200,
+      );
 
       const invite = async (memberId: string) => {
         const res = await committee.post(`/api/v1/slots/${ids.slots}/allocations`, { memberId, rationale: 'Balance of topics' });
@@ -437,11 +501,16 @@ describe('access control', () => {
         writeAnswers.push({ what: 'POST /conferences/:id/slate-suggestions as committee', body: res.body });
         if (res.status === 201) ids['slate-suggestions'] = res.body.id;
       }
-      const incident = await as(tokens.monitor).post('/api/v1/incidents', { conferenceId: ids.conferences, description: 'Something happened' });
+      const incident = await as(tokens.monitor).post('/api/v1/incidents', {
+        conferenceId: ids.conferences,
+        description: 'Something happened',
+      });
       ids.incidents = created(incident, 'incident');
       adaToken = await memberToken(t, 'Ada Lovelace', ids.members);
       ids.invitations = ids.allocations;
-      expect((await as(tokens.monitor).post('/api/v1/diversity-office/messages', { text: 'A word for the DO co-chairs' })).status).toBe(202);
+      expect((await as(tokens.monitor).post('/api/v1/diversity-office/messages', { text: 'A word for the DO co-chairs' })).status).toBe(
+        202,
+      );
     });
 
     describe('nominations of another nominator', () => {
@@ -451,13 +520,15 @@ describe('access control', () => {
         expect(res.text).not.toContain(ids.members);
       });
 
-      it('never appear in a nominator\'s list, whatever the filter', async () => {
+      it("never appear in a nominator's list, whatever the filter", async () => {
         for (const query of [{}, { nominatorId: nominatorA.id }, { slotId: ids.slots }, { memberId: ids.members }, { limit: 500 }]) {
           const res = await as(nominatorB.token).get('/api/v1/nominations').query(query);
           expect([200, 400, 403]).toContain(res.status);
           if (res.status === 200) {
             expect(res.body.items.map((n: { id: string }) => n.id)).not.toContain(nominationOfA);
-            expect(res.body.items.every((n: { nominatorId?: string }) => n.nominatorId === undefined || n.nominatorId === nominatorB.id)).toBe(true);
+            expect(
+              res.body.items.every((n: { nominatorId?: string }) => n.nominatorId === undefined || n.nominatorId === nominatorB.id),
+            ).toBe(true);
           }
         }
       });
@@ -471,7 +542,7 @@ describe('access control', () => {
         expect(row.status).toBe('allocated');
       });
 
-      it('are readable by their own nominator, without the committee\'s note', async () => {
+      it("are readable by their own nominator, without the committee's note", async () => {
         const res = await as(nominatorA.token).get(`/api/v1/nominations/${nominationOfA}`);
         expect(res.status).toBe(200);
         expect(res.body.id).toBe(nominationOfA);
@@ -482,12 +553,22 @@ describe('access control', () => {
     });
 
     it('lets a nominator withdraw their own nomination but not shortlist it', async () => {
-      const member = created(await as(t.admin).post('/api/v1/members', {
-        name: 'Cy Own', instituteId: ids.institutes, careerStage: 'tenured',
-      }), 'member');
-      const own = created(await as(nominatorA.token).post('/api/v1/nominations', {
-        memberId: member, slotId: ids.slots, reason: 'Own nomination',
-      }), 'nomination');
+      const member = created(
+        await as(t.admin).post('/api/v1/members', {
+          name: 'Cy Own',
+          instituteId: ids.institutes,
+          careerStage: 'tenured',
+        }),
+        'member',
+      );
+      const own = created(
+        await as(nominatorA.token).post('/api/v1/nominations', {
+          memberId: member,
+          slotId: ids.slots,
+          reason: 'Own nomination',
+        }),
+        'nomination',
+      );
       const shortlist = await as(nominatorA.token).patch(`/api/v1/nominations/${own}`, { status: 'shortlisted' });
       expect(shortlist.status).toBe(403);
       expect((await t.dataSource.query(`SELECT status FROM nomination WHERE id = $1`, [own]))[0].status).toBe('submitted');
@@ -508,7 +589,7 @@ describe('access control', () => {
       expect((await as(tokens.committee).get('/api/v1/allocations').query({ slotId: ids.slots })).text).toContain(DECLINE_REASON);
     });
 
-    it('never shows an individual\'s gender or committee-only text to committee, nominators, monitors, contacts, DO co-chairs or members (but their own)', async () => {
+    it("never shows an individual's gender or committee-only text to committee, nominators, monitors, contacts, DO co-chairs or members (but their own)", async () => {
       const queries: Record<string, Array<Record<string, string>>> = {
         'GET /api/v1/members': [{ limit: '500' }, { q: 'Ada' }],
         'GET /api/v1/conferences/{id}/programme': [{}, { format: 'csv' }, { format: 'ics' }],
@@ -527,8 +608,12 @@ describe('access control', () => {
       const gets = documentedRoutes(doc).filter((r) => r.startsWith('GET ') && r !== 'GET /health');
       // The nominator who made the nomination on record, so their own nomination is among what they read.
       const readers = {
-        committee: tokens.committee, nominator: nominatorA.token, monitor: tokens.monitor, contact: tokens.contact,
-        member: adaToken, 'do-chair': tokens['do-chair'],
+        committee: tokens.committee,
+        nominator: nominatorA.token,
+        monitor: tokens.monitor,
+        contact: tokens.contact,
+        member: adaToken,
+        'do-chair': tokens['do-chair'],
       };
       for (const [role, token] of Object.entries(readers)) {
         read.set(role, new Set());
@@ -558,16 +643,33 @@ describe('access control', () => {
       // The scan must have read the member-bearing answers, or it proves nothing.
       const mustRead: Record<string, string[]> = {
         committee: [
-          'GET /api/v1/members', 'GET /api/v1/members/{id}', 'GET /api/v1/members/{id}/history', 'GET /api/v1/slots/{id}/candidates',
-          'GET /api/v1/rankings', 'GET /api/v1/members/{id}/eligibility', 'GET /api/v1/nominations', 'GET /api/v1/nominations/{id}',
-          'GET /api/v1/conferences/{id}/programme', 'GET /api/v1/talks', 'GET /api/v1/talks/export', 'GET /api/v1/allocations',
-          'GET /api/v1/allocations/{id}', 'GET /api/v1/reports/balance',
+          'GET /api/v1/members',
+          'GET /api/v1/members/{id}',
+          'GET /api/v1/members/{id}/history',
+          'GET /api/v1/slots/{id}/candidates',
+          'GET /api/v1/rankings',
+          'GET /api/v1/members/{id}/eligibility',
+          'GET /api/v1/nominations',
+          'GET /api/v1/nominations/{id}',
+          'GET /api/v1/conferences/{id}/programme',
+          'GET /api/v1/talks',
+          'GET /api/v1/talks/export',
+          'GET /api/v1/allocations',
+          'GET /api/v1/allocations/{id}',
+          'GET /api/v1/reports/balance',
         ],
         nominator: ['GET /api/v1/nominations', 'GET /api/v1/nominations/{id}'],
         monitor: ['GET /api/v1/conferences/{id}/programme', 'GET /api/v1/reports/balance', 'GET /api/v1/reports/declines'],
         contact: ['GET /api/v1/incidents/{id}', 'GET /api/v1/incidents'],
-        member: ['GET /api/v1/me', 'GET /api/v1/me/talks', 'GET /api/v1/me/eligibility', 'GET /api/v1/me/nominations',
-          'GET /api/v1/me/invitations', 'GET /api/v1/me/invitations/{id}', 'GET /api/v1/me/activity'],
+        member: [
+          'GET /api/v1/me',
+          'GET /api/v1/me/talks',
+          'GET /api/v1/me/eligibility',
+          'GET /api/v1/me/nominations',
+          'GET /api/v1/me/invitations',
+          'GET /api/v1/me/invitations/{id}',
+          'GET /api/v1/me/activity',
+        ],
         'do-chair': ['GET /api/v1/diversity-office/messages'],
       };
       for (const [role, routes] of Object.entries(mustRead)) {

@@ -4,7 +4,19 @@
 // leaves the folder as private as it was; data it cannot reach and will not move stops the start with
 // one sentence saying what to change.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -24,7 +36,8 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
 }
 
 (asRoot ? describe : describe.skip)(
-  asRoot ? 'the embedded PostgreSQL started by root from a private (0700) folder'
+  asRoot
+    ? 'the embedded PostgreSQL started by root from a private (0700) folder'
     : 'the embedded PostgreSQL started by root from a private folder (skipped: the tests are not running as root)',
   () => {
     let home: string;
@@ -36,7 +49,10 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
       expect(statSync(home).mode & 0o777).toBe(0o700);
       cpSync(PACKAGED, join(home, 'native'), { recursive: true, verbatimSymlinks: true });
       // The situation of the issue: as the postgres user these binaries cannot even be started.
-      const { uid, gid } = { uid: Number(spawnSync('id', ['-u', 'postgres']).stdout), gid: Number(spawnSync('id', ['-g', 'postgres']).stdout) };
+      const { uid, gid } = {
+        uid: Number(spawnSync('id', ['-u', 'postgres']).stdout),
+        gid: Number(spawnSync('id', ['-g', 'postgres']).stdout),
+      };
       expect(spawnSync(join(home, 'native/bin/postgres'), ['--version'], { uid, gid }).error).toMatchObject({ code: 'EACCES' });
     });
 
@@ -81,8 +97,13 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
       const dataDir = join(home, 'old-data');
       mkdirSync(dataDir);
       writeFileSync(join(dataDir, 'PG_VERSION'), '18\n');
-      const refusal = await startEmbeddedPostgres({ dataDir, binaries: join(home, 'native'), log: () => undefined })
-        .then(async (pg) => { await pg.stop(); return null; }, (error: Error) => error);
+      const refusal = await startEmbeddedPostgres({ dataDir, binaries: join(home, 'native'), log: () => undefined }).then(
+        async (pg) => {
+          await pg.stop();
+          return null;
+        },
+        (error: Error) => error,
+      );
       expect(refusal).toBeInstanceOf(EmbeddedPostgresError);
       const message = refusal!.message;
       expect(message).toContain(dataDir);

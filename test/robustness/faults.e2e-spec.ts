@@ -37,14 +37,21 @@ function get(port: number, path: string, token?: string): Promise<{ status: numb
 function post(port: number, path: string, token: string, payload: unknown, contentType = 'application/json') {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const data = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const req = http.request({
-      host: '127.0.0.1', port, path, method: 'POST', agent: false,
-      headers: { ...bearer(token), 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) },
-    }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { ...bearer(token), 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -52,18 +59,28 @@ function post(port: number, path: string, token: string, payload: unknown, conte
 
 describe('faults', () => {
   let pg: PostgresProcess;
-  beforeAll(async () => { pg = await PostgresProcess.create(); }, 60_000);
-  afterAll(async () => { await pg?.destroy(); });
+  beforeAll(async () => {
+    pg = await PostgresProcess.create();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.destroy();
+  });
 
   describe('the database stops mid-run and comes back', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await bootApp(await createDatabase(pg, 'outage')); });
-    afterAll(async () => { await t?.close(); });
+    beforeAll(async () => {
+      t = await bootApp(await createDatabase(pg, 'outage'));
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
 
     it('answers 503 quickly while it is down, recovers without a restart, and loses no acknowledged write', async () => {
       const acknowledged: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await t.http.post('/api/v1/users').set(bearer(t.admin))
+        const res = await t.http
+          .post('/api/v1/users')
+          .set(bearer(t.admin))
           .send({ name: `Before ${i}`, email: `before${i}@example.org`, roles: ['monitor'] });
         expect(res.status).toBe(201);
         acknowledged.push(res.body.id);
@@ -73,14 +90,19 @@ describe('faults', () => {
       const health = await t.http.get('/health').timeout(5_000);
       expect(health.status).toBe(503);
       expect(health.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const write = await t.http.post('/api/v1/users').set(bearer(t.admin)).timeout(8_000)
+      const write = await t.http
+        .post('/api/v1/users')
+        .set(bearer(t.admin))
+        .timeout(8_000)
         .send({ name: 'During', email: 'during@example.org', roles: ['monitor'] });
       expect(write.status).toBe(503);
       expect(write.headers['content-type']).toMatch(/^application\/problem\+json/);
 
       await pg.start();
       await waitFor(async () => (await t.http.get('/health')).status === 200);
-      const after = await t.http.post('/api/v1/users').set(bearer(t.admin))
+      const after = await t.http
+        .post('/api/v1/users')
+        .set(bearer(t.admin))
         .send({ name: 'After', email: 'after@example.org', roles: ['monitor'] });
       expect(after.status).toBe(201);
       acknowledged.push(after.body.id);
@@ -100,8 +122,11 @@ describe('faults', () => {
         await waitFor(async () => (await get(port, '/health')).status === 200, 60_000);
         const results: Array<{ status: number; body: string } | { error: string }> = [];
         const inFlight = Array.from({ length: 60 }, (_, i) =>
-          post(port, '/api/v1/users', ADMIN_TOKEN, { name: `Load ${i}`, email: `load${i}@example.org`, roles: ['monitor'] })
-            .then((r) => results.push(r), (e: Error) => results.push({ error: String(e.message) })));
+          post(port, '/api/v1/users', ADMIN_TOKEN, { name: `Load ${i}`, email: `load${i}@example.org`, roles: ['monitor'] }).then(
+            (r) => results.push(r),
+            (e: Error) => results.push({ error: String(e.message) }),
+          ),
+        );
         await new Promise((r) => setTimeout(r, 20));
         service.child.kill('SIGTERM');
         await Promise.all(inFlight);

@@ -27,9 +27,25 @@ interface Schema {
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
 const HOSTILE = [
-  "'; DROP TABLE member; --", '<script>alert(1)</script>', '\u0000', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ ünïcødé 中文', '../../etc/passwd',
-  '%00%27', '{{7*7}}', '${jndi:ldap://x}', ' ', '', 'null', 'undefined', '-1', '1e309', 'NaN',
-  '2026-02-30', '9999-99-99', 'not-a-uuid', '00000000-0000-0000-0000-000000000000',
+  "'; DROP TABLE member; --",
+  '<script>alert(1)</script>',
+  '\u0000',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ ünïcødé 中文',
+  '../../etc/passwd',
+  '%00%27',
+  '{{7*7}}',
+  '${jndi:ldap://x}',
+  ' ',
+  '',
+  'null',
+  'undefined',
+  '-1',
+  '1e309',
+  'NaN',
+  '2026-02-30',
+  '9999-99-99',
+  'not-a-uuid',
+  '00000000-0000-0000-0000-000000000000',
 ];
 
 const hostileString = fc.oneof(
@@ -74,10 +90,9 @@ function plausible(doc: object, schema: Schema | undefined, depth = 0): fc.Arbit
       const props = s.properties ?? {};
       const keys = Object.keys(props);
       if (keys.length === 0) return anyValue;
-      return fc.record(
-        Object.fromEntries(keys.map((k) => [k, fc.oneof(plausible(doc, props[k], depth + 1), anyValue)])),
-        { requiredKeys: [] },
-      );
+      return fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof(plausible(doc, props[k], depth + 1), anyValue)])), {
+        requiredKeys: [],
+      });
     }
   }
 }
@@ -91,7 +106,12 @@ function bodies(doc: object, schema: Schema | undefined): fc.Arbitrary<unknown> 
   );
 }
 
-function operations(doc: { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema?: Schema }> } }>> }): Operation[] {
+function operations(doc: {
+  paths: Record<
+    string,
+    Record<string, { parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+  >;
+}): Operation[] {
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -109,22 +129,34 @@ function operations(doc: { paths: Record<string, Record<string, { parameters?: O
 }
 
 /** JSON text nested `depth` levels: arrays, objects or both, alone or as the value of a field. */
-const tooDeep = fc.record({
-  depth: fc.integer({ min: MAX_JSON_DEPTH + 1, max: 5000 }),
-  shape: fc.constantFrom('array', 'object', 'mixed'),
-  field: fc.constantFrom(null, 'name', 'reason', 'status', 'targets'),
-}).map(({ depth, shape, field }) => {
-  const half = Math.ceil(depth / 2);
-  const nested = shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}`
-    : shape === 'object' ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
-    : `${'[{"a":'.repeat(half)}1${'}]'.repeat(half)}`;
-  return field ? `{"${field}":${nested}}` : nested;
-});
+const tooDeep = fc
+  .record({
+    depth: fc.integer({ min: MAX_JSON_DEPTH + 1, max: 5000 }),
+    shape: fc.constantFrom('array', 'object', 'mixed'),
+    field: fc.constantFrom(null, 'name', 'reason', 'status', 'targets'),
+  })
+  .map(({ depth, shape, field }) => {
+    const half = Math.ceil(depth / 2);
+    const nested =
+      shape === 'array'
+        ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+        : shape === 'object'
+          ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+          : `${'[{"a":'.repeat(half)}1${'}]'.repeat(half)}`;
+    return field ? `{"${field}":${nested}}` : nested;
+  });
 
 /** Content types no JSON route reads; CSV ones only count where the route does not take CSV. */
 const OTHER_TYPES = [
-  'text/plain', 'text/csv', 'text/html', 'application/xml', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x', 'application/octet-stream', 'application/jsonp', 'json',
+  'text/plain',
+  'text/csv',
+  'text/html',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/jsonp',
+  'json',
 ];
 
 /** Every string we sent that the answer echoes under the same key must be byte-for-byte the same. */
@@ -151,7 +183,9 @@ describe('fuzzing every documented route', () => {
     const committee = await t.token('committee', 'nominator', 'monitor', 'contact');
     tokens = [t.admin, committee, 'invalid-token', ''];
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('finds the routes to fuzz in the OpenAPI document', () => {
     expect(operations(doc).length).toBeGreaterThan(3);
@@ -160,15 +194,29 @@ describe('fuzzing every documented route', () => {
   it('never answers 5xx, answers 4xx as problem+json, and stores text unchanged', async () => {
     const failures: string[] = [];
     for (const op of operations(doc)) {
-      const pathParam = fc.oneof(fc.uuid().map(String), fc.constantFrom(...HOSTILE.filter((h) => h !== '')).map(encodeURIComponent), fc.integer().map(String));
+      const pathParam = fc.oneof(
+        fc.uuid().map(String),
+        fc.constantFrom(...HOSTILE.filter((h) => h !== '')).map(encodeURIComponent),
+        fc.integer().map(String),
+      );
       const queryArb = fc.dictionary(
-        fc.constantFrom(...(op.parameters.filter((p) => p.in === 'query').map((p) => p.name).concat(['limit', 'offset', 'bogus']))),
+        fc.constantFrom(
+          ...op.parameters
+            .filter((p) => p.in === 'query')
+            .map((p) => p.name)
+            .concat(['limit', 'offset', 'bogus']),
+        ),
         fc.oneof(hostileString, fc.integer().map(String), fc.constantFrom('-1', '501', '2027-01-01', 'true')),
         { maxKeys: 3 },
       );
       await fc.assert(
         fc.asyncProperty(
-          fc.record({ params: fc.array(pathParam, { minLength: 4, maxLength: 4 }), query: queryArb, body: bodies(doc, op.body), token: fc.constantFrom(...tokens) }),
+          fc.record({
+            params: fc.array(pathParam, { minLength: 4, maxLength: 4 }),
+            query: queryArb,
+            body: bodies(doc, op.body),
+            token: fc.constantFrom(...tokens),
+          }),
           async ({ params, query, body, token }) => {
             let i = 0;
             const url = op.path.replace(/\{[^}]+\}/g, () => params[i++ % params.length]);
@@ -176,9 +224,10 @@ describe('fuzzing every documented route', () => {
             if (token) req = req.set(bearer(token));
             if (body !== undefined && op.method !== 'get') {
               // supertest only serialises objects and arrays; other JSON values go as raw JSON text.
-              req = typeof body === 'object' && body !== null
-                ? req.send(body)
-                : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+              req =
+                typeof body === 'object' && body !== null
+                  ? req.send(body)
+                  : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
             }
             const res = await req;
             const label = `${op.method.toUpperCase()} ${url.slice(0, 120)} -> ${res.status}`;
@@ -210,10 +259,20 @@ describe('fuzzing every documented route', () => {
           fc.record({ deep: tooDeep, type: fc.constantFrom(...types), token: fc.constantFrom(...tokens.slice(0, 2)) }),
           async ({ deep, type, token }) => {
             const expectations: Array<[string, number, () => Promise<{ status: number; headers: Record<string, string> }>]> = [
-              ['deeply nested JSON', 400,
-                () => t.http[op.method](url).set(bearer(token)).set('Content-Type', 'application/json').send(deep)],
-              [`a body sent as ${type}`, 415,
-                () => t.http[op.method](url).set(bearer(token)).set('Content-Type', type).send(JSON.stringify({ name: 'x' }))],
+              [
+                'deeply nested JSON',
+                400,
+                () => t.http[op.method](url).set(bearer(token)).set('Content-Type', 'application/json').send(deep),
+              ],
+              [
+                `a body sent as ${type}`,
+                415,
+                () =>
+                  t.http[op.method](url)
+                    .set(bearer(token))
+                    .set('Content-Type', type)
+                    .send(JSON.stringify({ name: 'x' })),
+              ],
             ];
             for (const [what, expected, send] of expectations) {
               const res = await send();

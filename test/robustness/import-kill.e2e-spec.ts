@@ -24,17 +24,24 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 
 function request(port: number, method: string, path: string, body?: string, contentType = 'text/csv') {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path, method, agent: false,
-      headers: {
-        Authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent: false,
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -58,11 +65,20 @@ async function startService(databaseUrl: string) {
  * and is running a statement matching `pattern`, then kills the service outright. Returns that statement.
  */
 async function killDuringStatement(
-  watcher: Client, service: ReturnType<typeof spawnService>,
-  pattern: string, answer: Promise<unknown>,
+  watcher: Client,
+  service: ReturnType<typeof spawnService>,
+  pattern: string,
+  answer: Promise<unknown>,
 ): Promise<string> {
   let finished = false;
-  void answer.then(() => { finished = true; }, () => { finished = true; });
+  void answer.then(
+    () => {
+      finished = true;
+    },
+    () => {
+      finished = true;
+    },
+  );
   for (;;) {
     const { rows } = await watcher.query(
       `SELECT query FROM pg_stat_activity
@@ -82,16 +98,21 @@ async function killDuringStatement(
 /** The killed service's sessions are gone once PostgreSQL has noticed and rolled their work back. */
 async function sessionsGone(watcher: Client): Promise<void> {
   await waitFor(async () => {
-    const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APPLICATION]);
+    const { rows } = await watcher.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [APPLICATION],
+    );
     return rows[0].n === 0;
-  }, 'the dead service\'s database sessions ended');
+  }, "the dead service's database sessions ended");
 }
 
 function memberCsv(count: number, prefix: string): string {
   const lines = ['externalId,name,email,institute,country,careerStage,gender'];
   const stages = ['student', 'postdoc', 'nontenured', 'tenured', 'engineer', 'other'];
   for (let i = 0; i < count; i++) {
-    lines.push(`${prefix}-${i},Member ${prefix} ${i},${prefix.toLowerCase()}${i}@kill.example,${prefix} Institute ${i % 40},DE,${stages[i % 6]},woman`);
+    lines.push(
+      `${prefix}-${i},Member ${prefix} ${i},${prefix.toLowerCase()}${i}@kill.example,${prefix} Institute ${i % 40},DE,${stages[i % 6]},woman`,
+    );
   }
   return lines.join('\n');
 }
@@ -101,7 +122,9 @@ function talkCsv(count: number, members: number, prefix: string): string {
   const types = ['plenary', 'parallel', 'poster', 'summary', 'seminar'];
   for (let i = 0; i < count; i++) {
     const year = 2010 + (Math.floor(i / 30) % 15);
-    lines.push(`${prefix}-${i % members},Killed Conference ${i % 30},${year},${types[i % 5]},${year}-06-${String((i % 28) + 1).padStart(2, '0')},standard`);
+    lines.push(
+      `${prefix}-${i % members},Killed Conference ${i % 30},${year},${types[i % 5]},${year}-06-${String((i % 28) + 1).padStart(2, '0')},standard`,
+    );
   }
   return lines.join('\n');
 }
@@ -124,11 +147,14 @@ describe('an import killed halfway', () => {
 
   it('of members leaves no member, institute or audit event, and the same file imports after a restart', async () => {
     const { url, watcher } = await freshDatabase('sa_member_import_kill');
-    const counts = async () => (await watcher.query(`
+    const counts = async () =>
+      (
+        await watcher.query(`
       SELECT (SELECT count(*) FROM member)::int AS members,
              (SELECT count(*) FROM member_career_stage)::int AS stages,
              (SELECT count(*) FROM institute)::int AS institutes,
-             (SELECT count(*) FROM audit_event WHERE action = 'member.import')::int AS imports`)).rows[0];
+             (SELECT count(*) FROM audit_event WHERE action = 'member.import')::int AS imports`)
+      ).rows[0];
     let service = await startService(url);
     try {
       const before = await counts();
@@ -155,10 +181,13 @@ describe('an import killed halfway', () => {
 
   it('of talks leaves no talk, conference or audit event, and the same file imports after a restart', async () => {
     const { url, watcher } = await freshDatabase('sa_talk_import_kill');
-    const counts = async () => (await watcher.query(`
+    const counts = async () =>
+      (
+        await watcher.query(`
       SELECT (SELECT count(*) FROM talk)::int AS talks,
              (SELECT count(*) FROM conference)::int AS conferences,
-             (SELECT count(*) FROM audit_event WHERE action = 'talk.import')::int AS imports`)).rows[0];
+             (SELECT count(*) FROM audit_event WHERE action = 'talk.import')::int AS imports`)
+      ).rows[0];
     let service = await startService(url);
     try {
       const members = await request(service.port, 'POST', '/api/v1/members/import', memberCsv(TALK_MEMBERS, 'SPK'));

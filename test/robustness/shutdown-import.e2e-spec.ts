@@ -17,19 +17,26 @@ const GRACE_MS = 3_000;
 const MEMBERS = 200;
 const HEADER = 'externalId,conference,year,talkType,date,tier\n';
 
-interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** What an import leaves behind: talks, the conferences it creates, its audit event. */
 async function counts(client: Client): Promise<{ talks: number; conferences: number; imports: number }> {
-  return (await client.query(`
+  return (
+    await client.query(`
     SELECT (SELECT count(*) FROM talk)::int AS talks,
            (SELECT count(*) FROM conference)::int AS conferences,
-           (SELECT count(*) FROM audit_event WHERE action = 'talk.import')::int AS imports`)).rows[0];
+           (SELECT count(*) FROM audit_event WHERE action = 'talk.import')::int AS imports`)
+  ).rows[0];
 }
 
 function talkRows(from: number, count: number): string {
   let text = '';
-  for (let i = from; i < from + count; i++) text += `SHUT-${i % MEMBERS},Shutdown Conference ${i % 7},2024,parallel,2024-05-${String((i % 28) + 1).padStart(2, '0')},standard\n`;
+  for (let i = from; i < from + count; i++)
+    text += `SHUT-${i % MEMBERS},Shutdown Conference ${i % 7},2024,parallel,2024-05-${String((i % 28) + 1).padStart(2, '0')},standard\n`;
   return text;
 }
 
@@ -44,17 +51,24 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 
 function send(port: number, method: string, path: string, body?: string, contentType = 'text/csv'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path, method, agent: false,
-      headers: {
-        Authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent: false,
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -68,7 +82,11 @@ function streamingImport(port: number) {
   let answered = false;
   let sent = 0;
   const req = http.request({
-    host: '127.0.0.1', port, path: '/api/v1/talks/import', method: 'POST', agent: false,
+    host: '127.0.0.1',
+    port,
+    path: '/api/v1/talks/import',
+    method: 'POST',
+    agent: false,
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
   });
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -79,7 +97,9 @@ function streamingImport(port: number) {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
-    req.on('error', (error) => { if (!answered) reject(error); });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
   });
   answer.catch(() => undefined);
   req.write(HEADER + talkRows(0, 100));
@@ -92,8 +112,14 @@ function streamingImport(port: number) {
   return {
     answer,
     rowsSent: () => sent,
-    finish: () => { clearInterval(timer); req.end(); },
-    abandon: () => { clearInterval(timer); req.destroy(); },
+    finish: () => {
+      clearInterval(timer);
+      req.end();
+    },
+    abandon: () => {
+      clearInterval(timer);
+      req.destroy();
+    },
   };
 }
 
@@ -129,9 +155,18 @@ describe('SIGTERM during a streamed talk import', () => {
     for (let i = 0; i < MEMBERS; i++) members.push(`SHUT-${i},Member ${i},shut${i}@shutdown.example,Shutdown Institute,DE,postdoc,woman`);
     expect((await send(port, 'POST', '/api/v1/members/import', members.join('\n'))).status).toBe(200);
     /** The import has its transaction open and is copying rows in: the moment a shutdown hurts. */
-    const copying = () => waitFor(async () => (await watcher.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1
-         AND backend_xid IS NOT NULL AND query ~* 'COPY talk_import'`, [APPLICATION])).rowCount! > 0, 'the import copying rows');
+    const copying = () =>
+      waitFor(
+        async () =>
+          (
+            await watcher.query(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1
+         AND backend_xid IS NOT NULL AND query ~* 'COPY talk_import'`,
+              [APPLICATION],
+            )
+          ).rowCount! > 0,
+        'the import copying rows',
+      );
     return { port, service, watcher, copying };
   }
 

@@ -27,27 +27,35 @@ describe('statement timeout', () => {
   });
 
   /** The service's own sessions that are waiting for a lock right now. */
-  const waitingSessions = async () => (await blocker.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
+  const waitingSessions = async () =>
+    (
+      await blocker.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
      WHERE datname = current_database() AND application_name = 'speaker-allocation' AND wait_event_type = 'Lock'`,
-  )).rows[0].n as number;
+      )
+    ).rows[0].n as number;
 
   it('runs every pooled session with the configured statement_timeout', async () => {
     // Concurrent queries take several sessions out of the pool at once.
-    const settings = await Promise.all(Array.from({ length: 8 }, () =>
-      t.dataSource.query(`SELECT current_setting('statement_timeout') AS timeout, pg_backend_pid() AS pid, pg_sleep(0.05)`)));
+    const settings = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.dataSource.query(`SELECT current_setting('statement_timeout') AS timeout, pg_backend_pid() AS pid, pg_sleep(0.05)`),
+      ),
+    );
     expect(new Set(settings.map(([row]) => row.pid)).size).toBeGreaterThan(1);
     for (const [row] of settings) expect(row.timeout).toBe(`${TIMEOUT_MS}ms`);
   });
 
-  it('cancels a slow statement on the service\'s connections with 57014, which becomes 503 problem+json', async () => {
+  it("cancels a slow statement on the service's connections with 57014, which becomes 503 problem+json", async () => {
     const error = await t.dataSource.query('SELECT pg_sleep(5)').catch((e: unknown) => e);
     expect((error as { driverError?: { code?: string } }).driverError?.code).toBe('57014');
     expect(toProblem(error)).toMatchObject({ status: 503, detail: expect.stringMatching(/too long/) });
   });
 
   describe('while another session holds a lock the request needs', () => {
-    afterEach(async () => { await blocker.query('ROLLBACK'); });
+    afterEach(async () => {
+      await blocker.query('ROLLBACK');
+    });
 
     it('answers a ranking or report 503 problem+json instead of hanging, keeps serving others, and recovers', async () => {
       await blocker.query('BEGIN');
@@ -70,22 +78,28 @@ describe('statement timeout', () => {
 
       await blocker.query('ROLLBACK');
       // Every pooled session is usable again: more requests than the pool has sessions, at once.
-      const after = await Promise.all(Array.from({ length: 15 }, () =>
-        t.http.get('/api/v1/rankings').set(bearer(committee)).timeout(HANG)));
+      const after = await Promise.all(
+        Array.from({ length: 15 }, () => t.http.get('/api/v1/rankings').set(bearer(committee)).timeout(HANG)),
+      );
       expect(after.map((r) => r.status)).toEqual(after.map(() => 200));
     });
 
     it('answers a write 503 and writes nothing, not even its audit event', async () => {
       const created = await t.http.post('/api/v1/institutes').set(bearer(t.admin)).send({ name: 'Timeout Institute', country: 'CH' });
       expect(created.status).toBe(201);
-      const member = await t.http.post('/api/v1/members').set(bearer(t.admin))
+      const member = await t.http
+        .post('/api/v1/members')
+        .set(bearer(t.admin))
         .send({ name: 'Tim Out', instituteId: created.body.id, careerStage: 'postdoc' });
       expect(member.status).toBe(201);
 
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM member WHERE id = $1 FOR UPDATE', [member.body.id]);
-      const change = await t.http.patch(`/api/v1/members/${member.body.id}`).set(bearer(t.admin))
-        .send({ name: 'Tim Changed' }).timeout(HANG);
+      const change = await t.http
+        .patch(`/api/v1/members/${member.body.id}`)
+        .set(bearer(t.admin))
+        .send({ name: 'Tim Changed' })
+        .timeout(HANG);
       expect(change.status).toBe(503);
       expect(change.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(await waitingSessions()).toBe(0);
@@ -93,8 +107,12 @@ describe('statement timeout', () => {
 
       const [row] = await t.dataSource.query(`SELECT name FROM member WHERE id = $1`, [member.body.id]);
       expect(row.name).toBe('Tim Out');
-      const laterEvents = async () => (await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action <> 'member.create'`, [member.body.id]))[0].n;
+      const laterEvents = async () =>
+        (
+          await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action <> 'member.create'`, [
+            member.body.id,
+          ])
+        )[0].n;
       expect(await laterEvents()).toBe(0);
 
       const retry = await t.http.patch(`/api/v1/members/${member.body.id}`).set(bearer(t.admin)).send({ name: 'Tim Changed' });

@@ -14,10 +14,11 @@ export async function createInstitute(
 ): Promise<{ id: string; name: string; country: string }> {
   const name = p.name ?? unique('Institute');
   const country = p.country ?? 'DE';
-  const [row] = await db.query(
-    `INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`,
-    [name, country, p.regionOverride ?? null],
-  );
+  const [row] = await db.query(`INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`, [
+    name,
+    country,
+    p.regionOverride ?? null,
+  ]);
   return { id: row.id, name, country };
 }
 
@@ -92,10 +93,12 @@ export async function createSlot(
   const title = p.title ?? unique('Slot');
   const talkType = p.talkType ?? 'plenary';
   const seats = p.seats ?? 1;
-  const [row] = await db.query(
-    `INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [p.conferenceId, title, talkType, seats],
-  );
+  const [row] = await db.query(`INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    p.conferenceId,
+    title,
+    talkType,
+    seats,
+  ]);
   return { id: row.id, conferenceId: p.conferenceId, title, talkType, seats };
 }
 

@@ -50,15 +50,23 @@ const number = (weights: string, key: 'halfLifeYears' | 'windowYears') => `(${we
  * `knownAt`: talks recorded later than this are left out, so an answer can be replayed exactly.
  */
 export function weighedTalks(p: {
-  members: string | null; asOf: string; weights: string; knownAt?: string; withConference?: boolean;
+  members: string | null;
+  asOf: string;
+  weights: string;
+  knownAt?: string;
+  withConference?: boolean;
 }): string {
   const age = `((${p.asOf} - t.date)::float8 / 365.25)`;
   const decay = `power(0.5::float8, ${age} / ${number(p.weights, 'halfLifeYears')})`;
   const typeWeight = weightOf(p.weights, 'typeWeight', TALK_TYPES, 't.talk_type');
   const tierWeight = weightOf(p.weights, 'tierWeight', CONFERENCE_TIERS, 'c.tier');
   return `
-    SELECT t.member_id, ${p.withConference ? `t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name,
-           c.tier, ${age} AS age_years, ${decay} AS decay,` : ''}
+    SELECT t.member_id, ${
+      p.withConference
+        ? `t.id AS talk_id, t.conference_id, t.talk_type, t.date, c.name AS conference_name,
+           c.tier, ${age} AS age_years, ${decay} AS decay,`
+        : ''
+    }
            (${typeWeight} * ${tierWeight}) * ${decay} AS contribution
     FROM talk t
     ${p.members ? `JOIN ${p.members} who ON who.member_id = t.member_id` : ''}
@@ -198,11 +206,14 @@ export function fullScanRankingsQuery(p: {
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) scored
     ),
     selected AS (
-      ${filtered ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
+      ${
+        filtered
+          ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
       FROM ranked
       WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)`
-      // Nothing filtered out: the rank in the selection is the rank, no second sort needed.
-      : `SELECT ranked.*, rank AS rank_in_selection FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`}
+          : // Nothing filtered out: the rank in the selection is the rank, no second sort needed.
+            `SELECT ranked.*, rank AS rank_in_selection FROM ranked WHERE $3::text IS NULL AND $4::text IS NULL`
+      }
     ),
     page AS (
       SELECT selected.*, count(*) OVER ()::int AS total FROM selected ORDER BY rank, name, member_id LIMIT $5 OFFSET $6
@@ -213,9 +224,7 @@ export function fullScanRankingsQuery(p: {
     FROM page
     JOIN institute i ON i.id = page.institute_id
     ORDER BY page.rank, page.name, page.member_id`;
-  const values: unknown[] = [
-    p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset,
-  ];
+  const values: unknown[] = [p.asOf, JSON.stringify(p.weights), p.region ?? null, p.careerStage ?? null, p.limit, p.offset];
   if (p.knownAt) values.push(p.knownAt);
   return { text, values };
 }
@@ -226,8 +235,7 @@ export function fullScanRankingsQuery(p: {
 // The builders below take the parameter collector under the name the service's copy gave it.
 type StatementParts = Parameters;
 
-const isSnapshot = (population: Population): population is 'members' | 'authors' =>
-  population === 'members' || population === 'authors';
+const isSnapshot = (population: Population): population is 'members' | 'authors' => population === 'members' || population === 'authors';
 
 /**
  * The records of one population with the raw attributes the dimensions are made of: institute_id,
@@ -245,7 +253,10 @@ const isSnapshot = (population: Population): population is 'members' | 'authors'
  * - talks: the recorded history with its snapshot, counted on the talk's date.
  */
 export function populationRecords(
-  population: Population, f: CountFilters, p: StatementParts, subset: 'all' | 'accepted' | 'allocated' = 'all',
+  population: Population,
+  f: CountFilters,
+  p: StatementParts,
+  subset: 'all' | 'accepted' | 'allocated' = 'all',
   /** What day a nomination or invitation counts on: the day it was made, or its conference's first day (trends). */
   dayOf: 'made' | 'conference' = 'made',
 ): string {
@@ -357,12 +368,19 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
       return {
         key: `${alias}_r.code`,
         name: `${alias}_r.name`,
-        joins: [`JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
-          `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`],
+        joins: [
+          `JOIN institute_region ${alias}_ir ON ${alias}_ir.institute_id = r.institute_id`,
+          `JOIN region ${alias}_r ON ${alias}_r.code = ${alias}_ir.region_code`,
+        ],
         reads: ['institute_region', 'region'],
       };
     case 'institute':
-      return { key: `${alias}_i.name`, name: 'NULL::text', joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`], reads: ['institute'] };
+      return {
+        key: `${alias}_i.name`,
+        name: 'NULL::text',
+        joins: [`JOIN institute ${alias}_i ON ${alias}_i.id = r.institute_id`],
+        reads: ['institute'],
+      };
     case 'careerStage':
       return { key: 'r.career_stage', name: 'NULL::text', joins: [], reads: [] };
     case 'gender':
@@ -381,7 +399,12 @@ export function axis(dimension: Dimension | 'year', alias: string): Axis {
  * sum of their records' keys, the fingerprint the noise is drawn from.
  */
 export function countBy(
-  p: StatementParts, records: string, dimension: Dimension, within: Dimension | 'year' | null, side = 'main', byPeriod = false,
+  p: StatementParts,
+  records: string,
+  dimension: Dimension,
+  within: Dimension | 'year' | null,
+  side = 'main',
+  byPeriod = false,
 ): string {
   const needs = new Set<string>();
   for (const d of [dimension, within]) {
@@ -391,9 +414,15 @@ export function countBy(
     if (d === 'year') needs.add('day');
   }
   if (byPeriod) needs.add('period');
-  const raw = [...needs].map((c) => (c === 'day' ? `date_trunc('year', records.day)::date AS day`
-    : c === 'period' ? `date_trunc('quarter', records.day)::date AS period`
-    : c === 'gender' ? 'gm.gender' : `records.${c}`));
+  const raw = [...needs].map((c) =>
+    c === 'day'
+      ? `date_trunc('year', records.day)::date AS day`
+      : c === 'period'
+        ? `date_trunc('quarter', records.day)::date AS period`
+        : c === 'gender'
+          ? 'gm.gender'
+          : `records.${c}`,
+  );
   const value = axis(dimension, 'v');
   const group = within ? axis(within, 'g') : null;
   p.reads(...value.reads, ...(group?.reads ?? []), ...(needs.has('gender') ? ['member'] : []));
@@ -417,8 +446,12 @@ export function countBy(
  * `within`; with `baseline`, the baseline population's counts in the same statement (side 'baseline').
  */
 export function fullScanBalanceCountQuery(
-  population: Population, dimension: Dimension, within: Dimension | null, filters: CountFilters,
-  baseline?: { population: Population; filters: CountFilters }, byPeriod = false,
+  population: Population,
+  dimension: Dimension,
+  within: Dimension | null,
+  filters: CountFilters,
+  baseline?: { population: Population; filters: CountFilters },
+  byPeriod = false,
 ): SqlQuery {
   const p = new Parameters();
   let text = countBy(p, populationRecords(population, filters, p), dimension, within, 'main', byPeriod);
@@ -430,13 +463,18 @@ export function fullScanBalanceCountQuery(
 
 /** GET /reports/trends: counts per value of `dimension` within each calendar year (group_key 'YYYY'). */
 export function fullScanTrendCountQuery(
-  population: Population, dimension: Dimension, filters: CountFilters & { from: string }, byPeriod = false, compareTo?: Population,
+  population: Population,
+  dimension: Dimension,
+  filters: CountFilters & { from: string },
+  byPeriod = false,
+  compareTo?: Population,
 ): SqlQuery {
   const p = new Parameters();
   // Nominations and invitations are put under the year of their conference (ICHEP 2027's under 2027).
-  const recordsOf = (which: Population) => (isSnapshot(which)
-    ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
-    : populationRecords(which, filters, p, 'all', 'conference'));
+  const recordsOf = (which: Population) =>
+    isSnapshot(which)
+      ? membersAtYearEnds({ from: filters.from, to: filters.to, region: filters.region }, p, which === 'authors')
+      : populationRecords(which, filters, p, 'all', 'conference');
   let text = countBy(p, recordsOf(population), dimension, 'year', 'main', byPeriod);
   // Each year against the same year's baseline: 2019's talks against the membership at the end of 2019.
   if (compareTo) text += `\n    UNION ALL${countBy(p, recordsOf(compareTo), dimension, 'year', 'baseline', byPeriod)}`;

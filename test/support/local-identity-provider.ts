@@ -25,14 +25,24 @@ async function main(): Promise<void> {
     const [username, password, externalId, groups = ''] = spec.split(':');
     if (!username || !password) throw new Error(`--person is username:password:externalId[:groups], not "${spec}"`);
     return {
-      sub: `local-${i + 1}-${username}`, username, password, name: username, externalId: externalId || undefined,
+      sub: `local-${i + 1}-${username}`,
+      username,
+      password,
+      name: username,
+      externalId: externalId || undefined,
       groups: groups.split(',').filter(Boolean),
     };
   });
   const idp = await TestIdentityProvider.start({
-    port, redirectUris, people, listenHost: option(args, 'host')[0], clientSecret: option(args, 'secret')[0],
+    port,
+    redirectUris,
+    people,
+    listenHost: option(args, 'host')[0],
+    clientSecret: option(args, 'secret')[0],
   });
-  const env = Object.entries(idp.env()).map(([k, v]) => `${k}=${v}`).join(' ');
+  const env = Object.entries(idp.env())
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   console.log(`Local identity provider on ${idp.issuer} (${people.length} people; redirects to ${redirectUris.join(', ')})`);
   console.log(`Start the service with: ${env} OIDC_ROLE_MAP=cms-conf-committee=committee,cms-do=do-chair npm start`);
   const stop = () => void idp.stop().then(() => process.exit(0));

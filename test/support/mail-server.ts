@@ -55,8 +55,13 @@ export async function startMailServer(): Promise<MailServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    refuseNext: (n) => { refuse = n; },
-    holdNext: () => new Promise<void>((resolve) => { hold = resolve; }),
+    refuseNext: (n) => {
+      refuse = n;
+    },
+    holdNext: () =>
+      new Promise<void>((resolve) => {
+        hold = resolve;
+      }),
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {

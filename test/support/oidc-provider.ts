@@ -64,8 +64,13 @@ export class TestIdentityProvider {
   }
 
   static async start(options: TestIdentityProviderOptions): Promise<TestIdentityProvider> {
-    const idp = new TestIdentityProvider(options.port ?? await freePort(), options.audience ?? DEFAULT_AUDIENCE, options.redirectUris,
-      options.listenHost ?? '127.0.0.1', options.clientSecret);
+    const idp = new TestIdentityProvider(
+      options.port ?? (await freePort()),
+      options.audience ?? DEFAULT_AUDIENCE,
+      options.redirectUris,
+      options.listenHost ?? '127.0.0.1',
+      options.clientSecret,
+    );
     for (const person of options.people) idp.people.set(person.sub, { ...person, groups: [...person.groups] });
     await idp.build();
     await idp.resume();
@@ -106,7 +111,11 @@ export class TestIdentityProvider {
     const audience = options.audience ?? this.audience;
     const resourceServer = { audience, identifier: () => audience, scope: 'api', accessTokenFormat: 'jwt' };
     const token = new this.provider.AccessToken({
-      accountId: person.sub, client, scope: 'api', resourceServer, expiresIn: options.expiresIn ?? 300,
+      accountId: person.sub,
+      client,
+      scope: 'api',
+      resourceServer,
+      expiresIn: options.expiresIn ?? 300,
       extra: { groups: [...person.groups] },
     });
     return token.save();
@@ -180,14 +189,16 @@ export class TestIdentityProvider {
     const people = this.people;
     const audience = this.audience;
     this.provider = new Provider(this.issuer, {
-      clients: [{
-        client_id: this.clientId,
-        client_secret: this.clientSecret,
-        redirect_uris: this.redirectUris,
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      }],
+      clients: [
+        {
+          client_id: this.clientId,
+          client_secret: this.clientSecret,
+          redirect_uris: this.redirectUris,
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
       pkce: { required: () => true },
@@ -216,15 +227,21 @@ export class TestIdentityProvider {
           claims: async () => {
             const p = people.get(sub)!;
             return {
-              sub, name: p.name, preferred_username: p.username, groups: [...p.groups], external_id: p.externalId,
-              email: p.email, email_verified: p.emailVerified ?? false,
+              sub,
+              name: p.name,
+              preferred_username: p.username,
+              groups: [...p.groups],
+              external_id: p.externalId,
+              email: p.email,
+              email_verified: p.emailVerified ?? false,
             };
           },
         };
       },
       extraTokenClaims: async (_ctx: unknown, token: { accountId?: string }) =>
-        (token.accountId && people.has(token.accountId) ? { groups: [...people.get(token.accountId)!.groups] } : undefined),
-      issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+        token.accountId && people.has(token.accountId) ? { groups: [...people.get(token.accountId)!.groups] } : undefined,
+      issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+        client.grantTypeAllowed('refresh_token'),
       ttl: { AccessToken: 300, AuthorizationCode: 60, IdToken: 300, Interaction: 600, Session: 3600, Grant: 3600, RefreshToken: 3600 },
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
       renderError: async (ctx: { type: string; body: unknown }, out: unknown) => {
@@ -249,11 +266,14 @@ export class TestIdentityProvider {
       ? (await this.provider.Grant.find(details.grantId))!
       : new this.provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id });
     const missing = details.prompt.details as {
-      missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>;
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
     };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     await this.provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
   }
 }

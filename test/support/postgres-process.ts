@@ -35,8 +35,18 @@ export class PostgresProcess {
   }
 
   async start(): Promise<void> {
-    this.run('pg_ctl', ['-D', this.dataDir, '-w', '-t', '30', '-l', join(this.dataDir, 'log'), '-o',
-      `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dataDir}`, 'start']);
+    this.run('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-w',
+      '-t',
+      '30',
+      '-l',
+      join(this.dataDir, 'log'),
+      '-o',
+      `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dataDir}`,
+      'start',
+    ]);
   }
 
   /** Fast shutdown: open connections are cut, as in a crash of the database host. */

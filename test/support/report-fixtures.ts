@@ -10,10 +10,11 @@ let sequence = 0;
 export async function institute(db: DataSource, name: string, country: string, regionOverride: string | null = null): Promise<string> {
   const existing = await db.query(`SELECT id FROM institute WHERE lower(name) = lower($1)`, [name]);
   if (existing.length) return existing[0].id;
-  const [row] = await db.query(
-    `INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`,
-    [name, country, regionOverride],
-  );
+  const [row] = await db.query(`INSERT INTO institute (name, country, region_override) VALUES ($1, $2, $3) RETURNING id`, [
+    name,
+    country,
+    regionOverride,
+  ]);
   return row.id;
 }
 
@@ -37,46 +38,51 @@ export async function members(db: DataSource, count: number, spec: MembersSpec):
     [batch, spec.gender, spec.instituteId, spec.careerStage, joinedOn, spec.leftOn ?? null, count],
   );
   const ids = rows.map((r) => r.id);
-  await db.query(
-    `INSERT INTO member_career_stage (member_id, valid_from, career_stage) SELECT unnest($1::uuid[]), $2, $3`,
-    [ids, joinedOn, spec.careerStage],
-  );
-  await db.query(
-    `INSERT INTO member_affiliation (member_id, valid_from, institute_id) SELECT unnest($1::uuid[]), $2, $3`,
-    [ids, joinedOn, spec.instituteId],
-  );
+  await db.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage) SELECT unnest($1::uuid[]), $2, $3`, [
+    ids,
+    joinedOn,
+    spec.careerStage,
+  ]);
+  await db.query(`INSERT INTO member_affiliation (member_id, valid_from, institute_id) SELECT unnest($1::uuid[]), $2, $3`, [
+    ids,
+    joinedOn,
+    spec.instituteId,
+  ]);
   return ids;
 }
 
 /** A later history entry: the member's stage changes on `from` (the member row keeps the newest). */
 export async function promote(db: DataSource, memberId: string, careerStage: CareerStage, from: string): Promise<void> {
-  await db.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage) VALUES ($1, $2, $3)`, [memberId, from, careerStage]);
-  await db.query(
-    `UPDATE member SET career_stage = member_career_stage_at(id, current_date), updated_at = now() WHERE id = $1`, [memberId],
-  );
+  await db.query(`INSERT INTO member_career_stage (member_id, valid_from, career_stage) VALUES ($1, $2, $3)`, [
+    memberId,
+    from,
+    careerStage,
+  ]);
+  await db.query(`UPDATE member SET career_stage = member_career_stage_at(id, current_date), updated_at = now() WHERE id = $1`, [memberId]);
 }
 
 /** A later history entry: the member moves to another institute on `from`. */
 export async function move(db: DataSource, memberId: string, instituteId: string, from: string): Promise<void> {
   await db.query(`INSERT INTO member_affiliation (member_id, valid_from, institute_id) VALUES ($1, $2, $3)`, [memberId, from, instituteId]);
-  await db.query(
-    `UPDATE member SET institute_id = member_institute_at(id, current_date), updated_at = now() WHERE id = $1`, [memberId],
-  );
+  await db.query(`UPDATE member SET institute_id = member_institute_at(id, current_date), updated_at = now() WHERE id = $1`, [memberId]);
 }
 
 export async function conference(db: DataSource, p: { startDate: string; tier?: ConferenceTier; name?: string }): Promise<string> {
-  const [row] = await db.query(
-    `INSERT INTO conference (name, start_date, end_date, tier) VALUES ($1, $2, $2::date + 3, $3) RETURNING id`,
-    [p.name ?? `Report conference ${++sequence}`, p.startDate, p.tier ?? 'standard'],
-  );
+  const [row] = await db.query(`INSERT INTO conference (name, start_date, end_date, tier) VALUES ($1, $2, $2::date + 3, $3) RETURNING id`, [
+    p.name ?? `Report conference ${++sequence}`,
+    p.startDate,
+    p.tier ?? 'standard',
+  ]);
   return row.id;
 }
 
 export async function slot(db: DataSource, conferenceId: string, talkType: TalkType = 'plenary', seats = 1000): Promise<string> {
-  const [row] = await db.query(
-    `INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [conferenceId, `Report slot ${++sequence}`, talkType, seats],
-  );
+  const [row] = await db.query(`INSERT INTO slot (conference_id, title, talk_type, seats) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    conferenceId,
+    `Report slot ${++sequence}`,
+    talkType,
+    seats,
+  ]);
   return row.id;
 }
 
@@ -85,7 +91,9 @@ export async function slot(db: DataSource, conferenceId: string, talkType: TalkT
  * stage and institute on `createdAt` (the nomination service records the same).
  */
 export async function nominate(
-  db: DataSource, memberIds: string[], slotId: string,
+  db: DataSource,
+  memberIds: string[],
+  slotId: string,
   p: { createdAt?: string; status?: NominationStatus } = {},
 ): Promise<string[]> {
   if (memberIds.length === 0) return [];
@@ -106,7 +114,10 @@ export async function nominate(
 
 /** Allocations for these nominations (their member and slot), with the given status. */
 export async function allocate(
-  db: DataSource, nominationIds: string[], status: AllocationStatus = 'accepted', createdAt = '2026-05-02T12:00:00Z',
+  db: DataSource,
+  nominationIds: string[],
+  status: AllocationStatus = 'accepted',
+  createdAt = '2026-05-02T12:00:00Z',
 ): Promise<string[]> {
   if (nominationIds.length === 0) return [];
   await db.query(`UPDATE nomination SET status = 'allocated' WHERE id = ANY ($1::uuid[])`, [nominationIds]);
@@ -121,7 +132,10 @@ export async function allocate(
 
 /** Nominates and allocates in one go; returns the allocation ids. */
 export async function invite(
-  db: DataSource, memberIds: string[], slotId: string, status: AllocationStatus = 'accepted',
+  db: DataSource,
+  memberIds: string[],
+  slotId: string,
+  status: AllocationStatus = 'accepted',
   p: { nominatedAt?: string; allocatedAt?: string } = {},
 ): Promise<string[]> {
   const nominations = await nominate(db, memberIds, slotId, { createdAt: p.nominatedAt });
@@ -130,7 +144,10 @@ export async function invite(
 
 /** One past talk per member at the conference, with the snapshot of stage and institute on `date`. */
 export async function talks(
-  db: DataSource, memberIds: string[], conferenceId: string, p: { date: string; talkType?: TalkType },
+  db: DataSource,
+  memberIds: string[],
+  conferenceId: string,
+  p: { date: string; talkType?: TalkType },
 ): Promise<void> {
   if (memberIds.length === 0) return;
   await db.query(

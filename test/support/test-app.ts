@@ -113,7 +113,11 @@ export async function bootApp(databaseUrl: string, options: TestAppOptions = {})
     const res = await http
       .post('/api/v1/users')
       .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .send({ name: `${roles.join('+')} user ${counter}`, email: `${roles.join('.')}.${counter}.${Math.random().toString(36).slice(2)}@test.example`, roles });
+      .send({
+        name: `${roles.join('+')} user ${counter}`,
+        email: `${roles.join('.')}.${counter}.${Math.random().toString(36).slice(2)}@test.example`,
+        roles,
+      });
     if (res.status !== 201) throw new Error(`could not create user: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id as string, token: res.body.token as string };
   };

@@ -37,8 +37,11 @@ export class UserAgent {
    * Follows redirects (each hop a GET, as browsers do after 302/303) until a page that is not one, or
    * until a redirect to a URL starting with `stopBefore` (answered as that redirect, not followed).
    */
-  async follow(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}, stopBefore?: string):
-  Promise<Response> {
+  async follow(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    stopBefore?: string,
+  ): Promise<Response> {
     let response = await this.request(url, init);
     let at = url;
     for (let hops = 0; response.status >= 300 && response.status < 400; hops++) {
@@ -57,11 +60,15 @@ export class UserAgent {
   async submitForm(pageUrl: string, html: string, fields: Record<string, string>, stopBefore?: string): Promise<Response> {
     const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
     if (!action) throw new Error(`no form on ${pageUrl}: ${html.slice(0, 200)}`);
-    return this.follow(new URL(action, pageUrl).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    }, stopBefore);
+    return this.follow(
+      new URL(action, pageUrl).href,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      },
+      stopBefore,
+    );
   }
 
   cookie(url: string, name: string): string | undefined {
@@ -91,10 +98,12 @@ export class UserAgent {
       const at = pair.indexOf('=');
       const name = pair.slice(0, at);
       const value = pair.slice(at + 1);
-      const attr = new Map(attributes.map((a) => {
-        const i = a.indexOf('=');
-        return i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)];
-      }));
+      const attr = new Map(
+        attributes.map((a) => {
+          const i = a.indexOf('=');
+          return i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)];
+        }),
+      );
       const expires = attr.get('expires');
       const removed = value === '' || attr.get('max-age') === '0' || (expires !== undefined && new Date(expires).getTime() <= Date.now());
       if (removed) {
@@ -110,8 +119,13 @@ export class UserAgent {
  * Signs in at the service through its identity provider: the service's login, the provider's login
  * form filled in, every redirect followed back to the service. Answers the final response.
  */
-export async function signIn(agent: UserAgent, serviceBase: string, username: string, password: string, returnTo = '/dashboard'):
-Promise<Response> {
+export async function signIn(
+  agent: UserAgent,
+  serviceBase: string,
+  username: string,
+  password: string,
+  returnTo = '/dashboard',
+): Promise<Response> {
   const loginPage = await agent.follow(`${serviceBase}/api/v1/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
   const html = await loginPage.text();
   if (loginPage.status !== 200 || !/<form/i.test(html)) throw new Error(`no login form: ${loginPage.status} ${html.slice(0, 300)}`);
