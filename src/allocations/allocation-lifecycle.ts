@@ -7,7 +7,7 @@ import { conflict, notFound, unprocessable } from '../common/problem';
 import { NominationLifecycle } from '../nominations/nomination-lifecycle';
 import { insertTalkFromAllocation } from '../talks/talk-records';
 import { AllocationNotices } from './allocation-notices';
-import { AllocationsRepository } from './allocations.repository';
+import { AllocationRecord, AllocationsRepository } from './allocations.repository';
 import { AllocationActor, allowedTransitions, checkAllocationMove, freesSeat, takesReason } from './allocation-status';
 
 const AUDIT_ACTION: Record<Exclude<AllocationStatus, 'invited'>, string> = {
@@ -17,14 +17,7 @@ const AUDIT_ACTION: Record<Exclude<AllocationStatus, 'invited'>, string> = {
   expired: 'allocation.expire',
 };
 
-export interface NewAllocation {
-  slotId: string;
-  memberId: string;
-  nominationId: string;
-  rationale: string | null;
-  rankAtAllocation: number | null;
-  scoreAtAllocation: number | null;
-  policyVersion: number;
+export interface NewAllocation extends Omit<AllocationRecord, 'allocatedBy'> {
   actor: Actor;
   /** Kept with the audit entry: who was passed over, or the slate suggestion it came from. */
   context?: Record<string, unknown>;

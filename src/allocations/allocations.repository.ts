@@ -232,6 +232,18 @@ export interface NominationOutcome {
   selected: boolean;
 }
 
+/** What an invitation is created with: the nomination it answers, the committee's reasons, who made it. */
+export interface AllocationRecord {
+  slotId: string;
+  memberId: string;
+  nominationId: string;
+  rationale: string | null;
+  rankAtAllocation: number | null;
+  scoreAtAllocation: number | null;
+  policyVersion: number;
+  allocatedBy: string;
+}
+
 @Injectable()
 export class AllocationsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -309,19 +321,7 @@ export class AllocationsRepository {
 
   // The lifecycle's writes.
 
-  async insertAllocation(
-    manager: EntityManager,
-    a: {
-      slotId: string;
-      memberId: string;
-      nominationId: string;
-      rationale: string | null;
-      rankAtAllocation: number | null;
-      scoreAtAllocation: number | null;
-      policyVersion: number;
-      allocatedBy: string;
-    },
-  ): Promise<string> {
+  async insertAllocation(manager: EntityManager, a: AllocationRecord): Promise<string> {
     const [created] = await manager.query(
       `INSERT INTO allocation (slot_id, member_id, nomination_id, status, rationale, rank_at_allocation,
                                score_at_allocation, policy_version, allocated_by)

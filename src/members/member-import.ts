@@ -214,6 +214,7 @@ export function capErrors(errors: readonly ImportRowError[], cap = 1000): { erro
   return { errors: sorted.slice(0, cap), more: Math.max(0, sorted.length - cap) };
 }
 
+/** A row of the members CSV export, in the import's columns. */
 export interface MemberExportRow {
   externalId: string | null;
   name: string;

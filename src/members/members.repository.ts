@@ -7,7 +7,7 @@ import { Page } from '../common/pagination';
 import { notLeftBy } from '../database/predicates';
 import { StatementParts } from '../database/sql';
 import { InstituteQuery, InstituteView } from './institutes.dto';
-import { MemberImportRow } from './member-import';
+import { MemberExportRow, MemberImportRow } from './member-import';
 import { AffiliationEntry, CareerStageEntry, CreateMemberDto, MemberView } from './members.dto';
 import { likePattern, MEMBER_FROM, memberColumns, MemberFilter, memberWhere } from './members.sql';
 import { RegionView } from './regions.dto';
@@ -38,18 +38,6 @@ export interface MemberChange {
   gender: { set: boolean; value: string | null };
   leftOn: { set: boolean; value: string | null };
   authorship: { set: boolean; since: string | null; until: string | null };
-}
-
-/** A row of the members CSV export, in the import's columns. */
-export interface MemberExportRow {
-  externalId: string | null;
-  name: string;
-  email: string | null;
-  institute: string;
-  country: string;
-  careerStage: string;
-  gender: string;
-  joinedOn: string;
 }
 
 export interface UnassignedCountryRow {
