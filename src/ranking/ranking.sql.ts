@@ -279,9 +279,12 @@ export function rankingsFromBasisQuery(p: {
     ${
       filtered
         ? `ranked AS MATERIALIZED (
-      -- The collaboration-wide rank, before the selection.
-      SELECT keyed.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank
-      FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) keyed
+      SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
+    ),
+    -- The collaboration-wide rank of a page row is one more than the keys above its own: every key,
+    -- ascending, searched once per row (a sort of bare keys, not of the rows).
+    everyone AS (
+      SELECT array_agg(rank_key ORDER BY rank_key) AS keys, count(*)::int AS n FROM ranked
     ),`
         : `ranked AS (
       SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
@@ -302,7 +305,11 @@ export function rankingsFromBasisQuery(p: {
     SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
            ${bonus('page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
            -- Nothing filtered out: the rank in the selection is the collaboration-wide rank.
-           ${filtered ? 'page.rank' : 'rank() OVER (ORDER BY page.rank_key DESC)::int'} AS rank,
+           ${
+             filtered
+               ? '(SELECT e.n - width_bucket(page.rank_key, e.keys) + 1 FROM everyone e)'
+               : 'rank() OVER (ORDER BY page.rank_key DESC)::int'
+           } AS rank,
            rank() OVER (ORDER BY page.rank_key DESC)::int AS rank_in_selection, page.total
     FROM page
     JOIN institute i ON i.id = page.institute_id
