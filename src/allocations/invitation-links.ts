@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { ProblemException } from '../common/problem';
 import { AllocationsRepository } from './allocations.repository';
+import { ServiceConfig } from '../config/service-config';
 
 /** Where the answer page is served; the token rides in the fragment, which browsers never send to a server or a log. */
 export const ANSWER_PAGE = '/dashboard/invitation.html';
@@ -26,12 +27,15 @@ const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 export class InvitationLinks {
   private secret: Buffer | null = null;
   /** The service's address as speakers reach it (PUBLIC_URL), for the links in mails. */
-  readonly baseUrl = (process.env.PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+  readonly baseUrl: string;
 
   constructor(
     private readonly allocations: AllocationsRepository,
     private readonly clock: Clock,
-  ) {}
+    config: ServiceConfig,
+  ) {
+    this.baseUrl = (config.mail.publicUrl?.trim() || `http://localhost:${config.http.port}`).replace(/\/+$/, '');
+  }
 
   /** A new link for the allocation, valid until `expiresAt`, on the caller's transaction. */
   async issue(manager: EntityManager, allocationId: string, expiresAt: Date): Promise<{ token: string; url: string }> {

@@ -10,6 +10,7 @@ import { AuthRepository } from './auth.repository';
 import { hashToken, newToken } from './tokens';
 import { User } from './user.entity';
 import { CreatedUserView, CreateUserDto, UpdateUserDto, UserView } from './users.dto';
+import { ServiceConfig } from '../config/service-config';
 
 export const LAST_ADMIN_RULE = 'At least one enabled admin must remain';
 
@@ -29,6 +30,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly accounts: AuthRepository,
     private readonly audit: AuditService,
     feed: ChangeFeed,
+    private readonly config: ServiceConfig,
   ) {
     this.byTokenHash = new TableCache(feed, ['app_user'], { capacity: 1024, ownWrites: false, keep: (user) => user !== null });
   }
@@ -149,7 +151,7 @@ export class UsersService implements OnApplicationBootstrap {
    * sign in any more, one is created and its token printed once.
    */
   async onApplicationBootstrap(): Promise<void> {
-    const configured = process.env.ADMIN_TOKEN || undefined;
+    const configured = this.config.auth.adminToken || undefined;
     const printOnce = await this.dataSource.transaction(async (manager) => {
       // Two instances starting at once on one database must not both create an admin.
       await this.accounts.queueAdminSetChange(manager);

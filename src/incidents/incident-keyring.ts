@@ -1,6 +1,7 @@
 import { CanActivate, HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ProblemException } from '../common/problem';
 import { IncidentKeyReading, IncidentKeys, readIncidentKey } from './incident-crypto';
+import { ServiceConfig } from '../config/service-config';
 
 /**
  * The incident key, read from INCIDENT_KEY when the module is built. Without a usable key the rest
@@ -9,7 +10,11 @@ import { IncidentKeyReading, IncidentKeys, readIncidentKey } from './incident-cr
 @Injectable()
 export class IncidentKeyring implements OnModuleInit {
   private readonly logger = new Logger('Incidents');
-  private readonly reading: IncidentKeyReading = readIncidentKey(process.env.INCIDENT_KEY);
+  private readonly reading: IncidentKeyReading;
+
+  constructor(config: ServiceConfig) {
+    this.reading = readIncidentKey(config.incidentKey);
+  }
 
   onModuleInit(): void {
     if (!this.reading.ok) this.logger.error(this.reading.reason);

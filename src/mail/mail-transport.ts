@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { JobQueue } from '../jobs/job-queue';
+import { ServiceConfig } from '../config/service-config';
 
 export interface MailMessage {
   to: string[];
@@ -21,11 +22,12 @@ export const DEFAULT_MAIL_FROM = 'Speaker allocation service <no-reply@speaker-a
 @Injectable()
 export class MailTransport {
   private readonly logger = new Logger(MailTransport.name);
-  readonly from = process.env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
+  readonly from: string;
   private readonly transporter: Transporter | null;
 
-  constructor(jobs: JobQueue) {
-    const url = process.env.SMTP_URL?.trim();
+  constructor(jobs: JobQueue, config: ServiceConfig) {
+    this.from = config.mail.from?.trim() || DEFAULT_MAIL_FROM;
+    const url = config.mail.smtpUrl?.trim();
     const timeout = Math.floor((jobs.settings.mailSendTimeoutSeconds * 1000) / 3);
     this.transporter = url ? createTransport({ url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout }) : null;
     if (!this.transporter) this.logger.log('SMTP_URL is unset: mail is kept in the outbox (GET /api/v1/outbox) and not sent');
