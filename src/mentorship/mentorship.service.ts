@@ -12,8 +12,7 @@ import { IncidentKeyring } from '../incidents/incident-keyring';
 import { Outbox } from '../mail/outbox.service';
 import { NoiseKey } from '../privacy/disclosure';
 import { cellIdentity } from '../privacy/gender-release';
-import { cellNoise, noiseVariance, reportEpsilon } from '../privacy/noise';
-import { minimumCellCount } from '../reports/suppression';
+import { cellNoise, noiseVariance } from '../privacy/noise';
 import { loadPairSolver } from './matching-solver';
 import { introductionLetter } from './mentorship-letters';
 import {
@@ -42,6 +41,7 @@ import {
   UpdateSignupDto,
 } from './mentorship.dto';
 import { MentorshipRepository, RoundRow, SignupRow, SignupValues } from './mentorship.repository';
+import { ServiceConfig } from '../config/service-config';
 
 const MANAGERS: Role[] = ['mentorship-coordinator', 'admin'];
 const IDENTITY_FIELD = 'mentorship-identity';
@@ -59,8 +59,8 @@ const isManager = (actor: Actor) => hasRole(actor, ...MANAGERS);
  */
 @Injectable()
 export class MentorshipService {
-  private readonly minCell = minimumCellCount();
-  private readonly epsilon = reportEpsilon();
+  private readonly minCell: number;
+  private readonly epsilon: number;
   private readonly noiseKey: NoiseKey;
 
   constructor(
@@ -70,7 +70,10 @@ export class MentorshipService {
     private readonly clock: Clock,
     private readonly keyring: IncidentKeyring,
     private readonly outbox: Outbox,
+    config: ServiceConfig,
   ) {
+    this.minCell = config.reports.minimumCellCount;
+    this.epsilon = config.reports.epsilon;
     this.noiseKey = new NoiseKey(() => this.repository.noiseKey());
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cellNoise, DEFAULT_EPSILON, geometricNoise, keyedUniform, noiseProbability, noiseVariance, reportEpsilon } from './noise';
+import { cellNoise, geometricNoise, keyedUniform, noiseProbability, noiseVariance } from './noise';
 
 describe('two-sided geometric noise', () => {
   it('follows its distribution: P(k) = (1 - a)/(1 + a) a^|k| with a = exp(-epsilon)', () => {
@@ -28,13 +28,6 @@ describe('two-sided geometric noise', () => {
     for (let k = -20; k <= 20; k++) {
       expect(noiseProbability(k, 0.5) / noiseProbability(k + 1, 0.5)).toBeLessThanOrEqual(Math.exp(0.5) + 1e-12);
     }
-  });
-
-  it('REPORT_EPSILON sets the loss per cell; nonsense falls back to the default', () => {
-    expect(reportEpsilon({})).toBe(DEFAULT_EPSILON);
-    expect(reportEpsilon({ REPORT_EPSILON: '0.25' })).toBe(0.25);
-    expect(reportEpsilon({ REPORT_EPSILON: '0' })).toBe(DEFAULT_EPSILON);
-    expect(reportEpsilon({ REPORT_EPSILON: 'lots' })).toBe(DEFAULT_EPSILON);
   });
 });
 

@@ -15,17 +15,6 @@
 // threat model and what it guarantees.
 import { createHmac } from 'node:crypto';
 
-/** Privacy loss per published cell; env REPORT_EPSILON. */
-export const DEFAULT_EPSILON = 0.5;
-
-/** REPORT_EPSILON: a number in (0, 10]; anything else falls back to the default. */
-export function reportEpsilon(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.REPORT_EPSILON;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_EPSILON;
-  const value = Number(raw);
-  return Number.isFinite(value) && value > 0 && value <= 10 ? value : DEFAULT_EPSILON;
-}
-
 /**
  * The two-sided geometric variate for a uniform draw u in [0, 1): the inverse of its distribution
  * function. With alpha = exp(-epsilon): P(0) = (1 - alpha) / (1 + alpha), and given Z != 0, |Z| - 1 is

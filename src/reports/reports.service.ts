@@ -5,7 +5,6 @@ import { badRequest, ProblemFieldError, unprocessable } from '../common/problem'
 import { balanceGroups, BalanceGroup, balanceReadings, Comparison, comparisonOf } from './balance-report';
 import { Disclosure, disclosure, NoiseKey } from '../privacy/disclosure';
 import { PeriodCountRow, releaseGenderCounts, ReleaseSpec } from '../privacy/gender-release';
-import { reportEpsilon } from '../privacy/noise';
 import { PublishedPeriod, publishedPeriod } from '../privacy/reporting-period';
 import {
   balanceCountQuery,
@@ -30,7 +29,7 @@ import { FunnelValue, funnelValues } from './funnel-report';
 import { BalanceQuery, DeclinesQuery, EquityQuery, FunnelQuery, TrendsQuery } from './reports.dto';
 import { ReportsRepository } from './reports.repository';
 import { HOLM, TWO_PROPORTION_TEST } from './statistics';
-import { minimumCellCount } from './suppression';
+import { ServiceConfig } from '../config/service-config';
 
 export interface Filters {
   from: string | null;
@@ -150,9 +149,9 @@ type ConferenceFilters = Pick<CountFilters, 'conferenceId' | 'tier' | 'talkType'
 
 @Injectable()
 export class ReportsService {
-  /** Read once at start-up, like every other setting. */
-  readonly minimumCellCount = minimumCellCount();
-  readonly epsilon = reportEpsilon();
+  /** REPORT_MIN_CELL and REPORT_EPSILON, from the validated configuration. */
+  readonly minimumCellCount: number;
+  readonly epsilon: number;
 
   /**
    * Counts by their SQL and parameters, while none of the tables their SQL reads has changed (see
@@ -166,7 +165,10 @@ export class ReportsService {
   constructor(
     private readonly repository: ReportsRepository,
     feed: ChangeFeed,
+    config: ServiceConfig,
   ) {
+    this.minimumCellCount = config.reports.minimumCellCount;
+    this.epsilon = config.reports.epsilon;
     this.counts = new TableCache(feed, [], { ownWrites: false });
     // The first service to need it makes it; every later one (and every restart) reads the same.
     this.noiseKey = new NoiseKey(() => this.repository.noiseKey());

@@ -7,7 +7,6 @@ import { Gender } from '../common/enums';
 import { Page } from '../common/pagination';
 import { conflict, notFound, ProblemException, unprocessable } from '../common/problem';
 import { RankingService } from '../ranking/ranking.service';
-import { minimumCellCount } from '../reports/suppression';
 import { conflictView, NomineeSnapshot, problemFrom, resultView, SlateInputs, SlateResult, SlotSnapshot } from './slate-inputs';
 import { SlateInputError, suggestSlate } from './slate-model';
 import { loadSlateSolver } from './slate-solver';
@@ -20,6 +19,7 @@ import {
   SlateSuggestionView,
 } from './slates.dto';
 import { SlatesRepository, StoredSuggestion } from './slates.repository';
+import { ServiceConfig } from '../config/service-config';
 
 const seatKey = (a: { slotId: string; memberId: string }) => `${a.slotId}/${a.memberId}`;
 
@@ -41,7 +41,7 @@ const isGenderTargeted = (inputs: SlateInputs) => hasGenderTarget(inputs.request
 @Injectable()
 export class SlatesService {
   /** The slate's gender aggregate is shown under the reports' small-cell rule (env REPORT_MIN_CELL). */
-  private readonly minCell = minimumCellCount();
+  private readonly minCell: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +49,10 @@ export class SlatesService {
     private readonly ranking: RankingService,
     private readonly audit: AuditService,
     private readonly allocations: AllocationLifecycle,
-  ) {}
+    config: ServiceConfig,
+  ) {
+    this.minCell = config.reports.minimumCellCount;
+  }
 
   /**
    * Solve for the conference's current nominees and store the suggestion with its inputs. The tool is
