@@ -104,15 +104,6 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     this.client = null;
   }
 
-  /**
-   * One of this process's writes on a connection outside its pool has committed, changing these
-   * tables: answers cached on them are stale from now on, before any notification arrives.
-   */
-  committed(tables: Iterable<string>): void {
-    this.local++;
-    for (const table of tables) this.moved(table);
-  }
-
   /** `table` changed, and with it whatever the database derives from it. */
   private moved(table: string): void {
     for (const t of [table, ...(DERIVED_TABLES[table] ?? [])]) this.generations.set(t, (this.generations.get(t) ?? 0) + 1);
