@@ -2,10 +2,9 @@
 // must leave nothing behind: no rows, no created institutes or conferences, no audit event. The
 // service started again takes the same file and imports it whole. Runs the compiled service (dist/)
 // on its own database in the test run's PostgreSQL.
-import http from 'node:http';
 import { Client } from 'pg';
 import { freePort } from '../../src/database/embedded-postgres';
-import { spawnService } from '../support/postgres-process';
+import { requestAsAdmin, spawnService } from '../support/postgres-process';
 import { ADMIN_TOKEN, cloneTemplate } from '../support/test-app';
 
 const APPLICATION = 'speaker-allocation';
@@ -22,37 +21,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`${what}: not reached in ${timeoutMs} ms`);
 }
 
-function request(port: number, method: string, path: string, body?: string, contentType = 'text/csv') {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        agent: false,
-        headers: {
-          Authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** The service as an operator runs it, on its own port, healthy before it is used. */
 async function startService(databaseUrl: string) {
   const port = await freePort();
   const service = spawnService({ DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN });
   try {
-    await waitFor(async () => (await request(port, 'GET', '/health')).status === 200, 'service healthy', 60_000);
+    await waitFor(async () => (await requestAsAdmin(port, 'GET', '/health')).status === 200, 'service healthy', 60_000);
   } catch (error) {
     service.child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${service.output()}`);
@@ -161,7 +135,7 @@ describe('an import killed halfway', () => {
       expect(before).toMatchObject({ members: 0, stages: 0, imports: 0 });
       const csv = memberCsv(MEMBERS, 'KILL');
 
-      const answer = request(service.port, 'POST', '/api/v1/members/import', csv);
+      const answer = requestAsAdmin(service.port, 'POST', '/api/v1/members/import', csv);
       const statement = await killDuringStatement(watcher, service, String.raw`INSERT INTO member\M`, answer);
       expect(statement).toMatch(/member/i);
       await expect(answer).rejects.toThrow(/socket hang up|ECONNRESET/);
@@ -169,7 +143,7 @@ describe('an import killed halfway', () => {
       expect(await counts()).toEqual(before);
 
       service = await startService(url);
-      const again = await request(service.port, 'POST', '/api/v1/members/import', csv);
+      const again = await requestAsAdmin(service.port, 'POST', '/api/v1/members/import', csv);
       expect(again.status).toBe(200);
       expect(JSON.parse(again.body)).toMatchObject({ created: MEMBERS, updated: 0, institutesCreated: 40 });
       expect(await counts()).toEqual({ members: MEMBERS, stages: MEMBERS, institutes: before.institutes + 40, imports: 1 });
@@ -190,13 +164,13 @@ describe('an import killed halfway', () => {
       ).rows[0];
     let service = await startService(url);
     try {
-      const members = await request(service.port, 'POST', '/api/v1/members/import', memberCsv(TALK_MEMBERS, 'SPK'));
+      const members = await requestAsAdmin(service.port, 'POST', '/api/v1/members/import', memberCsv(TALK_MEMBERS, 'SPK'));
       expect(members.status).toBe(200);
       const before = await counts();
       expect(before).toEqual({ talks: 0, conferences: 0, imports: 0 });
       const csv = talkCsv(TALKS, TALK_MEMBERS, 'SPK');
 
-      const answer = request(service.port, 'POST', '/api/v1/talks/import', csv);
+      const answer = requestAsAdmin(service.port, 'POST', '/api/v1/talks/import', csv);
       // Wait for the write into the talk table itself, after the conferences have been created.
       const statement = await killDuringStatement(watcher, service, String.raw`INSERT INTO talk\M`, answer);
       expect(statement).toMatch(/INSERT INTO talk/);
@@ -205,7 +179,7 @@ describe('an import killed halfway', () => {
       expect(await counts()).toEqual(before);
 
       service = await startService(url);
-      const again = await request(service.port, 'POST', '/api/v1/talks/import', csv);
+      const again = await requestAsAdmin(service.port, 'POST', '/api/v1/talks/import', csv);
       expect(again.status).toBe(200);
       expect(JSON.parse(again.body)).toEqual({ created: TALKS, conferencesCreated: 30 * 15 });
       expect(await counts()).toEqual({ talks: TALKS, conferences: 30 * 15, imports: 1 });

