@@ -1,4 +1,4 @@
-import { AuthFailureLimiter, authFailureSettings, FailedAuthentication } from './auth-failures';
+import { AuthFailureLimiter, FailedAuthentication } from './auth-failures';
 
 const guess = (address: string, n: number): FailedAuthentication => ({ address, credential: `guess-${n}`, known: false });
 
@@ -43,20 +43,5 @@ describe('AuthFailureLimiter', () => {
     for (let i = 0; i < 100; i++) limiter.fail(guess('a', 10 + i), t0 + 5_000 + i);
     expect(limiter.blockedFor(guess('a', 200), t0 + 9_999)).toBe(1);
     expect(limiter.blockedFor(guess('a', 200), t0 + 10_001)).toBe(0);
-  });
-});
-
-describe('authFailureSettings', () => {
-  it('defaults to 30 failures a minute and reads AUTH_MAX_FAILURES / AUTH_FAILURE_WINDOW_MS', () => {
-    expect(authFailureSettings({})).toEqual({ maxFailures: 30, windowMs: 60_000 });
-    expect(authFailureSettings({ AUTH_MAX_FAILURES: '5', AUTH_FAILURE_WINDOW_MS: ' 1500 ' })).toEqual({ maxFailures: 5, windowMs: 1500 });
-    expect(authFailureSettings({ AUTH_MAX_FAILURES: '' })).toEqual({ maxFailures: 30, windowMs: 60_000 });
-  });
-
-  it('refuses a value that is not a whole number of at least 1, naming the variable', () => {
-    for (const bad of ['thirty', '0', '-3', '2.5', '1e3', 'NaN', 'Infinity', '99999999999999999999']) {
-      expect(() => authFailureSettings({ AUTH_MAX_FAILURES: bad })).toThrow(/^AUTH_MAX_FAILURES must be a whole number/);
-      expect(() => authFailureSettings({ AUTH_FAILURE_WINDOW_MS: bad })).toThrow(/^AUTH_FAILURE_WINDOW_MS must be a whole number/);
-    }
   });
 });

@@ -1,30 +1,3 @@
-/** How many failed authentications are allowed within how long (AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW_MS). */
-export interface AuthFailureSettings {
-  maxFailures: number;
-  windowMs: number;
-}
-
-/**
- * The limiter's settings from the environment. A value that is not a whole number of at least 1 is
- * refused: Number('thirty') is NaN, and a NaN limit silently switched the limiter off.
- */
-export function authFailureSettings(env: Record<string, string | undefined> = process.env): AuthFailureSettings {
-  return {
-    maxFailures: positiveWhole(env, 'AUTH_MAX_FAILURES', 30),
-    windowMs: positiveWhole(env, 'AUTH_FAILURE_WINDOW_MS', 60_000),
-  };
-}
-
-function positiveWhole(env: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`${name} must be a whole number of at least 1 (default ${fallback}), not "${env[name]}"`);
-  }
-  return value;
-}
-
 /** A refused authentication: from where, with what (a hash of the token, or "none"), and whether it belongs to a user. */
 export interface FailedAuthentication {
   address: string;
@@ -56,11 +29,6 @@ export class AuthFailureLimiter {
     if (!(Number.isSafeInteger(maxFailures) && maxFailures >= 1 && Number.isSafeInteger(windowMs) && windowMs >= 1)) {
       throw new Error(`AuthFailureLimiter needs whole numbers of at least 1, not ${maxFailures} failures in ${windowMs} ms`);
     }
-  }
-
-  static fromEnvironment(env: Record<string, string | undefined> = process.env): AuthFailureLimiter {
-    const { maxFailures, windowMs } = authFailureSettings(env);
-    return new AuthFailureLimiter(maxFailures, windowMs);
   }
 
   /** Seconds until this refused attempt may be tried again, or 0 when it is not blocked. */

@@ -12,6 +12,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Role } from '../common/enums';
 import { Actor, PUBLIC_KEY, ROLES_KEY } from './actor';
+import { ServiceConfig } from '../config/service-config';
 import { AuthFailureLimiter, FailedAuthentication } from './auth-failures';
 import { readNamedCookie, SESSION_COOKIE } from './cookies';
 import { IdentitiesService } from './identities.service';
@@ -37,8 +38,7 @@ type Refusal = { credential: string; known: boolean; detail: string };
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  // Read when the app is built; a malformed AUTH_MAX_FAILURES / AUTH_FAILURE_WINDOW_MS stops the start.
-  private readonly limiter = AuthFailureLimiter.fromEnvironment();
+  private readonly limiter: AuthFailureLimiter;
 
   constructor(
     private readonly reflector: Reflector,
@@ -46,7 +46,11 @@ export class AuthGuard implements CanActivate {
     private readonly provider: IdentityProvider,
     private readonly identities: IdentitiesService,
     private readonly sessions: SessionsService,
-  ) {}
+    config: ServiceConfig,
+  ) {
+    // AUTH_MAX_FAILURES within AUTH_FAILURE_WINDOW_MS, checked at start-up with the other settings.
+    this.limiter = new AuthFailureLimiter(config.auth.maxFailures, config.auth.failureWindowMs);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type * as Jose from 'jose';
 import type * as OpenIdClient from 'openid-client';
-import { SignInSettings, signInSettings } from './sign-in.settings';
+import { ServiceConfig } from '../config/service-config';
+import { SignInSettings } from './sign-in.settings';
 
 /** The provider could not be reached, or answered in a way that is not an answer about this person: 503. */
 export class ProviderUnavailable extends Error {}
@@ -50,9 +51,13 @@ const PROVIDER_TIMEOUT_SECONDS = 5;
 @Injectable()
 export class IdentityProvider {
   private readonly logger = new Logger('Sign-in');
-  readonly settings: SignInSettings | null = signInSettings();
+  readonly settings: SignInSettings | null;
   /** The last successful discovery; bearer tokens are checked against it while the provider is down. */
   private discovered: { config: OpenIdClient.Configuration; jwks: Jose.JWTVerifyGetKey } | null = null;
+
+  constructor(config: ServiceConfig) {
+    this.settings = config.oidc;
+  }
 
   get enabled(): boolean {
     return this.settings !== null;

@@ -1,6 +1,8 @@
-// Sign-in through the collaboration's identity provider (OpenID Connect), read from the environment.
-// Plain functions, no Nest: start-up checks them before anything else, and they are unit-tested.
+// Sign-in through the collaboration's identity provider (OpenID Connect): the OIDC_* variables checked
+// together (loadConfig calls signInSettings, so a wrong one stops the start, named), and the rules that
+// turn a provider's groups into roles. Plain functions, no Nest, unit-tested.
 import { Role, ROLES } from '../common/enums';
+import { ConfigError, Environment } from '../config/environment';
 
 /** Roles a group may grant. `member` is never granted by a group: it follows the link to a member record. */
 export const GROUP_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'member');
@@ -29,18 +31,19 @@ export interface SignInSettings {
   allowInsecureRequests: boolean;
 }
 
-export class SignInSettingsError extends Error {}
+export class SignInSettingsError extends ConfigError {}
 
-type Env = Record<string, string | undefined>;
+/** The OIDC_* variables as checkedEnvironment hands them over: trimmed, blank ones left out. */
+type Env = Pick<Environment, Extract<keyof Environment, `OIDC_${string}`>>;
 
 /**
  * The sign-in settings, or null when OIDC_ISSUER is unset (the service then runs on its own tokens
  * alone, exactly as without this feature). A setting that cannot be right stops the start, named.
  */
-export function signInSettings(env: Env = process.env): SignInSettings | null {
+export function signInSettings(env: Env): SignInSettings | null {
   const issuer = env.OIDC_ISSUER?.trim();
   if (!issuer) {
-    const stray = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_MAP'].filter((name) => env[name]?.trim());
+    const stray = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_MAP'] as const).filter((name) => env[name]?.trim());
     if (stray.length) throw new SignInSettingsError(`${stray.join(', ')} set without OIDC_ISSUER: set OIDC_ISSUER too, or unset them`);
     return null;
   }
@@ -84,7 +87,7 @@ export function signInSettings(env: Env = process.env): SignInSettings | null {
   };
 }
 
-function seconds(env: Env, name: string, fallback: number, unit: number): number {
+function seconds(env: Env, name: 'OIDC_SESSION_HOURS' | 'OIDC_GROUPS_RECHECK_SECONDS', fallback: number, unit: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback * unit;
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {

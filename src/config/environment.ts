@@ -85,7 +85,7 @@ export class Environment {
   // A malformed threshold used to fall back to 5 silently; a privacy setting must not be guessed.
   @IsOptional() @WholeNumber(1, 1000, '5') REPORT_MIN_CELL?: string;
   @IsOptional() @DecimalNumber(0, 10, '0.5') REPORT_EPSILON?: string;
-  // Sign-in: checked together, with the rules between them, by signInSettings (src/auth/sign-in.settings.ts).
+  // Sign-in: checked together, with the rules between them, by signInSettings (src/auth/sign-in.settings.ts), which loadConfig calls.
   @IsOptional() OIDC_ISSUER?: string;
   @IsOptional() OIDC_CLIENT_ID?: string;
   @IsOptional() OIDC_CLIENT_SECRET?: string;

@@ -30,4 +30,32 @@ describe('the service configuration', () => {
     expect(config.mail.from).toBe('Committee <c@example.org>');
     expect(config.mail.publicUrl).toBe('https://talks.example.org');
   });
+
+  it('takes the limiter and job settings from the environment, else the defaults', () => {
+    expect(loadConfig({}).auth).toMatchObject({ maxFailures: 30, failureWindowMs: 60_000 });
+    expect(loadConfig({ AUTH_MAX_FAILURES: '5', AUTH_FAILURE_WINDOW_MS: ' 1500 ' }).auth).toMatchObject({
+      maxFailures: 5,
+      failureWindowMs: 1500,
+    });
+    expect(loadConfig({}).jobs).toEqual({ pollingSeconds: 2, mailRetryLimit: 8, mailRetryDelaySeconds: 30, mailSendTimeoutSeconds: 120 });
+    expect(loadConfig({ MAIL_RETRY_LIMIT: '0' }).jobs.mailRetryLimit).toBe(0);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0', TALK_IMPORT_BULK_ROWS: '50' }).talkImport).toEqual({ shutdownGraceMs: 0, bulkRows: 50 });
+  });
+
+  it('refuses a limit that would switch the limiter off or retry mail for ever, naming the variable', () => {
+    for (const bad of ['thirty', '0', '-3', '2.5', '1e3', 'NaN', 'Infinity', '99999999999999999999']) {
+      expect(() => loadConfig({ AUTH_MAX_FAILURES: bad })).toThrow(/^AUTH_MAX_FAILURES must be a whole number/);
+      expect(() => loadConfig({ AUTH_FAILURE_WINDOW_MS: bad })).toThrow(/^AUTH_FAILURE_WINDOW_MS must be a whole number/);
+    }
+    expect(() => loadConfig({ MAIL_RETRY_DELAY_SECONDS: 'soon' })).toThrow(/^MAIL_RETRY_DELAY_SECONDS must be a whole number/);
+    expect(() => loadConfig({ MAIL_SEND_TIMEOUT_SECONDS: '1' })).toThrow(/from 2 to 3600/);
+  });
+
+  it('checks the sign-in settings together and refuses an incomplete set as a setting error', () => {
+    expect(loadConfig({}).oidc).toBeNull();
+    expect(() => loadConfig({ OIDC_CLIENT_ID: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org' })).toThrow(/OIDC_CLIENT_ID must be set/);
+    const oidc = loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_CLIENT_ID: ' speakers ', OIDC_SESSION_HOURS: '2' }).oidc;
+    expect(oidc).toMatchObject({ issuer: 'https://sso.example.org', clientId: 'speakers', audience: 'speakers', sessionSeconds: 7200 });
+  });
 });

@@ -1,3 +1,5 @@
+import { SignInSettings, signInSettings } from '../auth/sign-in.settings';
+import { JobSettings } from '../jobs/job-settings';
 import { checkedEnvironment, LogLevel } from './environment';
 
 /**
@@ -28,36 +30,29 @@ export class ServiceConfig {
     failureWindowMs: number;
   };
   /**
-   * OIDC_* as given: sign-in through the collaboration's identity provider; unset, only the service's
-   * own tokens. signInSettings (src/auth) checks them together.
+   * Sign-in through the collaboration's identity provider (OIDC_*), checked together with the rules
+   * between them; null when OIDC_ISSUER is unset (only the service's own tokens).
    */
-  oidc: {
-    issuer: string | undefined;
-    clientId: string | undefined;
-    clientSecret: string | undefined;
-    roleMap: string | undefined;
-    audience: string | undefined;
-    groupsClaim: string | undefined;
-    externalIdClaim: string | undefined;
-    scopes: string | undefined;
-    redirectUri: string | undefined;
-    sessionHours: string | undefined;
-    groupsRecheckSeconds: string | undefined;
-  };
+  oidc: SignInSettings | null;
   /** SMTP_URL, MAIL_FROM; unset SMTP_URL, mail is kept in the outbox and not sent. */
   mail: {
     smtpUrl: string | undefined;
     from: string | undefined;
     /** PUBLIC_URL: the address links in mail point to. */
     publicUrl: string | undefined;
-    retryLimit: number;
-    retryDelaySeconds: number;
-    sendTimeoutSeconds: number;
   };
-  jobs: { pollingSeconds: number };
+  jobs: JobSettings;
   /** INCIDENT_KEY as given: the incidents module checks it and runs without it. */
   incidentKey: string | undefined;
-  talkImport: { bulkRows: number; shutdownGraceMs: number };
+  talkImport: {
+    /** From this many rows on, an import relaxes the talk table's constraints while it loads (see TalksRepository.insertTalks). */
+    bulkRows: number;
+    /**
+     * How long a shutdown waits for a CSV import still being uploaded. Below the 20 s after which
+     * start-up's shutdown gives up on everything, so that the refusal still gets out.
+     */
+    shutdownGraceMs: number;
+  };
   reports: { minimumCellCount: number; epsilon: number };
 }
 
@@ -102,28 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       maxFailures: numberOr(e.AUTH_MAX_FAILURES, DEFAULTS.maxFailures),
       failureWindowMs: numberOr(e.AUTH_FAILURE_WINDOW_MS, DEFAULTS.failureWindowMs),
     },
-    oidc: {
-      issuer: e.OIDC_ISSUER,
-      clientId: e.OIDC_CLIENT_ID,
-      clientSecret: e.OIDC_CLIENT_SECRET,
-      roleMap: e.OIDC_ROLE_MAP,
-      audience: e.OIDC_AUDIENCE,
-      groupsClaim: e.OIDC_GROUPS_CLAIM,
-      externalIdClaim: e.OIDC_EXTERNAL_ID_CLAIM,
-      scopes: e.OIDC_SCOPES,
-      redirectUri: e.OIDC_REDIRECT_URI,
-      sessionHours: e.OIDC_SESSION_HOURS,
-      groupsRecheckSeconds: e.OIDC_GROUPS_RECHECK_SECONDS,
+    oidc: signInSettings(e),
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, publicUrl: e.PUBLIC_URL },
+    jobs: {
+      pollingSeconds: numberOr(e.JOB_POLLING_SECONDS, DEFAULTS.jobPollingSeconds),
+      mailRetryLimit: numberOr(e.MAIL_RETRY_LIMIT, DEFAULTS.mailRetryLimit),
+      mailRetryDelaySeconds: numberOr(e.MAIL_RETRY_DELAY_SECONDS, DEFAULTS.mailRetryDelaySeconds),
+      mailSendTimeoutSeconds: numberOr(e.MAIL_SEND_TIMEOUT_SECONDS, DEFAULTS.mailSendTimeoutSeconds),
     },
-    mail: {
-      smtpUrl: e.SMTP_URL,
-      from: e.MAIL_FROM,
-      publicUrl: e.PUBLIC_URL,
-      retryLimit: numberOr(e.MAIL_RETRY_LIMIT, DEFAULTS.mailRetryLimit),
-      retryDelaySeconds: numberOr(e.MAIL_RETRY_DELAY_SECONDS, DEFAULTS.mailRetryDelaySeconds),
-      sendTimeoutSeconds: numberOr(e.MAIL_SEND_TIMEOUT_SECONDS, DEFAULTS.mailSendTimeoutSeconds),
-    },
-    jobs: { pollingSeconds: numberOr(e.JOB_POLLING_SECONDS, DEFAULTS.jobPollingSeconds) },
     incidentKey: e.INCIDENT_KEY,
     talkImport: {
       bulkRows: numberOr(e.TALK_IMPORT_BULK_ROWS, DEFAULTS.talkImportBulkRows),

@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { hashToken, newToken } from '../auth/tokens';
 import { startService } from '../bootstrap';
 import { Role, ROLES } from '../common/enums';
+import { loadConfig } from '../config/service-config';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrate, seedDatabase } from './seed';
 import { demoMentorshipRounds } from './mentorship-round';
@@ -32,22 +33,24 @@ const ROLE_USERS: Record<Role, string> = {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
-  const dataDir = process.env.DATA_DIR ?? './.data/demo';
-  if (process.env.DATABASE_URL) console.log('DATABASE_URL is ignored: the demo keeps its own embedded PostgreSQL in DATA_DIR');
+  const { database } = loadConfig();
+  const dataDir = database.dataDir ?? './.data/demo';
+  if (database.url) console.log('DATABASE_URL is ignored: the demo keeps its own embedded PostgreSQL in DATA_DIR');
   const embedded = await startEmbeddedPostgres({
     dataDir,
-    port: process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined,
+    port: database.embeddedPort,
     database: 'speaker_allocation',
     log: () => undefined,
   });
   const url = embedded.url('speaker_allocation');
+  // Handed to the service, which reads its settings from the environment when it starts below.
   process.env.INCIDENT_KEY ??= demoIncidentKey(dataDir);
   let tokens: Record<Role, string>;
   try {
     await migrate(url);
     if (await hasMembers(url)) {
       console.log(`The demo collaboration in ${dataDir} is already there; issuing fresh tokens for the demo users`);
-      tokens = await reissueTokens(url);
+      tokens = await reissueTokens(url, dataDir);
     } else {
       console.log(`Generating the demo collaboration (${DEMO_MEMBERS} members, seed ${DEMO_SEED}) into ${dataDir} ...`);
       const result = await seedDatabase(url, { members: DEMO_MEMBERS, seed: DEMO_SEED });
@@ -114,7 +117,7 @@ function hasMembers(url: string): Promise<boolean> {
 }
 
 /** Tokens are stored only hashed, so a restarted demo cannot show the old ones: it issues new ones. */
-function reissueTokens(url: string): Promise<Record<Role, string>> {
+function reissueTokens(url: string, dataDir: string): Promise<Record<Role, string>> {
   return withClient(url, async (client) => {
     const tokens = {} as Record<Role, string>;
     await client.query('BEGIN');
@@ -124,8 +127,7 @@ function reissueTokens(url: string): Promise<Record<Role, string>> {
         `UPDATE app_user SET token_hash = $2 WHERE lower(email) = $1 AND identity_subject IS NULL RETURNING id`,
         [ROLE_USERS[role], hashToken(token)],
       );
-      if (rows.length === 0)
-        throw new Error(`The demo user ${ROLE_USERS[role]} is missing: delete ${process.env.DATA_DIR ?? './.data/demo'} to start afresh`);
+      if (rows.length === 0) throw new Error(`The demo user ${ROLE_USERS[role]} is missing: delete ${dataDir} to start afresh`);
       await client.query(`INSERT INTO audit_event (action, entity, entity_id, after) VALUES ('user.token-reissue', 'user', $1, $2)`, [
         rows[0].id,
         JSON.stringify({ reason: 'demo start' }),

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
-import { jobSettings, JobSettings } from './job-settings';
+import { ServiceConfig } from '../config/service-config';
+import { JobSettings } from './job-settings';
 
 /** The schema pg-boss creates and keeps for itself in the service's database. */
 export const JOB_SCHEMA = 'pgboss';
@@ -24,11 +25,16 @@ interface Registration {
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
-  readonly settings: JobSettings = jobSettings();
+  readonly settings: JobSettings;
   private readonly registrations = new Map<string, Registration>();
   private boss: PgBoss | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    config: ServiceConfig,
+  ) {
+    this.settings = config.jobs;
+  }
 
   /**
    * A queue with its worker (none: this instance only adds jobs), optionally fed by a cron schedule

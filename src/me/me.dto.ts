@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import {
   ALLOCATION_STATUSES,
@@ -7,8 +7,6 @@ import {
   CareerStage,
   CONFERENCE_TIERS,
   ConferenceTier,
-  DECLINE_CATEGORIES,
-  DeclineCategory,
   GENDERS,
   Gender,
   NOMINATION_STATUSES,
@@ -20,6 +18,7 @@ import {
 } from '../common/enums';
 import { Nullable } from '../common/validation';
 import { Trimmed } from '../members/validators';
+import { DeclineReasonDto } from '../speakers/invitation-answers.dto';
 import { AffiliationEntry, CareerStageEntry, MemberView } from '../members/members.dto';
 
 export class MyAccountView {
@@ -132,26 +131,8 @@ export class AcceptInvitationDto {
   version?: number;
 }
 
-export class DeclineInvitationDto extends AcceptInvitationDto {
-  @ApiPropertyOptional({
-    maxLength: 4000,
-    description: 'Why, if you wish to say: read by the committee only, never counted against you, never in reports',
-  })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @Length(1, 4000)
-  reason?: string;
-
-  @ApiPropertyOptional({
-    enum: DECLINE_CATEGORIES,
-    description:
-      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
-  })
-  @IsOptional()
-  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
-  category?: DeclineCategory;
-}
+/** Your decline: the version you read, and optionally why. */
+export class DeclineInvitationDto extends IntersectionType(AcceptInvitationDto, DeclineReasonDto) {}
 
 export class MyActivityView {
   @ApiProperty() at: Date;

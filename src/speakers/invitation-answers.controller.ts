@@ -3,7 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Response } from 'express';
 import { Public } from '../auth/actor';
 import { ApiProblem, ApiPublic } from '../common/openapi';
-import { DeclineInvitationDto, InvitationLinkView } from './invitation-answers.dto';
+import { DeclineReasonDto, InvitationLinkView } from './invitation-answers.dto';
 import { InvitationAnswers } from './invitation-answers.service';
 
 const TOKEN_HEADER = 'invitation-token';
@@ -56,7 +56,7 @@ export class InvitationAnswersController {
   @ApiProblem(409, 'The link was used already, or the invitation is no longer open')
   decline(
     @Headers(TOKEN_HEADER) token: string | undefined,
-    @Body() dto: DeclineInvitationDto,
+    @Body() dto: DeclineReasonDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<InvitationLinkView> {
     res.setHeader('Cache-Control', 'no-store');

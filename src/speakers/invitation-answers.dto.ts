@@ -1,14 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALLOCATION_STATUSES, AllocationStatus, DECLINE_CATEGORIES, DeclineCategory } from '../common/enums';
+import { Trimmed } from '../members/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-export class DeclineInvitationDto {
-  @ApiPropertyOptional({ description: 'Why, if the speaker wants to say: seen by the committee only, never audited, mailed or reported' })
+/** A decline's optional reason and category: the whole body through the answer link, and part of a member's own decline (me.dto). */
+export class DeclineReasonDto {
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description:
+      'Why, if the speaker wishes to say: read by the committee only, never counted against them, never audited, mailed or reported',
+  })
   @IsOptional()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @Length(1, 4000)
   reason?: string;

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
+import { ServiceConfig } from '../config/service-config';
 import { badRequest, ProblemException, unprocessable } from '../common/problem';
 import { readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, talkJsonRecords } from './talk-import';
 import { TalkImportResult } from './talks.dto';
@@ -10,15 +11,6 @@ import { TalksRepository } from './talks.repository';
 
 /** How many row errors a refused import lists; the answer says how many more there were. */
 export const MAX_LISTED_ERRORS = 1000;
-
-/** From this many rows on, an import relaxes the talk table's constraints while it loads (see TalksRepository.insertTalks). */
-export const BULK_IMPORT_ROWS = 50_000;
-
-/**
- * How long a shutdown waits for a CSV import still being uploaded (SHUTDOWN_GRACE_MS). Below the 20 s
- * after which start-up's shutdown gives up on everything, so that the refusal still gets out.
- */
-export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The answer to an upload still arriving when the shutdown's grace period is over. */
 export class ShutdownRefusal extends ProblemException {
@@ -34,6 +26,7 @@ export class ShutdownRefusal extends ProblemException {
 export class TalkImportService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TalkImport');
   private readonly bulkRows: number;
+  private readonly graceMs: number;
   /** Aborted when a shutdown's grace period is over: uploads still arriving then are refused. */
   private readonly shutdown = new AbortController();
   private graceTimer?: NodeJS.Timeout;
@@ -42,8 +35,10 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
     private readonly dataSource: DataSource,
     private readonly talks: TalksRepository,
     private readonly audit: AuditService,
+    config: ServiceConfig,
   ) {
-    this.bulkRows = Number(process.env.TALK_IMPORT_BULK_ROWS ?? BULK_IMPORT_ROWS);
+    this.bulkRows = config.talkImport.bulkRows;
+    this.graceMs = config.talkImport.shutdownGraceMs;
   }
 
   /** A JSON array of talks (see load). */
@@ -67,8 +62,7 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
    * one still arriving after it is refused and rolled back, so that its client gets an answer.
    */
   beforeApplicationShutdown(): void {
-    const grace = Number(process.env.SHUTDOWN_GRACE_MS ?? SHUTDOWN_GRACE_MS);
-    this.graceTimer = setTimeout(() => this.shutdown.abort(new ShutdownRefusal()), grace);
+    this.graceTimer = setTimeout(() => this.shutdown.abort(new ShutdownRefusal()), this.graceMs);
     this.graceTimer.unref();
   }
 
