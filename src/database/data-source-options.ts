@@ -11,6 +11,15 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 types.setTypeParser(types.builtins.NUMERIC, (value) => Number(value));
 
+/**
+ * Planner settings of every connection. A parallel plan starts worker processes, which costs 20-30 ms
+ * per statement on a small server (equity 40 -> 10 ms, funnel 50 -> 19 ms measured serial on 50,000
+ * members); the report and ranking statements read maintained aggregates and rarely gain that back, so
+ * a parallel plan must promise five times PostgreSQL's default saving. Large scans (a replay at a past
+ * knownAt) still go parallel.
+ */
+export const SESSION_OPTIONS = '-c parallel_setup_cost=5000';
+
 export type PoolSettings = Pick<ServiceConfig['database'], 'poolSize' | 'statementTimeoutMs'>;
 
 export function dataSourceOptions(
@@ -33,6 +42,7 @@ export function dataSourceOptions(
       statement_timeout: pool.statementTimeoutMs,
       idle_in_transaction_session_timeout: 60_000,
       application_name: 'speaker-allocation',
+      options: SESSION_OPTIONS,
     },
     ...overrides,
   } as DataSourceOptions;

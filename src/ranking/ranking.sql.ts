@@ -282,8 +282,9 @@ export function rankingsFromBasisQuery(p: {
       SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
     ),
     -- The collaboration-wide rank of a page row is one more than the keys above its own: every key,
-    -- ascending, searched once per row (a sort of bare keys, not of the rows).
-    everyone AS (
+    -- ascending, searched once per row (a sort of bare keys, not of the rows). Materialized: inlined,
+    -- the correlated look-up would aggregate every key again for each row of the page.
+    everyone AS MATERIALIZED (
       SELECT array_agg(rank_key ORDER BY rank_key) AS keys, count(*)::int AS n FROM ranked
     ),`
         : `ranked AS (

@@ -6,6 +6,7 @@
 // Started by bench.ts as a child process: DATABASE_URL, PORT.
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
+import { SESSION_OPTIONS } from '../../src/database/data-source-options';
 import { RankWeights } from '../../src/ranking/eligibility';
 import { CandidateConference, CandidateRow, conferencesOf, nomineesOf, rankCandidates } from '../../src/ranking/candidates';
 import { CANDIDATE_CONFERENCES, CANDIDATES, candidatesQuery, rankingsFromBasisQuery } from '../../src/ranking/ranking.sql';
@@ -22,7 +23,12 @@ import {
 import { baselineReportQueries } from './report-queries';
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  // The service's planner settings, so that the comparison is of the code, not of the settings.
+  const pool = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    options: SESSION_OPTIONS,
+  });
   const policy: { version: number; weights: RankWeights } = (
     await pool.query('SELECT version, weights FROM rank_policy ORDER BY version DESC LIMIT 1')
   ).rows[0];
