@@ -178,7 +178,7 @@ export function rankingsQuery(p: {
       SELECT scored.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank
       FROM (SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored) scored
     ),
-    selected AS (
+    selected AS NOT MATERIALIZED (
       ${
         filtered
           ? `SELECT ranked.*, rank() OVER (ORDER BY rank_key DESC)::int AS rank_in_selection
@@ -254,7 +254,7 @@ export function rankingsFromBasisQuery(p: {
   const upTo = (at: string, column: 'talk_cum' | 'talk_n', total: 'talk_total' | 'talk_count') =>
     `CASE ${at} WHEN 0 THEN 0 WHEN -1 THEN b.${total} ELSE b.${column}[${at}] END`;
   const text = `
-    WITH basis AS (
+    WITH basis AS NOT MATERIALIZED (
       SELECT m.id AS member_id, m.name,
              COALESCE(${inForce('stage_from', 'stages', 'last_stage_from', 'last_stage')}, m.career_stage) AS career_stage,
              COALESCE(${inForce('institute_from', 'institutes', 'last_institute_from', 'last_institute')}, m.institute_id) AS institute_id,
@@ -266,7 +266,7 @@ export function rankingsFromBasisQuery(p: {
       CROSS JOIN LATERAL (SELECT ${position('$1::date - 1')} AS hi, ${position('$1::date - $7::int - 1')} AS lo) at
       WHERE m.left_on IS NULL OR m.left_on > $1::date
     ),
-    scored AS (
+    scored AS NOT MATERIALIZED (
       SELECT s.member_id, s.name, s.career_stage, s.institute_id, ir.region_code AS region, s.talk_load, s.talks_counted,
              ${bonus('s.career_stage')} - s.talk_load AS score
       FROM (
@@ -276,35 +276,35 @@ export function rankingsFromBasisQuery(p: {
       ) s
       JOIN institute_region ir ON ir.institute_id = s.institute_id
     ),
-    ${
+    -- Every member's key, narrow (no history arrays, no figures only the page shows), materialized
+    -- once: the page, the total and (filtered) the collaboration-wide ranks all read it.
+    ranked AS MATERIALIZED (
+      SELECT member_id, name, career_stage, region, ${RANK_KEY} AS rank_key FROM scored
+    ),${
       filtered
-        ? `ranked AS MATERIALIZED (
-      SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
-    ),
+        ? `
     -- The collaboration-wide rank of a page row is one more than the keys above its own: every key,
     -- ascending, searched once per row (a sort of bare keys, not of the rows). Materialized: inlined,
     -- the correlated look-up would aggregate every key again for each row of the page.
     everyone AS MATERIALIZED (
       SELECT array_agg(rank_key ORDER BY rank_key) AS keys, count(*)::int AS n FROM ranked
     ),`
-        : `ranked AS (
-      SELECT scored.*, ${RANK_KEY} AS rank_key FROM scored
-    ),`
+        : ''
     }
-    -- Materialized as computed: the narrow rows, not the history arrays they were computed from.
-    selected AS MATERIALIZED (
+    selected AS NOT MATERIALIZED (
       SELECT ranked.* FROM ranked
       WHERE ($3::text IS NULL OR region = $3::text) AND ($4::text IS NULL OR career_stage = $4::text)
     ),
-    page AS (
+    page AS MATERIALIZED (
       -- The first offset + limit rows by (rank_key DESC, name, member_id), the order (rank, name, member_id),
       -- with a top-N sort: every row ranked above one of them is among them, so ranking these rows
       -- alone gives their rank in the selection.
       SELECT selected.*, (SELECT count(*)::int FROM selected) AS total
       FROM selected ORDER BY rank_key DESC, name, member_id LIMIT $5::int + $6::int
     )
-    SELECT page.member_id, page.name, page.career_stage, page.institute_id, i.name AS institute_name, page.region,
-           ${bonus('page.career_stage')} AS bonus, page.talk_load, page.talks_counted, page.score,
+    -- The figures of the page's rows alone, computed again for them (a look-up by member each).
+    SELECT page.member_id, page.name, page.career_stage, d.institute_id, i.name AS institute_name, page.region,
+           ${bonus('page.career_stage')} AS bonus, d.talk_load, d.talks_counted, d.score,
            -- Nothing filtered out: the rank in the selection is the collaboration-wide rank.
            ${
              filtered
@@ -313,7 +313,8 @@ export function rankingsFromBasisQuery(p: {
            } AS rank,
            rank() OVER (ORDER BY page.rank_key DESC)::int AS rank_in_selection, page.total
     FROM page
-    JOIN institute i ON i.id = page.institute_id
+    JOIN scored d ON d.member_id = page.member_id
+    JOIN institute i ON i.id = d.institute_id
     ORDER BY page.rank_key DESC, page.name, page.member_id
     OFFSET $6::int`;
   return {
