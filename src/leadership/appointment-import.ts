@@ -1,9 +1,8 @@
 // Reading and checking an import of the historical record of appointments. Pure: no Nest, no
 // database; what needs the database (which position, which member, the term rules) is the service's
 // second pass. Every bad row is named at once: { row, field, message }.
-import { parse } from 'csv-parse/sync';
-import { ImportFormatError, ImportRowError, isIsoDate } from '../members/member-import';
-import { csvImportedText } from '../privacy/csv';
+import { CheckedImport, checkImportRows, ImportRecord, importedText, readImportCsv } from '../common/import-rows';
+import { isIsoDate } from '../members/member-import';
 
 export const APPOINTMENT_IMPORT_COLUMNS = [
   'position',
@@ -39,61 +38,15 @@ export interface AppointmentImportRow {
   overrideReason: string | null;
 }
 
-/** CSV text to records keyed by column (names matched case-insensitively); unknown columns refuse the file. */
-export function readAppointmentCsv(text: string): Record<string, unknown>[] {
-  let lines: string[][];
-  try {
-    lines = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
-  } catch (error) {
-    throw new ImportFormatError(`The CSV could not be read: ${(error as Error).message}`);
-  }
-  if (lines.length === 0) throw new ImportFormatError('The CSV is empty; its first line must name the columns');
-  const header = lines[0].map((name) => APPOINTMENT_IMPORT_COLUMNS.find((c) => c.toLowerCase() === name.trim().toLowerCase()) ?? null);
-  const unknown = lines[0].filter((_, i) => header[i] === null);
-  if (unknown.length) {
-    throw new ImportFormatError(`Unknown column(s) ${unknown.join(', ')}; accepted: ${APPOINTMENT_IMPORT_COLUMNS.join(', ')}`);
-  }
-  return lines.slice(1).map((cells) => {
-    const record: Record<string, unknown> = {};
-    header.forEach((column, i) => {
-      const cell = csvImportedText(cells[i] ?? '');
-      if (cell !== '') record[column as string] = cell;
-    });
-    if (cells.length !== header.length) record['(cells)'] = `has ${cells.length} cells; the header has ${header.length}`;
-    return record;
-  });
+/** CSV text to records keyed by column (see readImportCsv). */
+export function readAppointmentCsv(text: string): ImportRecord[] {
+  return readImportCsv(text, APPOINTMENT_IMPORT_COLUMNS);
 }
 
-export function checkAppointmentImport(records: readonly unknown[]): { rows: AppointmentImportRow[]; errors: ImportRowError[] } {
-  if (records.length > MAX_APPOINTMENT_IMPORT_ROWS) {
-    throw new ImportFormatError(`At most ${MAX_APPOINTMENT_IMPORT_ROWS} rows per import; this one has ${records.length}`);
-  }
-  const rows: AppointmentImportRow[] = [];
-  const errors: ImportRowError[] = [];
-  records.forEach((record, index) => {
-    const row = index + 1;
-    const rowErrors: ImportRowError[] = [];
-    const fail = (field: string, message: string) => rowErrors.push({ row, field, message });
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      errors.push({ row, field: '(row)', message: 'must be an object with the import columns' });
-      return;
-    }
-    const cells = record as Record<string, unknown>;
-    for (const key of Object.keys(cells)) {
-      if (key === '(cells)') fail('(row)', String(cells[key]));
-      else if (!(APPOINTMENT_IMPORT_COLUMNS as readonly string[]).includes(key)) fail(key, 'is not an accepted field');
-    }
-    const text = (column: Column): string | null => {
-      const value = cells[column];
-      if (value === undefined || value === null) return null;
-      if (typeof value !== 'string') {
-        fail(column, 'must be a string');
-        return null;
-      }
-      const trimmed = value.trim();
-      if (trimmed.length > MAX_LENGTH[column]) fail(column, `must be at most ${MAX_LENGTH[column]} characters`);
-      return trimmed === '' ? null : trimmed;
-    };
+export function checkAppointmentImport(records: readonly unknown[]): CheckedImport<AppointmentImportRow> {
+  return checkImportRows(records, { columns: APPOINTMENT_IMPORT_COLUMNS, maxRows: MAX_APPOINTMENT_IMPORT_ROWS }, (cells, row, fail) => {
+    // An over-long cell is still read, so that it is also checked for what it must be (a UUID, a date).
+    const text = (column: Column): string | null => importedText(cells[column], column, MAX_LENGTH[column], false, fail, 'kept');
     const position = text('position');
     const positionId = text('positionId');
     const externalId = text('externalId');
@@ -109,18 +62,13 @@ export function checkAppointmentImport(records: readonly unknown[]): { rows: App
     else if (!isIsoDate(startsOn)) fail('startsOn', 'must be a date YYYY-MM-DD');
     if (endsOn !== null && !isIsoDate(endsOn)) fail('endsOn', 'must be a date YYYY-MM-DD');
     else if (endsOn !== null && startsOn !== null && endsOn <= startsOn) fail('endsOn', 'must be after startsOn');
-    if (rowErrors.length) {
-      errors.push(...rowErrors);
-      return;
-    }
-    rows.push({
+    return {
       row,
       position: position !== null ? { title: position } : { id: positionId! },
       member: externalId !== null ? { externalId } : { id: memberId! },
       startsOn: startsOn!,
       endsOn,
       overrideReason,
-    });
+    };
   });
-  return { rows, errors };
 }

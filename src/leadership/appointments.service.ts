@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../auth/actor';
+import { capErrors, ImportFormatError, ImportRowError } from '../common/import-rows';
 import { Page } from '../common/pagination';
 import { badRequest, notFound, ProblemException, unprocessable } from '../common/problem';
-import { capErrors, ImportFormatError, ImportRowError } from '../members/member-import';
 import { AppointmentLifecycle, AppointmentRefusal, AppointmentRequest } from './appointment-lifecycle';
 import { checkAppointmentImport, readAppointmentCsv } from './appointment-import';
 import { AppointmentsRepository } from './appointments.repository';

@@ -1,11 +1,19 @@
 // Reading and checking a member import, and writing the export it round-trips with. Pure: no Nest,
 // no database. What needs the database (does the institute exist, is an e-mail taken) is the
 // service's second pass; everything that can be decided from the file alone is decided here.
-import { parse } from 'csv-parse/sync';
 import { CAREER_STAGES, CareerStage, GENDERS, Gender } from '../common/enums';
 import { isCountryCode } from '../common/countries';
-import { importedText } from '../common/import-cells';
-import { csvImportedText, csvText } from '../privacy/csv';
+import {
+  CheckedImport,
+  checkImportRows,
+  ImportFormatError,
+  ImportRecord,
+  importedText,
+  readImportCsv,
+  refuseRepeatedColumns,
+  requiredText,
+} from '../common/import-rows';
+import { csvText } from '../privacy/csv';
 
 export const IMPORT_COLUMNS = ['externalId', 'name', 'email', 'institute', 'country', 'careerStage', 'gender', 'joinedOn'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -27,20 +35,6 @@ export interface MemberImportRow {
   joinedOn: string | null;
 }
 
-export interface ImportRowError {
-  row: number;
-  field: string;
-  message: string;
-}
-
-export interface ImportCheck {
-  rows: MemberImportRow[];
-  errors: ImportRowError[];
-}
-
-/** The file as a whole cannot be read (not CSV, no header, not an array): a 400, not a row error. */
-export class ImportFormatError extends Error {}
-
 const MAX_LENGTH: Record<ImportColumn, number> = {
   externalId: 100,
   name: 300,
@@ -53,45 +47,13 @@ const MAX_LENGTH: Record<ImportColumn, number> = {
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/**
- * CSV text to records keyed by column name. Header names are matched case-insensitively; an unknown
- * or missing required column rejects the whole file. A line with the wrong number of cells becomes a
- * record the row check reports, so that every bad row is named at once.
- */
-export function readMemberCsv(text: string): Record<string, unknown>[] {
-  let lines: string[][];
-  try {
-    lines = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
-  } catch (error) {
-    throw new ImportFormatError(`The CSV could not be read: ${(error as Error).message}`);
-  }
-  if (lines.length === 0) throw new ImportFormatError('The CSV is empty; its first line must name the columns');
-  const header = lines[0].map(canonicalColumn);
-  const unknown = lines[0].filter((_, i) => header[i] === null);
-  if (unknown.length) {
-    throw new ImportFormatError(`Unknown column(s) ${unknown.join(', ')}; accepted: ${IMPORT_COLUMNS.join(', ')}`);
-  }
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) throw new ImportFormatError(`Missing column(s) ${missing.join(', ')}`);
-  const repeated = header.filter((c, i) => header.indexOf(c) !== i);
-  if (repeated.length) throw new ImportFormatError(`Column(s) ${repeated.join(', ')} appear more than once`);
-
-  return lines.slice(1).map((cells) => {
-    const record: Record<string, unknown> = {};
-    header.forEach((column, i) => {
-      record[column as string] = csvImportedText(cells[i] ?? '');
-    });
-    if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
-    return record;
+/** CSV text to records keyed by column (see readImportCsv); a missing required or repeated column also refuses the file. */
+export function readMemberCsv(text: string): ImportRecord[] {
+  return readImportCsv(text, IMPORT_COLUMNS, (header) => {
+    const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+    if (missing.length) throw new ImportFormatError(`Missing column(s) ${missing.join(', ')}`);
+    refuseRepeatedColumns(header);
   });
-}
-
-// A marker the row check turns into "this line has N cells"; not a column anyone can send.
-const CELL_COUNT = '\u0000cells';
-
-function canonicalColumn(name: string): ImportColumn | null {
-  const lower = name.trim().toLowerCase();
-  return IMPORT_COLUMNS.find((c) => c.toLowerCase() === lower) ?? null;
 }
 
 /**
@@ -99,41 +61,19 @@ function canonicalColumn(name: string): ImportColumn | null {
  * row with errors is not in `rows`. Rules that span rows: an externalId or e-mail may appear only
  * once, and one institute cannot be given two different countries.
  */
-export function checkMemberImport(records: readonly unknown[]): ImportCheck {
-  if (records.length > MAX_IMPORT_ROWS) {
-    throw new ImportFormatError(`At most ${MAX_IMPORT_ROWS} rows per import; this one has ${records.length}`);
-  }
-  const rows: MemberImportRow[] = [];
-  const errors: ImportRowError[] = [];
+export function checkMemberImport(records: readonly unknown[]): CheckedImport<MemberImportRow> {
   const firstRowOf = { externalId: new Map<string, number>(), email: new Map<string, number>() };
   const instituteCountry = new Map<string, { country: string; row: number }>();
 
-  records.forEach((record, index) => {
-    const row = index + 1;
-    const rowErrors: ImportRowError[] = [];
-    const fail = (field: string, message: string) => rowErrors.push({ row, field, message });
-
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      errors.push({ row, field: '(row)', message: 'must be an object with the import columns' });
-      return;
-    }
-    const cells = record as Record<string, unknown>;
-    if (CELL_COUNT in cells) {
-      fail('(row)', `has ${String(cells[CELL_COUNT])} cells; the header has ${Object.keys(cells).length - 1}`);
-    }
-    for (const key of Object.keys(cells)) {
-      if (key !== CELL_COUNT && !(IMPORT_COLUMNS as readonly string[]).includes(key)) fail(key, 'is not an accepted field');
-    }
-
+  return checkImportRows(records, { columns: IMPORT_COLUMNS, maxRows: MAX_IMPORT_ROWS }, (cells, row, fail) => {
     const text = (column: ImportColumn): string | null =>
       importedText(cells[column], column, MAX_LENGTH[column], column === 'externalId', fail);
+    const required = (column: ImportColumn): string | null =>
+      requiredText(cells[column], column, MAX_LENGTH[column], column === 'externalId', fail);
 
-    const externalId = text('externalId');
-    if (externalId === null && !rowErrors.some((e) => e.field === 'externalId')) fail('externalId', 'is required');
-    const name = text('name');
-    if (name === null && !rowErrors.some((e) => e.field === 'name')) fail('name', 'is required');
-    const institute = text('institute');
-    if (institute === null && !rowErrors.some((e) => e.field === 'institute')) fail('institute', 'is required');
+    const externalId = required('externalId');
+    const name = required('name');
+    const institute = required('institute');
 
     const email = text('email');
     if (email !== null && !EMAIL.test(email)) fail('email', 'must be an e-mail address');
@@ -142,11 +82,9 @@ export function checkMemberImport(records: readonly unknown[]): ImportCheck {
     const country = countryText?.toUpperCase() ?? null;
     if (country !== null && !isCountryCode(country)) fail('country', `${countryText} is not an ISO 3166-1 alpha-2 country code`);
 
-    const stageText = text('careerStage');
+    const stageText = required('careerStage');
     const careerStage = stageText?.toLowerCase() ?? null;
-    if (careerStage === null) {
-      if (!rowErrors.some((e) => e.field === 'careerStage')) fail('careerStage', 'is required');
-    } else if (!(CAREER_STAGES as readonly string[]).includes(careerStage)) {
+    if (careerStage !== null && !(CAREER_STAGES as readonly string[]).includes(careerStage)) {
       fail('careerStage', `must be one of ${CAREER_STAGES.join(', ')}`);
     }
 
@@ -178,11 +116,7 @@ export function checkMemberImport(records: readonly unknown[]): ImportCheck {
       }
     }
 
-    if (rowErrors.length) {
-      errors.push(...rowErrors);
-      return;
-    }
-    rows.push({
+    return {
       row,
       externalId: externalId!,
       name: name!,
@@ -192,9 +126,8 @@ export function checkMemberImport(records: readonly unknown[]): ImportCheck {
       careerStage: careerStage as CareerStage,
       gender: gender as Gender | null,
       joinedOn,
-    });
+    };
   });
-  return { rows, errors };
 }
 
 /** Institutes are matched by name, case-insensitively (as the unique index on lower(name) does). */
@@ -206,12 +139,6 @@ export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-/** The first `cap` errors in row order, and how many more there were. */
-export function capErrors(errors: readonly ImportRowError[], cap = 1000): { errors: ImportRowError[]; more: number } {
-  const sorted = [...errors].sort((a, b) => a.row - b.row);
-  return { errors: sorted.slice(0, cap), more: Math.max(0, sorted.length - cap) };
 }
 
 /** A row of the members CSV export, in the import's columns. */

@@ -2,18 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
+import { capErrors, ImportFormatError, ImportRowError } from '../common/import-rows';
 import { Page } from '../common/pagination';
 import { badRequest, conflict, notFound, ProblemFieldError, staleVersion, unprocessable } from '../common/problem';
-import {
-  capErrors,
-  checkMemberImport,
-  formatMembersCsv,
-  ImportFormatError,
-  ImportRowError,
-  instituteKey,
-  MemberImportRow,
-  readMemberCsv,
-} from './member-import';
+import { checkMemberImport, formatMembersCsv, instituteKey, MemberImportRow, readMemberCsv } from './member-import';
 import { CreateMemberDto, MemberHistoryView, MemberImportResult, MemberQuery, MemberView, UpdateMemberDto } from './members.dto';
 import { MembersRepository } from './members.repository';
 import { MemberFilter } from './members.sql';

@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { ServiceConfig } from '../config/service-config';
 import { badRequest, ProblemException, unprocessable } from '../common/problem';
-import { readTalkCsvStream, talkCopyLine, TalkImportChecker, TalkImportFormatError, talkJsonRecords } from './talk-import';
+import { ImportFormatError } from '../common/import-rows';
+import { readTalkCsvStream, talkCopyLine, TalkImportChecker, talkJsonRecords } from './talk-import';
 import { TalkImportResult } from './talks.dto';
 import { TalksRepository } from './talks.repository';
 
@@ -128,7 +129,7 @@ export class TalkImportService implements BeforeApplicationShutdown, OnApplicati
       return result;
     } catch (error) {
       if (runner?.isTransactionActive) await runner.rollbackTransaction();
-      if (error instanceof TalkImportFormatError) throw badRequest(error.message);
+      if (error instanceof ImportFormatError) throw badRequest(error.message);
       throw error;
     } finally {
       await runner?.release();

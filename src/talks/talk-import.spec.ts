@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ImportFormatError } from '../common/import-rows';
 import {
   checkTalkImport,
   copyValue,
@@ -8,7 +9,6 @@ import {
   talkCopyLine,
   TalkCsvReader,
   TalkImportChecker,
-  TalkImportFormatError,
 } from './talk-import';
 
 const talk = (overrides: Record<string, unknown> = {}) => ({
@@ -30,8 +30,8 @@ describe('readTalkCsv', () => {
     expect(() => readTalkCsv('externalId,conference,year,talkType,speakerShoe\n')).toThrow(/Unknown column.*speakerShoe/);
     expect(() => readTalkCsv('externalId,conference,talkType\n')).toThrow(/Missing column.*year/);
     expect(() => readTalkCsv('externalId,conference,year,talkType,year\n')).toThrow(/more than once/);
-    expect(() => readTalkCsv('')).toThrow(TalkImportFormatError);
-    expect(() => readTalkCsv('externalId,conference,year,talkType\n"M1,ICHEP,2024,plenary\n')).toThrow(TalkImportFormatError);
+    expect(() => readTalkCsv('')).toThrow(ImportFormatError);
+    expect(() => readTalkCsv('externalId,conference,year,talkType\n"M1,ICHEP,2024,plenary\n')).toThrow(ImportFormatError);
   });
 
   it('accepts conferenceDate in place of year', () => {
@@ -281,7 +281,7 @@ describe('checkTalkImport', () => {
   });
 
   it('refuses more rows than an import may hold, as a whole', () => {
-    expect(() => checkTalkImport({ length: 2_000_001 } as unknown as unknown[])).toThrow(TalkImportFormatError);
+    expect(() => checkTalkImport({ length: 2_000_001 } as unknown as unknown[])).toThrow(ImportFormatError);
   });
 });
 

@@ -2,7 +2,18 @@
 // the file alone is decided here (shapes, vocabularies, dates, the conferences the file would create);
 // whether members and conferences exist is the service's set-based second pass.
 import { isCountryCode } from '../common/countries';
-import { importedText } from '../common/import-cells';
+import {
+  CELL_COUNT,
+  importCells,
+  importedText,
+  importHeader,
+  ImportFormatError,
+  ImportRecord,
+  ImportRowError,
+  refuseRepeatedColumns,
+  requiredText,
+  tooManyRows,
+} from '../common/import-rows';
 import { CONFERENCE_TIERS, ConferenceTier, TALK_TYPES, TalkType } from '../common/enums';
 import { CsvReader, CsvSyntaxError } from './csv';
 
@@ -49,20 +60,11 @@ export interface ConferenceToCreate {
   country: string | null;
 }
 
-export interface TalkImportRowError {
-  row: number;
-  field: string;
-  message: string;
-}
-
 export interface TalkImportCheck {
   rows: TalkImportRow[];
   conferences: ConferenceToCreate[];
-  errors: TalkImportRowError[];
+  errors: ImportRowError[];
 }
-
-/** The file as a whole cannot be read (not CSV, no header, not an array): a 400, not a row error. */
-export class TalkImportFormatError extends Error {}
 
 const MAX_LENGTH: Record<TalkImportColumn, number> = {
   externalId: 100,
@@ -77,7 +79,9 @@ const MAX_LENGTH: Record<TalkImportColumn, number> = {
   conferenceEndDate: 10,
   country: 2,
 };
-const COLUMN_BY_LOWER = new Map(TALK_IMPORT_COLUMNS.map((c) => [c.toLowerCase(), c]));
+const COLUMN_SET = new Set<string>(TALK_IMPORT_COLUMNS);
+/** Columns a JSON row may give as a number. */
+const NUMBER_ALLOWED = new Set<TalkImportColumn>(['externalId', 'year']);
 const TALK_TYPE_SET = new Set<string>(TALK_TYPES);
 const TIER_SET = new Set<string>(CONFERENCE_TIERS);
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -94,17 +98,17 @@ export class TalkCsvReader {
   private readonly csv = new CsvReader();
   private header: TalkImportColumn[] | null = null;
 
-  push(text: string): Record<string, unknown>[] {
+  push(text: string): ImportRecord[] {
     return this.records(readCsv(() => this.csv.push(text)));
   }
 
-  end(): Record<string, unknown>[] {
+  end(): ImportRecord[] {
     const records = this.records(readCsv(() => this.csv.end()));
-    if (this.header === null) throw new TalkImportFormatError('The CSV is empty; its first line must name the columns');
+    if (this.header === null) throw new ImportFormatError('The CSV is empty; its first line must name the columns');
     return records;
   }
 
-  private records(lines: string[][]): Record<string, unknown>[] {
+  private records(lines: string[][]): ImportRecord[] {
     let first = 0;
     if (this.header === null) {
       if (lines.length === 0) return [];
@@ -112,12 +116,12 @@ export class TalkCsvReader {
       first = 1;
     }
     const header = this.header;
-    const records = new Array<Record<string, unknown>>(lines.length - first);
+    const records = new Array<ImportRecord>(lines.length - first);
     for (let l = first; l < lines.length; l++) {
       const cells = lines[l];
-      const record: Record<string, unknown> = {};
+      const record: ImportRecord = {};
       for (let i = 0; i < header.length; i++) record[header[i]] = cells[i] ?? '';
-      if (cells.length !== header.length) record[CELL_COUNT] = cells.length;
+      if (cells.length !== header.length) record[CELL_COUNT] = { cells: cells.length, header: header.length };
       records[l - first] = record;
     }
     return records;
@@ -125,7 +129,7 @@ export class TalkCsvReader {
 }
 
 /** A whole CSV talk file at once (see TalkCsvReader). */
-export function readTalkCsv(text: string): Record<string, unknown>[] {
+export function readTalkCsv(text: string): ImportRecord[] {
   const reader = new TalkCsvReader();
   const records = reader.push(text);
   for (const record of reader.end()) records.push(record);
@@ -133,7 +137,7 @@ export function readTalkCsv(text: string): Record<string, unknown>[] {
 }
 
 /** The records of a CSV talk file as its text arrives: a batch for each piece of text that completes some. */
-export async function* readTalkCsvStream(text: AsyncIterable<string>): AsyncGenerator<Record<string, unknown>[]> {
+export async function* readTalkCsvStream(text: AsyncIterable<string>): AsyncGenerator<ImportRecord[]> {
   const reader = new TalkCsvReader();
   for await (const piece of text) {
     const records = reader.push(piece);
@@ -145,8 +149,8 @@ export async function* readTalkCsvStream(text: AsyncIterable<string>): AsyncGene
 
 /** The talks of a JSON body: it must be an array of at most MAX_TALK_IMPORT_ROWS. */
 export function talkJsonRecords(body: unknown): readonly unknown[] {
-  if (!Array.isArray(body)) throw new TalkImportFormatError('Send a JSON array of talks, or CSV with Content-Type text/csv');
-  if (body.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(body.length);
+  if (!Array.isArray(body)) throw new ImportFormatError('Send a JSON array of talks, or CSV with Content-Type text/csv');
+  if (body.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(MAX_TALK_IMPORT_ROWS, body.length);
   return body;
 }
 
@@ -154,31 +158,19 @@ function readCsv(read: () => string[][]): string[][] {
   try {
     return read();
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new TalkImportFormatError(`The CSV could not be read: ${error.message}`);
+    if (error instanceof CsvSyntaxError) throw new ImportFormatError(`The CSV could not be read: ${error.message}`);
     throw error;
   }
 }
 
 function readHeader(names: string[]): TalkImportColumn[] {
-  const header = names.map((name) => COLUMN_BY_LOWER.get(name.trim().toLowerCase()) ?? null);
-  const unknown = names.filter((_, i) => header[i] === null);
-  if (unknown.length) {
-    throw new TalkImportFormatError(`Unknown column(s) ${unknown.join(', ')}; accepted: ${TALK_IMPORT_COLUMNS.join(', ')}`);
-  }
+  const header = importHeader(names, TALK_IMPORT_COLUMNS);
   const missing = (['externalId', 'conference', 'talkType'] as const).filter((c) => !header.includes(c));
   if (!header.includes('year') && !header.includes('conferenceDate')) missing.push('year' as never);
-  if (missing.length) throw new TalkImportFormatError(`Missing column(s) ${missing.join(', ')} (year may be replaced by conferenceDate)`);
-  const repeated = header.filter((c, i) => header.indexOf(c) !== i);
-  if (repeated.length) throw new TalkImportFormatError(`Column(s) ${repeated.join(', ')} appear more than once`);
-  return header as TalkImportColumn[];
+  if (missing.length) throw new ImportFormatError(`Missing column(s) ${missing.join(', ')} (year may be replaced by conferenceDate)`);
+  refuseRepeatedColumns(header);
+  return header;
 }
-
-function tooManyRows(count: number): TalkImportFormatError {
-  return new TalkImportFormatError(`At most ${MAX_TALK_IMPORT_ROWS} rows per import; this one has ${count}`);
-}
-
-// A marker the row check turns into "this line has N cells"; not a column anyone can send.
-const CELL_COUNT = '\u0000cells';
 
 interface ConferenceDraft {
   row: number;
@@ -202,7 +194,7 @@ export interface TalkImportSummary {
   valid: number;
   conferences: ConferenceToCreate[];
   /** The first errors by row: all of them, or as many as the checker was asked to list. */
-  errors: TalkImportRowError[];
+  errors: ImportRowError[];
   errorCount: number;
 }
 
@@ -221,7 +213,7 @@ export class TalkImportChecker {
   private rows = 0;
   private valid = 0;
   private errorCount = 0;
-  private readonly errors: TalkImportRowError[] = [];
+  private readonly errors: ImportRowError[] = [];
   private readonly drafts = new Map<string, ConferenceDraft>();
 
   constructor(private readonly listed = Infinity) {}
@@ -235,27 +227,12 @@ export class TalkImportChecker {
       failed += 1;
       this.report({ row, field, message });
     };
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      fail('(row)', 'must be an object with the import columns');
-      return null;
-    }
-    const cells = record as Record<string, unknown>;
-
-    for (const key in cells) {
-      if (key === CELL_COUNT) {
-        fail('(row)', `has ${String(cells[CELL_COUNT])} cells; the header has ${Object.keys(cells).length - 1}`);
-      } else if (!Object.hasOwn(MAX_LENGTH, key)) {
-        fail(key, 'is not an accepted field');
-      }
-    }
+    const cells = importCells(record, COLUMN_SET, fail);
+    if (cells === null) return null;
     const text = (column: TalkImportColumn): string | null =>
-      importedText(cells[column], column, MAX_LENGTH[column], column === 'externalId' || column === 'year', fail);
-    const required = (column: TalkImportColumn): string | null => {
-      const failedBefore = failed;
-      const value = text(column);
-      if (value === null && failed === failedBefore) fail(column, 'is required');
-      return value;
-    };
+      importedText(cells[column], column, MAX_LENGTH[column], NUMBER_ALLOWED.has(column), fail);
+    const required = (column: TalkImportColumn): string | null =>
+      requiredText(cells[column], column, MAX_LENGTH[column], NUMBER_ALLOWED.has(column), fail);
     const date = (column: TalkImportColumn): string | null => {
       const value = text(column);
       if (value !== null && !isIsoDate(value)) {
@@ -355,10 +332,10 @@ export class TalkImportChecker {
 
   /** The conferences the file creates, and its errors; a file over the row limit is refused as a whole. */
   finish(): TalkImportSummary {
-    if (this.rows > MAX_TALK_IMPORT_ROWS) throw tooManyRows(this.rows);
+    if (this.rows > MAX_TALK_IMPORT_ROWS) throw tooManyRows(MAX_TALK_IMPORT_ROWS, this.rows);
     const conferences: ConferenceToCreate[] = [];
     // Their rows may come before errors already listed, so these are all kept for the ordering below.
-    const conferenceErrors: TalkImportRowError[] = [];
+    const conferenceErrors: ImportRowError[] = [];
     for (const draft of this.drafts.values()) {
       if (draft.tier === null) continue;
       const startDate = draft.startDate ?? draft.firstTalk ?? `${draft.year}-01-01`;
@@ -387,7 +364,7 @@ export class TalkImportChecker {
     return { valid: this.valid, conferences, errors, errorCount: this.errorCount + conferenceErrors.length };
   }
 
-  private report(error: TalkImportRowError): void {
+  private report(error: ImportRowError): void {
     this.errorCount += 1;
     if (this.errors.length < this.listed) {
       this.errors.push({ row: error.row, field: copyOf(error.field), message: copyOf(error.message) });
@@ -397,7 +374,7 @@ export class TalkImportChecker {
 
 /** Every record of a whole file at once (see TalkImportChecker), with all its errors. */
 export function checkTalkImport(records: readonly unknown[]): TalkImportCheck {
-  if (records.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(records.length);
+  if (records.length > MAX_TALK_IMPORT_ROWS) throw tooManyRows(MAX_TALK_IMPORT_ROWS, records.length);
   const checker = new TalkImportChecker();
   const rows: TalkImportRow[] = [];
   for (const record of records) {

@@ -8,11 +8,12 @@ import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { ImportRowError } from '../common/import-rows';
 import { Page, PageQuery } from '../common/pagination';
 import { StatementParts } from '../database/sql';
 import { csvSafeSql } from '../privacy/csv';
 import { copyFrom, copyTo } from './copy-streams';
-import { ConferenceToCreate, TalkImportRowError } from './talk-import';
+import { ConferenceToCreate } from './talk-import';
 import { CreateTalkDto, TalkFilter, TalkView } from './talks.dto';
 
 /** What the talk list, a single talk and the export show: the talk with its speaker and conference named. */
@@ -234,7 +235,7 @@ export class TalksRepository {
   }
 
   /** Rows naming a member or a conference that neither the database nor the file provides; the first `limit` and how many. */
-  async unmatchedRows(client: PoolClient, limit: number): Promise<{ errors: TalkImportRowError[]; total: number }> {
+  async unmatchedRows(client: PoolClient, limit: number): Promise<{ errors: ImportRowError[]; total: number }> {
     const { rows } = await client.query(`
       SELECT e.row, e.field, e.message, count(*) OVER ()::int AS total
       FROM (
