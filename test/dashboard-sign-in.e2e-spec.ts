@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser } from './support/browser';
+import { browserDescribe, launchBrowser, redrawnAfter } from './support/browser';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { freePort, TestIdentityProvider } from './support/oidc-provider';
 import { bearer, createTestApp, TestApp } from './support/test-app';
@@ -136,9 +136,7 @@ describeInBrowser("dashboard: signing in through the identity provider, and a me
 
     // Marta joins the committee at the provider: the next page load shows her page and the reports.
     idp.setGroups('sub-marta', ['cms-conf-committee']);
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.reload();
-    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    await redrawnAfter(page, () => page.reload(), 60_000);
     expect(await page.textContent('#whoami')).toBe(`${member.name} (committee, member)`);
     expect(await page.isVisible('#me')).toBe(true);
     expect(await page.isVisible('#app')).toBe(true);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
+import { browserDescribe, launchBrowser, pageCollectingErrors, redrawnAfter, signInToDashboard } from './support/browser';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
@@ -42,14 +42,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
   });
 
   async function openAs(role: string): Promise<void> {
-    await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => {
-      sessionStorage.clear();
-      document.body.removeAttribute('data-ready');
-    });
-    await page.fill('#token', tokenFor(role));
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await signInToDashboard(page, base, tokenFor(role));
   }
 
   async function renderedRows(dimension: string) {
@@ -152,9 +145,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
   });
 
   it('compares the authors with the membership when authors are chosen', async () => {
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.selectOption('#population', 'authors');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await redrawnAfter(page, () => page.selectOption('#population', 'authors'));
     expect(await page.isVisible('#error')).toBe(false);
     const api = await t.http
       .get('/api/v1/reports/balance')
@@ -164,9 +155,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     expect(Number(total)).toBe(api.body.groups[0].total);
     expect(api.body.groups[0].total).toBeGreaterThan(500);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-authors.png'), fullPage: true });
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.selectOption('#population', 'allocations');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await redrawnAfter(page, () => page.selectOption('#population', 'allocations'));
   });
 
   it("shows a conference's programme with allocation statuses to the committee", async () => {
@@ -178,9 +167,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
       ),
     };
     expect(rows.length).toBe(1);
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.selectOption('#conference', rows[0].id);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await redrawnAfter(page, () => page.selectOption('#conference', rows[0].id));
     const statuses = await page.$$eval('#programme td span[class^=status-]', (s) => s.map((x) => x.textContent));
     expect(statuses.length).toBe(rows[0].allocations);
     expect(new Set(statuses).size).toBeGreaterThan(0);
@@ -211,9 +198,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
       }
     }
     expect(chosen).toBeDefined();
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.selectOption('#conference', chosen!.id);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await redrawnAfter(page, () => page.selectOption('#conference', chosen!.id));
     const api = { body: chosen!.body };
     const rows = await renderedRows('gender');
     const suppressed = api.body.groups[0].cells.filter((c: { suppressed: boolean }) => c.suppressed).length;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
+import { browserDescribe, launchBrowser, pageCollectingErrors, signInToDashboard } from './support/browser';
 import { demoMentorshipRounds } from '../src/demo/mentorship-round';
 import { seedDatabase, SeedResult } from '../src/demo/seed';
 import { bearer, createTestApp, TestApp } from './support/test-app';
@@ -41,14 +41,7 @@ describeInBrowser('dashboard: the mentorship panel', () => {
   });
 
   async function openAs(email: string): Promise<void> {
-    await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => {
-      sessionStorage.clear();
-      document.body.removeAttribute('data-ready');
-    });
-    await page.fill('#token', tokenOf(email));
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await signInToDashboard(page, base, tokenOf(email));
   }
 
   it('shows a coordinator the open round: participants by stage and region, matched, unmatched, continuation', async () => {

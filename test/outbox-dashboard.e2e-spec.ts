@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
+import { browserDescribe, launchBrowser, pageCollectingErrors, signInToDashboard } from './support/browser';
 import { MailServer, startMailServer } from './support/mail-server';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -40,10 +40,7 @@ describeInBrowser('dashboard: sending a held mail from the outbox', () => {
                '<' || gen_random_uuid() || '@collab.example>')`,
     );
     const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    await page.goto(`${base}/dashboard`);
-    await page.fill('#token', t.admin);
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await signInToDashboard(page, base, t.admin);
     await page.waitForSelector('#outbox button.send-mail', { timeout: 10_000 });
     await page.locator('#panel-outbox').screenshot({ path: join(ARTIFACTS, 'outbox-send.png') });
     await page.click('#outbox button.send-mail');

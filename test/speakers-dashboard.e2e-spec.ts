@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser, pageCollectingErrors } from './support/browser';
+import { browserDescribe, launchBrowser, pageCollectingErrors, redrawnAfter, signInToDashboard } from './support/browser';
 import { demoSpeakerFlow } from '../src/demo/speaker-flow';
 import { createConference, createInstitute, createMember, createNomination, createSlot } from './support/fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
@@ -68,21 +68,12 @@ describeInBrowser('the speaker flow in a browser', () => {
   });
 
   async function openDashboard(token: string): Promise<void> {
-    await page.goto(`${base}/dashboard`);
-    await page.evaluate(() => {
-      sessionStorage.clear();
-      document.body.removeAttribute('data-ready');
-    });
-    await page.fill('#token', token);
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await signInToDashboard(page, base, token);
   }
 
   it('shows the programme with venue times, rooms, statuses and answer deadlines', async () => {
     await openDashboard(committee);
-    await page.evaluate(() => document.body.removeAttribute('data-ready'));
-    await page.selectOption('#conference', conferenceId);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await redrawnAfter(page, () => page.selectOption('#conference', conferenceId));
     const programme = (await t.http.get(`/api/v1/conferences/${conferenceId}/programme`).set(bearer(committee))).body;
     expect(await page.textContent('#programme')).toContain('Venue: Prague, CZ, Europe/Prague');
     const rows = await page.$$eval('#programme tbody tr', (trs) =>

@@ -3,6 +3,7 @@
 // Each feature keeps its own column rules and the rules that span rows.
 import { parse } from 'csv-parse/sync';
 import { csvImportedText } from '../privacy/csv';
+import { ProblemException, unprocessable } from './problem';
 
 /** One problem of one row: `row` is 1-based (a CSV header is not counted), `field` a column or '(row)'. */
 export interface ImportRowError {
@@ -130,6 +131,17 @@ export function checkImportRows<T>(
 export function capErrors(errors: readonly ImportRowError[], cap = 1000): { errors: ImportRowError[]; more: number } {
   const sorted = [...errors].sort((a, b) => a.row - b.row);
   return { errors: sorted.slice(0, cap), more: Math.max(0, sorted.length - cap) };
+}
+
+/** The 422 of an import refused whole: how many of its rows are wrong, and the first errors in row order. */
+export function importRefused(errors: readonly ImportRowError[], total: number): ProblemException {
+  const badRows = new Set(errors.map((e) => e.row)).size;
+  const { errors: listed, more } = capErrors(errors);
+  return unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed, {
+    badRows,
+    errorCount: errors.length,
+    moreErrors: more,
+  });
 }
 
 // One rule for a text cell of every import: a string, trimmed, empty as absent, within the column's

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../auth/actor';
-import { capErrors, ImportFormatError, ImportRowError } from '../common/import-rows';
+import { importRefused, ImportFormatError, ImportRowError } from '../common/import-rows';
 import { Page } from '../common/pagination';
 import { badRequest, notFound, ProblemException, unprocessable } from '../common/problem';
 import { AppointmentLifecycle, AppointmentRefusal, AppointmentRequest } from './appointment-lifecycle';
@@ -127,15 +127,7 @@ export class AppointmentsService {
         // Refused or not, nothing is kept unless every row passed: the transaction rolls back on the 422 below.
         else overridden = result.appointments.filter((a) => a.overriddenRules.length > 0).length;
       }
-      if (errors.length) {
-        const badRows = new Set(errors.map((e) => e.row)).size;
-        const { errors: listed, more } = capErrors(errors);
-        throw unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed, {
-          badRows,
-          errorCount: errors.length,
-          moreErrors: more,
-        });
-      }
+      if (errors.length) throw importRefused(errors, total);
       return { created: requests.length, overridden };
     });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
-import { capErrors, ImportFormatError, ImportRowError } from '../common/import-rows';
+import { importRefused, ImportFormatError, ImportRowError } from '../common/import-rows';
 import { Page } from '../common/pagination';
 import { badRequest, conflict, notFound, ProblemFieldError, staleVersion, unprocessable } from '../common/problem';
 import { checkMemberImport, formatMembersCsv, instituteKey, MemberImportRow, readMemberCsv } from './member-import';
@@ -182,15 +182,7 @@ export class MembersService {
       await this.members.queueMemberImport(manager);
       const { errors: databaseErrors, newInstitutes } = await this.checkImportAgainstDatabase(manager, rows);
       const errors = [...fileErrors, ...databaseErrors];
-      if (errors.length) {
-        const badRows = new Set(errors.map((e) => e.row)).size;
-        const { errors: listed, more } = capErrors(errors);
-        throw unprocessable(`${badRows} of ${total} rows have errors; nothing was imported`, listed, {
-          badRows,
-          errorCount: errors.length,
-          moreErrors: more,
-        });
-      }
+      if (errors.length) throw importRefused(errors, total);
 
       const institutesCreated = await this.createInstitutes(manager, newInstitutes, actor);
       const { created, updated } = await this.members.upsertImportedMembers(manager, rows);

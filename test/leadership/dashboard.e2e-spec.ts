@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { browserDescribe, launchBrowser, pageCollectingErrors } from '../support/browser';
+import { browserDescribe, launchBrowser, pageCollectingErrors, signInToDashboard } from '../support/browser';
 import { demoLeadershipHistory } from '../../src/demo/leadership-history';
 import { seedDatabase, SeedResult } from '../../src/demo/seed';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
@@ -50,10 +50,7 @@ describeInBrowser('the leadership panel of the dashboard', () => {
   });
 
   it("shows each level against the level below with the API's numbers, the readings and the trend", async () => {
-    await page.goto(`${base}/dashboard`);
-    await page.fill('#token', tokenFor('monitor'));
-    await page.click('#login button[type=submit]');
-    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    await signInToDashboard(page, base, tokenFor('monitor'), 60_000);
     expect(await page.isVisible('#error')).toBe(false);
     const api = (
       await t.http

@@ -39,3 +39,18 @@ export async function pageCollectingErrors(browser: Browser, viewport: { width: 
   });
   return page;
 }
+
+/** Waits until the dashboard has drawn again after `change` (a selection, a click, a reload). */
+export async function redrawnAfter(page: Page, change: () => Promise<unknown>, timeout = 30_000): Promise<void> {
+  await page.evaluate(() => document.body.removeAttribute('data-ready'));
+  await change();
+  await page.waitForSelector('body[data-ready=true]', { timeout });
+}
+
+/** Opens the dashboard at `base` with no session left from before and signs in with a service token. */
+export async function signInToDashboard(page: Page, base: string, token: string, timeout = 30_000): Promise<void> {
+  await page.goto(`${base}/dashboard`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.fill('#token', token);
+  await redrawnAfter(page, () => page.click('#login button[type=submit]'), timeout);
+}
