@@ -12,18 +12,24 @@ describe('allocations: twenty committee members racing for one seat', () => {
     await t?.close();
   });
 
-  it('gives exactly one 201 and nineteen 409s, and never more allocations than seats', async () => {
+  /** A slot with `seats` seats and twenty nominees at one institute, and a committee member's token. */
+  async function slotWithTwentyNominees(o: { country: string; startDate: string; seats: number }) {
     const committee = await t.token('committee');
     const nominatorId = (await t.user('nominator')).id;
-    const institute = await createInstitute(t.dataSource, { country: 'FR' });
-    const conference = await createConference(t.dataSource, { startDate: '2027-01-10' });
-    const slot = await createSlot(t.dataSource, { conferenceId: conference.id, seats: 1 });
+    const institute = await createInstitute(t.dataSource, { country: o.country });
+    const conference = await createConference(t.dataSource, { startDate: o.startDate });
+    const slot = await createSlot(t.dataSource, { conferenceId: conference.id, seats: o.seats });
     const nominees = [];
     for (let i = 0; i < 20; i++) {
       const member = await createMember(t.dataSource, { instituteId: institute.id });
       await createNomination(t.dataSource, { memberId: member.id, slotId: slot.id, nominatorId });
       nominees.push(member);
     }
+    return { committee, slot, nominees };
+  }
+
+  it('gives exactly one 201 and nineteen 409s, and never more allocations than seats', async () => {
+    const { committee, slot, nominees } = await slotWithTwentyNominees({ country: 'FR', startDate: '2027-01-10', seats: 1 });
 
     const answers = await Promise.all(
       nominees.map((m) =>
@@ -51,17 +57,7 @@ describe('allocations: twenty committee members racing for one seat', () => {
   });
 
   it('keeps a two-seat slot at two when twenty invitations arrive together', async () => {
-    const committee = await t.token('committee');
-    const nominatorId = (await t.user('nominator')).id;
-    const institute = await createInstitute(t.dataSource, { country: 'IT' });
-    const conference = await createConference(t.dataSource, { startDate: '2027-02-10' });
-    const slot = await createSlot(t.dataSource, { conferenceId: conference.id, seats: 2 });
-    const nominees = [];
-    for (let i = 0; i < 20; i++) {
-      const member = await createMember(t.dataSource, { instituteId: institute.id });
-      await createNomination(t.dataSource, { memberId: member.id, slotId: slot.id, nominatorId });
-      nominees.push(member);
-    }
+    const { committee, slot, nominees } = await slotWithTwentyNominees({ country: 'IT', startDate: '2027-02-10', seats: 2 });
     const answers = await Promise.all(
       nominees.map((m) =>
         t.http.post(`/api/v1/slots/${slot.id}/allocations`).set(bearer(committee)).send({ memberId: m.id, rationale: 'race' }),

@@ -3,7 +3,6 @@
 // collaboration: the charts must render, with the numbers the API gives, and suppressed cells shown
 // as suppressed. Screenshots go to test-artifacts/.
 import { mkdirSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { browserDescribe, launchBrowser, pageCollectingErrors, redrawnAfter, signInToDashboard } from './support/browser';
@@ -30,8 +29,7 @@ describeInBrowser('dashboard in a browser, on the demo collaboration', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await createTestApp();
     seeded = await seedDatabase(t.databaseUrl, { members: 1500, talks: 15000, seed: 42, today: TODAY });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await t.listen();
     browser = await launchBrowser();
     page = await pageCollectingErrors(browser, { width: 1400, height: 1800 }, errors);
   }, 120_000);

@@ -4,7 +4,6 @@
 // and region, matched and unmatched, continuation, with the numbers the API gives; the screenshot
 // goes to test-artifacts/mentorship-dashboard.png.
 import { mkdirSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { browserDescribe, launchBrowser, pageCollectingErrors, signInToDashboard } from './support/browser';
@@ -29,8 +28,7 @@ describeInBrowser('dashboard: the mentorship panel', () => {
     t = await createTestApp();
     seeded = await seedDatabase(t.databaseUrl, { members: 800, talks: 2000, seed: 42, today: new Date().toISOString().slice(0, 10) });
     await demoMentorshipRounds(t.app, 42);
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await t.listen();
     browser = await launchBrowser();
     page = await pageCollectingErrors(browser, { width: 1300, height: 1200 }, errors);
   }, 120_000);

@@ -2,7 +2,6 @@
 // The dashboard's outbox panel with SMTP configured, in a real browser: an admin sends a held mail
 // with one click and it arrives at a real SMTP server.
 import { mkdirSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { browserDescribe, launchBrowser, pageCollectingErrors, signInToDashboard } from './support/browser';
@@ -15,6 +14,7 @@ const describeInBrowser = browserDescribe('outbox dashboard browser test');
 describeInBrowser('dashboard: sending a held mail from the outbox', () => {
   let smtp: MailServer;
   let t: TestApp;
+  let base: string;
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
@@ -23,7 +23,7 @@ describeInBrowser('dashboard: sending a held mail from the outbox', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     smtp = await startMailServer();
     t = await createTestApp({ env: { SMTP_URL: smtp.url, JOB_POLLING_SECONDS: '1' } });
-    await t.app.listen(0, '127.0.0.1');
+    base = await t.listen();
     browser = await launchBrowser();
     page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, errors);
   }, 120_000);
@@ -39,7 +39,6 @@ describeInBrowser('dashboard: sending a held mail from the outbox', () => {
        VALUES (gen_random_uuid(), 'digest', ARRAY['committee@collab.example'], 'Digest kept while mail was off', 'Two answers.', '[]', 'held',
                '<' || gen_random_uuid() || '@collab.example>')`,
     );
-    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     await signInToDashboard(page, base, t.admin);
     await page.waitForSelector('#outbox button.send-mail', { timeout: 10_000 });
     await page.locator('#panel-outbox').screenshot({ path: join(ARTIFACTS, 'outbox-send.png') });

@@ -1,28 +1,10 @@
 import { conference, institute, invite, members, move, promote, slot, talks } from './support/report-fixtures';
 import { bearer, createTestApp, TestApp } from './support/test-app';
+import { BalanceGroup } from '../src/reports/balance-report';
 import { wilsonInterval } from '../src/reports/statistics';
 
-interface Cell {
-  value: string;
-  name: string | null;
-  count: number | null;
-  share: number | null;
-  stderr: number | null;
-  ci95: [number, number] | null;
-  suppressed: boolean;
-  baselineShare?: number | null;
-  z?: number | null;
-  pValue?: number | null;
-  pValueAdjusted?: number | null;
-  significant?: boolean | null;
-  difference?: number | null;
-}
-interface Group {
-  key: string | null;
-  name: string | null;
-  total: number | null;
-  cells: Cell[];
-}
+// The answer's shapes, as the service declares them.
+type Group = Pick<BalanceGroup, 'key' | 'name' | 'total' | 'cells'>;
 
 const cell = (group: Group, value: string) => group.cells.find((c) => c.value === value)!;
 

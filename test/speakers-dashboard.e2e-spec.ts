@@ -3,7 +3,6 @@
 // the service's own code, the programme with venue times, rooms and answer deadlines on the dashboard,
 // the outbox count for admins, and the answer page behind the link in an invitation mail, clicked.
 import { mkdirSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { browserDescribe, launchBrowser, pageCollectingErrors, redrawnAfter, signInToDashboard } from './support/browser';
@@ -26,8 +25,7 @@ describeInBrowser('the speaker flow in a browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await createTestApp({ env: { SMTP_URL: undefined } });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await t.listen();
     const user = await t.user('committee');
     committee = user.token;
     const [{ email }] = await t.dataSource.query(`SELECT email FROM app_user WHERE id = $1`, [user.id]);

@@ -6,7 +6,8 @@
 // against it. Also times the HTTP imports into a second, fresh database, and how the main reads scale
 // with the size of the talk history (a database per size). Prints a table and rewrites
 // docs/performance.md. Options: --members --talks --seed --latency-seconds --throughput-seconds
-// --connections --no-imports --no-docs --no-soak --no-scaling --scaling-talks (sizes, comma-separated).
+// --connections --no-imports --no-docs --no-soak --no-scaling --scaling-talks (sizes, comma-separated)
+// --only (measure only the endpoints whose name contains it, e.g. --only nominations; implies --no-docs).
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       'no-soak': { type: 'boolean', default: false },
       'no-scaling': { type: 'boolean', default: false },
       'scaling-talks': { type: 'string', default: '100000,1000000,4000000' },
+      only: { type: 'string' },
     },
   });
   const options = {
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
     );
     const serviceMemory = watchMemory(service.child.pid!);
 
-    const endpoints = benchEndpoints(seeded, tokenOf, pairs);
+    const endpoints = benchEndpoints(seeded, tokenOf, pairs).filter((e) => !values.only || e.name.includes(values.only));
     const measured: Measured[] = [];
     for (const endpoint of endpoints) {
       const m = await measure(endpoint, service.url, baseline.url, options);
@@ -319,7 +321,7 @@ async function main(): Promise<void> {
       today,
     });
     console.log(`\n${report.console}`);
-    if (!values['no-docs']) {
+    if (!values['no-docs'] && !values.only) {
       mkdirSync(join(ROOT, 'docs'), { recursive: true });
       writeFileSync(join(ROOT, 'docs/performance.md'), report.markdown);
       log('\nWrote docs/performance.md');

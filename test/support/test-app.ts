@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
@@ -25,6 +26,8 @@ export interface TestApp {
   token(...roles: Role[]): Promise<string>;
   /** Creates a user and returns { id, token }. */
   user(...roles: Role[]): Promise<{ id: string; token: string }>;
+  /** Listens on a free port of 127.0.0.1 (for a browser or a raw HTTP client); returns the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -129,6 +132,10 @@ export async function bootApp(databaseUrl: string, options: TestAppOptions = {})
     admin: ADMIN_TOKEN,
     user,
     token: async (...roles: Role[]) => (await user(...roles)).token,
+    listen: async () => {
+      await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    },
     close: () => app.close(),
   };
 }
