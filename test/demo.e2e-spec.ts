@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { hashToken } from '../src/auth/tokens';
 import { DatabaseNotEmpty, seedDatabase, SeedResult } from '../src/demo/seed';
+import { balanceCountQuery } from '../src/reports/balance.sql';
+import { fullScanBalanceCountQuery } from './support/full-scan';
 import { bearer, createTestApp, TestApp } from './support/test-app';
 
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -118,5 +120,23 @@ describe('demo collaboration: seeding a database', () => {
       .set(bearer(again.users.find((u) => u.email === 'committee@demo.example')!.token));
     expect(res.status).toBe(200);
     seeded = again;
+  });
+
+  it('leaves no count of the emptied collaboration in the maintained tallies after a reset', async () => {
+    const to = TODAY;
+    for (const population of ['talks', 'members', 'authors'] as const) {
+      const mine = balanceCountQuery(population, 'region', null, { to, from: population === 'talks' ? '2015-01-01' : undefined });
+      const reference = fullScanBalanceCountQuery(population, 'region', null, {
+        to,
+        from: population === 'talks' ? '2015-01-01' : undefined,
+      });
+      const counts = async (q: { text: string; values: unknown[] }) =>
+        (await db.query(q.text, q.values)).rows.map((r) => `${r.value}:${r.count}`).sort();
+      expect(await counts(mine)).toEqual(await counts(reference));
+    }
+    const { rows } = await db.query(
+      `SELECT (SELECT sum(talk_count) FROM member_rank_basis)::int AS basis, (SELECT count(*) FROM talk)::int AS talks`,
+    );
+    expect(rows[0].basis).toBe(rows[0].talks);
   });
 });

@@ -97,6 +97,9 @@ const DOMAIN_TABLES = [
   'talk',
 ];
 
+/** The aggregates the migrations' triggers keep from the domain tables. */
+const MAINTAINED_TABLES = ['talk_tally', 'member_tally', 'member_span', 'member_rank_basis'];
+
 export async function migrate(url: string): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(url, { extra: { max: 1 } }));
   await dataSource.initialize();
@@ -221,7 +224,9 @@ async function emptyDomainTables(client: Client): Promise<void> {
     [DOMAIN_TABLES],
   );
   for (const fk of links) await client.query(`ALTER TABLE app_user DROP CONSTRAINT ${client.escapeIdentifier(fk.name)}`);
-  await client.query(`TRUNCATE ${DOMAIN_TABLES.join(', ')} CASCADE`);
+  // TRUNCATE fires no delete trigger: the aggregates the triggers keep are emptied with their tables
+  // (the talk tally has no key to cascade from), and the load below counts everything afresh.
+  await client.query(`TRUNCATE ${[...DOMAIN_TABLES, ...MAINTAINED_TABLES].join(', ')} CASCADE`);
   for (const fk of links) await client.query(`ALTER TABLE app_user ADD CONSTRAINT ${client.escapeIdentifier(fk.name)} ${fk.definition}`);
   await client.query(`INSERT INTO institute (name, country, region_override) VALUES
     ('CERN', 'CH', 'CERN'), ('JINR Dubna', 'RU', 'RDMS')`);
