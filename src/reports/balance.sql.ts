@@ -201,12 +201,13 @@ export function countBy(
   if (byPeriod) needs.add('period');
   const raw = [...needs].map((c) =>
     c === 'day'
-      ? `date_trunc('year', records.day)::date AS day`
+      ? // On a plain timestamp: the same day, without a time-zone look-up per record.
+        `date_trunc('year', records.day::timestamp)::date AS day`
       : // Counted records are per quarter already: their day is the quarter's first.
         c === 'period'
         ? counted
           ? 'records.day AS period'
-          : `date_trunc('quarter', records.day)::date AS period`
+          : `date_trunc('quarter', records.day::timestamp)::date AS period`
         : c === 'gender'
           ? counted
             ? 'records.gender'
@@ -272,15 +273,19 @@ export function memberTallyRecords(
 ): string {
   const to = p.add(f.to, 'date');
   const on = yearsFrom ? 'd.day' : to;
+  // The year ends and their quarters computed once (OFFSET 0 keeps them from being inlined into the
+  // join, where they would be computed again for every cell).
   const days = yearsFrom
     ? `(
-        SELECT least(make_date(year, 12, 31), ${to}) AS day
-        FROM generate_series(extract(year FROM ${p.add(yearsFrom, 'date')})::int, extract(year FROM ${to})::int) year
+        SELECT day, date_trunc('quarter', day::timestamp)::date AS quarter
+        FROM generate_series(extract(year FROM ${p.add(yearsFrom, 'date')})::int, extract(year FROM ${to})::int) year,
+             LATERAL (SELECT least(make_date(year, 12, 31), ${to}) AS day) e
+        OFFSET 0
       ) d CROSS JOIN `
     : '';
   const where = [...(population === 'authors' ? ['y.author'] : []), ...(f.region ? [inRegion('y.institute_id', f.region, p)] : [])];
   return `
-      SELECT y.institute_id, y.career_stage, y.gender, date_trunc('quarter', ${on})::date AS day,
+      SELECT y.institute_id, y.career_stage, y.gender, ${yearsFrom ? 'd.quarter' : `date_trunc('quarter', ${to}::timestamp)::date`} AS day,
              y.n[width_bucket(${on}, y.days)] AS n, y.k[width_bucket(${on}, y.days)] AS k
       FROM ${days}${p.reads('member_tally')} y
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
@@ -374,7 +379,7 @@ function talkTallyRecords(f: CountFilters, level: number, span: TallySpan, p: St
     const gender = (level & 4) !== 0;
     p.reads('talk', ...(gender ? ['member'] : []), ...(f.tier ? ['conference'] : []));
     parts.push(`
-      SELECT x.institute_id, x.career_stage, ${gender ? 'm.gender' : 'NULL::text'}, date_trunc('quarter', x.date)::date AS day,
+      SELECT x.institute_id, x.career_stage, ${gender ? 'm.gender' : 'NULL::text'}, date_trunc('quarter', x.date::timestamp)::date AS day,
              ${c.sign} AS n, ${c.sign} * x.record_key AS k
       FROM talk x${gender ? ' JOIN member m ON m.id = x.member_id' : ''}${f.tier ? ' JOIN conference c ON c.id = x.conference_id' : ''}
       WHERE ${where.join(' AND ')}`);
