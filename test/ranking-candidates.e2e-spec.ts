@@ -118,6 +118,13 @@ describe('ranking: candidates for a slot', () => {
     expect(bob.breakdown.talks[0].contribution).toBeCloseTo(4.5 * decay, 12);
     expect(candidates[1].breakdown.talks).toEqual([]);
     expect(JSON.stringify(candidates)).not.toMatch(/gender|undisclosed/);
+
+    // Over HTTP (sent in pieces): the same JSON, not to be cached.
+    const answer = await t.http.get(`/api/v1/slots/${slot.id}/candidates`).set(bearer(await t.token('committee')));
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.text).toBe(JSON.stringify(candidates));
   });
 
   it("runs inside the caller's transaction when given its manager, seeing its uncommitted writes", async () => {

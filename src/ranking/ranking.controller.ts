@@ -1,9 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/actor';
+import type { Response } from 'express';
+import { sendJsonArray } from '../common/http';
 import { ApiProblems, ApiSecured } from '../common/openapi';
 import { CandidateView, EligibilityQuery, EligibilityView, PolicyVersionQuery, RankingsQuery, RankingsView } from './ranking.dto';
-import { Candidate, RankingService } from './ranking.service';
+import { RankingService } from './ranking.service';
 
 @ApiTags('ranking')
 @ApiSecured()
@@ -25,8 +27,8 @@ export class RankingController {
   @ApiOperation({ summary: "A slot's active nominees ranked, best first" })
   @ApiProblems(400, 404)
   @ApiOkResponse({ type: [CandidateView], description: 'Active nominees, best first, as of the conference start' })
-  candidates(@Param('id', ParseUUIDPipe) id: string, @Query() query: PolicyVersionQuery): Promise<Candidate[]> {
-    return this.ranking.candidatesForSlot(id, { policyVersion: query.policyVersion });
+  async candidates(@Param('id', ParseUUIDPipe) id: string, @Query() query: PolicyVersionQuery, @Res() res: Response): Promise<void> {
+    sendJsonArray(res, await this.ranking.candidatesForSlot(id, { policyVersion: query.policyVersion }));
   }
 
   @Get('rankings')
