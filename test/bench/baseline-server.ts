@@ -18,9 +18,10 @@ import {
   fullScanEquityCountQuery,
   fullScanFunnelCountQuery,
   fullScanRankingsQuery,
+  fullScanTrendCountQuery,
   SqlQuery,
 } from '../support/full-scan';
-import { baselineReportQueries } from './report-queries';
+import { baselineReportQueries, trendPeriod } from './report-queries';
 
 async function main(): Promise<void> {
   // The service's planner settings, so that the comparison is of the code, not of the settings.
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const fullScanReports: Record<string, SqlQuery> = {
     funnel: fullScanFunnelCountQuery('gender', { to: previousQuarterEnd(today) }, previousQuarterEnd(today), true),
     equity: fullScanEquityCountQuery({ to: previousQuarterEnd(today) }, true),
+    trends: fullScanTrendCountQuery('talks', 'gender', trendPeriod(today), true, 'members'),
   };
 
   const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {

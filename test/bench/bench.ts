@@ -374,7 +374,7 @@ function benchEndpoints(
   // Report counts are cached while their tables are unchanged; `no-cache` rows force the count itself,
   // and those are the ones held to the target: the first request after a change is the slow one.
   const afresh = { ...monitor, 'Cache-Control': 'no-cache' };
-  const report = (name: string, query: string, baseline: string, fullScan: string, sample: Sample) => {
+  const report = (name: string, query: string, baseline: string, fullScan: string, sample?: Sample) => {
     endpoints.push(
       { name, service: get(`/api/v1/reports/${query}`, monitor), baseline: get(baseline), fullScan: get(fullScan) },
       {
@@ -409,6 +409,13 @@ function benchEndpoints(
     kind: 'funnel',
   });
   report('GET /reports/equity', 'equity', '/report?name=equity', '/fullscan/report?name=equity', { kind: 'equity' });
+  // Ten years of talks by gender against each year's membership (one look-up per tally cell and year end).
+  report(
+    'GET /reports/trends talks x gender vs members',
+    'trends?population=talks&dimension=gender&compareTo=members',
+    '/report?name=trends',
+    '/fullscan/report?name=trends',
+  );
   // Fresh (member, slot) pairs: half for the service, half for the baseline, so no request is a duplicate.
   const half = Math.floor(pairs.length / 2);
   const draw = (from: number, to: number) => {
