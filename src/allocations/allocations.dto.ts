@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { ALLOCATION_STATUSES, AllocationStatus, CareerStage, DECLINE_CATEGORIES, DeclineCategory } from '../common/enums';
+import { ALLOCATION_STATUSES, AllocationStatus, CareerStage, DeclineCategory } from '../common/enums';
 import { PageQuery } from '../common/pagination';
+import { DeclineCategoryField, DeclineReasonField } from '../speakers/invitation-answers.dto';
 import { BalancePreview } from './balance-preview';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const blankToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
@@ -33,22 +33,10 @@ export class UpdateAllocationDto {
   @IsIn(['accepted', 'declined', 'withdrawn'])
   status: 'accepted' | 'declined' | 'withdrawn';
 
-  @ApiPropertyOptional({
-    description: 'Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators',
-  })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 4000)
+  @DeclineReasonField('Why it was declined or withdrawn. Confidential to the committee: never audited, reported or shown to nominators')
   reason?: string;
 
-  @ApiPropertyOptional({
-    enum: DECLINE_CATEGORIES,
-    description:
-      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
-  })
-  @IsOptional()
-  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
+  @DeclineCategoryField()
   category?: DeclineCategory;
 
   @ApiPropertyOptional({ description: 'The version the change is based on (or send If-Match: "<version>"); a stale one gets 409' })

@@ -59,18 +59,7 @@ export class OutboxRepository {
   /** Inserts a mail unless one with its dedupe key exists; returns the new row's id, or null. */
   async insertMail(
     manager: EntityManager,
-    mail: {
-      id: string;
-      kind: MailKind;
-      recipients: string[];
-      subject: string;
-      body: string;
-      attachments: MailAttachment[];
-      allocationId: string | null;
-      status: MailStatus;
-      messageId: string;
-      dedupeKey: string | null;
-    },
+    mail: Omit<StoredMail, 'attempts' | 'lastError' | 'createdAt' | 'sentAt'> & { dedupeKey: string | null },
   ): Promise<string | null> {
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO mail_outbox (id, kind, recipients, subject, body, attachments, allocation_id, status, message_id, dedupe_key)

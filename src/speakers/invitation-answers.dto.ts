@@ -1,28 +1,35 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALLOCATION_STATUSES, AllocationStatus, DECLINE_CATEGORIES, DeclineCategory } from '../common/enums';
 import { Trimmed } from '../members/validators';
 
+/** The optional free-text reason of a decline or withdrawal: read by the committee only. */
+export function DeclineReasonField(description: string): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ maxLength: 4000, description }), IsOptional(), Trimmed(), IsString(), Length(1, 4000));
+}
+
+/** The optional kind of reason of a decline, counted in the declines report. */
+export function DeclineCategoryField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: DECLINE_CATEGORIES,
+      description:
+        'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
+    }),
+    IsOptional(),
+    IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` }),
+  );
+}
+
 /** A decline's optional reason and category: the whole body through the answer link, and part of a member's own decline (me.dto). */
 export class DeclineReasonDto {
-  @ApiPropertyOptional({
-    maxLength: 4000,
-    description:
-      'Why, if the speaker wishes to say: read by the committee only, never counted against them, never audited, mailed or reported',
-  })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @Length(1, 4000)
+  @DeclineReasonField(
+    'Why, if the speaker wishes to say: read by the committee only, never counted against them, never audited, mailed or reported',
+  )
   reason?: string;
 
-  @ApiPropertyOptional({
-    enum: DECLINE_CATEGORIES,
-    description:
-      'What kind of reason a decline had (funding, travel (incl. visa), schedule, family, other): counted in the declines report; the free-text reason stays with the committee',
-  })
-  @IsOptional()
-  @IsIn(DECLINE_CATEGORIES, { message: `category must be one of: ${DECLINE_CATEGORIES.join(', ')}` })
+  @DeclineCategoryField()
   category?: DeclineCategory;
 }
 
