@@ -68,6 +68,8 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private retry: NodeJS.Timeout | null = null;
   private retryMs = 250;
   private readonly listeningClients = new WeakSet<PoolClient>();
+  /** The server processes of this pool's listening connections: their commits are counted where made. */
+  private readonly poolProcesses = new Set<number>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -80,14 +82,22 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     pool.on('acquire', (client: PoolClient) => {
       if (this.listeningClients.has(client)) return;
       this.listeningClients.add(client);
+      const processId = (client as PoolClient & { processID?: number }).processID;
+      // A commit is counted once: by the connection that made it. Every other listening connection
+      // (the rest of the pool, the dedicated one) hears it too, a moment later, and must not move the
+      // tables again: that would drop answers cached in between.
       client.on('notification', (message) => {
-        if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-        if (message.processId === (client as PoolClient & { processID?: number }).processID) this.local++;
+        if (message.channel !== CHANGE_CHANNEL || !message.payload || message.processId !== processId) return;
+        this.local++;
         this.moved(message.payload);
       });
-      client.query(`LISTEN ${CHANGE_CHANNEL}`).catch((error: Error) => {
-        this.logger.warn(`A pool connection could not listen for changes (${error.message})`);
-      });
+      client.on('end', () => processId !== undefined && this.poolProcesses.delete(processId));
+      client
+        .query(`LISTEN ${CHANGE_CHANNEL}`)
+        .then(() => processId !== undefined && this.poolProcesses.add(processId))
+        .catch((error: Error) => {
+          this.logger.warn(`A pool connection could not listen for changes (${error.message})`);
+        });
     });
   }
 
@@ -133,7 +143,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
       connectionTimeoutMillis: 5_000,
     });
     client.on('notification', (message) => {
-      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+      if (message.channel !== CHANGE_CHANNEL || !message.payload || this.poolProcesses.has(message.processId)) return;
       this.moved(message.payload);
     });
     const lost = (error?: Error) => {
