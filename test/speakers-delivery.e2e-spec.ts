@@ -55,9 +55,12 @@ describe('two instances on one database', () => {
         () => first.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE kind = 'invitation'`),
         (rows: Array<{ status: string }>) => rows.length === seats.length && rows.every((r) => r.status === 'sent'),
       );
-      // Both workers kept polling meanwhile: nothing more arrives for mails that are sent.
-      const jobs = await first.dataSource.query(
-        `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'mail-delivery' GROUP BY state`,
+      // The queue records a job as completed a moment after its handler marked the mail sent.
+      // Both workers kept polling meanwhile: no job beyond one per mail, and none failed or retried.
+      const jobs = await until(
+        () => first.dataSource.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'mail-delivery' GROUP BY state`),
+        (rows: Array<{ state: string }>) => rows.every((r) => r.state === 'completed'),
+        10_000,
       );
       expect(jobs).toEqual([{ state: 'completed', n: seats.length }]);
       for (const seat of seats) {
